@@ -1,0 +1,49 @@
+# Minyi — the two commands a new machine needs are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: run test install migrate demo worker scheduler lint bench clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required (set PYTHON=python3.11)")'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py demo
+
+## make run: install, migrate SQLite under var/, load the demo once, serve on 127.0.0.1:$(PORT)
+run: migrate
+	$(PY) manage.py collectstatic --noinput -v0
+	$(PY) manage.py demo --once
+	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
+	$(PY) -m uvicorn minyi.asgi:application --host 127.0.0.1 --port $(PORT)
+
+## make test: the whole suite (SQLite; PostgreSQL when DATABASE_URL is set)
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+worker: migrate
+	$(PY) manage.py db_worker
+
+scheduler: migrate
+	$(PY) manage.py scheduler
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+bench: install
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

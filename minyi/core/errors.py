@@ -1,0 +1,25 @@
+"""Domain errors: raised by services, turned into a clear 4xx message by pages and the API."""
+
+
+class DomainError(Exception):
+    """An action that the current state does not allow. ``message`` is shown to users (Chinese)."""
+
+    code = "not_allowed"
+
+    def __init__(self, message: str, *, code: str | None = None):
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+
+
+class InvalidTransition(DomainError):
+    code = "invalid_transition"
+
+
+class ValidationFailed(DomainError):
+    code = "invalid"
+
+
+class ConcurrentChange(DomainError):
+    code = "conflict"

@@ -1,0 +1,420 @@
+"""Work orders, per-department assignments and the append-only event log (DESIGN §3)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from minyi.reference.models import Complexity, Urgency
+
+
+class Channel(models.TextChoices):
+    DEPUTY_CALL = "deputy_call", "代表来电"
+    QR_MESSAGE = "qr_message", "码上找代表"
+    CITIZEN_CALL = "citizen_call", "群众来电"
+    WEB = "web", "网站留言"
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    ACCEPTED = "accepted", "已受理"
+    REJECTED = "rejected", "不予受理"
+    DISPATCHED = "dispatched", "已派单"
+    RETURNED = "returned", "退件待审"
+    SIGNED = "signed", "办理中"
+    REPLIED = "replied", "已答复"
+    CALLBACK = "callback", "回访中"
+    ARCHIVED = "archived", "已归档"
+    ESCALATED = "escalated", "转代表建议"
+    MERGED = "merged", "已合并"
+
+
+CLOSED_STATUSES = frozenset({Status.REJECTED, Status.ARCHIVED, Status.ESCALATED, Status.MERGED})
+OPEN_STATUSES = frozenset(Status.values) - CLOSED_STATUSES
+
+
+class Warning(models.TextChoices):
+    NONE = "none", "正常"
+    YELLOW = "yellow", "黄色预警"
+    RED = "red", "红色超期"
+
+
+class Satisfaction(models.TextChoices):
+    SATISFIED = "satisfied", "满意"
+    BASICALLY = "basically", "基本满意"
+    DISSATISFIED = "dissatisfied", "不满意"
+    UNREACHABLE = "unreachable", "未接通"
+
+
+class Solved(models.TextChoices):
+    SOLVED = "solved", "已解决"
+    PARTLY = "partly", "部分解决"
+    NOT_YET = "not_yet", "暂未解决"
+
+
+class ReplyMethod(models.TextChoices):
+    PHONE = "phone", "电话"
+    SMS = "sms", "短信"
+    VISIT = "visit", "上门"
+    HOTLINE = "hotline", "热线直接答复"
+
+
+class DailyCounter(models.Model):
+    """Row-locked per-day sequence behind the human order number."""
+
+    day = models.DateField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y%m%d}: {self.last}"
+
+
+class WorkOrderQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(status__in=CLOSED_STATUSES)
+
+
+class WorkOrder(models.Model):
+    number = models.CharField("工单编号", max_length=32, unique=True)
+    channel = models.CharField("来源渠道", max_length=16, choices=Channel.choices)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.DRAFT)
+
+    # requester
+    requester_name = models.CharField("诉求人", max_length=64, blank=True)
+    requester_phone = models.CharField("联系电话", max_length=32, blank=True, help_text="E.164，如 +8613800138000")
+    is_anonymous = models.BooleanField("匿名", default=False)
+    protect_identity = models.BooleanField("身份保密", default=False, help_text="举报人身份对承办单位保密")
+    deputy = models.ForeignKey(
+        "deputies.Deputy", verbose_name="反映代表", null=True, blank=True, on_delete=models.PROTECT, related_name="orders"
+    )
+
+    # the matter
+    request_type = models.ForeignKey("reference.RequestType", verbose_name="诉求类型", on_delete=models.PROTECT)
+    urgency = models.CharField("紧急程度", max_length=16, choices=Urgency.choices, default=Urgency.NORMAL)
+    complexity = models.CharField("复杂程度", max_length=16, choices=Complexity.choices, default=Complexity.NORMAL)
+    category = models.ForeignKey(
+        "reference.Category", verbose_name="诉求分类", null=True, blank=True, on_delete=models.PROTECT
+    )
+    region = models.ForeignKey("reference.Region", verbose_name="所属区域", null=True, blank=True, on_delete=models.PROTECT)
+    address = models.CharField("事发地址", max_length=200, blank=True)
+    title = models.CharField("标题", max_length=120)
+    content = models.TextField("诉求内容")
+
+    # deadlines, copied from the assignments so lists and the SLA scan read one indexed row
+    sign_due = models.DateTimeField("签收时限", null=True, blank=True)
+    return_due = models.DateTimeField("退件时限", null=True, blank=True)
+    reply_due = models.DateTimeField("办结时限", null=True, blank=True)
+    next_due = models.DateTimeField("最近时限", null=True, blank=True, help_text="尚未完成的最早时限")
+    warn_at = models.DateTimeField("预警时间", null=True, blank=True, help_text="最近时限前一个工作日")
+    deadline_provisional = models.BooleanField("时限含暂定日历", default=False)
+    warning = models.CharField("预警", max_length=8, choices=Warning.choices, default=Warning.NONE)
+    supervision = models.CharField("督办", max_length=8, choices=Warning.choices, default=Warning.NONE)
+
+    # outcomes
+    reject_reason = models.ForeignKey(
+        "reference.ScopeReason", verbose_name="不予受理理由", null=True, blank=True, on_delete=models.PROTECT
+    )
+    reject_basis = models.TextField("不予受理依据", blank=True)
+    master = models.ForeignKey(
+        "self", verbose_name="并入主工单", null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates"
+    )
+    redo_count = models.PositiveSmallIntegerField("重办次数", default=0)
+    satisfaction = models.CharField("满意度", max_length=16, choices=Satisfaction.choices, blank=True)
+    solved_confirmed = models.BooleanField("回访确认解决", null=True, blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField("登记时间")
+    accepted_at = models.DateTimeField("受理时间", null=True, blank=True)
+    replied_at = models.DateTimeField("答复时间", null=True, blank=True)
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+    updated_at = models.DateTimeField("更新时间")
+
+    objects = WorkOrderQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "工单"
+        verbose_name_plural = "工单"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "-created_at"], name="order_status_created"),
+            models.Index(fields=["-created_at", "-id"], name="order_created"),
+            models.Index(fields=["warning", "next_due"], name="order_warning_due"),
+            models.Index(fields=["warning", "warn_at"], name="order_warning_warn"),
+            models.Index(fields=["deputy", "-created_at"], name="order_deputy_created"),
+            models.Index(fields=["next_due"], name="order_next_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in CLOSED_STATUSES
+
+
+class AssignmentRole(models.TextChoices):
+    LEAD = "lead", "主办"
+    ASSISTING = "assisting", "协办"
+
+
+class AssignmentStatus(models.TextChoices):
+    PENDING = "pending", "待签收"
+    SIGNED = "signed", "办理中"
+    RETURN_REQUESTED = "return_requested", "申请退件"
+    RETURNED = "returned", "已退回"
+    REPLIED = "replied", "已答复"
+    CANCELLED = "cancelled", "已撤销"
+
+
+ASSIGNMENT_ACTIVE = frozenset({AssignmentStatus.PENDING, AssignmentStatus.SIGNED, AssignmentStatus.RETURN_REQUESTED})
+
+
+class Assignment(models.Model):
+    """One department's part in an order: lead (主办) or assisting (协办)."""
+
+    order = models.ForeignKey(WorkOrder, verbose_name="工单", on_delete=models.CASCADE, related_name="assignments")
+    department = models.ForeignKey(
+        "reference.Department", verbose_name="承办单位", on_delete=models.PROTECT, related_name="assignments"
+    )
+    role = models.CharField("角色", max_length=16, choices=AssignmentRole.choices)
+    status = models.CharField("状态", max_length=24, choices=AssignmentStatus.choices, default=AssignmentStatus.PENDING)
+    # the status to go back to when a return is refused (pending or signed)
+    status_before_return = models.CharField(max_length=24, choices=AssignmentStatus.choices, blank=True)
+
+    dispatched_at = models.DateTimeField("派单时间")
+    dispatched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="派单人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    signed_at = models.DateTimeField("签收时间", null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="签收人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    replied_at = models.DateTimeField("答复时间", null=True, blank=True)
+
+    # the policy in force at dispatch, so a calendar edit can recompute the same rule
+    limits = models.JSONField("时限规则快照", default=dict)
+    sign_due = models.DateTimeField("签收时限", null=True, blank=True)
+    sign_due_provisional = models.BooleanField(default=False)
+    return_due = models.DateTimeField("退件时限", null=True, blank=True)
+    return_due_provisional = models.BooleanField(default=False)
+    reply_clock_start = models.DateTimeField("办理起算", null=True, blank=True)
+    reply_due = models.DateTimeField("办结时限", null=True, blank=True)
+    reply_due_provisional = models.BooleanField(default=False)
+    reply_due_fixed = models.BooleanField("时限已固定", default=False, help_text="延期批准或驳回退件后沿用原时限")
+
+    class Meta:
+        verbose_name = "承办任务"
+        verbose_name_plural = "承办任务"
+        ordering = ["order_id", "role", "id"]
+        indexes = [
+            models.Index(fields=["department", "status", "sign_due"], name="assignment_dept_status"),
+            models.Index(fields=["status", "dispatched_at"], name="assignment_status_dispatched"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order"], condition=models.Q(role="lead", status__in=["pending", "signed", "return_requested", "replied"]),
+                name="one_live_lead_per_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order.number} {self.get_role_display()} {self.department}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ASSIGNMENT_ACTIVE
+
+
+class ReturnRequest(models.Model):
+    """退件申请: reason, suggested department, basis and the leader's signed opinion."""
+
+    class Ruling(models.TextChoices):
+        PENDING = "pending", "待审核"
+        ACCEPTED = "accepted", "同意退件"
+        REFUSED = "refused", "驳回"
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="return_requests")
+    reason = models.TextField("退件理由")
+    suggested_department = models.ForeignKey(
+        "reference.Department", verbose_name="建议承办单位", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    basis = models.TextField("依据")
+    leader_opinion = models.ForeignKey(
+        "Attachment", verbose_name="领导签署意见", on_delete=models.PROTECT, related_name="+"
+    )
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField()
+    ruling = models.CharField(max_length=16, choices=Ruling.choices, default=Ruling.PENDING)
+    ruled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    ruled_at = models.DateTimeField(null=True, blank=True)
+    ruling_note = models.TextField("审核意见", blank=True)
+
+    class Meta:
+        verbose_name = "退件申请"
+        verbose_name_plural = "退件申请"
+
+    def __str__(self) -> str:
+        return f"退件申请 {self.get_ruling_display()}"
+
+
+class ExtensionRequest(models.Model):
+    class Ruling(models.TextChoices):
+        PENDING = "pending", "待审批"
+        APPROVED = "approved", "已批准"
+        DENIED = "denied", "不批准"
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="extension_requests")
+    reason = models.TextField("延期理由")
+    requested_due = models.DateTimeField("申请延至")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField()
+    ruling = models.CharField(max_length=16, choices=Ruling.choices, default=Ruling.PENDING)
+    approved_due = models.DateTimeField("批准延至", null=True, blank=True)
+    ruled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    ruled_at = models.DateTimeField(null=True, blank=True)
+    ruling_note = models.TextField("审批意见", blank=True)
+
+    class Meta:
+        verbose_name = "延期申请"
+        verbose_name_plural = "延期申请"
+
+    def __str__(self) -> str:
+        return f"延期申请 {self.get_ruling_display()}"
+
+
+class Reply(models.Model):
+    """答复: by the lead department, or directly by the hotline (assignment empty)."""
+
+    order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="replies")
+    assignment = models.ForeignKey(Assignment, null=True, blank=True, on_delete=models.CASCADE, related_name="replies")
+    content = models.TextField("答复内容")
+    method = models.CharField("答复方式", max_length=16, choices=ReplyMethod.choices)
+    solved = models.CharField("解决情况", max_length=16, choices=Solved.choices)
+    plan = models.TextField("下一步措施", blank=True)
+    plan_due = models.DateField("计划完成时间", null=True, blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "答复"
+        verbose_name_plural = "答复"
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"答复（{self.get_solved_display()}）"
+
+
+class Callback(models.Model):
+    """回访 record: one per call attempt."""
+
+    order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="callbacks")
+    satisfaction = models.CharField("满意度", max_length=16, choices=Satisfaction.choices)
+    solved = models.BooleanField("是否解决", null=True, blank=True)
+    note = models.TextField("回访记录", blank=True)
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "回访"
+        verbose_name_plural = "回访"
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"回访（{self.get_satisfaction_display()}）"
+
+
+class AttachmentKind(models.TextChoices):
+    GENERAL = "general", "附件"
+    LEADER_OPINION = "leader_opinion", "领导签署意见"
+    REPLY = "reply", "答复材料"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    return f"orders/{instance.order_id}/{filename}"
+
+
+class Attachment(models.Model):
+    order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField("类型", max_length=16, choices=AttachmentKind.choices, default=AttachmentKind.GENERAL)
+    file = models.FileField("文件", upload_to=attachment_path)
+    name = models.CharField("文件名", max_length=200)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "附件"
+        verbose_name_plural = "附件"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", "登记"
+    ACCEPTED = "accepted", "受理"
+    REJECTED = "rejected", "不予受理"
+    DIRECT_ANSWER = "direct_answer", "直接答复"
+    DISPATCHED = "dispatched", "派单"
+    SIGNED = "signed", "签收"
+    RETURN_REQUESTED = "return_requested", "申请退件"
+    RETURN_ACCEPTED = "return_accepted", "同意退件"
+    RETURN_REFUSED = "return_refused", "驳回退件"
+    EXTENSION_REQUESTED = "extension_requested", "申请延期"
+    EXTENSION_APPROVED = "extension_approved", "批准延期"
+    EXTENSION_DENIED = "extension_denied", "不批准延期"
+    REPLIED = "replied", "答复"
+    CALLED_BACK = "called_back", "回访"
+    ARCHIVED = "archived", "归档"
+    REDO = "redo", "发回重办"
+    SUPERVISED = "supervised", "督办"
+    ESCALATED = "escalated", "转闭会期间代表建议"
+    MERGED = "merged", "合并至主工单"
+    DUPLICATE_MERGED = "duplicate_merged", "合并重复工单"
+    WARNING = "warning", "预警"
+    DEADLINE_RECOMPUTED = "deadline_recomputed", "日历调整重算时限"
+    ATTACHMENT_ADDED = "attachment_added", "上传附件"
+
+
+class OrderEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):  # the ledger is append-only
+        raise TypeError("order events are append-only")
+
+    def delete(self):
+        raise TypeError("order events are append-only")
+
+
+class OrderEvent(models.Model):
+    """The ledger: one row per change (who, when, from, to, what). Never edited."""
+
+    order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="events")
+    assignment = models.ForeignKey(Assignment, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField("事件", max_length=24, choices=EventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField("时间")
+    from_status = models.CharField("原状态", max_length=24, blank=True)
+    to_status = models.CharField("新状态", max_length=24, blank=True)
+    note = models.TextField("说明", blank=True)
+    data = models.JSONField("数据", default=dict, blank=True)
+
+    objects = OrderEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "工单事件"
+        verbose_name_plural = "工单事件（台账）"
+        ordering = ["at", "id"]
+        indexes = [
+            models.Index(fields=["order", "at"], name="event_order_at"),
+            models.Index(fields=["kind", "at"], name="event_kind_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("order events are append-only")
+        super().save(*args, **kwargs)

@@ -1,0 +1,169 @@
+"""After the reply: callback, archive, redo, supervision; and the exits any open order can take
+(escalation to an intersession deputy suggestion, merging a duplicate)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+
+from minyi.core import clock
+from minyi.core.errors import InvalidTransition, ValidationFailed
+from minyi.orders.models import (
+    ASSIGNMENT_ACTIVE,
+    CLOSED_STATUSES,
+    AssignmentRole,
+    AssignmentStatus,
+    Callback,
+    EventKind,
+    Satisfaction,
+    Status,
+    Warning,
+    WorkOrder,
+)
+from minyi.orders.services.common import lock_order, record_event, require_status, transition
+from minyi.orders.services.deadlines import assignment_start_reply_clock, iso
+
+OPEN = [s for s in Status.values if s not in CLOSED_STATUSES]
+
+
+@transaction.atomic
+def order_callback(
+    *, order: WorkOrder, satisfaction: str, solved: bool | None = None, note: str = "", actor=None
+) -> Callback:
+    """回访: one call attempt. 未接通 keeps the order in callback for another try."""
+    order = lock_order(order)
+    require_status(order, [Status.REPLIED, Status.CALLBACK], "回访")
+    if satisfaction not in Satisfaction.values:
+        raise ValidationFailed("请选择满意度（满意、基本满意、不满意、未接通）。")
+    reached = satisfaction != Satisfaction.UNREACHABLE
+    if reached and solved is None:
+        raise ValidationFailed("请记录诉求是否已解决。")
+    callback = Callback.objects.create(
+        order=order, satisfaction=satisfaction, solved=solved if reached else None, note=(note or "").strip(),
+        agent=actor, at=clock.now(),
+    )
+    fields = []
+    if reached:
+        order.satisfaction, order.solved_confirmed = satisfaction, solved
+        fields = ["satisfaction", "solved_confirmed"]
+    transition(
+        order, EventKind.CALLED_BACK, to=Status.CALLBACK, actor=actor, fields=fields, note=callback.note,
+        callback=callback.pk, satisfaction=satisfaction, solved=callback.solved,
+    )
+    return callback
+
+
+@transaction.atomic
+def order_archive(*, order: WorkOrder, note: str = "", actor=None) -> WorkOrder:
+    """归档. A dissatisfied order can be archived only with a written explanation."""
+    order = lock_order(order)
+    require_status(order, [Status.CALLBACK], "归档")
+    last = order.callbacks.order_by("-at", "-id").first()
+    if last is None:
+        raise InvalidTransition("尚未回访，不能归档。")
+    if last.satisfaction == Satisfaction.DISSATISFIED and not (note or "").strip():
+        raise ValidationFailed("代表或群众不满意的工单，归档须写明理由；也可以发回重办或转督办。")
+    order.closed_at = clock.now()
+    transition(order, EventKind.ARCHIVED, to=Status.ARCHIVED, actor=actor, fields=["closed_at"], note=note or "",
+               satisfaction=last.satisfaction)
+    return order
+
+
+def _reopen_lead(order: WorkOrder, *, due: datetime | None, actor) -> dict:
+    """Send the lead department's part back to handling with a new deadline."""
+    lead = order.assignments.select_for_update().filter(role=AssignmentRole.LEAD, status=AssignmentStatus.REPLIED).first()
+    if lead is None:
+        raise InvalidTransition("该工单没有已答复的主办单位，无法发回重办。")
+    now = clock.now()
+    if due is not None:
+        if due <= now:
+            raise ValidationFailed("重办时限须晚于当前时间。")
+        lead.reply_clock_start, lead.reply_due, lead.reply_due_provisional, lead.reply_due_fixed = now, due, False, True
+    else:
+        assignment_start_reply_clock(lead, at=now)
+    lead.status, lead.replied_at = AssignmentStatus.SIGNED, None
+    lead.save(update_fields=["status", "replied_at", "reply_clock_start", "reply_due", "reply_due_provisional", "reply_due_fixed"])
+    order.redo_count += 1
+    order.replied_at = None
+    return {"assignment": lead, "reply_due": iso(lead.reply_due), "department": lead.department.name}
+
+
+@transaction.atomic
+def order_redo(*, order: WorkOrder, note: str, due: datetime | None = None, actor=None) -> WorkOrder:
+    """发回重办: the lead department handles again, with a new deadline (by the rule, or ``due``)."""
+    if not (note or "").strip():
+        raise ValidationFailed("发回重办须写明理由。")
+    order = lock_order(order)
+    require_status(order, [Status.CALLBACK, Status.REPLIED], "发回重办")
+    reopened = _reopen_lead(order, due=due, actor=actor)
+    transition(
+        order, EventKind.REDO, to=Status.SIGNED, actor=actor, fields=["redo_count", "replied_at"], note=note,
+        redo_count=order.redo_count, **reopened,
+    )
+    return order
+
+
+@transaction.atomic
+def order_supervise(
+    *, order: WorkOrder, level: str, note: str, due: datetime | None = None, actor=None
+) -> WorkOrder:
+    """督办 (yellow or red). From callback it also sends the order back to the lead department."""
+    if level not in (Warning.YELLOW, Warning.RED):
+        raise ValidationFailed("督办级别须为黄色或红色。")
+    if not (note or "").strip():
+        raise ValidationFailed("请填写督办意见。")
+    order = lock_order(order)
+    require_status(order, OPEN, "督办")
+    order.supervision = level
+    fields = ["supervision"]
+    extra: dict = {}
+    to = None
+    if order.status in (Status.CALLBACK, Status.REPLIED):
+        extra = _reopen_lead(order, due=due, actor=actor)
+        fields += ["redo_count", "replied_at"]
+        to = Status.SIGNED
+    transition(order, EventKind.SUPERVISED, to=to, actor=actor, fields=fields, note=note, level=level, **extra)
+    return order
+
+
+def _cancel_active_assignments(order: WorkOrder) -> int:
+    return order.assignments.filter(status__in=ASSIGNMENT_ACTIVE).update(status=AssignmentStatus.CANCELLED)
+
+
+@transaction.atomic
+def order_escalate(*, order: WorkOrder, note: str, actor=None) -> WorkOrder:
+    """转闭会期间代表建议: too complex for the hotline; the liaison committee takes it on."""
+    if not (note or "").strip():
+        raise ValidationFailed("请写明转为闭会期间代表建议的理由。")
+    order = lock_order(order)
+    require_status(order, OPEN, "转为代表建议")
+    cancelled = _cancel_active_assignments(order)
+    order.closed_at = clock.now()
+    transition(order, EventKind.ESCALATED, to=Status.ESCALATED, actor=actor, fields=["closed_at"], note=note,
+               cancelled_assignments=cancelled)
+    return order
+
+
+@transaction.atomic
+def order_merge(*, order: WorkOrder, master: WorkOrder, note: str = "", actor=None) -> WorkOrder:
+    """合并重复工单: the duplicate closes and points to the master, which gets an event too."""
+    if order.pk == master.pk:
+        raise ValidationFailed("不能把工单合并到它自己。")
+    # lock both rows in id order so two opposite merges cannot deadlock
+    first, second = sorted([order.pk, master.pk])
+    locked = {first: lock_order(first), second: lock_order(second)}
+    order, master = locked[order.pk], locked[master.pk]
+    require_status(order, OPEN, "合并")
+    if master.status == Status.MERGED:
+        raise ValidationFailed(f"主工单 {master.number} 本身已并入其他工单，请合并到最终的主工单。")
+    if master.status == Status.DRAFT:
+        raise ValidationFailed("不能合并到草稿工单。")
+    cancelled = _cancel_active_assignments(order)
+    order.master = master
+    order.closed_at = clock.now()
+    transition(order, EventKind.MERGED, to=Status.MERGED, actor=actor, fields=["master", "closed_at"], note=note,
+               master=master.pk, master_number=master.number, cancelled_assignments=cancelled)
+    record_event(master, EventKind.DUPLICATE_MERGED, actor=actor, from_status=master.status, to_status=master.status,
+                 note=note, duplicate=order.pk, duplicate_number=order.number)
+    return order

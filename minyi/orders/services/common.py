@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from minyi.core import clock
+from minyi.core.errors import InvalidTransition
+from minyi.orders.models import Assignment, EventKind, OrderEvent, Status, WorkOrder
+
+
+def lock_order(order: WorkOrder | int) -> WorkOrder:
+    """Re-read the order under a row lock; every service starts here so two actions on the same
+    order run one after the other (PostgreSQL; SQLite serialises writers anyway)."""
+    pk = order.pk if isinstance(order, WorkOrder) else order
+    return WorkOrder.objects.select_for_update().get(pk=pk)
+
+
+def lock_assignment(assignment: Assignment | int) -> tuple[Assignment, WorkOrder]:
+    """Lock the order first, then the assignment, always in that order (no deadlocks)."""
+    pk = assignment.pk if isinstance(assignment, Assignment) else assignment
+    order_id = Assignment.objects.values_list("order_id", flat=True).get(pk=pk)
+    order = lock_order(order_id)
+    return Assignment.objects.select_for_update().select_related("department").get(pk=pk), order
+
+
+def require_status(order: WorkOrder, allowed: Iterable[str], action: str) -> None:
+    allowed = tuple(allowed)
+    if order.status not in allowed:
+        names = "、".join(Status(s).label for s in allowed)
+        raise InvalidTransition(
+            f"工单 {order.number} 当前为“{order.get_status_display()}”，不能{action}（仅限{names}状态）。"
+        )
+
+
+def record_event(
+    order: WorkOrder,
+    kind: EventKind,
+    *,
+    actor=None,
+    from_status: str = "",
+    to_status: str = "",
+    assignment: Assignment | None = None,
+    note: str = "",
+    at=None,
+    **data,
+) -> OrderEvent:
+    return OrderEvent.objects.create(
+        order=order,
+        assignment=assignment,
+        kind=kind,
+        actor=actor,
+        at=at or clock.now(),
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+        data=data,
+    )
+
+
+def transition(
+    order: WorkOrder,
+    kind: EventKind,
+    *,
+    to: str | None = None,
+    actor=None,
+    fields: Iterable[str] = (),
+    assignment: Assignment | None = None,
+    note: str = "",
+    **data,
+) -> OrderEvent:
+    """Move the order to ``to`` (or keep its status), bring its deadline columns in line with
+    its assignments, save the named fields with them, and write the event."""
+    from minyi.orders.services.deadlines import order_sync_deadlines
+
+    before = order.status
+    if to is not None:
+        order.status = to
+    order.updated_at = clock.now()
+    synced = order_sync_deadlines(order)
+    order.save(update_fields=list(dict.fromkeys(["status", "updated_at", *fields, *synced])))
+    return record_event(
+        order, kind, actor=actor, from_status=before, to_status=order.status, assignment=assignment,
+        note=note[:1000], warning=order.warning, **data,
+    )

@@ -1,0 +1,212 @@
+"""Dispatch to departments, sign for, return, and the dispatcher's ruling on a return."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db import transaction
+
+from minyi.core import clock
+from minyi.core.errors import InvalidTransition, ValidationFailed
+from minyi.orders.models import (
+    ASSIGNMENT_ACTIVE,
+    Assignment,
+    AssignmentRole,
+    AssignmentStatus,
+    Attachment,
+    AttachmentKind,
+    EventKind,
+    ReturnRequest,
+    Status,
+    WorkOrder,
+)
+from minyi.orders.services.common import (
+    lock_assignment,
+    lock_order,
+    record_event,
+    require_status,
+    transition,
+)
+from minyi.orders.services.deadlines import (
+    assignment_start_clocks,
+    assignment_start_reply_clock,
+    iso,
+)
+from minyi.reference.limits import Limit, limits_for_order
+from minyi.reference.models import ClockStart, Department
+from minyi.workdays.calendar import get_calendar
+
+
+@transaction.atomic
+def order_dispatch(
+    *, order: WorkOrder, lead: Department, assisting: Sequence[Department] = (), note: str = "", actor=None, rules=None
+) -> WorkOrder:
+    """派单: one lead department and any assisting ones. The sign-for and return clocks start now."""
+    order = lock_order(order)
+    require_status(order, [Status.ACCEPTED], "派单")
+    assisting = list(dict.fromkeys(assisting))
+    if lead in assisting:
+        raise ValidationFailed("主办单位不能同时是协办单位。")
+    inactive = [d.name for d in [lead, *assisting] if not d.is_active]
+    if inactive:
+        raise ValidationFailed(f"承办单位已停用：{'、'.join(inactive)}")
+    now = clock.now()
+    cal = get_calendar()
+    limits = limits_for_order(order, rules)
+    created = []
+    for department, role in [(lead, AssignmentRole.LEAD)] + [(d, AssignmentRole.ASSISTING) for d in assisting]:
+        a = Assignment(order=order, department=department, role=role, dispatched_at=now, dispatched_by=actor, limits=limits)
+        assignment_start_clocks(a, at=now, cal=cal)
+        created.append(a)
+    Assignment.objects.bulk_create(created)
+    transition(
+        order, EventKind.DISPATCHED, to=Status.DISPATCHED, actor=actor, note=note,
+        lead=lead.pk, assisting=[d.pk for d in assisting], departments=[d.name for d in [lead, *assisting]],
+        sign_due=iso(order.sign_due),
+    )
+    return order
+
+
+@transaction.atomic
+def assignment_sign(*, assignment: Assignment, actor=None) -> Assignment:
+    """签收. Exactly one of two simultaneous signs succeeds: both lock the order row first."""
+    assignment, order = lock_assignment(assignment)
+    require_status(order, [Status.DISPATCHED, Status.SIGNED, Status.RETURNED], "签收")
+    if assignment.status != AssignmentStatus.PENDING:
+        raise InvalidTransition(
+            f"{assignment.department.name} 的任务当前为“{assignment.get_status_display()}”，不能重复签收。"
+        )
+    now = clock.now()
+    assignment.status = AssignmentStatus.SIGNED
+    assignment.signed_at, assignment.signed_by = now, actor
+    fields = ["status", "signed_at", "signed_by"]
+    if Limit.from_dict(assignment.limits["handle"]).clock_start == ClockStart.SIGN:
+        assignment_start_reply_clock(assignment, at=now)
+        fields += ["reply_clock_start", "reply_due", "reply_due_provisional", "reply_due_fixed"]
+    assignment.save(update_fields=fields)
+    lead_signs = assignment.role == AssignmentRole.LEAD and order.status == Status.DISPATCHED
+    transition(
+        order, EventKind.SIGNED, to=Status.SIGNED if lead_signs else None, actor=actor, assignment=assignment,
+        department=assignment.department.name, on_time=assignment.sign_due is None or now <= assignment.sign_due,
+        reply_due=iso(assignment.reply_due),
+    )
+    return assignment
+
+
+@transaction.atomic
+def attachment_add(*, order: WorkOrder, file, name: str = "", kind: str = AttachmentKind.GENERAL, actor=None) -> Attachment:
+    if kind not in AttachmentKind.values:
+        raise ValidationFailed(f"未知的附件类型：{kind}")
+    order = lock_order(order)
+    attachment = Attachment.objects.create(
+        order=order, kind=kind, file=file, name=(name or getattr(file, "name", "") or "附件")[:200],
+        uploaded_by=actor, uploaded_at=clock.now(),
+    )
+    record_event(
+        order, EventKind.ATTACHMENT_ADDED, actor=actor, from_status=order.status, to_status=order.status,
+        attachment=attachment.pk, name=attachment.name, attachment_kind=kind,
+    )
+    return attachment
+
+
+@transaction.atomic
+def assignment_return_request(
+    *,
+    assignment: Assignment,
+    reason: str,
+    suggested_department: Department | None,
+    basis: str,
+    leader_opinion: Attachment | None,
+    actor=None,
+) -> ReturnRequest:
+    """退件: within the return limit, with reason, suggested department, basis and the leader's
+    signed opinion as an attachment (衡阳 rules)."""
+    assignment, order = lock_assignment(assignment)
+    require_status(order, [Status.DISPATCHED, Status.SIGNED], "退件")
+    if assignment.status not in (AssignmentStatus.PENDING, AssignmentStatus.SIGNED):
+        raise InvalidTransition(f"任务当前为“{assignment.get_status_display()}”，不能退件。")
+    now = clock.now()
+    if assignment.return_due and now > assignment.return_due:
+        raise InvalidTransition(f"已超过退件时限（{assignment.return_due:%Y-%m-%d %H:%M}），请继续办理或申请延期。")
+    missing = [label for label, value in (("退件理由", reason), ("法定或职责依据", basis)) if not (value or "").strip()]
+    if suggested_department is None:
+        missing.append("建议承办单位")
+    if leader_opinion is None:
+        missing.append("领导签署意见附件")
+    if missing:
+        raise ValidationFailed(f"退件必须写明：{'、'.join(missing)}。")
+    if leader_opinion.order_id != order.pk or leader_opinion.kind != AttachmentKind.LEADER_OPINION:
+        raise ValidationFailed("领导签署意见须作为本工单的“领导签署意见”附件上传。")
+    if suggested_department.pk == assignment.department_id:
+        raise ValidationFailed("建议承办单位不能是本单位。")
+    request = ReturnRequest.objects.create(
+        assignment=assignment, reason=reason.strip(), suggested_department=suggested_department, basis=basis.strip(),
+        leader_opinion=leader_opinion, requested_by=actor, requested_at=now,
+    )
+    assignment.status_before_return = assignment.status
+    assignment.status = AssignmentStatus.RETURN_REQUESTED
+    assignment.save(update_fields=["status", "status_before_return"])
+    transition(
+        order, EventKind.RETURN_REQUESTED, to=Status.RETURNED if assignment.role == AssignmentRole.LEAD else None,
+        actor=actor, assignment=assignment, note=reason.strip(), request=request.pk,
+        suggested_department=suggested_department.name, basis=basis.strip()[:500],
+    )
+    return request
+
+
+def _lock_return(request: ReturnRequest) -> tuple[ReturnRequest, Assignment, WorkOrder]:
+    assignment, order = lock_assignment(request.assignment_id)
+    request = ReturnRequest.objects.select_for_update().get(pk=request.pk)
+    if request.ruling != ReturnRequest.Ruling.PENDING:
+        raise InvalidTransition("该退件申请已审核。")
+    return request, assignment, order
+
+
+@transaction.atomic
+def return_accept(
+    *, request: ReturnRequest, note: str = "", redispatch_to: Department | None = None, actor=None
+) -> WorkOrder:
+    """同意退件: the department's part ends; a returned lead puts the order back in the dispatch
+    queue, or straight to ``redispatch_to`` (usually the suggested department)."""
+    request, assignment, order = _lock_return(request)
+    now = clock.now()
+    request.ruling, request.ruled_by, request.ruled_at, request.ruling_note = (
+        ReturnRequest.Ruling.ACCEPTED, actor, now, note.strip(),
+    )
+    request.save(update_fields=["ruling", "ruled_by", "ruled_at", "ruling_note"])
+    assignment.status = AssignmentStatus.RETURNED
+    assignment.save(update_fields=["status"])
+    lead_returned = assignment.role == AssignmentRole.LEAD
+    if lead_returned:  # the assisting departments start over with the new lead
+        order.assignments.filter(status__in=ASSIGNMENT_ACTIVE).update(status=AssignmentStatus.CANCELLED)
+    transition(
+        order, EventKind.RETURN_ACCEPTED, to=Status.ACCEPTED if lead_returned else None, actor=actor,
+        assignment=assignment, note=note.strip(), request=request.pk,
+    )
+    if redispatch_to is not None and order.status == Status.ACCEPTED:
+        order = order_dispatch(order=order, lead=redispatch_to, note=f"退件后改派：{note}".strip("："), actor=actor)
+    return order
+
+
+@transaction.atomic
+def return_refuse(*, request: ReturnRequest, note: str, actor=None) -> WorkOrder:
+    """驳回退件: back to the department, which must finish within the original deadline."""
+    if not (note or "").strip():
+        raise ValidationFailed("驳回退件须写明理由。")
+    request, assignment, order = _lock_return(request)
+    now = clock.now()
+    request.ruling, request.ruled_by, request.ruled_at, request.ruling_note = (
+        ReturnRequest.Ruling.REFUSED, actor, now, note.strip(),
+    )
+    request.save(update_fields=["ruling", "ruled_by", "ruled_at", "ruling_note"])
+    assignment.status = assignment.status_before_return or AssignmentStatus.PENDING
+    assignment.status_before_return = ""
+    assignment.save(update_fields=["status", "status_before_return"])
+    back_to = None
+    if assignment.role == AssignmentRole.LEAD:
+        back_to = Status.SIGNED if assignment.status == AssignmentStatus.SIGNED else Status.DISPATCHED
+    transition(
+        order, EventKind.RETURN_REFUSED, to=back_to, actor=actor, assignment=assignment, note=note.strip(),
+        request=request.pk, reply_due=iso(assignment.reply_due),
+    )
+    return order

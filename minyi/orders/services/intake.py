@@ -1,0 +1,121 @@
+"""Intake: record an order, accept it, reject it as out of scope, or answer it directly."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from minyi.core import clock
+from minyi.core.errors import ValidationFailed
+from minyi.orders.models import Channel, EventKind, Reply, ReplyMethod, Solved, Status, WorkOrder
+from minyi.orders.services.common import lock_order, record_event, require_status, transition
+from minyi.orders.services.numbering import order_number_next
+from minyi.reference.models import Complexity, RequestType, ScopeReason, Urgency
+from minyi.workdays.calendar import SHANGHAI
+
+
+@transaction.atomic
+def order_create(
+    *,
+    channel: str,
+    request_type: RequestType,
+    title: str,
+    content: str,
+    actor=None,
+    requester_name: str = "",
+    requester_phone: str = "",
+    is_anonymous: bool = False,
+    deputy=None,
+    urgency: str = Urgency.NORMAL,
+    complexity: str = Complexity.NORMAL,
+    category=None,
+    region=None,
+    address: str = "",
+    accept: bool = False,
+) -> WorkOrder:
+    """Record a new order (draft), or record and accept it in one step (``accept=True``)."""
+    if channel not in Channel.values:
+        raise ValidationFailed(f"未知的来源渠道：{channel}")
+    if urgency not in Urgency.values or complexity not in Complexity.values:
+        raise ValidationFailed("紧急程度或复杂程度取值无效。")
+    title, content = (title or "").strip(), (content or "").strip()
+    if not title:
+        raise ValidationFailed("请填写工单标题。")
+    if not content:
+        raise ValidationFailed("请填写诉求内容。")
+    if channel == Channel.DEPUTY_CALL and deputy is None:
+        raise ValidationFailed("代表来电工单必须关联代表。")
+    if not is_anonymous and not (requester_name.strip() or deputy):
+        raise ValidationFailed("请填写诉求人姓名，或勾选匿名。")
+    now = clock.now()
+    order = WorkOrder.objects.create(
+        number=order_number_next(day=now.astimezone(SHANGHAI).date()),
+        channel=channel,
+        status=Status.DRAFT,
+        requester_name=(deputy.name if deputy and not requester_name else requester_name).strip(),
+        requester_phone=requester_phone.strip(),
+        is_anonymous=is_anonymous,
+        protect_identity=request_type.is_report,
+        deputy=deputy,
+        request_type=request_type,
+        urgency=urgency,
+        complexity=complexity,
+        category=category,
+        region=region,
+        address=address.strip(),
+        title=title[:120],
+        content=content,
+        created_by=actor,
+        created_at=now,
+        updated_at=now,
+    )
+    record_event(order, EventKind.CREATED, actor=actor, to_status=Status.DRAFT, channel=channel)
+    if accept:
+        order = order_accept(order=order, actor=actor)
+    return order
+
+
+@transaction.atomic
+def order_accept(*, order: WorkOrder, actor=None) -> WorkOrder:
+    order = lock_order(order)
+    require_status(order, [Status.DRAFT], "受理")
+    order.accepted_at = clock.now()
+    transition(order, EventKind.ACCEPTED, to=Status.ACCEPTED, actor=actor, fields=["accepted_at"])
+    return order
+
+
+@transaction.atomic
+def order_reject(*, order: WorkOrder, reason: ScopeReason, basis: str = "", actor=None) -> WorkOrder:
+    """不予受理, with a reason code and the basis told to the deputy (DESIGN §5)."""
+    order = lock_order(order)
+    require_status(order, [Status.DRAFT, Status.ACCEPTED], "不予受理")
+    if not reason.is_active:
+        raise ValidationFailed("该不予受理理由已停用。")
+    order.reject_reason = reason
+    order.reject_basis = (basis or reason.basis).strip()
+    order.closed_at = clock.now()
+    transition(
+        order, EventKind.REJECTED, to=Status.REJECTED, actor=actor,
+        fields=["reject_reason", "reject_basis", "closed_at"],
+        reason=reason.code, note=order.reject_basis,
+    )
+    return order
+
+
+@transaction.atomic
+def order_direct_answer(
+    *, order: WorkOrder, content: str, method: str = ReplyMethod.HOTLINE, solved: str = Solved.SOLVED, actor=None
+) -> WorkOrder:
+    """The hotline answers without a department (e.g. a policy question); goes to callback."""
+    order = lock_order(order)
+    require_status(order, [Status.ACCEPTED], "直接答复")
+    if not (content or "").strip():
+        raise ValidationFailed("请填写答复内容。")
+    if method not in ReplyMethod.values or solved not in Solved.values:
+        raise ValidationFailed("答复方式或解决情况取值无效。")
+    now = clock.now()
+    Reply.objects.create(order=order, content=content.strip(), method=method, solved=solved, author=actor, at=now)
+    order.replied_at = now
+    transition(
+        order, EventKind.DIRECT_ANSWER, to=Status.CALLBACK, actor=actor, fields=["replied_at"], note=content.strip()
+    )
+    return order

@@ -1,0 +1,52 @@
+"""Which time-limit rule applies to an order (DESIGN §3)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from minyi.core.errors import ValidationFailed
+from minyi.reference.models import ClockStart, LimitStage, TimeLimitRule
+
+
+@dataclass(frozen=True)
+class Limit:
+    amount: int
+    unit: str
+    clock_start: str = ClockStart.DISPATCH
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Limit:
+        return cls(amount=int(data["amount"]), unit=data["unit"], clock_start=data.get("clock_start", ClockStart.DISPATCH))
+
+
+def _matches(rule: TimeLimitRule, *, request_type_id: int | None, urgency: str, complexity: str) -> bool:
+    return (
+        (rule.request_type_id is None or rule.request_type_id == request_type_id)
+        and (not rule.urgency or rule.urgency == urgency)
+        and (not rule.complexity or rule.complexity == complexity)
+    )
+
+
+def limit_for(stage: str, *, request_type_id: int | None, urgency: str, complexity: str, rules=None) -> Limit:
+    """The matching rule with the highest priority; among equal priorities the most specific
+    (the one naming more of request type, urgency, complexity), then the oldest."""
+    candidates = [
+        r
+        for r in (rules if rules is not None else TimeLimitRule.objects.filter(stage=stage))
+        if r.stage == stage and _matches(r, request_type_id=request_type_id, urgency=urgency, complexity=complexity)
+    ]
+    if not candidates:
+        raise ValidationFailed(f"没有适用于“{LimitStage(stage).label}”环节的办理时限规则，请管理员先配置。")
+    rule = max(candidates, key=lambda r: (r.priority, r.specificity(), -r.id))
+    return Limit(amount=rule.amount, unit=rule.unit, clock_start=rule.clock_start)
+
+
+def limits_for_order(order, rules=None) -> dict[str, dict]:
+    """Snapshot of the sign / return / handle limits for an order, stored on each assignment."""
+    if rules is None:
+        rules = list(TimeLimitRule.objects.all())
+    key = {"request_type_id": order.request_type_id, "urgency": order.urgency, "complexity": order.complexity}
+    return {stage: limit_for(stage, rules=rules, **key).as_dict() for stage in LimitStage.values}

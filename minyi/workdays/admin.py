@@ -1,0 +1,64 @@
+"""Calendar editing in the admin goes through the services, so every edit recomputes deadlines."""
+
+from django.contrib import admin, messages
+
+from minyi.workdays import services
+from minyi.workdays.models import CalendarChange, CalendarYear, SpecialDay
+
+
+@admin.register(SpecialDay)
+class SpecialDayAdmin(admin.ModelAdmin):
+    list_display = ("date", "weekday", "kind", "name")
+    list_filter = ("kind", ("date", admin.DateFieldListFilter))
+    search_fields = ("name",)
+    date_hierarchy = "date"
+
+    @admin.display(description="星期")
+    def weekday(self, obj: SpecialDay) -> str:
+        return "周" + "一二三四五六日"[obj.date.weekday()]
+
+    def save_model(self, request, obj, form, change):
+        if change and "date" in form.changed_data:
+            services.special_day_delete(day=form.initial["date"], actor=request.user)
+        result = services.special_day_save(day=obj.date, kind=obj.kind, name=obj.name, actor=request.user)
+        obj.pk = SpecialDay.objects.get(date=obj.date).pk
+        messages.info(request, f"{result.summary}；重算了 {result.orders_recomputed} 件工单的时限。")
+
+    def delete_model(self, request, obj):
+        result = services.special_day_delete(day=obj.date, actor=request.user)
+        messages.info(request, f"{result.summary}；重算了 {result.orders_recomputed} 件工单的时限。")
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(admin.ModelAdmin):
+    list_display = ("year", "status", "source", "updated_at")
+    list_filter = ("status",)
+    readonly_fields = ("updated_at",)
+
+    def save_model(self, request, obj, form, change):
+        result = services.calendar_year_set_status(
+            year=obj.year, official=obj.status == "official", source=obj.source, actor=request.user
+        )
+        messages.info(request, f"{result.summary}；重算了 {result.orders_recomputed} 件工单的时限。")
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CalendarChange)
+class CalendarChangeAdmin(admin.ModelAdmin):
+    list_display = ("at", "actor", "summary", "orders_recomputed")
+    readonly_fields = [f.name for f in CalendarChange._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
