@@ -22,4 +22,6 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session", autouse=True)
 def _require_database_in_ci(django_db_setup):
     if os.environ.get("MINYI_REQUIRE_POSTGRES") and connection.vendor != "postgresql":
-        pytest.exit("MINYI_REQUIRE_POSTGRES is set but the tests run on " + connection.vendor, returncode=3)
+        pytest.exit(
+            "MINYI_REQUIRE_POSTGRES is set but the tests run on " + connection.vendor, returncode=3
+        )

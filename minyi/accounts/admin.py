@@ -10,8 +10,12 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ("role", "is_active", "is_staff")
     search_fields = ("username", "first_name", "last_name", "phone")
     autocomplete_fields = ("department", "deputy")
-    fieldsets = BaseUserAdmin.fieldsets + (("角色与归属", {"fields": ("role", "department", "deputy", "phone")}),)
-    add_fieldsets = BaseUserAdmin.add_fieldsets + (("角色与归属", {"fields": ("role", "department", "deputy")}),)
+    fieldsets = BaseUserAdmin.fieldsets + (
+        ("角色与归属", {"fields": ("role", "department", "deputy", "phone")}),
+    )
+    add_fieldsets = BaseUserAdmin.add_fieldsets + (
+        ("角色与归属", {"fields": ("role", "department", "deputy")}),
+    )
 
     @admin.display(description="姓名")
     def get_full_name(self, obj: User) -> str:

@@ -14,7 +14,9 @@ from datetime import datetime
 
 from django.utils import timezone
 
-_frozen: contextvars.ContextVar[datetime | None] = contextvars.ContextVar("minyi_clock", default=None)
+_frozen: contextvars.ContextVar[datetime | None] = contextvars.ContextVar(
+    "minyi_clock", default=None
+)
 
 
 def now() -> datetime:

@@ -23,7 +23,12 @@ class Congress(models.Model):
     name = models.CharField("名称", max_length=64, unique=True)
     level = models.CharField("层级", max_length=16, choices=Level.choices)
     region = models.ForeignKey(
-        "reference.Region", verbose_name="行政区划", null=True, blank=True, on_delete=models.PROTECT, related_name="congresses"
+        "reference.Region",
+        verbose_name="行政区划",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="congresses",
     )
 
     class Meta:
@@ -44,7 +49,12 @@ class LiaisonStation(models.Model):
     """代表联络站."""
 
     name = models.CharField("名称", max_length=100, unique=True)
-    region = models.ForeignKey("reference.Region", verbose_name="所在区域", on_delete=models.PROTECT, related_name="stations")
+    region = models.ForeignKey(
+        "reference.Region",
+        verbose_name="所在区域",
+        on_delete=models.PROTECT,
+        related_name="stations",
+    )
     address = models.CharField("地址", max_length=200, blank=True)
     contact_name = models.CharField("联系人", max_length=32, blank=True)
     contact_phone = models.CharField("联系电话", max_length=32, blank=True)
@@ -81,7 +91,9 @@ class Deputy(models.Model):
 
 class DeputyPhone(models.Model):
     deputy = models.ForeignKey(Deputy, on_delete=models.CASCADE, related_name="phones")
-    number = models.CharField("号码（E.164）", max_length=20, unique=True, help_text="如 +8613800138000")
+    number = models.CharField(
+        "号码（E.164）", max_length=20, unique=True, help_text="如 +8613800138000"
+    )
     raw = models.CharField("原始号码", max_length=40, blank=True)
     is_primary = models.BooleanField("主号码", default=False)
 
@@ -103,13 +115,20 @@ class Mandate(models.Model):
         OTHER = "other", "其他"
 
     deputy = models.ForeignKey(Deputy, on_delete=models.CASCADE, related_name="mandates")
-    congress = models.ForeignKey(Congress, verbose_name="所属人大", on_delete=models.PROTECT, related_name="mandates")
+    congress = models.ForeignKey(
+        Congress, verbose_name="所属人大", on_delete=models.PROTECT, related_name="mandates"
+    )
     level = models.CharField("代表层级", max_length=16, choices=Level.choices)
     term = models.CharField("届次", max_length=32, blank=True, help_text="如：第十四届")
     delegation = models.CharField("代表团或选区", max_length=100, blank=True)
     professional_group = models.CharField("专业小组", max_length=64, blank=True)
     station = models.ForeignKey(
-        LiaisonStation, verbose_name="联络站", null=True, blank=True, on_delete=models.SET_NULL, related_name="mandates"
+        LiaisonStation,
+        verbose_name="联络站",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="mandates",
     )
     started_on = models.DateField("任期开始", null=True, blank=True)
     ended_on = models.DateField("终止日期", null=True, blank=True)
@@ -120,7 +139,9 @@ class Mandate(models.Model):
         verbose_name_plural = "代表资格"
         ordering = ["deputy_id", "level"]
         constraints = [
-            models.UniqueConstraint(fields=["deputy", "congress", "term"], name="mandate_unique_per_term"),
+            models.UniqueConstraint(
+                fields=["deputy", "congress", "term"], name="mandate_unique_per_term"
+            ),
         ]
 
     def __str__(self) -> str:

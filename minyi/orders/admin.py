@@ -19,7 +19,16 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class AssignmentInline(admin.TabularInline):
     model = Assignment
     extra = 0
-    fields = ("department", "role", "status", "dispatched_at", "signed_at", "sign_due", "reply_due", "reply_due_provisional")
+    fields = (
+        "department",
+        "role",
+        "status",
+        "dispatched_at",
+        "signed_at",
+        "sign_due",
+        "reply_due",
+        "reply_due_provisional",
+    )
     readonly_fields = fields
     can_delete = False
 
@@ -41,7 +50,16 @@ class EventInline(admin.TabularInline):
 
 @admin.register(WorkOrder)
 class WorkOrderAdmin(ReadOnlyAdmin):
-    list_display = ("number", "title", "channel", "status", "warning", "next_due", "deadline_provisional", "created_at")
+    list_display = (
+        "number",
+        "title",
+        "channel",
+        "status",
+        "warning",
+        "next_due",
+        "deadline_provisional",
+        "created_at",
+    )
     list_filter = ("status", "channel", "warning", "supervision", "request_type")
     search_fields = ("number", "title")
     date_hierarchy = "created_at"

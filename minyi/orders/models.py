@@ -81,21 +81,42 @@ class WorkOrder(models.Model):
 
     # requester
     requester_name = models.CharField("诉求人", max_length=64, blank=True)
-    requester_phone = models.CharField("联系电话", max_length=32, blank=True, help_text="E.164，如 +8613800138000")
+    requester_phone = models.CharField(
+        "联系电话", max_length=32, blank=True, help_text="E.164，如 +8613800138000"
+    )
     is_anonymous = models.BooleanField("匿名", default=False)
-    protect_identity = models.BooleanField("身份保密", default=False, help_text="举报人身份对承办单位保密")
+    protect_identity = models.BooleanField(
+        "身份保密", default=False, help_text="举报人身份对承办单位保密"
+    )
     deputy = models.ForeignKey(
-        "deputies.Deputy", verbose_name="反映代表", null=True, blank=True, on_delete=models.PROTECT, related_name="orders"
+        "deputies.Deputy",
+        verbose_name="反映代表",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="orders",
     )
 
     # the matter
-    request_type = models.ForeignKey("reference.RequestType", verbose_name="诉求类型", on_delete=models.PROTECT)
-    urgency = models.CharField("紧急程度", max_length=16, choices=Urgency.choices, default=Urgency.NORMAL)
-    complexity = models.CharField("复杂程度", max_length=16, choices=Complexity.choices, default=Complexity.NORMAL)
-    category = models.ForeignKey(
-        "reference.Category", verbose_name="诉求分类", null=True, blank=True, on_delete=models.PROTECT
+    request_type = models.ForeignKey(
+        "reference.RequestType", verbose_name="诉求类型", on_delete=models.PROTECT
     )
-    region = models.ForeignKey("reference.Region", verbose_name="所属区域", null=True, blank=True, on_delete=models.PROTECT)
+    urgency = models.CharField(
+        "紧急程度", max_length=16, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    complexity = models.CharField(
+        "复杂程度", max_length=16, choices=Complexity.choices, default=Complexity.NORMAL
+    )
+    category = models.ForeignKey(
+        "reference.Category",
+        verbose_name="诉求分类",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+    )
+    region = models.ForeignKey(
+        "reference.Region", verbose_name="所属区域", null=True, blank=True, on_delete=models.PROTECT
+    )
     address = models.CharField("事发地址", max_length=200, blank=True)
     title = models.CharField("标题", max_length=120)
     content = models.TextField("诉求内容")
@@ -104,26 +125,48 @@ class WorkOrder(models.Model):
     sign_due = models.DateTimeField("签收时限", null=True, blank=True)
     return_due = models.DateTimeField("退件时限", null=True, blank=True)
     reply_due = models.DateTimeField("办结时限", null=True, blank=True)
-    next_due = models.DateTimeField("最近时限", null=True, blank=True, help_text="尚未完成的最早时限")
-    warn_at = models.DateTimeField("预警时间", null=True, blank=True, help_text="最近时限前一个工作日")
+    next_due = models.DateTimeField(
+        "最近时限", null=True, blank=True, help_text="尚未完成的最早时限"
+    )
+    warn_at = models.DateTimeField(
+        "预警时间", null=True, blank=True, help_text="最近时限前一个工作日"
+    )
     deadline_provisional = models.BooleanField("时限含暂定日历", default=False)
     warning = models.CharField("预警", max_length=8, choices=Warning.choices, default=Warning.NONE)
-    supervision = models.CharField("督办", max_length=8, choices=Warning.choices, default=Warning.NONE)
+    supervision = models.CharField(
+        "督办", max_length=8, choices=Warning.choices, default=Warning.NONE
+    )
 
     # outcomes
     reject_reason = models.ForeignKey(
-        "reference.ScopeReason", verbose_name="不予受理理由", null=True, blank=True, on_delete=models.PROTECT
+        "reference.ScopeReason",
+        verbose_name="不予受理理由",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
     )
     reject_basis = models.TextField("不予受理依据", blank=True)
     master = models.ForeignKey(
-        "self", verbose_name="并入主工单", null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates"
+        "self",
+        verbose_name="并入主工单",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
     )
     redo_count = models.PositiveSmallIntegerField("重办次数", default=0)
-    satisfaction = models.CharField("满意度", max_length=16, choices=Satisfaction.choices, blank=True)
+    satisfaction = models.CharField(
+        "满意度", max_length=16, choices=Satisfaction.choices, blank=True
+    )
     solved_confirmed = models.BooleanField("回访确认解决", null=True, blank=True)
 
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField("登记时间")
     accepted_at = models.DateTimeField("受理时间", null=True, blank=True)
@@ -168,28 +211,49 @@ class AssignmentStatus(models.TextChoices):
     CANCELLED = "cancelled", "已撤销"
 
 
-ASSIGNMENT_ACTIVE = frozenset({AssignmentStatus.PENDING, AssignmentStatus.SIGNED, AssignmentStatus.RETURN_REQUESTED})
+ASSIGNMENT_ACTIVE = frozenset(
+    {AssignmentStatus.PENDING, AssignmentStatus.SIGNED, AssignmentStatus.RETURN_REQUESTED}
+)
 
 
 class Assignment(models.Model):
     """One department's part in an order: lead (主办) or assisting (协办)."""
 
-    order = models.ForeignKey(WorkOrder, verbose_name="工单", on_delete=models.CASCADE, related_name="assignments")
+    order = models.ForeignKey(
+        WorkOrder, verbose_name="工单", on_delete=models.CASCADE, related_name="assignments"
+    )
     department = models.ForeignKey(
-        "reference.Department", verbose_name="承办单位", on_delete=models.PROTECT, related_name="assignments"
+        "reference.Department",
+        verbose_name="承办单位",
+        on_delete=models.PROTECT,
+        related_name="assignments",
     )
     role = models.CharField("角色", max_length=16, choices=AssignmentRole.choices)
-    status = models.CharField("状态", max_length=24, choices=AssignmentStatus.choices, default=AssignmentStatus.PENDING)
+    status = models.CharField(
+        "状态", max_length=24, choices=AssignmentStatus.choices, default=AssignmentStatus.PENDING
+    )
     # the status to go back to when a return is refused (pending or signed)
-    status_before_return = models.CharField(max_length=24, choices=AssignmentStatus.choices, blank=True)
+    status_before_return = models.CharField(
+        max_length=24, choices=AssignmentStatus.choices, blank=True
+    )
 
     dispatched_at = models.DateTimeField("派单时间")
     dispatched_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="派单人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="派单人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     signed_at = models.DateTimeField("签收时间", null=True, blank=True)
     signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="签收人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="签收人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     replied_at = models.DateTimeField("答复时间", null=True, blank=True)
 
@@ -202,19 +266,26 @@ class Assignment(models.Model):
     reply_clock_start = models.DateTimeField("办理起算", null=True, blank=True)
     reply_due = models.DateTimeField("办结时限", null=True, blank=True)
     reply_due_provisional = models.BooleanField(default=False)
-    reply_due_fixed = models.BooleanField("时限已固定", default=False, help_text="延期批准或驳回退件后沿用原时限")
+    reply_due_fixed = models.BooleanField(
+        "时限已固定", default=False, help_text="延期批准或驳回退件后沿用原时限"
+    )
 
     class Meta:
         verbose_name = "承办任务"
         verbose_name_plural = "承办任务"
         ordering = ["order_id", "role", "id"]
         indexes = [
-            models.Index(fields=["department", "status", "sign_due"], name="assignment_dept_status"),
+            models.Index(
+                fields=["department", "status", "sign_due"], name="assignment_dept_status"
+            ),
             models.Index(fields=["status", "dispatched_at"], name="assignment_status_dispatched"),
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["order"], condition=models.Q(role="lead", status__in=["pending", "signed", "return_requested", "replied"]),
+                fields=["order"],
+                condition=models.Q(
+                    role="lead", status__in=["pending", "signed", "return_requested", "replied"]
+                ),
                 name="one_live_lead_per_order",
             ),
         ]
@@ -235,19 +306,30 @@ class ReturnRequest(models.Model):
         ACCEPTED = "accepted", "同意退件"
         REFUSED = "refused", "驳回"
 
-    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="return_requests")
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="return_requests"
+    )
     reason = models.TextField("退件理由")
     suggested_department = models.ForeignKey(
-        "reference.Department", verbose_name="建议承办单位", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "reference.Department",
+        verbose_name="建议承办单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     basis = models.TextField("依据")
     leader_opinion = models.ForeignKey(
         "Attachment", verbose_name="领导签署意见", on_delete=models.PROTECT, related_name="+"
     )
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     requested_at = models.DateTimeField()
     ruling = models.CharField(max_length=16, choices=Ruling.choices, default=Ruling.PENDING)
-    ruled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    ruled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     ruled_at = models.DateTimeField(null=True, blank=True)
     ruling_note = models.TextField("审核意见", blank=True)
 
@@ -265,14 +347,20 @@ class ExtensionRequest(models.Model):
         APPROVED = "approved", "已批准"
         DENIED = "denied", "不批准"
 
-    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="extension_requests")
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="extension_requests"
+    )
     reason = models.TextField("延期理由")
     requested_due = models.DateTimeField("申请延至")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     requested_at = models.DateTimeField()
     ruling = models.CharField(max_length=16, choices=Ruling.choices, default=Ruling.PENDING)
     approved_due = models.DateTimeField("批准延至", null=True, blank=True)
-    ruled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    ruled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     ruled_at = models.DateTimeField(null=True, blank=True)
     ruling_note = models.TextField("审批意见", blank=True)
 
@@ -288,13 +376,17 @@ class Reply(models.Model):
     """答复: by the lead department, or directly by the hotline (assignment empty)."""
 
     order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="replies")
-    assignment = models.ForeignKey(Assignment, null=True, blank=True, on_delete=models.CASCADE, related_name="replies")
+    assignment = models.ForeignKey(
+        Assignment, null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
     content = models.TextField("答复内容")
     method = models.CharField("答复方式", max_length=16, choices=ReplyMethod.choices)
     solved = models.CharField("解决情况", max_length=16, choices=Solved.choices)
     plan = models.TextField("下一步措施", blank=True)
     plan_due = models.DateField("计划完成时间", null=True, blank=True)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     at = models.DateTimeField()
 
     class Meta:
@@ -313,7 +405,9 @@ class Callback(models.Model):
     satisfaction = models.CharField("满意度", max_length=16, choices=Satisfaction.choices)
     solved = models.BooleanField("是否解决", null=True, blank=True)
     note = models.TextField("回访记录", blank=True)
-    agent = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     at = models.DateTimeField()
 
     class Meta:
@@ -337,10 +431,14 @@ def attachment_path(instance: Attachment, filename: str) -> str:
 
 class Attachment(models.Model):
     order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="attachments")
-    kind = models.CharField("类型", max_length=16, choices=AttachmentKind.choices, default=AttachmentKind.GENERAL)
+    kind = models.CharField(
+        "类型", max_length=16, choices=AttachmentKind.choices, default=AttachmentKind.GENERAL
+    )
     file = models.FileField("文件", upload_to=attachment_path)
     name = models.CharField("文件名", max_length=200)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     uploaded_at = models.DateTimeField()
 
     class Meta:
@@ -389,10 +487,17 @@ class OrderEvent(models.Model):
     """The ledger: one row per change (who, when, from, to, what). Never edited."""
 
     order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="events")
-    assignment = models.ForeignKey(Assignment, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
+    assignment = models.ForeignKey(
+        Assignment, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+    )
     kind = models.CharField("事件", max_length=24, choices=EventKind.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     at = models.DateTimeField("时间")
     from_status = models.CharField("原状态", max_length=24, blank=True)

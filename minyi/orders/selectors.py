@@ -6,7 +6,11 @@ from minyi.orders.models import OrderEvent, WorkOrder
 
 
 def order_timeline(order: WorkOrder):
-    return OrderEvent.objects.filter(order=order).select_related("actor", "assignment__department").order_by("at", "id")
+    return (
+        OrderEvent.objects.filter(order=order)
+        .select_related("actor", "assignment__department")
+        .order_by("at", "id")
+    )
 
 
 def orders_open_by_due():

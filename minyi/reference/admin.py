@@ -43,7 +43,17 @@ class RequestTypeAdmin(admin.ModelAdmin):
 
 @admin.register(TimeLimitRule)
 class TimeLimitRuleAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "stage", "request_type", "urgency", "complexity", "amount", "unit", "clock_start", "priority")
+    list_display = (
+        "__str__",
+        "stage",
+        "request_type",
+        "urgency",
+        "complexity",
+        "amount",
+        "unit",
+        "clock_start",
+        "priority",
+    )
     list_filter = ("stage", "unit")
 
 

@@ -19,10 +19,16 @@ class Limit:
 
     @classmethod
     def from_dict(cls, data: dict) -> Limit:
-        return cls(amount=int(data["amount"]), unit=data["unit"], clock_start=data.get("clock_start", ClockStart.DISPATCH))
+        return cls(
+            amount=int(data["amount"]),
+            unit=data["unit"],
+            clock_start=data.get("clock_start", ClockStart.DISPATCH),
+        )
 
 
-def _matches(rule: TimeLimitRule, *, request_type_id: int | None, urgency: str, complexity: str) -> bool:
+def _matches(
+    rule: TimeLimitRule, *, request_type_id: int | None, urgency: str, complexity: str
+) -> bool:
     return (
         (rule.request_type_id is None or rule.request_type_id == request_type_id)
         and (not rule.urgency or rule.urgency == urgency)
@@ -30,16 +36,21 @@ def _matches(rule: TimeLimitRule, *, request_type_id: int | None, urgency: str, 
     )
 
 
-def limit_for(stage: str, *, request_type_id: int | None, urgency: str, complexity: str, rules=None) -> Limit:
+def limit_for(
+    stage: str, *, request_type_id: int | None, urgency: str, complexity: str, rules=None
+) -> Limit:
     """The matching rule with the highest priority; among equal priorities the most specific
     (the one naming more of request type, urgency, complexity), then the oldest."""
     candidates = [
         r
         for r in (rules if rules is not None else TimeLimitRule.objects.filter(stage=stage))
-        if r.stage == stage and _matches(r, request_type_id=request_type_id, urgency=urgency, complexity=complexity)
+        if r.stage == stage
+        and _matches(r, request_type_id=request_type_id, urgency=urgency, complexity=complexity)
     ]
     if not candidates:
-        raise ValidationFailed(f"没有适用于“{LimitStage(stage).label}”环节的办理时限规则，请管理员先配置。")
+        raise ValidationFailed(
+            f"没有适用于“{LimitStage(stage).label}”环节的办理时限规则，请管理员先配置。"
+        )
     rule = max(candidates, key=lambda r: (r.priority, r.specificity(), -r.id))
     return Limit(amount=rule.amount, unit=rule.unit, clock_start=rule.clock_start)
 
@@ -48,5 +59,9 @@ def limits_for_order(order, rules=None) -> dict[str, dict]:
     """Snapshot of the sign / return / handle limits for an order, stored on each assignment."""
     if rules is None:
         rules = list(TimeLimitRule.objects.all())
-    key = {"request_type_id": order.request_type_id, "urgency": order.urgency, "complexity": order.complexity}
+    key = {
+        "request_type_id": order.request_type_id,
+        "urgency": order.urgency,
+        "complexity": order.complexity,
+    }
     return {stage: limit_for(stage, rules=rules, **key).as_dict() for stage in LimitStage.values}

@@ -18,9 +18,16 @@ class Region(models.Model):
 
     name = models.CharField("名称", max_length=64)
     level = models.CharField("层级", max_length=16, choices=RegionLevel.choices)
-    code = models.CharField("区划代码", max_length=12, blank=True, help_text="GB/T 2260 代码（已知时）")
+    code = models.CharField(
+        "区划代码", max_length=12, blank=True, help_text="GB/T 2260 代码（已知时）"
+    )
     parent = models.ForeignKey(
-        "self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name="上级",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
 
     class Meta:
@@ -53,10 +60,19 @@ class Department(models.Model):
     name = models.CharField("名称", max_length=100, unique=True)
     short_name = models.CharField("简称", max_length=32, blank=True)
     parent = models.ForeignKey(
-        "self", verbose_name="上级单位", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name="上级单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
-    region = models.ForeignKey(Region, verbose_name="所属区划", on_delete=models.PROTECT, related_name="departments")
-    categories = models.ManyToManyField("Category", verbose_name="主管诉求分类", blank=True, related_name="departments")
+    region = models.ForeignKey(
+        Region, verbose_name="所属区划", on_delete=models.PROTECT, related_name="departments"
+    )
+    categories = models.ManyToManyField(
+        "Category", verbose_name="主管诉求分类", blank=True, related_name="departments"
+    )
     contact_name = models.CharField("联系人", max_length=32, blank=True)
     contact_phone = models.CharField("联系电话", max_length=32, blank=True)
     is_active = models.BooleanField("启用", default=True)
@@ -75,7 +91,12 @@ class Category(models.Model):
 
     name = models.CharField("名称", max_length=64)
     parent = models.ForeignKey(
-        "self", verbose_name="上级分类", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name="上级分类",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     is_active = models.BooleanField("启用", default=True)
 
@@ -83,7 +104,11 @@ class Category(models.Model):
         verbose_name = "诉求分类"
         verbose_name_plural = "诉求分类"
         ordering = ["parent_id", "name"]
-        constraints = [models.UniqueConstraint(fields=["parent", "name"], name="category_unique_name_in_parent")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parent", "name"], name="category_unique_name_in_parent"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.parent.name} / {self.name}" if self.parent_id else self.name
@@ -139,18 +164,32 @@ class TimeLimitRule(models.Model):
 
     stage = models.CharField("环节", max_length=16, choices=LimitStage.choices)
     request_type = models.ForeignKey(
-        RequestType, verbose_name="诉求类型", null=True, blank=True, on_delete=models.CASCADE, help_text="空=任意"
+        RequestType,
+        verbose_name="诉求类型",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        help_text="空=任意",
     )
-    urgency = models.CharField("紧急程度", max_length=16, choices=Urgency.choices, blank=True, help_text="空=任意")
-    complexity = models.CharField("复杂程度", max_length=16, choices=Complexity.choices, blank=True, help_text="空=任意")
+    urgency = models.CharField(
+        "紧急程度", max_length=16, choices=Urgency.choices, blank=True, help_text="空=任意"
+    )
+    complexity = models.CharField(
+        "复杂程度", max_length=16, choices=Complexity.choices, blank=True, help_text="空=任意"
+    )
     amount = models.PositiveIntegerField("时限")
     unit = models.CharField("单位", max_length=16, choices=LimitUnit.choices)
     clock_start = models.CharField(
-        "起算点", max_length=16, choices=ClockStart.choices, default=ClockStart.DISPATCH,
+        "起算点",
+        max_length=16,
+        choices=ClockStart.choices,
+        default=ClockStart.DISPATCH,
         help_text="办结时限默认自签收起算（常德做法），可改为自派单起算",
     )
     priority = models.SmallIntegerField(
-        "优先级", default=0, help_text="多条规则同时适用时取优先级最高者（紧急 30、复杂 20、按类型 10、默认 0）"
+        "优先级",
+        default=0,
+        help_text="多条规则同时适用时取优先级最高者（紧急 30、复杂 20、按类型 10、默认 0）",
     )
     note = models.CharField("依据", max_length=200, blank=True)
 
@@ -160,19 +199,26 @@ class TimeLimitRule(models.Model):
         ordering = ["stage", "id"]
 
     def __str__(self) -> str:
-        scope = "、".join(
-            part
-            for part in (
-                self.request_type.name if self.request_type_id else "",
-                self.get_urgency_display() if self.urgency else "",
-                self.get_complexity_display() if self.complexity else "",
+        scope = (
+            "、".join(
+                part
+                for part in (
+                    self.request_type.name if self.request_type_id else "",
+                    self.get_urgency_display() if self.urgency else "",
+                    self.get_complexity_display() if self.complexity else "",
+                )
+                if part
             )
-            if part
-        ) or "默认"
+            or "默认"
+        )
         return f"{self.get_stage_display()}（{scope}）：{self.amount}{self.get_unit_display()}"
 
     def specificity(self) -> int:
-        return int(self.request_type_id is not None) + int(bool(self.urgency)) + int(bool(self.complexity))
+        return (
+            int(self.request_type_id is not None)
+            + int(bool(self.urgency))
+            + int(bool(self.complexity))
+        )
 
 
 class ScopeReason(models.Model):

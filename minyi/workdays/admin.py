@@ -20,13 +20,19 @@ class SpecialDayAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change and "date" in form.changed_data:
             services.special_day_delete(day=form.initial["date"], actor=request.user)
-        result = services.special_day_save(day=obj.date, kind=obj.kind, name=obj.name, actor=request.user)
+        result = services.special_day_save(
+            day=obj.date, kind=obj.kind, name=obj.name, actor=request.user
+        )
         obj.pk = SpecialDay.objects.get(date=obj.date).pk
-        messages.info(request, f"{result.summary}；重算了 {result.orders_recomputed} 件工单的时限。")
+        messages.info(
+            request, f"{result.summary}；重算了 {result.orders_recomputed} 件工单的时限。"
+        )
 
     def delete_model(self, request, obj):
         result = services.special_day_delete(day=obj.date, actor=request.user)
-        messages.info(request, f"{result.summary}；重算了 {result.orders_recomputed} 件工单的时限。")
+        messages.info(
+            request, f"{result.summary}；重算了 {result.orders_recomputed} 件工单的时限。"
+        )
 
     def delete_queryset(self, request, queryset):
         for obj in queryset:
@@ -43,7 +49,9 @@ class CalendarYearAdmin(admin.ModelAdmin):
         result = services.calendar_year_set_status(
             year=obj.year, official=obj.status == "official", source=obj.source, actor=request.user
         )
-        messages.info(request, f"{result.summary}；重算了 {result.orders_recomputed} 件工单的时限。")
+        messages.info(
+            request, f"{result.summary}；重算了 {result.orders_recomputed} 件工单的时限。"
+        )
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -45,7 +45,9 @@ class Due:
 class WorkCalendar:
     """An immutable snapshot: which dates are working days, and which years are official."""
 
-    def __init__(self, *, special: dict[date, bool], defined_years: set[int], official_years: set[int]):
+    def __init__(
+        self, *, special: dict[date, bool], defined_years: set[int], official_years: set[int]
+    ):
         self._special = dict(special)  # date -> is a working day
         self._defined_years = frozenset(defined_years)
         self._official_years = frozenset(official_years)
@@ -151,7 +153,6 @@ class WorkCalendar:
         if unit == "natural_days":
             return self.add_natural_days(start, amount)
         raise ValueError(f"unknown time-limit unit {unit!r}")
-
 
 
 # -- the process-wide snapshot ------------------------------------------------------------------

@@ -15,7 +15,9 @@ class YearStatus(models.TextChoices):
 class CalendarYear(models.Model):
     year = models.PositiveSmallIntegerField("年份", primary_key=True)
     status = models.CharField("状态", max_length=16, choices=YearStatus.choices)
-    source = models.CharField("来源", max_length=200, blank=True, help_text="如：国办发明电〔2026〕X号")
+    source = models.CharField(
+        "来源", max_length=200, blank=True, help_text="如：国办发明电〔2026〕X号"
+    )
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
@@ -75,7 +77,12 @@ class CalendarChange(models.Model):
 
     at = models.DateTimeField("时间", auto_now_add=True)
     actor = models.ForeignKey(
-        "accounts.User", verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "accounts.User",
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     summary = models.CharField("内容", max_length=300)
     dates = models.JSONField("涉及日期", default=list)

@@ -32,10 +32,20 @@ def official_years() -> range:
 
 def official_days(year: int) -> list[tuple[date, bool, str]]:
     """(date, is_workday, name) for one year the package knows."""
-    rows = [(d, False, _NAMES.get(str(h), str(h))) for d, h in constants.holidays.items() if d.year == year]
-    rows += [(d, True, _NAMES.get(str(h), str(h)) + "调休") for d, h in constants.workdays.items() if d.year == year]
+    rows = [
+        (d, False, _NAMES.get(str(h), str(h)))
+        for d, h in constants.holidays.items()
+        if d.year == year
+    ]
+    rows += [
+        (d, True, _NAMES.get(str(h), str(h)) + "调休")
+        for d, h in constants.workdays.items()
+        if d.year == year
+    ]
     return sorted(rows)
 
 
 def provisional_days(year: int) -> list[tuple[date, bool, str]]:
-    return sorted((d, False, name) for d, name in statutory_holidays(year).items() if d.year == year)
+    return sorted(
+        (d, False, name) for d, name in statutory_holidays(year).items() if d.year == year
+    )

@@ -25,10 +25,15 @@ from minyi.workdays.seed import provisional_days
 def _ensure_year_defined(year: int) -> CalendarYear:
     """A year with no row is computed on the fly; before editing one of its days, write the
     computed days down so the edit does not wipe the other holidays of that year."""
-    row, created = CalendarYear.objects.get_or_create(year=year, defaults={"status": YearStatus.PROVISIONAL})
+    row, created = CalendarYear.objects.get_or_create(
+        year=year, defaults={"status": YearStatus.PROVISIONAL}
+    )
     if created:
         SpecialDay.objects.bulk_create(
-            [SpecialDay(date=d, kind=DayKind.WORKDAY if w else DayKind.HOLIDAY, name=n) for d, w, n in provisional_days(year)],
+            [
+                SpecialDay(date=d, kind=DayKind.WORKDAY if w else DayKind.HOLIDAY, name=n)
+                for d, w, n in provisional_days(year)
+            ],
             ignore_conflicts=True,
         )
     return row
@@ -44,7 +49,10 @@ def _calendar_changed(*, dates: Iterable[date], actor, summary: str) -> Calendar
     transaction.on_commit(calendar.invalidate)
     moved = deadlines_recompute_for_dates(dates=dates, actor=actor, reason=summary) if dates else 0
     return CalendarChange.objects.create(
-        actor=actor, summary=summary[:300], dates=[d.isoformat() for d in dates], orders_recomputed=moved
+        actor=actor,
+        summary=summary[:300],
+        dates=[d.isoformat() for d in dates],
+        orders_recomputed=moved,
     )
 
 
@@ -55,19 +63,30 @@ def special_day_save(*, day: date, kind: str, name: str = "", actor=None) -> Cal
     _ensure_year_defined(day.year)
     SpecialDay.objects.update_or_create(date=day, defaults={"kind": kind, "name": name})
     label = DayKind(kind).label
-    return _calendar_changed(dates=[day], actor=actor, summary=f"设置 {day:%Y-%m-%d} 为{label}{(' ' + name) if name else ''}")
+    return _calendar_changed(
+        dates=[day],
+        actor=actor,
+        summary=f"设置 {day:%Y-%m-%d} 为{label}{(' ' + name) if name else ''}",
+    )
 
 
 @transaction.atomic
 def special_day_delete(*, day: date, actor=None) -> CalendarChange:
     _ensure_year_defined(day.year)
     SpecialDay.objects.filter(date=day).delete()
-    return _calendar_changed(dates=[day], actor=actor, summary=f"删除 {day:%Y-%m-%d} 的特殊安排，按周末规则计算")
+    return _calendar_changed(
+        dates=[day], actor=actor, summary=f"删除 {day:%Y-%m-%d} 的特殊安排，按周末规则计算"
+    )
 
 
 @transaction.atomic
 def calendar_year_publish(
-    *, year: int, days: Iterable[tuple[date, str, str]], source: str = "", official: bool = True, actor=None
+    *,
+    year: int,
+    days: Iterable[tuple[date, str, str]],
+    source: str = "",
+    official: bool = True,
+    actor=None,
 ) -> CalendarChange:
     """Replace a whole year's special days, e.g. entering the State Council's notice for 2027.
 
@@ -80,9 +99,13 @@ def calendar_year_publish(
     wrong_kind = [k for _, k, _ in days if k not in DayKind.values]
     if wrong_kind:
         raise ValidationFailed(f"未知的日期类型：{wrong_kind[0]}")
-    before = {d: k for d, k in SpecialDay.objects.filter(date__year=year).values_list("date", "kind")}
+    before = {
+        d: k for d, k in SpecialDay.objects.filter(date__year=year).values_list("date", "kind")
+    }
     if not CalendarYear.objects.filter(year=year).exists():
-        before = {d: (DayKind.WORKDAY if w else DayKind.HOLIDAY) for d, w, _ in provisional_days(year)}
+        before = {
+            d: (DayKind.WORKDAY if w else DayKind.HOLIDAY) for d, w, _ in provisional_days(year)
+        }
     SpecialDay.objects.filter(date__year=year).delete()
     SpecialDay.objects.bulk_create([SpecialDay(date=d, kind=k, name=n) for d, k, n in days])
     status = YearStatus.OFFICIAL if official else YearStatus.PROVISIONAL
@@ -93,16 +116,23 @@ def calendar_year_publish(
     if official:
         changed |= {date(year, 1, 1), date(year, 12, 31)}
     label = "正式" if official else "暂定"
-    return _calendar_changed(dates=changed, actor=actor, summary=f"录入 {year} 年{label}节假日安排（{len(days)} 天）{source}")
+    return _calendar_changed(
+        dates=changed,
+        actor=actor,
+        summary=f"录入 {year} 年{label}节假日安排（{len(days)} 天）{source}",
+    )
 
 
 @transaction.atomic
-def calendar_year_set_status(*, year: int, official: bool, source: str = "", actor=None) -> CalendarChange:
+def calendar_year_set_status(
+    *, year: int, official: bool, source: str = "", actor=None
+) -> CalendarChange:
     row = _ensure_year_defined(year)
     row.status = YearStatus.OFFICIAL if official else YearStatus.PROVISIONAL
     row.source = source or row.source
     row.save(update_fields=["status", "source", "updated_at"])
     return _calendar_changed(
-        dates=[date(year, 1, 1), date(year, 12, 31)], actor=actor,
+        dates=[date(year, 1, 1), date(year, 12, 31)],
+        actor=actor,
         summary=f"{year} 年标记为{'正式' if official else '暂定'}",
     )

@@ -40,16 +40,27 @@ def order_callback(
     if reached and solved is None:
         raise ValidationFailed("请记录诉求是否已解决。")
     callback = Callback.objects.create(
-        order=order, satisfaction=satisfaction, solved=solved if reached else None, note=(note or "").strip(),
-        agent=actor, at=clock.now(),
+        order=order,
+        satisfaction=satisfaction,
+        solved=solved if reached else None,
+        note=(note or "").strip(),
+        agent=actor,
+        at=clock.now(),
     )
     fields = []
     if reached:
         order.satisfaction, order.solved_confirmed = satisfaction, solved
         fields = ["satisfaction", "solved_confirmed"]
     transition(
-        order, EventKind.CALLED_BACK, to=Status.CALLBACK, actor=actor, fields=fields, note=callback.note,
-        callback=callback.pk, satisfaction=satisfaction, solved=callback.solved,
+        order,
+        EventKind.CALLED_BACK,
+        to=Status.CALLBACK,
+        actor=actor,
+        fields=fields,
+        note=callback.note,
+        callback=callback.pk,
+        satisfaction=satisfaction,
+        solved=callback.solved,
     )
     return callback
 
@@ -65,32 +76,63 @@ def order_archive(*, order: WorkOrder, note: str = "", actor=None) -> WorkOrder:
     if last.satisfaction == Satisfaction.DISSATISFIED and not (note or "").strip():
         raise ValidationFailed("代表或群众不满意的工单，归档须写明理由；也可以发回重办或转督办。")
     order.closed_at = clock.now()
-    transition(order, EventKind.ARCHIVED, to=Status.ARCHIVED, actor=actor, fields=["closed_at"], note=note or "",
-               satisfaction=last.satisfaction)
+    transition(
+        order,
+        EventKind.ARCHIVED,
+        to=Status.ARCHIVED,
+        actor=actor,
+        fields=["closed_at"],
+        note=note or "",
+        satisfaction=last.satisfaction,
+    )
     return order
 
 
 def _reopen_lead(order: WorkOrder, *, due: datetime | None, actor) -> dict:
     """Send the lead department's part back to handling with a new deadline."""
-    lead = order.assignments.select_for_update().filter(role=AssignmentRole.LEAD, status=AssignmentStatus.REPLIED).first()
+    lead = (
+        order.assignments.select_for_update()
+        .filter(role=AssignmentRole.LEAD, status=AssignmentStatus.REPLIED)
+        .first()
+    )
     if lead is None:
         raise InvalidTransition("该工单没有已答复的主办单位，无法发回重办。")
     now = clock.now()
     if due is not None:
         if due <= now:
             raise ValidationFailed("重办时限须晚于当前时间。")
-        lead.reply_clock_start, lead.reply_due, lead.reply_due_provisional, lead.reply_due_fixed = now, due, False, True
+        lead.reply_clock_start, lead.reply_due, lead.reply_due_provisional, lead.reply_due_fixed = (
+            now,
+            due,
+            False,
+            True,
+        )
     else:
         assignment_start_reply_clock(lead, at=now)
     lead.status, lead.replied_at = AssignmentStatus.SIGNED, None
-    lead.save(update_fields=["status", "replied_at", "reply_clock_start", "reply_due", "reply_due_provisional", "reply_due_fixed"])
+    lead.save(
+        update_fields=[
+            "status",
+            "replied_at",
+            "reply_clock_start",
+            "reply_due",
+            "reply_due_provisional",
+            "reply_due_fixed",
+        ]
+    )
     order.redo_count += 1
     order.replied_at = None
-    return {"assignment": lead, "reply_due": iso(lead.reply_due), "department": lead.department.name}
+    return {
+        "assignment": lead,
+        "reply_due": iso(lead.reply_due),
+        "department": lead.department.name,
+    }
 
 
 @transaction.atomic
-def order_redo(*, order: WorkOrder, note: str, due: datetime | None = None, actor=None) -> WorkOrder:
+def order_redo(
+    *, order: WorkOrder, note: str, due: datetime | None = None, actor=None
+) -> WorkOrder:
     """发回重办: the lead department handles again, with a new deadline (by the rule, or ``due``)."""
     if not (note or "").strip():
         raise ValidationFailed("发回重办须写明理由。")
@@ -98,8 +140,14 @@ def order_redo(*, order: WorkOrder, note: str, due: datetime | None = None, acto
     require_status(order, [Status.CALLBACK, Status.REPLIED], "发回重办")
     reopened = _reopen_lead(order, due=due, actor=actor)
     transition(
-        order, EventKind.REDO, to=Status.SIGNED, actor=actor, fields=["redo_count", "replied_at"], note=note,
-        redo_count=order.redo_count, **reopened,
+        order,
+        EventKind.REDO,
+        to=Status.SIGNED,
+        actor=actor,
+        fields=["redo_count", "replied_at"],
+        note=note,
+        redo_count=order.redo_count,
+        **reopened,
     )
     return order
 
@@ -123,12 +171,23 @@ def order_supervise(
         extra = _reopen_lead(order, due=due, actor=actor)
         fields += ["redo_count", "replied_at"]
         to = Status.SIGNED
-    transition(order, EventKind.SUPERVISED, to=to, actor=actor, fields=fields, note=note, level=level, **extra)
+    transition(
+        order,
+        EventKind.SUPERVISED,
+        to=to,
+        actor=actor,
+        fields=fields,
+        note=note,
+        level=level,
+        **extra,
+    )
     return order
 
 
 def _cancel_active_assignments(order: WorkOrder) -> int:
-    return order.assignments.filter(status__in=ASSIGNMENT_ACTIVE).update(status=AssignmentStatus.CANCELLED)
+    return order.assignments.filter(status__in=ASSIGNMENT_ACTIVE).update(
+        status=AssignmentStatus.CANCELLED
+    )
 
 
 @transaction.atomic
@@ -140,8 +199,15 @@ def order_escalate(*, order: WorkOrder, note: str, actor=None) -> WorkOrder:
     require_status(order, OPEN, "转为代表建议")
     cancelled = _cancel_active_assignments(order)
     order.closed_at = clock.now()
-    transition(order, EventKind.ESCALATED, to=Status.ESCALATED, actor=actor, fields=["closed_at"], note=note,
-               cancelled_assignments=cancelled)
+    transition(
+        order,
+        EventKind.ESCALATED,
+        to=Status.ESCALATED,
+        actor=actor,
+        fields=["closed_at"],
+        note=note,
+        cancelled_assignments=cancelled,
+    )
     return order
 
 
@@ -162,8 +228,25 @@ def order_merge(*, order: WorkOrder, master: WorkOrder, note: str = "", actor=No
     cancelled = _cancel_active_assignments(order)
     order.master = master
     order.closed_at = clock.now()
-    transition(order, EventKind.MERGED, to=Status.MERGED, actor=actor, fields=["master", "closed_at"], note=note,
-               master=master.pk, master_number=master.number, cancelled_assignments=cancelled)
-    record_event(master, EventKind.DUPLICATE_MERGED, actor=actor, from_status=master.status, to_status=master.status,
-                 note=note, duplicate=order.pk, duplicate_number=order.number)
+    transition(
+        order,
+        EventKind.MERGED,
+        to=Status.MERGED,
+        actor=actor,
+        fields=["master", "closed_at"],
+        note=note,
+        master=master.pk,
+        master_number=master.number,
+        cancelled_assignments=cancelled,
+    )
+    record_event(
+        master,
+        EventKind.DUPLICATE_MERGED,
+        actor=actor,
+        from_status=master.status,
+        to_status=master.status,
+        note=note,
+        duplicate=order.pk,
+        duplicate_number=order.number,
+    )
     return order

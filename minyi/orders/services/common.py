@@ -78,6 +78,13 @@ def transition(
     synced = order_sync_deadlines(order)
     order.save(update_fields=list(dict.fromkeys(["status", "updated_at", *fields, *synced])))
     return record_event(
-        order, kind, actor=actor, from_status=before, to_status=order.status, assignment=assignment,
-        note=note[:1000], warning=order.warning, **data,
+        order,
+        kind,
+        actor=actor,
+        from_status=before,
+        to_status=order.status,
+        assignment=assignment,
+        note=note[:1000],
+        warning=order.warning,
+        **data,
     )

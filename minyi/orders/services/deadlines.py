@@ -38,7 +38,9 @@ def _limit(assignment: Assignment, stage: str) -> Limit:
     return Limit.from_dict(assignment.limits[stage])
 
 
-def assignment_start_clocks(assignment: Assignment, *, at: datetime, cal: WorkCalendar | None = None) -> None:
+def assignment_start_clocks(
+    assignment: Assignment, *, at: datetime, cal: WorkCalendar | None = None
+) -> None:
     """Set the sign and return deadlines at dispatch, and the handling clock if it starts then."""
     cal = cal or get_calendar()
     sign = _limit(assignment, "sign")
@@ -51,7 +53,9 @@ def assignment_start_clocks(assignment: Assignment, *, at: datetime, cal: WorkCa
         assignment_start_reply_clock(assignment, at=at, cal=cal)
 
 
-def assignment_start_reply_clock(assignment: Assignment, *, at: datetime, cal: WorkCalendar | None = None) -> None:
+def assignment_start_reply_clock(
+    assignment: Assignment, *, at: datetime, cal: WorkCalendar | None = None
+) -> None:
     cal = cal or get_calendar()
     handle = _limit(assignment, "handle")
     due = cal.due(at, handle.amount, handle.unit)
@@ -97,7 +101,10 @@ def warning_level(order: WorkOrder, now: datetime) -> str:
 
 
 def order_sync_deadlines(
-    order: WorkOrder, assignments: Iterable[Assignment] | None = None, *, cal: WorkCalendar | None = None
+    order: WorkOrder,
+    assignments: Iterable[Assignment] | None = None,
+    *,
+    cal: WorkCalendar | None = None,
 ) -> list[str]:
     """Copy the open deadlines of the active assignments onto the order. Returns changed fields
     (the caller saves them). The warning follows the deadlines, so an approved extension clears
@@ -107,12 +114,22 @@ def order_sync_deadlines(
         assignments = list(order.assignments.all())
     active = [a for a in assignments if a.status in ASSIGNMENT_ACTIVE]
     open_for_department = order.status in DEPARTMENT_STAGES
-    sign = [(a.sign_due, a.sign_due_provisional) for a in active if a.status == AssignmentStatus.PENDING and a.sign_due]
+    sign = [
+        (a.sign_due, a.sign_due_provisional)
+        for a in active
+        if a.status == AssignmentStatus.PENDING and a.sign_due
+    ]
     reply = [(a.reply_due, a.reply_due_provisional) for a in active if a.reply_due]
     lead = next((a for a in active if a.role == AssignmentRole.LEAD), None)
 
-    values = {"sign_due": None, "return_due": None, "reply_due": None, "next_due": None, "warn_at": None,
-              "deadline_provisional": False}
+    values = {
+        "sign_due": None,
+        "return_due": None,
+        "reply_due": None,
+        "next_due": None,
+        "warn_at": None,
+        "deadline_provisional": False,
+    }
     if open_for_department:
         if sign:
             values["sign_due"] = min(sign)[0]
@@ -161,9 +178,16 @@ def deadlines_recompute_for_dates(*, dates: Iterable[date], actor=None, reason: 
         order_ids = sorted(set(touching.values_list("order_id", flat=True)))
         for start in range(0, len(order_ids), 500):
             chunk = order_ids[start : start + 500]
-            orders = {o.pk: o for o in WorkOrder.objects.select_for_update().filter(pk__in=chunk).order_by("pk")}
+            orders = {
+                o.pk: o
+                for o in WorkOrder.objects.select_for_update().filter(pk__in=chunk).order_by("pk")
+            }
             by_order: dict[int, list[Assignment]] = defaultdict(list)
-            for a in Assignment.objects.select_for_update().filter(order_id__in=chunk).order_by("order_id", "id"):
+            for a in (
+                Assignment.objects.select_for_update()
+                .filter(order_id__in=chunk)
+                .order_by("order_id", "id")
+            ):
                 by_order[a.order_id].append(a)
             for order_id, assignments in by_order.items():
                 for a in assignments:
@@ -179,8 +203,12 @@ def deadlines_recompute_for_dates(*, dates: Iterable[date], actor=None, reason: 
                         order.updated_at = clock.now()
                         order.save(update_fields=[*fields, "updated_at"])
                     record_event(
-                        order, EventKind.DEADLINE_RECOMPUTED, actor=actor,
-                        from_status=order.status, to_status=order.status, note=reason[:500],
+                        order,
+                        EventKind.DEADLINE_RECOMPUTED,
+                        actor=actor,
+                        from_status=order.status,
+                        to_status=order.status,
+                        note=reason[:500],
                         assignments=moved[order_id],
                     )
     return len(moved)

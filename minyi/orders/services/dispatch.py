@@ -39,7 +39,13 @@ from minyi.workdays.calendar import get_calendar
 
 @transaction.atomic
 def order_dispatch(
-    *, order: WorkOrder, lead: Department, assisting: Sequence[Department] = (), note: str = "", actor=None, rules=None
+    *,
+    order: WorkOrder,
+    lead: Department,
+    assisting: Sequence[Department] = (),
+    note: str = "",
+    actor=None,
+    rules=None,
 ) -> WorkOrder:
     """派单: one lead department and any assisting ones. The sign-for and return clocks start now."""
     order = lock_order(order)
@@ -54,14 +60,29 @@ def order_dispatch(
     cal = get_calendar()
     limits = limits_for_order(order, rules)
     created = []
-    for department, role in [(lead, AssignmentRole.LEAD)] + [(d, AssignmentRole.ASSISTING) for d in assisting]:
-        a = Assignment(order=order, department=department, role=role, dispatched_at=now, dispatched_by=actor, limits=limits)
+    for department, role in [(lead, AssignmentRole.LEAD)] + [
+        (d, AssignmentRole.ASSISTING) for d in assisting
+    ]:
+        a = Assignment(
+            order=order,
+            department=department,
+            role=role,
+            dispatched_at=now,
+            dispatched_by=actor,
+            limits=limits,
+        )
         assignment_start_clocks(a, at=now, cal=cal)
         created.append(a)
     Assignment.objects.bulk_create(created)
     transition(
-        order, EventKind.DISPATCHED, to=Status.DISPATCHED, actor=actor, note=note,
-        lead=lead.pk, assisting=[d.pk for d in assisting], departments=[d.name for d in [lead, *assisting]],
+        order,
+        EventKind.DISPATCHED,
+        to=Status.DISPATCHED,
+        actor=actor,
+        note=note,
+        lead=lead.pk,
+        assisting=[d.pk for d in assisting],
+        departments=[d.name for d in [lead, *assisting]],
         sign_due=iso(order.sign_due),
     )
     return order
@@ -86,25 +107,42 @@ def assignment_sign(*, assignment: Assignment, actor=None) -> Assignment:
     assignment.save(update_fields=fields)
     lead_signs = assignment.role == AssignmentRole.LEAD and order.status == Status.DISPATCHED
     transition(
-        order, EventKind.SIGNED, to=Status.SIGNED if lead_signs else None, actor=actor, assignment=assignment,
-        department=assignment.department.name, on_time=assignment.sign_due is None or now <= assignment.sign_due,
+        order,
+        EventKind.SIGNED,
+        to=Status.SIGNED if lead_signs else None,
+        actor=actor,
+        assignment=assignment,
+        department=assignment.department.name,
+        on_time=assignment.sign_due is None or now <= assignment.sign_due,
         reply_due=iso(assignment.reply_due),
     )
     return assignment
 
 
 @transaction.atomic
-def attachment_add(*, order: WorkOrder, file, name: str = "", kind: str = AttachmentKind.GENERAL, actor=None) -> Attachment:
+def attachment_add(
+    *, order: WorkOrder, file, name: str = "", kind: str = AttachmentKind.GENERAL, actor=None
+) -> Attachment:
     if kind not in AttachmentKind.values:
         raise ValidationFailed(f"未知的附件类型：{kind}")
     order = lock_order(order)
     attachment = Attachment.objects.create(
-        order=order, kind=kind, file=file, name=(name or getattr(file, "name", "") or "附件")[:200],
-        uploaded_by=actor, uploaded_at=clock.now(),
+        order=order,
+        kind=kind,
+        file=file,
+        name=(name or getattr(file, "name", "") or "附件")[:200],
+        uploaded_by=actor,
+        uploaded_at=clock.now(),
     )
     record_event(
-        order, EventKind.ATTACHMENT_ADDED, actor=actor, from_status=order.status, to_status=order.status,
-        attachment=attachment.pk, name=attachment.name, attachment_kind=kind,
+        order,
+        EventKind.ATTACHMENT_ADDED,
+        actor=actor,
+        from_status=order.status,
+        to_status=order.status,
+        attachment=attachment.pk,
+        name=attachment.name,
+        attachment_kind=kind,
     )
     return attachment
 
@@ -127,8 +165,14 @@ def assignment_return_request(
         raise InvalidTransition(f"任务当前为“{assignment.get_status_display()}”，不能退件。")
     now = clock.now()
     if assignment.return_due and now > assignment.return_due:
-        raise InvalidTransition(f"已超过退件时限（{assignment.return_due:%Y-%m-%d %H:%M}），请继续办理或申请延期。")
-    missing = [label for label, value in (("退件理由", reason), ("法定或职责依据", basis)) if not (value or "").strip()]
+        raise InvalidTransition(
+            f"已超过退件时限（{assignment.return_due:%Y-%m-%d %H:%M}），请继续办理或申请延期。"
+        )
+    missing = [
+        label
+        for label, value in (("退件理由", reason), ("法定或职责依据", basis))
+        if not (value or "").strip()
+    ]
     if suggested_department is None:
         missing.append("建议承办单位")
     if leader_opinion is None:
@@ -140,16 +184,27 @@ def assignment_return_request(
     if suggested_department.pk == assignment.department_id:
         raise ValidationFailed("建议承办单位不能是本单位。")
     request = ReturnRequest.objects.create(
-        assignment=assignment, reason=reason.strip(), suggested_department=suggested_department, basis=basis.strip(),
-        leader_opinion=leader_opinion, requested_by=actor, requested_at=now,
+        assignment=assignment,
+        reason=reason.strip(),
+        suggested_department=suggested_department,
+        basis=basis.strip(),
+        leader_opinion=leader_opinion,
+        requested_by=actor,
+        requested_at=now,
     )
     assignment.status_before_return = assignment.status
     assignment.status = AssignmentStatus.RETURN_REQUESTED
     assignment.save(update_fields=["status", "status_before_return"])
     transition(
-        order, EventKind.RETURN_REQUESTED, to=Status.RETURNED if assignment.role == AssignmentRole.LEAD else None,
-        actor=actor, assignment=assignment, note=reason.strip(), request=request.pk,
-        suggested_department=suggested_department.name, basis=basis.strip()[:500],
+        order,
+        EventKind.RETURN_REQUESTED,
+        to=Status.RETURNED if assignment.role == AssignmentRole.LEAD else None,
+        actor=actor,
+        assignment=assignment,
+        note=reason.strip(),
+        request=request.pk,
+        suggested_department=suggested_department.name,
+        basis=basis.strip()[:500],
     )
     return request
 
@@ -171,20 +226,32 @@ def return_accept(
     request, assignment, order = _lock_return(request)
     now = clock.now()
     request.ruling, request.ruled_by, request.ruled_at, request.ruling_note = (
-        ReturnRequest.Ruling.ACCEPTED, actor, now, note.strip(),
+        ReturnRequest.Ruling.ACCEPTED,
+        actor,
+        now,
+        note.strip(),
     )
     request.save(update_fields=["ruling", "ruled_by", "ruled_at", "ruling_note"])
     assignment.status = AssignmentStatus.RETURNED
     assignment.save(update_fields=["status"])
     lead_returned = assignment.role == AssignmentRole.LEAD
     if lead_returned:  # the assisting departments start over with the new lead
-        order.assignments.filter(status__in=ASSIGNMENT_ACTIVE).update(status=AssignmentStatus.CANCELLED)
+        order.assignments.filter(status__in=ASSIGNMENT_ACTIVE).update(
+            status=AssignmentStatus.CANCELLED
+        )
     transition(
-        order, EventKind.RETURN_ACCEPTED, to=Status.ACCEPTED if lead_returned else None, actor=actor,
-        assignment=assignment, note=note.strip(), request=request.pk,
+        order,
+        EventKind.RETURN_ACCEPTED,
+        to=Status.ACCEPTED if lead_returned else None,
+        actor=actor,
+        assignment=assignment,
+        note=note.strip(),
+        request=request.pk,
     )
     if redispatch_to is not None and order.status == Status.ACCEPTED:
-        order = order_dispatch(order=order, lead=redispatch_to, note=f"退件后改派：{note}".strip("："), actor=actor)
+        order = order_dispatch(
+            order=order, lead=redispatch_to, note=f"退件后改派：{note}".strip("："), actor=actor
+        )
     return order
 
 
@@ -196,7 +263,10 @@ def return_refuse(*, request: ReturnRequest, note: str, actor=None) -> WorkOrder
     request, assignment, order = _lock_return(request)
     now = clock.now()
     request.ruling, request.ruled_by, request.ruled_at, request.ruling_note = (
-        ReturnRequest.Ruling.REFUSED, actor, now, note.strip(),
+        ReturnRequest.Ruling.REFUSED,
+        actor,
+        now,
+        note.strip(),
     )
     request.save(update_fields=["ruling", "ruled_by", "ruled_at", "ruling_note"])
     assignment.status = assignment.status_before_return or AssignmentStatus.PENDING
@@ -204,9 +274,17 @@ def return_refuse(*, request: ReturnRequest, note: str, actor=None) -> WorkOrder
     assignment.save(update_fields=["status", "status_before_return"])
     back_to = None
     if assignment.role == AssignmentRole.LEAD:
-        back_to = Status.SIGNED if assignment.status == AssignmentStatus.SIGNED else Status.DISPATCHED
+        back_to = (
+            Status.SIGNED if assignment.status == AssignmentStatus.SIGNED else Status.DISPATCHED
+        )
     transition(
-        order, EventKind.RETURN_REFUSED, to=back_to, actor=actor, assignment=assignment, note=note.strip(),
-        request=request.pk, reply_due=iso(assignment.reply_due),
+        order,
+        EventKind.RETURN_REFUSED,
+        to=back_to,
+        actor=actor,
+        assignment=assignment,
+        note=note.strip(),
+        request=request.pk,
+        reply_due=iso(assignment.reply_due),
     )
     return order

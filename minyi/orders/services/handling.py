@@ -24,7 +24,9 @@ from minyi.orders.services.deadlines import iso
 
 
 @transaction.atomic
-def extension_request(*, assignment: Assignment, requested_due: datetime, reason: str, actor=None) -> ExtensionRequest:
+def extension_request(
+    *, assignment: Assignment, requested_due: datetime, reason: str, actor=None
+) -> ExtensionRequest:
     """延期申请, asked before the handling deadline passes."""
     assignment, order = lock_assignment(assignment)
     require_status(order, [Status.SIGNED, Status.DISPATCHED], "申请延期")
@@ -36,17 +38,29 @@ def extension_request(*, assignment: Assignment, requested_due: datetime, reason
     if assignment.reply_due is None:
         raise InvalidTransition("该任务尚无办结时限，无需延期。")
     if now > assignment.reply_due:
-        raise InvalidTransition(f"办结时限（{assignment.reply_due:%Y-%m-%d %H:%M}）已过，不能再申请延期。")
+        raise InvalidTransition(
+            f"办结时限（{assignment.reply_due:%Y-%m-%d %H:%M}）已过，不能再申请延期。"
+        )
     if requested_due <= assignment.reply_due:
         raise ValidationFailed("申请延至的时间须晚于现有办结时限。")
     if assignment.extension_requests.filter(ruling=ExtensionRequest.Ruling.PENDING).exists():
         raise InvalidTransition("已有一份延期申请待审批。")
     request = ExtensionRequest.objects.create(
-        assignment=assignment, reason=reason.strip(), requested_due=requested_due, requested_by=actor, requested_at=now
+        assignment=assignment,
+        reason=reason.strip(),
+        requested_due=requested_due,
+        requested_by=actor,
+        requested_at=now,
     )
     transition(
-        order, EventKind.EXTENSION_REQUESTED, actor=actor, assignment=assignment, note=reason.strip(),
-        request=request.pk, requested_due=iso(requested_due), current_due=iso(assignment.reply_due),
+        order,
+        EventKind.EXTENSION_REQUESTED,
+        actor=actor,
+        assignment=assignment,
+        note=reason.strip(),
+        request=request.pk,
+        requested_due=iso(requested_due),
+        current_due=iso(assignment.reply_due),
     )
     return request
 
@@ -73,11 +87,21 @@ def extension_approve(
     request.ruled_by, request.ruled_at, request.ruling_note = actor, now, note.strip()
     request.save(update_fields=["ruling", "approved_due", "ruled_by", "ruled_at", "ruling_note"])
     old_due = assignment.reply_due
-    assignment.reply_due, assignment.reply_due_provisional, assignment.reply_due_fixed = due, False, True
+    assignment.reply_due, assignment.reply_due_provisional, assignment.reply_due_fixed = (
+        due,
+        False,
+        True,
+    )
     assignment.save(update_fields=["reply_due", "reply_due_provisional", "reply_due_fixed"])
     transition(
-        order, EventKind.EXTENSION_APPROVED, actor=actor, assignment=assignment, note=note.strip(),
-        request=request.pk, old_due=iso(old_due), new_due=iso(due),
+        order,
+        EventKind.EXTENSION_APPROVED,
+        actor=actor,
+        assignment=assignment,
+        note=note.strip(),
+        request=request.pk,
+        old_due=iso(old_due),
+        new_due=iso(due),
     )
     return request
 
@@ -88,10 +112,20 @@ def extension_deny(*, request: ExtensionRequest, note: str, actor=None) -> Exten
         raise ValidationFailed("不批准延期须写明理由。")
     request, assignment, order = _lock_extension(request)
     request.ruling, request.ruled_by, request.ruled_at, request.ruling_note = (
-        ExtensionRequest.Ruling.DENIED, actor, clock.now(), note.strip(),
+        ExtensionRequest.Ruling.DENIED,
+        actor,
+        clock.now(),
+        note.strip(),
     )
     request.save(update_fields=["ruling", "ruled_by", "ruled_at", "ruling_note"])
-    transition(order, EventKind.EXTENSION_DENIED, actor=actor, assignment=assignment, note=note.strip(), request=request.pk)
+    transition(
+        order,
+        EventKind.EXTENSION_DENIED,
+        actor=actor,
+        assignment=assignment,
+        note=note.strip(),
+        request=request.pk,
+    )
     return request
 
 
@@ -111,7 +145,9 @@ def assignment_reply(
     assignment, order = lock_assignment(assignment)
     require_status(order, [Status.SIGNED, Status.DISPATCHED], "答复")
     if assignment.status != AssignmentStatus.SIGNED:
-        raise InvalidTransition(f"任务当前为“{assignment.get_status_display()}”，须签收后才能答复。")
+        raise InvalidTransition(
+            f"任务当前为“{assignment.get_status_display()}”，须签收后才能答复。"
+        )
     if not (content or "").strip():
         raise ValidationFailed("请填写答复内容。")
     if method not in ReplyMethod.values:
@@ -122,8 +158,15 @@ def assignment_reply(
         raise ValidationFailed("未完全解决的，须写明下一步措施和计划完成时间。")
     now = clock.now()
     reply = Reply.objects.create(
-        order=order, assignment=assignment, content=content.strip(), method=method, solved=solved,
-        plan=(plan or "").strip(), plan_due=plan_due, author=actor, at=now,
+        order=order,
+        assignment=assignment,
+        content=content.strip(),
+        method=method,
+        solved=solved,
+        plan=(plan or "").strip(),
+        plan_due=plan_due,
+        author=actor,
+        at=now,
     )
     assignment.status, assignment.replied_at = AssignmentStatus.REPLIED, now
     assignment.save(update_fields=["status", "replied_at"])
@@ -131,8 +174,17 @@ def assignment_reply(
     if is_lead:
         order.replied_at = now
     transition(
-        order, EventKind.REPLIED, to=Status.REPLIED if is_lead else None, actor=actor, assignment=assignment,
-        fields=["replied_at"] if is_lead else [], note=content.strip(), reply=reply.pk, solved=solved, method=method,
-        on_time=assignment.reply_due is None or now <= assignment.reply_due, department=assignment.department.name,
+        order,
+        EventKind.REPLIED,
+        to=Status.REPLIED if is_lead else None,
+        actor=actor,
+        assignment=assignment,
+        fields=["replied_at"] if is_lead else [],
+        note=content.strip(),
+        reply=reply.pk,
+        solved=solved,
+        method=method,
+        on_time=assignment.reply_due is None or now <= assignment.reply_due,
+        department=assignment.department.name,
     )
     return reply

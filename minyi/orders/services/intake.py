@@ -84,7 +84,9 @@ def order_accept(*, order: WorkOrder, actor=None) -> WorkOrder:
 
 
 @transaction.atomic
-def order_reject(*, order: WorkOrder, reason: ScopeReason, basis: str = "", actor=None) -> WorkOrder:
+def order_reject(
+    *, order: WorkOrder, reason: ScopeReason, basis: str = "", actor=None
+) -> WorkOrder:
     """不予受理, with a reason code and the basis told to the deputy (DESIGN §5)."""
     order = lock_order(order)
     require_status(order, [Status.DRAFT, Status.ACCEPTED], "不予受理")
@@ -94,16 +96,25 @@ def order_reject(*, order: WorkOrder, reason: ScopeReason, basis: str = "", acto
     order.reject_basis = (basis or reason.basis).strip()
     order.closed_at = clock.now()
     transition(
-        order, EventKind.REJECTED, to=Status.REJECTED, actor=actor,
+        order,
+        EventKind.REJECTED,
+        to=Status.REJECTED,
+        actor=actor,
         fields=["reject_reason", "reject_basis", "closed_at"],
-        reason=reason.code, note=order.reject_basis,
+        reason=reason.code,
+        note=order.reject_basis,
     )
     return order
 
 
 @transaction.atomic
 def order_direct_answer(
-    *, order: WorkOrder, content: str, method: str = ReplyMethod.HOTLINE, solved: str = Solved.SOLVED, actor=None
+    *,
+    order: WorkOrder,
+    content: str,
+    method: str = ReplyMethod.HOTLINE,
+    solved: str = Solved.SOLVED,
+    actor=None,
 ) -> WorkOrder:
     """The hotline answers without a department (e.g. a policy question); goes to callback."""
     order = lock_order(order)
@@ -113,9 +124,16 @@ def order_direct_answer(
     if method not in ReplyMethod.values or solved not in Solved.values:
         raise ValidationFailed("答复方式或解决情况取值无效。")
     now = clock.now()
-    Reply.objects.create(order=order, content=content.strip(), method=method, solved=solved, author=actor, at=now)
+    Reply.objects.create(
+        order=order, content=content.strip(), method=method, solved=solved, author=actor, at=now
+    )
     order.replied_at = now
     transition(
-        order, EventKind.DIRECT_ANSWER, to=Status.CALLBACK, actor=actor, fields=["replied_at"], note=content.strip()
+        order,
+        EventKind.DIRECT_ANSWER,
+        to=Status.CALLBACK,
+        actor=actor,
+        fields=["replied_at"],
+        note=content.strip(),
     )
     return order

@@ -39,8 +39,14 @@ def _mark(level: str, rows, now: datetime) -> int:
     WorkOrder.objects.filter(id__in=ids).update(warning=level, updated_at=now)
     OrderEvent.objects.bulk_create(
         [
-            OrderEvent(order_id=pk, kind=EventKind.WARNING, at=now, from_status=status, to_status=status,
-                       data={"from": before, "to": level})
+            OrderEvent(
+                order_id=pk,
+                kind=EventKind.WARNING,
+                at=now,
+                from_status=status,
+                to_status=status,
+                data={"from": before, "to": level},
+            )
             for pk, before, status in rows
         ],
         batch_size=BATCH,

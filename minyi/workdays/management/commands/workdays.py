@@ -25,7 +25,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
         due = sub.add_parser("due", help="从某时刻起算 N 个工作日（或工作小时、自然日）的时限")
-        due.add_argument("--from", dest="start", required=True, help="起算时间，ISO 8601；无时区时按北京时间")
+        due.add_argument(
+            "--from", dest="start", required=True, help="起算时间，ISO 8601；无时区时按北京时间"
+        )
         amount = due.add_mutually_exclusive_group(required=True)
         amount.add_argument("--days", type=int, help="工作日数")
         amount.add_argument("--hours", type=int, help="工作小时数（非工作日停表）")
@@ -48,7 +50,11 @@ class Command(BaseCommand):
                 break
         if amount < 0:
             raise CommandError("时限不能为负数。")
-        unit_name = {"days": "working_days", "hours": "working_hours", "natural_days": "natural_days"}[unit]
+        unit_name = {
+            "days": "working_days",
+            "hours": "working_hours",
+            "natural_days": "natural_days",
+        }[unit]
         due = cal.due(start, amount, unit_name)
         self.stdout.write(due.isoformat() + (" provisional" if due.provisional else ""))
 
@@ -59,7 +65,9 @@ class Command(BaseCommand):
 
         cal = get_calendar()
         status = "official" if cal.is_official_year(year) else "provisional"
-        label = "正式（国务院通知）" if status == "official" else "暂定（仅按法定节日推算，未含调休）"
+        label = (
+            "正式（国务院通知）" if status == "official" else "暂定（仅按法定节日推算，未含调休）"
+        )
         self.stdout.write(f"{year} {status} {label}")
         names = dict(SpecialDay.objects.filter(date__year=year).values_list("date", "name"))
         if not names:
@@ -69,4 +77,6 @@ class Command(BaseCommand):
         weekdays = "一二三四五六日"
         for day, is_workday, _stored in cal.special_days(year):
             kind = "workday 调休上班" if is_workday else "holiday 放假"
-            self.stdout.write(f"{day.isoformat()} 周{weekdays[day.weekday()]} {kind} {names.get(day, '')}".rstrip())
+            self.stdout.write(
+                f"{day.isoformat()} 周{weekdays[day.weekday()]} {kind} {names.get(day, '')}".rstrip()
+            )
