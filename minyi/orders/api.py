@@ -1,0 +1,127 @@
+"""Read-only order API for the roles that see every order (liaison, dispatcher, administrator).
+The per-role views and the action endpoints come with the workbenches."""
+
+from __future__ import annotations
+
+from rest_framework import generics, permissions, serializers
+from rest_framework.pagination import CursorPagination
+
+from minyi.accounts.models import Role
+from minyi.core.masking import mask_name, mask_phone
+from minyi.orders.models import Assignment, OrderEvent, WorkOrder
+
+
+class SeesAllOrders(permissions.BasePermission):
+    message = "只有联工委、派单员和管理员可以查看全部工单。"
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        return bool(
+            user
+            and user.is_authenticated
+            and (user.is_superuser or user.role in {Role.LIAISON, Role.DISPATCHER, Role.ADMIN})
+        )
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    department = serializers.CharField(source="department.name")
+
+    class Meta:
+        model = Assignment
+        fields = [
+            "id",
+            "department",
+            "role",
+            "status",
+            "dispatched_at",
+            "signed_at",
+            "sign_due",
+            "sign_due_provisional",
+            "reply_due",
+            "reply_due_provisional",
+            "replied_at",
+        ]
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username", default=None)
+
+    class Meta:
+        model = OrderEvent
+        fields = ["at", "kind", "actor", "from_status", "to_status", "note", "data"]
+
+
+class OrderListSerializer(serializers.ModelSerializer):
+    requester = serializers.SerializerMethodField()
+    phone = serializers.SerializerMethodField()
+    request_type = serializers.CharField(source="request_type.name")
+
+    class Meta:
+        model = WorkOrder
+        fields = [
+            "number",
+            "channel",
+            "status",
+            "request_type",
+            "title",
+            "requester",
+            "phone",
+            "warning",
+            "supervision",
+            "next_due",
+            "deadline_provisional",
+            "created_at",
+        ]
+
+    def get_requester(self, order: WorkOrder) -> str:
+        return "匿名" if order.is_anonymous else mask_name(order.requester_name)
+
+    def get_phone(self, order: WorkOrder) -> str:
+        return mask_phone(order.requester_phone) if order.requester_phone else ""
+
+
+class OrderDetailSerializer(OrderListSerializer):
+    assignments = AssignmentSerializer(many=True)
+    events = EventSerializer(many=True)
+
+    class Meta(OrderListSerializer.Meta):
+        fields = OrderListSerializer.Meta.fields + [
+            "content",
+            "address",
+            "urgency",
+            "complexity",
+            "sign_due",
+            "return_due",
+            "reply_due",
+            "assignments",
+            "events",
+        ]
+
+
+class NewestFirst(CursorPagination):
+    """Keyset pagination: no COUNT(*) and no OFFSET, so page 1,000 costs what page 1 costs."""
+
+    ordering = ("-created_at", "-id")
+    page_size = 50
+
+
+class OrderList(generics.ListAPIView):
+    serializer_class = OrderListSerializer
+    permission_classes = [SeesAllOrders]
+    pagination_class = NewestFirst
+
+    def get_queryset(self):
+        queryset = WorkOrder.objects.select_related("request_type")
+        status = self.request.query_params.get("status")
+        if status:
+            queryset = queryset.filter(status=status)
+        return queryset
+
+
+class OrderDetail(generics.RetrieveAPIView):
+    serializer_class = OrderDetailSerializer
+    permission_classes = [SeesAllOrders]
+    lookup_field = "number"
+    queryset = WorkOrder.objects.select_related("request_type").prefetch_related(
+        "assignments__department", "events__actor"
+    )
