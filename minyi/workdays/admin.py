@@ -1,8 +1,12 @@
 """Calendar editing in the admin goes through the services, so every edit recomputes deadlines."""
 
 from django.contrib import admin, messages
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 
 from minyi.workdays import services
+from minyi.workdays.forms import NoticeForm
 from minyi.workdays.models import CalendarChange, CalendarYear, SpecialDay
 
 
@@ -55,6 +59,39 @@ class CalendarYearAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_urls(self):
+        publish = path(
+            "publish/",
+            self.admin_site.admin_view(self.publish_view),
+            name="workdays_calendaryear_publish",
+        )
+        return [publish, *super().get_urls()]
+
+    def publish_view(self, request):
+        if not self.has_change_permission(request):
+            return redirect("admin:index")
+        form = NoticeForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            result = services.calendar_year_publish(
+                year=data["year"],
+                days=data["days"],
+                source=data["source"],
+                official=data["official"],
+                actor=request.user,
+            )
+            messages.success(
+                request, f"{result.summary}；重算了 {result.orders_recomputed} 件工单的时限。"
+            )
+            return redirect("admin:workdays_calendaryear_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "title": "录入年度节假日安排",
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/workdays/calendaryear/publish.html", context)
 
 
 @admin.register(CalendarChange)

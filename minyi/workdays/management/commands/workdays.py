@@ -34,12 +34,46 @@ class Command(BaseCommand):
         amount.add_argument("--natural-days", type=int, help="自然日数")
         show = sub.add_parser("show", help="列出某年的节假日、调休上班日，以及该年是正式还是暂定")
         show.add_argument("year", type=int)
+        publish = sub.add_parser(
+            "publish", help="录入某年的国务院节假日安排（替换该年全部特殊日期），重算受影响的时限"
+        )
+        publish.add_argument("year", type=int)
+        publish.add_argument(
+            "file",
+            help="文本文件，每行：2027-02-05..2027-02-11 放假 春节 / 2027-02-20 上班 春节调休",
+        )
+        publish.add_argument("--source", default="", help="来源，如 国办发明电〔2026〕X号")
+        publish.add_argument(
+            "--provisional", action="store_true", help="仍标记为暂定（默认标记为正式）"
+        )
 
     def handle(self, *args, **options):
         if options["action"] == "due":
             self._due(options)
+        elif options["action"] == "publish":
+            self._publish(options)
         else:
             self._show(options["year"])
+
+    def _publish(self, options) -> None:
+        from minyi.core.errors import DomainError
+        from minyi.workdays.notice import parse_notice
+        from minyi.workdays.services import calendar_year_publish
+
+        try:
+            with open(options["file"], encoding="utf-8") as handle:
+                days = parse_notice(handle.read())
+            change = calendar_year_publish(
+                year=options["year"],
+                days=days,
+                source=options["source"],
+                official=not options["provisional"],
+            )
+        except OSError as exc:
+            raise CommandError(f"无法读取 {options['file']}：{exc.strerror}") from None
+        except DomainError as exc:
+            raise CommandError(exc.message) from None
+        self.stdout.write(f"{change.summary}；重算了 {change.orders_recomputed} 件工单的时限。")
 
     def _due(self, options) -> None:
         start = _parse_start(options["start"])
