@@ -22,6 +22,22 @@ def lock_assignment(assignment: Assignment | int) -> tuple[Assignment, WorkOrder
     return Assignment.objects.select_for_update().select_related("department").get(pk=pk), order
 
 
+def lock_pending_request(model, request, *, already: str):
+    """Lock a return or extension request (order first, then assignment, then the request) and
+    refuse a second ruling on it."""
+    assignment, order = lock_assignment(request.assignment_id)
+    request = model.objects.select_for_update().get(pk=request.pk)
+    if request.ruling != "pending":
+        raise InvalidTransition(already)
+    return request, assignment, order
+
+
+def record_ruling(request, ruling: str, *, actor, note: str, fields: Iterable[str] = ()) -> None:
+    request.ruling, request.ruled_by, request.ruled_at = ruling, actor, clock.now()
+    request.ruling_note = (note or "").strip()
+    request.save(update_fields=["ruling", "ruled_by", "ruled_at", "ruling_note", *fields])
+
+
 def require_status(order: WorkOrder, allowed: Iterable[str], action: str) -> None:
     allowed = tuple(allowed)
     if order.status not in allowed:

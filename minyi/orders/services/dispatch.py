@@ -23,7 +23,9 @@ from minyi.orders.models import (
 from minyi.orders.services.common import (
     lock_assignment,
     lock_order,
+    lock_pending_request,
     record_event,
+    record_ruling,
     require_status,
     transition,
 )
@@ -210,11 +212,7 @@ def assignment_return_request(
 
 
 def _lock_return(request: ReturnRequest) -> tuple[ReturnRequest, Assignment, WorkOrder]:
-    assignment, order = lock_assignment(request.assignment_id)
-    request = ReturnRequest.objects.select_for_update().get(pk=request.pk)
-    if request.ruling != ReturnRequest.Ruling.PENDING:
-        raise InvalidTransition("该退件申请已审核。")
-    return request, assignment, order
+    return lock_pending_request(ReturnRequest, request, already="该退件申请已审核。")
 
 
 @transaction.atomic
@@ -224,14 +222,7 @@ def return_accept(
     """同意退件: the department's part ends; a returned lead puts the order back in the dispatch
     queue, or straight to ``redispatch_to`` (usually the suggested department)."""
     request, assignment, order = _lock_return(request)
-    now = clock.now()
-    request.ruling, request.ruled_by, request.ruled_at, request.ruling_note = (
-        ReturnRequest.Ruling.ACCEPTED,
-        actor,
-        now,
-        note.strip(),
-    )
-    request.save(update_fields=["ruling", "ruled_by", "ruled_at", "ruling_note"])
+    record_ruling(request, ReturnRequest.Ruling.ACCEPTED, actor=actor, note=note)
     assignment.status = AssignmentStatus.RETURNED
     assignment.save(update_fields=["status"])
     lead_returned = assignment.role == AssignmentRole.LEAD
@@ -261,14 +252,7 @@ def return_refuse(*, request: ReturnRequest, note: str, actor=None) -> WorkOrder
     if not (note or "").strip():
         raise ValidationFailed("驳回退件须写明理由。")
     request, assignment, order = _lock_return(request)
-    now = clock.now()
-    request.ruling, request.ruled_by, request.ruled_at, request.ruling_note = (
-        ReturnRequest.Ruling.REFUSED,
-        actor,
-        now,
-        note.strip(),
-    )
-    request.save(update_fields=["ruling", "ruled_by", "ruled_at", "ruling_note"])
+    record_ruling(request, ReturnRequest.Ruling.REFUSED, actor=actor, note=note)
     assignment.status = assignment.status_before_return or AssignmentStatus.PENDING
     assignment.status_before_return = ""
     assignment.save(update_fields=["status", "status_before_return"])

@@ -19,7 +19,13 @@ from minyi.orders.models import (
     Solved,
     Status,
 )
-from minyi.orders.services.common import lock_assignment, require_status, transition
+from minyi.orders.services.common import (
+    lock_assignment,
+    lock_pending_request,
+    record_ruling,
+    require_status,
+    transition,
+)
 from minyi.orders.services.deadlines import iso
 
 
@@ -66,11 +72,7 @@ def extension_request(
 
 
 def _lock_extension(request: ExtensionRequest):
-    assignment, order = lock_assignment(request.assignment_id)
-    request = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
-    if request.ruling != ExtensionRequest.Ruling.PENDING:
-        raise InvalidTransition("该延期申请已审批。")
-    return request, assignment, order
+    return lock_pending_request(ExtensionRequest, request, already="该延期申请已审批。")
 
 
 @transaction.atomic
@@ -83,9 +85,10 @@ def extension_approve(
     due = approved_due or request.requested_due
     if due <= now:
         raise ValidationFailed("批准延至的时间须晚于当前时间。")
-    request.ruling, request.approved_due = ExtensionRequest.Ruling.APPROVED, due
-    request.ruled_by, request.ruled_at, request.ruling_note = actor, now, note.strip()
-    request.save(update_fields=["ruling", "approved_due", "ruled_by", "ruled_at", "ruling_note"])
+    request.approved_due = due
+    record_ruling(
+        request, ExtensionRequest.Ruling.APPROVED, actor=actor, note=note, fields=["approved_due"]
+    )
     old_due = assignment.reply_due
     assignment.reply_due, assignment.reply_due_provisional, assignment.reply_due_fixed = (
         due,
@@ -111,13 +114,7 @@ def extension_deny(*, request: ExtensionRequest, note: str, actor=None) -> Exten
     if not (note or "").strip():
         raise ValidationFailed("不批准延期须写明理由。")
     request, assignment, order = _lock_extension(request)
-    request.ruling, request.ruled_by, request.ruled_at, request.ruling_note = (
-        ExtensionRequest.Ruling.DENIED,
-        actor,
-        clock.now(),
-        note.strip(),
-    )
-    request.save(update_fields=["ruling", "ruled_by", "ruled_at", "ruling_note"])
+    record_ruling(request, ExtensionRequest.Ruling.DENIED, actor=actor, note=note)
     transition(
         order,
         EventKind.EXTENSION_DENIED,
