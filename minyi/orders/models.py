@@ -187,6 +187,9 @@ class WorkOrder(models.Model):
             models.Index(fields=["warning", "warn_at"], name="order_warning_warn"),
             models.Index(fields=["deputy", "-created_at"], name="order_deputy_created"),
             models.Index(fields=["next_due"], name="order_next_due"),
+            models.Index(fields=["sign_due"], name="order_sign_due"),
+            models.Index(fields=["return_due"], name="order_return_due"),
+            models.Index(fields=["reply_due"], name="order_reply_due"),
         ]
 
     def __str__(self) -> str:
