@@ -5,6 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 
 .PHONY: run test install migrate demo worker scheduler lint bench clean
 
@@ -42,8 +43,9 @@ scheduler: migrate
 lint: install
 	$(VENV)/bin/ruff check .
 
+## make bench: PostgreSQL benchmark (bench/README.md); e.g. make bench BENCH_ARGS=--quick
 bench: install
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

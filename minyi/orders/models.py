@@ -526,3 +526,7 @@ class OrderEvent(models.Model):
         if self.pk is not None:
             raise TypeError("order events are append-only")
         super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        # Model.delete() goes through the deletion collector, not the queryset's delete().
+        raise TypeError("order events are append-only")

@@ -3,11 +3,12 @@ and recomputes the open deadlines it changes (each moved deadline gets an order 
 
 from __future__ import annotations
 
+import functools
+import secrets
 from collections.abc import Iterable
 from datetime import date
 
 from django.db import transaction
-from django.db.models import F
 
 from minyi.core.errors import ValidationFailed
 from minyi.workdays import calendar
@@ -39,12 +40,29 @@ def _ensure_year_defined(year: int) -> CalendarYear:
     return row
 
 
+def calendar_edit(func):
+    """Run a calendar edit in a transaction; if it fails, drop the snapshot this process may have
+    loaded from the uncommitted edit."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            with transaction.atomic():
+                return func(*args, **kwargs)
+        except BaseException:
+            calendar.invalidate()
+            raise
+
+    return wrapper
+
+
 def _calendar_changed(*, dates: Iterable[date], actor, summary: str) -> CalendarChange:
     from minyi.orders.services.deadlines import deadlines_recompute_for_dates
 
     dates = sorted(set(dates))
-    revision, _ = CalendarRevision.objects.get_or_create(pk=1)
-    CalendarRevision.objects.filter(pk=revision.pk).update(number=F("number") + 1)
+    # A random revision, not a counter: a rolled-back edit must never share its number with a
+    # later committed one, or a process that saw the rolled-back calendar would keep it.
+    CalendarRevision.objects.update_or_create(pk=1, defaults={"number": secrets.randbits(62)})
     calendar.invalidate()
     transaction.on_commit(calendar.invalidate)
     moved = deadlines_recompute_for_dates(dates=dates, actor=actor, reason=summary) if dates else 0
@@ -56,7 +74,7 @@ def _calendar_changed(*, dates: Iterable[date], actor, summary: str) -> Calendar
     )
 
 
-@transaction.atomic
+@calendar_edit
 def special_day_save(*, day: date, kind: str, name: str = "", actor=None) -> CalendarChange:
     if kind not in DayKind.values:
         raise ValidationFailed(f"未知的日期类型：{kind}")
@@ -70,7 +88,7 @@ def special_day_save(*, day: date, kind: str, name: str = "", actor=None) -> Cal
     )
 
 
-@transaction.atomic
+@calendar_edit
 def special_day_delete(*, day: date, actor=None) -> CalendarChange:
     _ensure_year_defined(day.year)
     SpecialDay.objects.filter(date=day).delete()
@@ -79,7 +97,7 @@ def special_day_delete(*, day: date, actor=None) -> CalendarChange:
     )
 
 
-@transaction.atomic
+@calendar_edit
 def calendar_year_publish(
     *,
     year: int,
@@ -123,7 +141,7 @@ def calendar_year_publish(
     )
 
 
-@transaction.atomic
+@calendar_edit
 def calendar_year_set_status(
     *, year: int, official: bool, source: str = "", actor=None
 ) -> CalendarChange:

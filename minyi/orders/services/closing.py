@@ -25,6 +25,10 @@ from minyi.orders.services.common import lock_order, record_event, require_statu
 from minyi.orders.services.deadlines import assignment_start_reply_clock, iso
 
 OPEN = [s for s in Status.values if s not in CLOSED_STATUSES]
+# Supervision and escalation act on orders the hotline has accepted, not on drafts.
+ACCEPTED_AND_OPEN = [s for s in OPEN if s != Status.DRAFT]
+# After this many unanswered callback attempts an order may be archived without a rating.
+UNREACHABLE_ATTEMPTS_TO_ARCHIVE = 3
 
 
 @transaction.atomic
@@ -70,9 +74,18 @@ def order_archive(*, order: WorkOrder, note: str = "", actor=None) -> WorkOrder:
     """归档. A dissatisfied order can be archived only with a written explanation."""
     order = lock_order(order)
     require_status(order, [Status.CALLBACK], "归档")
-    last = order.callbacks.order_by("-at", "-id").first()
-    if last is None:
+    callbacks = list(order.callbacks.order_by("-at", "-id"))
+    if not callbacks:
         raise InvalidTransition("尚未回访，不能归档。")
+    last = callbacks[0]
+    unreachable = sum(1 for c in callbacks if c.satisfaction == Satisfaction.UNREACHABLE)
+    if (
+        last.satisfaction == Satisfaction.UNREACHABLE
+        and unreachable < UNREACHABLE_ATTEMPTS_TO_ARCHIVE
+    ):
+        raise InvalidTransition(
+            f"回访未接通（已尝试 {unreachable} 次），须接通或尝试满 {UNREACHABLE_ATTEMPTS_TO_ARCHIVE} 次后才能归档。"
+        )
     if last.satisfaction == Satisfaction.DISSATISFIED and not (note or "").strip():
         raise ValidationFailed("代表或群众不满意的工单，归档须写明理由；也可以发回重办或转督办。")
     order.closed_at = clock.now()
@@ -162,7 +175,7 @@ def order_supervise(
     if not (note or "").strip():
         raise ValidationFailed("请填写督办意见。")
     order = lock_order(order)
-    require_status(order, OPEN, "督办")
+    require_status(order, ACCEPTED_AND_OPEN, "督办")
     order.supervision = level
     fields = ["supervision"]
     extra: dict = {}
@@ -196,7 +209,7 @@ def order_escalate(*, order: WorkOrder, note: str, actor=None) -> WorkOrder:
     if not (note or "").strip():
         raise ValidationFailed("请写明转为闭会期间代表建议的理由。")
     order = lock_order(order)
-    require_status(order, OPEN, "转为代表建议")
+    require_status(order, ACCEPTED_AND_OPEN, "转为代表建议")
     cancelled = _cancel_active_assignments(order)
     order.closed_at = clock.now()
     transition(

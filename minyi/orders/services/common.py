@@ -87,13 +87,13 @@ def transition(
     its assignments, save the named fields with them, and write the event."""
     from minyi.orders.services.deadlines import order_sync_deadlines
 
-    before = order.status
+    before, warning_before = order.status, order.warning
     if to is not None:
         order.status = to
     order.updated_at = clock.now()
     synced = order_sync_deadlines(order)
     order.save(update_fields=list(dict.fromkeys(["status", "updated_at", *fields, *synced])))
-    return record_event(
+    event = record_event(
         order,
         kind,
         actor=actor,
@@ -101,6 +101,16 @@ def transition(
         to_status=order.status,
         assignment=assignment,
         note=note[:1000],
-        warning=order.warning,
         **data,
     )
+    if order.warning != warning_before:
+        # The ledger counts warnings from these rows, whether time (sla_scan) or an action moved it.
+        record_event(
+            order,
+            EventKind.WARNING,
+            actor=actor,
+            from_status=order.status,
+            to_status=order.status,
+            **{"from": warning_before, "to": order.warning, "cause": str(kind)},
+        )
+    return event

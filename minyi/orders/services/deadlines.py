@@ -17,6 +17,7 @@ from django.db.models import Q
 from minyi.core import clock
 from minyi.orders.models import (
     ASSIGNMENT_ACTIVE,
+    CLOSED_STATUSES,
     Assignment,
     AssignmentRole,
     AssignmentStatus,
@@ -90,6 +91,15 @@ def iso(value: datetime | None) -> str | None:
     return value.astimezone(SHANGHAI).isoformat() if value else None
 
 
+def warning_lead_hours(limit: Limit | None) -> float:
+    """Yellow one working day before a deadline; for a limit of a day or less (sign-for in 24
+    working hours, urgent matters) at half time, so a fresh order does not start yellow."""
+    if limit is None:
+        return WARNING_LEAD_HOURS
+    span = limit.amount if limit.unit == "working_hours" else limit.amount * 24
+    return min(WARNING_LEAD_HOURS, span / 2)
+
+
 def warning_level(order: WorkOrder, now: datetime) -> str:
     if order.next_due is None:
         return Warning.NONE
@@ -115,11 +125,19 @@ def order_sync_deadlines(
     active = [a for a in assignments if a.status in ASSIGNMENT_ACTIVE]
     open_for_department = order.status in DEPARTMENT_STAGES
     sign = [
-        (a.sign_due, a.sign_due_provisional)
+        (a.sign_due, a.sign_due_provisional, warning_lead_hours(_limit(a, "sign")))
         for a in active
         if a.status == AssignmentStatus.PENDING and a.sign_due
     ]
-    reply = [(a.reply_due, a.reply_due_provisional) for a in active if a.reply_due]
+    reply = [
+        (
+            a.reply_due,
+            a.reply_due_provisional,
+            warning_lead_hours(None if a.reply_due_fixed else _limit(a, "handle")),
+        )
+        for a in active
+        if a.reply_due
+    ]
     lead = next((a for a in active if a.role == AssignmentRole.LEAD), None)
 
     values = {
@@ -138,10 +156,10 @@ def order_sync_deadlines(
             values["reply_due"] = lead.reply_due
         duties = sign + reply
         if duties:
-            next_due = min(d for d, _ in duties)
+            next_due, _, lead_hours = min(duties)
             values["next_due"] = next_due
-            values["warn_at"] = cal.subtract_working_hours(next_due, WARNING_LEAD_HOURS)
-        values["deadline_provisional"] = any(p for _, p in duties)
+            values["warn_at"] = cal.subtract_working_hours(next_due, lead_hours)
+        values["deadline_provisional"] = any(p for _, p, _ in duties)
     changed = [f for f, v in values.items() if getattr(order, f) != v]
     for field, value in values.items():
         setattr(order, field, value)
@@ -171,6 +189,8 @@ def deadlines_recompute_for_dates(*, dates: Iterable[date], actor=None, reason: 
     touching = (
         Assignment.objects.filter(status__in=ASSIGNMENT_ACTIVE, dispatched_at__lt=last)
         .filter(Q(sign_due__gte=first) | Q(return_due__gte=first) | Q(reply_due__gte=first))
+        # An archived order can keep an assisting part that never replied; its ledger is closed.
+        .exclude(order__status__in=CLOSED_STATUSES)
         .order_by("order_id", "id")
     )
     moved: dict[int, dict] = defaultdict(dict)

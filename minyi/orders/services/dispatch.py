@@ -85,7 +85,8 @@ def order_dispatch(
         lead=lead.pk,
         assisting=[d.pk for d in assisting],
         departments=[d.name for d in [lead, *assisting]],
-        sign_due=iso(order.sign_due),
+        # the order row is synced inside transition(), after these arguments are evaluated
+        sign_due=iso(min(a.sign_due for a in created)),
     )
     return order
 

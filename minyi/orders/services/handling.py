@@ -81,6 +81,13 @@ def extension_approve(
 ) -> ExtensionRequest:
     """批准延期: the new due date replaces the old one and no longer follows the calendar."""
     request, assignment, order = _lock_extension(request)
+    if assignment.status != AssignmentStatus.SIGNED or order.status not in (
+        Status.SIGNED,
+        Status.DISPATCHED,
+    ):
+        raise InvalidTransition(
+            f"任务当前为“{assignment.get_status_display()}”，延期申请已无需审批。"
+        )
     now = clock.now()
     due = approved_due or request.requested_due
     if due <= now:

@@ -1,0 +1,337 @@
+"""Factories for reference data and people, and helpers that bring an order into a given state.
+
+Orders are never built by setting ``status`` by hand: ``make_order(state=...)`` walks the
+order through the same services a user would, at the frozen ``clock.now()`` (or ``at``).
+Request types, time-limit rules and scope reasons are seeded by migrations, so they are
+fetched (``request_type("complain")``, ``scope_reason("duplicate")``), not created.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import factory
+import pytest
+from django.contrib.auth.hashers import make_password
+from django.core.files.base import ContentFile
+from factory.django import DjangoModelFactory
+
+from minyi.accounts.models import Role, User
+from minyi.core import clock
+from minyi.deputies.models import Congress, Deputy, DeputyPhone, Level, Mandate
+from minyi.orders.models import (
+    Assignment,
+    AssignmentRole,
+    AttachmentKind,
+    Channel,
+    EventKind,
+    OrderEvent,
+    ReplyMethod,
+    Satisfaction,
+    Solved,
+    WorkOrder,
+)
+from minyi.orders.services.closing import (
+    order_archive,
+    order_callback,
+    order_escalate,
+    order_merge,
+)
+from minyi.orders.services.dispatch import (
+    assignment_return_request,
+    assignment_sign,
+    attachment_add,
+    order_dispatch,
+)
+from minyi.orders.services.handling import assignment_reply
+from minyi.orders.services.intake import (
+    order_accept,
+    order_create,
+    order_direct_answer,
+    order_reject,
+)
+from minyi.reference.models import (
+    Category,
+    Department,
+    Region,
+    RegionLevel,
+    RequestType,
+    ScopeReason,
+)
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def at(*parts: int) -> datetime:
+    """``at(2026, 3, 2, 10)`` is 2026-03-02 10:00 in Beijing time."""
+    return datetime(*parts, tzinfo=SHANGHAI)
+
+
+# -- reference data -------------------------------------------------------------------------
+
+
+class RegionFactory(DjangoModelFactory):
+    class Meta:
+        model = Region
+
+    name = factory.Sequence(lambda n: f"测试区{n}")
+    level = RegionLevel.COUNTY
+
+
+class DepartmentFactory(DjangoModelFactory):
+    class Meta:
+        model = Department
+
+    name = factory.Sequence(lambda n: f"测试承办单位{n}")
+    region = factory.SubFactory(RegionFactory)
+    is_active = True
+
+
+class CategoryFactory(DjangoModelFactory):
+    class Meta:
+        model = Category
+
+    name = factory.Sequence(lambda n: f"诉求分类{n}")
+
+
+def request_type(code: str) -> RequestType:
+    return RequestType.objects.get(code=code)
+
+
+def scope_reason(code: str) -> ScopeReason:
+    return ScopeReason.objects.get(code=code)
+
+
+# -- people ---------------------------------------------------------------------------------
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    last_name = "张"
+    first_name = factory.Sequence(lambda n: f"测{n}")
+    role = Role.OPERATOR
+    # Unusable password: hashing a real one costs ~0.3 s per user, and these users never log in.
+    password = factory.LazyFunction(lambda: make_password(None))
+
+
+class HandlerFactory(UserFactory):
+    role = Role.HANDLER
+    department = factory.SubFactory(DepartmentFactory)
+
+
+class CongressFactory(DjangoModelFactory):
+    class Meta:
+        model = Congress
+
+    name = factory.Sequence(lambda n: f"测试{n}市人大")
+    level = Level.CITY
+    region = factory.SubFactory(RegionFactory)
+
+
+class DeputyFactory(DjangoModelFactory):
+    """A deputy with one primary phone number and one city-level mandate."""
+
+    class Meta:
+        model = Deputy
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"代表{n}")
+    phone = factory.RelatedFactory(
+        "tests.factories.DeputyPhoneFactory", factory_related_name="deputy"
+    )
+    mandate = factory.RelatedFactory(
+        "tests.factories.MandateFactory", factory_related_name="deputy"
+    )
+
+
+class DeputyPhoneFactory(DjangoModelFactory):
+    class Meta:
+        model = DeputyPhone
+
+    deputy = factory.SubFactory(DeputyFactory, phone=None, mandate=None)
+    number = factory.Sequence(lambda n: f"+86139{n:08d}")
+    is_primary = True
+
+
+class MandateFactory(DjangoModelFactory):
+    class Meta:
+        model = Mandate
+
+    deputy = factory.SubFactory(DeputyFactory, phone=None, mandate=None)
+    congress = factory.SubFactory(CongressFactory)
+    level = factory.SelfAttribute("congress.level")
+    term = "第十七届"
+
+
+# -- orders, through the services -------------------------------------------------------------
+
+STATES = (
+    "draft",
+    "accepted",
+    "rejected",
+    "direct_answer",
+    "dispatched",
+    "signed",
+    "returned",
+    "replied",
+    "callback",
+    "archived",
+    "escalated",
+    "merged",
+)
+
+
+def lead_of(order: WorkOrder) -> Assignment:
+    """The live lead assignment (the newest one, after a return and re-dispatch)."""
+    return order.assignments.filter(role=AssignmentRole.LEAD).order_by("-id").first()
+
+
+def assisting_of(order: WorkOrder) -> list[Assignment]:
+    return list(order.assignments.filter(role=AssignmentRole.ASSISTING).order_by("id"))
+
+
+def leader_opinion(order: WorkOrder, *, actor=None, name: str = "领导签署意见.pdf"):
+    """Upload the signed leader's opinion a return needs (DESIGN §3)."""
+    return attachment_add(
+        order=order,
+        file=ContentFile(b"%PDF-1.4 signed", name=name),
+        kind=AttachmentKind.LEADER_OPINION,
+        actor=actor,
+    )
+
+
+def make_order(
+    state: str = "draft",
+    *,
+    at: datetime | None = None,
+    request_type_code: str = "complain",
+    channel: str = Channel.CITIZEN_CALL,
+    lead: Department | None = None,
+    assisting: Sequence[Department] = (),
+    operator: User | None = None,
+    dispatcher: User | None = None,
+    handler: User | None = None,
+    agent: User | None = None,
+    **fields,
+) -> WorkOrder:
+    """An order in ``state``, reached through the services at ``at`` (default: ``clock.now()``)."""
+    if state not in STATES:
+        raise ValueError(f"unknown state {state!r}; choose from {STATES}")
+    fields.setdefault("title", "小区门口占道经营")
+    fields.setdefault("content", "每天傍晚有摊贩占用人行道，行人只能走机动车道。")
+    if fields.get("deputy") is None and not fields.get("is_anonymous"):
+        fields.setdefault("requester_name", "李群众")
+    fields.setdefault("requester_phone", "+8613800138000")
+    with clock.frozen(at or clock.now()):
+        order = order_create(
+            channel=channel,
+            request_type=request_type(request_type_code),
+            actor=operator,
+            **fields,
+        )
+        if state == "draft":
+            return order
+        if state == "merged":
+            master = make_order("accepted", operator=operator)
+            order = order_accept(order=order, actor=operator)
+            return order_merge(order=order, master=master, note="同一事项", actor=dispatcher)
+        order = order_accept(order=order, actor=operator)
+        if state == "accepted":
+            return order
+        if state == "rejected":
+            return order_reject(
+                order=order, reason=scope_reason("out_of_jurisdiction"), actor=dispatcher
+            )
+        if state == "escalated":
+            return order_escalate(order=order, note="涉及多部门，转代表建议", actor=dispatcher)
+        if state == "direct_answer":
+            return order_direct_answer(
+                order=order, content="已按政策口径直接解答。", actor=operator
+            )
+        lead = lead or (handler.department if handler else None) or DepartmentFactory()
+        order = order_dispatch(order=order, lead=lead, assisting=assisting, actor=dispatcher)
+        if state == "dispatched":
+            return order
+        assignment = lead_of(order)
+        if state == "returned":
+            assignment_return_request(
+                assignment=assignment,
+                reason="不属于本单位职责",
+                suggested_department=DepartmentFactory(),
+                basis="《三定方案》未赋予本单位该项职责",
+                leader_opinion=leader_opinion(order, actor=handler),
+                actor=handler,
+            )
+            return WorkOrder.objects.get(pk=order.pk)
+        assignment_sign(assignment=assignment, actor=handler)
+        if state == "signed":
+            return WorkOrder.objects.get(pk=order.pk)
+        assignment_reply(
+            assignment=assignment,
+            content="已清理占道摊点，并安排城管队员每日巡查。",
+            method=ReplyMethod.PHONE,
+            solved=Solved.SOLVED,
+            actor=handler,
+        )
+        order = WorkOrder.objects.get(pk=order.pk)
+        if state == "replied":
+            return order
+        order_callback(order=order, satisfaction=Satisfaction.SATISFIED, solved=True, actor=agent)
+        if state == "callback":
+            return WorkOrder.objects.get(pk=order.pk)
+        return order_archive(order=order, actor=agent)
+
+
+# -- assertions ------------------------------------------------------------------------------
+
+
+def order_state(order: WorkOrder) -> dict:
+    """What a user could see of an order: its row, its assignments, its ledger."""
+    fresh = WorkOrder.objects.get(pk=order.pk)
+    return {
+        "status": fresh.status,
+        "warning": fresh.warning,
+        "supervision": fresh.supervision,
+        "redo_count": fresh.redo_count,
+        "next_due": fresh.next_due,
+        "reply_due": fresh.reply_due,
+        "master": fresh.master_id,
+        "assignments": list(
+            fresh.assignments.order_by("id").values_list("id", "status", "reply_due", "sign_due")
+        ),
+        "events": OrderEvent.objects.filter(order=fresh).count(),
+        "replies": fresh.replies.count(),
+        "callbacks": fresh.callbacks.count(),
+    }
+
+
+@contextmanager
+def refused(error: type[Exception], *orders: WorkOrder, match: str | None = None) -> Iterator:
+    """Expect ``error`` and check that nothing of the orders changed (nothing half-saved)."""
+    before = [order_state(o) for o in orders]
+    with pytest.raises(error, match=match) as info:
+        yield info
+    assert [order_state(o) for o in orders] == before
+
+
+def events(order: WorkOrder, kind: str | None = None) -> list[OrderEvent]:
+    qs = OrderEvent.objects.filter(order=order).order_by("at", "id")
+    if kind:
+        qs = qs.filter(kind=kind)
+    return list(qs)
+
+
+def last_event(order: WorkOrder, *, warnings: bool = False) -> OrderEvent:
+    """The order's newest event; the ``warning`` row an action may add after it is skipped
+    unless ``warnings`` is set."""
+    events = OrderEvent.objects.filter(order=order)
+    if not warnings:
+        events = events.exclude(kind=EventKind.WARNING)
+    return events.order_by("-at", "-id").first()
