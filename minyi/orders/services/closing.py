@@ -88,6 +88,8 @@ def order_archive(*, order: WorkOrder, note: str = "", actor=None) -> WorkOrder:
         )
     if last.satisfaction == Satisfaction.DISSATISFIED and not (note or "").strip():
         raise ValidationFailed("代表或群众不满意的工单，归档须写明理由；也可以发回重办或转督办。")
+    # An assisting part that never replied ends with the order; the ledger is closed.
+    cancelled = _cancel_active_assignments(order)
     order.closed_at = clock.now()
     transition(
         order,
@@ -97,6 +99,7 @@ def order_archive(*, order: WorkOrder, note: str = "", actor=None) -> WorkOrder:
         fields=["closed_at"],
         note=note or "",
         satisfaction=last.satisfaction,
+        cancelled_assignments=cancelled,
     )
     return order
 

@@ -6,9 +6,9 @@ import pytest
 
 from minyi.core import clock
 from minyi.core.errors import InvalidTransition, ValidationFailed
-from minyi.orders.models import Callback, EventKind, Satisfaction, Status
+from minyi.orders.models import AssignmentStatus, Callback, EventKind, Satisfaction, Status
 from minyi.orders.services.closing import order_archive, order_callback
-from tests.factories import at, events, last_event, make_order, refused
+from tests.factories import assisting_of, at, events, last_event, make_order, refused
 
 pytestmark = pytest.mark.django_db
 
@@ -146,3 +146,13 @@ def test_an_order_nobody_answered_can_be_archived_only_after_three_attempts(carl
     order_callback(order=order, satisfaction=Satisfaction.UNREACHABLE, actor=carl)
     archived = order_archive(order=order, note="三次回访均未接通", actor=carl)
     assert archived.status == Status.ARCHIVED
+
+
+def test_archiving_ends_an_assisting_part_that_never_replied(carl, dan, hana, dept_b):
+    order = make_order("replied", dispatcher=dan, handler=hana, assisting=[dept_b])
+    order_callback(order=order, satisfaction=Satisfaction.SATISFIED, solved=True, actor=carl)
+
+    order_archive(order=order, actor=carl)
+
+    assert [a.status for a in assisting_of(order)] == [AssignmentStatus.CANCELLED]
+    assert last_event(order).data["cancelled_assignments"] == 1
