@@ -1,8 +1,20 @@
 """Orders are read-only here: every change goes through the services (workbenches and API)."""
 
 from django.contrib import admin
+from django.utils import timezone
+from django.utils.html import format_html
 
-from minyi.orders.models import Assignment, OrderEvent, WorkOrder
+from minyi.orders.models import Assignment, OrderEvent, Warning, WorkOrder
+
+WARNING_COLOURS = {Warning.YELLOW: "#b45309", Warning.RED: "#b91c1c"}
+
+
+def deadline_label(value, provisional: bool) -> str:
+    """A deadline as people read it, with （暂定） when a provisional year was counted."""
+    if value is None:
+        return "—"
+    text = timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    return f"{text}（暂定）" if provisional else text
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -50,16 +62,7 @@ class EventInline(admin.TabularInline):
 
 @admin.register(WorkOrder)
 class WorkOrderAdmin(ReadOnlyAdmin):
-    list_display = (
-        "number",
-        "title",
-        "channel",
-        "status",
-        "warning",
-        "next_due",
-        "deadline_provisional",
-        "created_at",
-    )
+    list_display = ("number", "title", "channel", "status", "warning_badge", "due", "created_at")
     list_filter = ("status", "channel", "warning", "supervision", "request_type")
     search_fields = ("number", "title")
     date_hierarchy = "created_at"
@@ -67,6 +70,19 @@ class WorkOrderAdmin(ReadOnlyAdmin):
     list_select_related = ("request_type",)
     inlines = [AssignmentInline, EventInline]
     exclude = ("requester_phone",)
+
+    @admin.display(description="预警", ordering="warning")
+    def warning_badge(self, order: WorkOrder):
+        colour = WARNING_COLOURS.get(order.warning)
+        if colour is None:
+            return order.get_warning_display()
+        return format_html(
+            '<strong style="color:{}">{}</strong>', colour, order.get_warning_display()
+        )
+
+    @admin.display(description="最近时限", ordering="next_due")
+    def due(self, order: WorkOrder) -> str:
+        return deadline_label(order.next_due, order.deadline_provisional)
 
 
 @admin.register(OrderEvent)
