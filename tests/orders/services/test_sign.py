@@ -94,7 +94,8 @@ def test_signing_twice_is_refused(dispatched, hana):
 
 
 def test_signing_for_a_part_of_an_archived_order_is_refused(dispatched, hana, henry, carl):
-    # The lead replies and the order is archived while the assisting part never signed.
+    # The lead replies and the order is archived while the assisting part never signed;
+    # archiving ends that part, and a late signature is refused.
     with clock.frozen(at(2026, 3, 2, 11)):
         lead = assignment_sign(assignment=lead_of(dispatched), actor=hana)
         assignment_reply(
@@ -103,7 +104,7 @@ def test_signing_for_a_part_of_an_archived_order_is_refused(dispatched, hana, he
         order_callback(order=dispatched, satisfaction="satisfied", solved=True, actor=carl)
         order_archive(order=dispatched, actor=carl)
     [assisting] = assisting_of(dispatched)
-    assert assisting.status == AssignmentStatus.PENDING
+    assert assisting.status == AssignmentStatus.CANCELLED
 
     with clock.frozen(at(2026, 3, 2, 12)), refused(InvalidTransition, dispatched, match="已归档"):
         assignment_sign(assignment=assisting, actor=henry)
