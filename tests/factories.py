@@ -73,6 +73,10 @@ def at(*parts: int) -> datetime:
 # -- reference data -------------------------------------------------------------------------
 
 
+# An ordinary working Monday (2026-03-02 10:00, Asia/Shanghai) that most service tests start on.
+MONDAY = at(2026, 3, 2, 10)
+
+
 class RegionFactory(DjangoModelFactory):
     class Meta:
         model = Region

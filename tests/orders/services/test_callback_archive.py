@@ -8,11 +8,10 @@ from minyi.core import clock
 from minyi.core.errors import InvalidTransition, ValidationFailed
 from minyi.orders.models import AssignmentStatus, Callback, EventKind, Satisfaction, Status
 from minyi.orders.services.closing import order_archive, order_callback
-from tests.factories import assisting_of, at, events, last_event, make_order, refused
+from tests.factories import MONDAY, assisting_of, at, events, last_event, make_order, refused
 
 pytestmark = pytest.mark.django_db
 
-MONDAY = at(2026, 3, 2, 10)
 FRIDAY = at(2026, 3, 6, 15)
 
 

@@ -10,11 +10,10 @@ from minyi.core.errors import ValidationFailed
 from minyi.orders.models import Assignment, Status, Warning, WorkOrder
 from minyi.orders.services.dispatch import assignment_sign, order_dispatch
 from minyi.reference.models import ClockStart, Complexity, TimeLimitRule, Urgency
-from tests.factories import assisting_of, at, lead_of, make_order, refused
+from tests.factories import MONDAY, assisting_of, at, lead_of, make_order, refused
 
 pytestmark = pytest.mark.django_db
 
-MONDAY = at(2026, 3, 2, 10)
 TUESDAY = at(2026, 3, 3, 9)
 
 

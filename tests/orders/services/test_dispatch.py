@@ -9,6 +9,7 @@ from minyi.core.errors import InvalidTransition, ValidationFailed
 from minyi.orders.models import Assignment, AssignmentRole, AssignmentStatus, EventKind, Status
 from minyi.orders.services.dispatch import order_dispatch
 from tests.factories import (
+    MONDAY,
     DepartmentFactory,
     assisting_of,
     at,
@@ -18,15 +19,7 @@ from tests.factories import (
     refused,
 )
 
-pytestmark = pytest.mark.django_db
-
-MONDAY = at(2026, 3, 2, 10)
-
-
-@pytest.fixture(autouse=True)
-def _monday():
-    with clock.frozen(MONDAY):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_monday")]
 
 
 def test_dan_dispatches_to_a_lead_and_an_assisting_department(dan, dept_a, dept_b):

@@ -5,21 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from minyi.core import clock
 from minyi.core.errors import InvalidTransition, ValidationFailed
 from minyi.orders.models import AssignmentStatus, EventKind, Status
 from minyi.orders.services.closing import order_escalate, order_merge
-from tests.factories import assisting_of, at, last_event, lead_of, make_order, refused
+from tests.factories import MONDAY, assisting_of, last_event, lead_of, make_order, refused
 
-pytestmark = pytest.mark.django_db
-
-MONDAY = at(2026, 3, 2, 10)
-
-
-@pytest.fixture(autouse=True)
-def _monday():
-    with clock.frozen(MONDAY):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_monday")]
 
 
 # -- escalate -----------------------------------------------------------------------------------

@@ -14,11 +14,10 @@ from minyi.orders.services.handling import (
     extension_request,
 )
 from minyi.orders.services.sla import sla_scan
-from tests.factories import at, last_event, lead_of, make_order, refused
+from tests.factories import MONDAY, at, last_event, lead_of, make_order, refused
 
 pytestmark = pytest.mark.django_db
 
-MONDAY = at(2026, 3, 2, 10)
 DUE = at(2026, 3, 9, 23, 59, 59)  # 5 working days after Monday's sign-for
 WEDNESDAY = at(2026, 3, 4, 10)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from minyi.core import clock
 from minyi.core.errors import InvalidTransition, ValidationFailed
 from minyi.orders.models import (
     Channel,
@@ -24,17 +23,17 @@ from minyi.orders.services.intake import (
     order_direct_answer,
     order_reject,
 )
-from tests.factories import at, events, last_event, make_order, refused, request_type, scope_reason
+from tests.factories import (
+    MONDAY,
+    events,
+    last_event,
+    make_order,
+    refused,
+    request_type,
+    scope_reason,
+)
 
-pytestmark = pytest.mark.django_db
-
-MONDAY = at(2026, 3, 2, 10)
-
-
-@pytest.fixture(autouse=True)
-def _monday():
-    with clock.frozen(MONDAY):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_monday")]
 
 
 def create(**kwargs) -> WorkOrder:

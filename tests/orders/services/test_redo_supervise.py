@@ -10,11 +10,10 @@ from minyi.core.errors import InvalidTransition, ValidationFailed
 from minyi.orders.models import AssignmentStatus, EventKind, Satisfaction, Status, Warning
 from minyi.orders.services.closing import order_callback, order_redo, order_supervise
 from minyi.orders.services.handling import assignment_reply
-from tests.factories import at, last_event, lead_of, make_order, refused
+from tests.factories import MONDAY, at, last_event, lead_of, make_order, refused
 
 pytestmark = pytest.mark.django_db
 
-MONDAY = at(2026, 3, 2, 10)
 NEXT_MONDAY = at(2026, 3, 9, 10)
 
 

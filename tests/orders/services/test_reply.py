@@ -12,11 +12,10 @@ from minyi.core.errors import InvalidTransition, ValidationFailed
 from minyi.orders.models import AssignmentStatus, EventKind, Reply, ReplyMethod, Solved, Status
 from minyi.orders.services.dispatch import assignment_sign
 from minyi.orders.services.handling import assignment_reply
-from tests.factories import assisting_of, at, last_event, lead_of, make_order, refused
+from tests.factories import MONDAY, assisting_of, at, last_event, lead_of, make_order, refused
 
 pytestmark = pytest.mark.django_db
 
-MONDAY = at(2026, 3, 2, 10)
 THURSDAY = at(2026, 3, 5, 16)
 
 

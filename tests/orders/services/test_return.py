@@ -23,6 +23,7 @@ from minyi.orders.services.dispatch import (
     return_refuse,
 )
 from tests.factories import (
+    MONDAY,
     DepartmentFactory,
     assisting_of,
     at,
@@ -34,15 +35,7 @@ from tests.factories import (
     refused,
 )
 
-pytestmark = pytest.mark.django_db
-
-MONDAY = at(2026, 3, 2, 10)
-
-
-@pytest.fixture(autouse=True)
-def _monday():
-    with clock.frozen(MONDAY):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_monday")]
 
 
 @pytest.fixture

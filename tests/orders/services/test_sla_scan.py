@@ -11,11 +11,10 @@ from django.core.management import call_command
 from minyi.core import clock
 from minyi.orders.models import EventKind, OrderEvent, Status, Warning, WorkOrder
 from minyi.orders.services.sla import sla_scan
-from tests.factories import at, events, make_order
+from tests.factories import MONDAY, at, events, make_order
 
 pytestmark = pytest.mark.django_db
 
-MONDAY = at(2026, 3, 2, 10)
 DUE = at(2026, 3, 9, 23, 59, 59)  # 5 working days after Monday's sign-for
 WARN_AT = at(2026, 3, 6, 23, 59, 59)  # one working day (24 working hours) before
 
