@@ -172,6 +172,8 @@ MINYI = {
     "CALENDAR_RECHECK_SECONDS": env_int("MINYI_CALENDAR_RECHECK_SECONDS", 5),
     # Order numbers look like 12345-20261122-000123.
     "ORDER_NUMBER_PREFIX": env_str("MINYI_ORDER_NUMBER_PREFIX") or "12345",
+    # A PBX may send local landlines without the area code (湘潭: 0731).
+    "LOCAL_AREA_CODE": env_str("MINYI_LOCAL_AREA_CODE") or "0731",
 }
 
 LOGGING = {
