@@ -173,9 +173,12 @@ def test_deputy_calls_come_from_the_deputys_registered_phone(loaded):
     assert WorkOrder.objects.filter(channel=Channel.CITIZEN_CALL, deputy__isnull=True).exists()
 
 
-def test_most_rated_orders_are_satisfied(loaded):
+def test_most_archived_orders_are_rated_satisfied(loaded):
+    # Like the seed's 96.97%: over closed orders; one sent back for redo is still being handled.
     rated = Counter(
-        WorkOrder.objects.exclude(satisfaction="").values_list("satisfaction", flat=True)
+        WorkOrder.objects.filter(status=Status.ARCHIVED)
+        .exclude(satisfaction="")
+        .values_list("satisfaction", flat=True)
     )
     good = rated["satisfied"] + rated["basically"]
     assert good / (good + rated["dissatisfied"]) >= 0.85
