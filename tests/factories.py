@@ -339,3 +339,41 @@ def last_event(order: WorkOrder, *, warnings: bool = False) -> OrderEvent:
     if not warnings:
         events = events.exclude(kind=EventKind.WARNING)
     return events.order_by("-at", "-id").first()
+
+
+# -- appended: deputy registry ----------------------------------------------------------------
+
+
+class LiaisonStationFactory(DjangoModelFactory):
+    class Meta:
+        model = "deputies.LiaisonStation"
+
+    name = factory.Sequence(lambda n: f"测试{n}人大代表联络站")
+    region = factory.SubFactory(RegionFactory)
+
+
+# -- calls (CTI webhook) ---------------------------------------------------------------------
+
+
+class AgentMappingFactory(DjangoModelFactory):
+    """An operator's PBX extension."""
+
+    class Meta:
+        model = "calls.AgentMapping"
+
+    extension = factory.Sequence(lambda n: f"8{n:03d}")
+    user = factory.SubFactory(UserFactory)
+
+
+def cti_token(name: str = "测试 PBX"):
+    """A CTI token made through the service: ``(row, plain token)``."""
+    from minyi.calls.services import cti_token_create
+
+    return cti_token_create(name=name)
+
+
+def seat(deputy: Deputy, congress_name: str, level: str, **fields) -> Mandate:
+    """Give ``deputy`` a mandate in ``congress_name`` (the congress is created when new)."""
+    congress, _ = Congress.objects.get_or_create(name=congress_name, defaults={"level": level})
+    fields.setdefault("term", "第十七届")
+    return Mandate.objects.create(deputy=deputy, congress=congress, level=level, **fields)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 
@@ -105,6 +106,12 @@ class DeputyPhone(models.Model):
         return self.number
 
 
+class MandateQuerySet(models.QuerySet):
+    def active(self) -> MandateQuerySet:
+        """Mandates that still identify their deputy (an ended mandate never does)."""
+        return self.filter(ended_on__isnull=True)
+
+
 class Mandate(models.Model):
     """One seat in one congress. A person may hold several at different levels."""
 
@@ -134,6 +141,8 @@ class Mandate(models.Model):
     ended_on = models.DateField("终止日期", null=True, blank=True)
     end_reason = models.CharField("终止原因", max_length=16, choices=EndReason.choices, blank=True)
 
+    objects = MandateQuerySet.as_manager()
+
     class Meta:
         verbose_name = "代表资格"
         verbose_name_plural = "代表资格"
@@ -150,3 +159,34 @@ class Mandate(models.Model):
     @property
     def is_active(self) -> bool:
         return self.ended_on is None
+
+
+class RegistryChangeKind(models.TextChoices):
+    IMPORT = "import", "导入名单"
+    EXPORT = "export", "导出名单"
+    MANDATE_END = "mandate_end", "终止代表资格"
+
+
+class RegistryChange(models.Model):
+    """Append-only audit row for each change to (or bulk read of) the deputy registry."""
+
+    at = models.DateTimeField("时间", db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    kind = models.CharField("类型", max_length=16, choices=RegistryChangeKind.choices)
+    summary = models.CharField("摘要", max_length=300)
+    details = models.JSONField("详情", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "代表名单变更记录"
+        verbose_name_plural = "代表名单变更记录"
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{self.summary}"
