@@ -8,6 +8,7 @@ ALLOWED_HOSTS  comma-separated (default: 127.0.0.1,localhost when DEBUG)
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
@@ -54,12 +55,15 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
+    "django_eventstream",
     "minyi.core",
     "minyi.accounts",
     "minyi.reference",
     "minyi.workdays",
     "minyi.deputies",
+    "minyi.calls",
     "minyi.orders",
+    "minyi.console",
     "minyi.demo",
 ]
 
@@ -110,9 +114,11 @@ def _database() -> dict:
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
         config["CONN_MAX_AGE"] = 0
+        # A file, not memory: the browser tests' ASGI server thread opens its own connections.
+        # Named per process so two test runs on one machine never share a database.
+        config["TEST"] = {"NAME": str(VAR_DIR / f"test_minyi_{os.getpid()}.sqlite3")}
     elif "postgresql" not in engine:
         raise ConfigError(f"DATABASE_URL must be SQLite or PostgreSQL, not {engine}.")
-    config.setdefault("TEST", {})
     return config
 
 
@@ -123,7 +129,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/login/"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
@@ -165,6 +173,20 @@ SPECTACULAR_SETTINGS = {
         "WarningLevelEnum": "minyi.orders.models.Warning",
     },
 }
+
+# Live screen pop over server-sent events. With more than one app process, every process must
+# hear every ring: set REDIS_URL and the events fan out through Redis pub/sub.
+EVENTSTREAM_CHANNELMANAGER_CLASS = "minyi.console.events.OperatorChannels"
+if env_str("REDIS_URL"):
+    import urllib.parse
+
+    _redis = urllib.parse.urlparse(env_str("REDIS_URL"))
+    EVENTSTREAM_REDIS = {
+        "host": _redis.hostname or "127.0.0.1",
+        "port": _redis.port or 6379,
+        "db": int((_redis.path or "/0").lstrip("/") or 0),
+        "password": _redis.password,
+    }
 
 # Business defaults an administrator can override in the environment.
 MINYI = {

@@ -13,6 +13,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/orders/", include("minyi.orders.api_urls")),
+    path("api/cti/", include("minyi.calls.urls")),
+    path("console/", include("minyi.console.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("", include("minyi.core.urls")),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -28,6 +29,31 @@ def _require_database_in_ci(django_db_setup):
 
 
 # -- appended: isolation and role personas ------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_in_transactional_tests(request):
+    """Each transactional test ends with a flush that empties the tables the migrations seed
+    (request types, time-limit rules, the calendar), so an earlier transactional test leaves
+    them empty. Run the same seed functions again; they skip what exists. (serialized_rollback
+    cannot be relied on: once the browser tests' Playwright session has started, the default
+    connection is a new wrapper without the serialized contents.)"""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or bool(
+        marker and marker.kwargs.get("transaction")
+    )
+    if transactional:
+        from importlib import import_module
+
+        from django.apps import apps
+
+        request.getfixturevalue("transactional_db")
+        for module in (
+            "minyi.reference.migrations.0002_seed_policy",
+            "minyi.workdays.migrations.0002_seed_calendar",
+        ):
+            import_module(module).seed(apps, None)
+    yield
 
 
 @pytest.fixture(autouse=True)
@@ -119,3 +145,58 @@ def deputy(db):
     from tests.factories import DeputyFactory
 
     return DeputyFactory(name="王代表")
+
+
+from tests.factories import LI_LANDLINE, ZHANG_MOBILE  # noqa: E402
+
+# -- callers: deputies who phone the hotline, and the PBX that reports it ---------------------
+# 张三 sits in four congresses (湖南省, 湘潭市, 韶山市, 银田镇) and calls from a mobile; 李四 sits
+# in 韶山市人大 only and calls from an office landline. The PBX holds one token.
+
+
+@pytest.fixture
+def zhang(db):
+    """张三: provincial deputy who also sits in three lower congresses."""
+    from minyi.deputies.models import DeputyPhone, Level
+    from tests.factories import DeputyFactory, seat
+
+    person = DeputyFactory(name="张三", phone=None, mandate=None)
+    DeputyPhone.objects.create(deputy=person, number=ZHANG_MOBILE, is_primary=True)
+    # Created out of order on purpose: the banner sorts them.
+    seat(person, "银田镇人大", Level.TOWNSHIP)
+    seat(person, "韶山市人大", Level.CITY)
+    seat(person, "湖南省人大", Level.PROVINCIAL)
+    seat(person, "湘潭市人大", Level.CITY)
+    return person
+
+
+@pytest.fixture
+def li(db):
+    """李四: a 韶山 city deputy with an office landline."""
+    from minyi.deputies.models import DeputyPhone, Level
+    from tests.factories import DeputyFactory, seat
+
+    person = DeputyFactory(name="李四", phone=None, mandate=None)
+    DeputyPhone.objects.create(deputy=person, number=LI_LANDLINE, is_primary=True)
+    seat(person, "韶山市人大", Level.CITY)
+    return person
+
+
+@pytest.fixture
+def pbx_token(db) -> str:
+    """The plain Bearer token the PBX sends."""
+    from tests.factories import cti_token
+
+    return cti_token("呼叫中心 PBX")[1]
+
+
+@pytest.fixture
+def pbx(client, pbx_token):
+    """Post one event as the PBX: ``pbx(event="ring", call_id="c1", **{"from": "..."})``."""
+
+    def send(body=None, *, token: str | None = pbx_token, raw: bytes | None = None, **fields):
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+        data = raw if raw is not None else json.dumps(body if body is not None else fields)
+        return client.post("/api/cti/events", data=data, content_type="application/json", **headers)
+
+    return send

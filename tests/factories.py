@@ -377,3 +377,8 @@ def seat(deputy: Deputy, congress_name: str, level: str, **fields) -> Mandate:
     congress, _ = Congress.objects.get_or_create(name=congress_name, defaults={"level": level})
     fields.setdefault("term", "第十七届")
     return Mandate.objects.create(deputy=deputy, congress=congress, level=level, **fields)
+
+
+# The callers' numbers of the personas 张三 (mobile) and 李四 (office landline), tests/conftest.py.
+ZHANG_MOBILE = "+8613800138000"
+LI_LANDLINE = "+8673185309270"

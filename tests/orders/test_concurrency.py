@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from importlib import import_module
 
 import pytest
 from django.db import connection
@@ -20,22 +19,6 @@ from tests.factories import HandlerFactory, at, lead_of, make_order, request_typ
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 MONDAY = at(2026, 3, 2, 10)
-
-
-@pytest.fixture(autouse=True)
-def _seeded():
-    """Each transactional test ends with a flush that empties the tables the migrations seed
-    (request types, time-limit rules, the calendar), so an earlier transactional test leaves
-    them empty. Run the same seed functions again; they skip what exists. (serialized_rollback
-    cannot be relied on: once the browser tests' Playwright session has started, the default
-    connection is a new wrapper without the serialized contents.)"""
-    from django.apps import apps
-
-    for module in (
-        "minyi.reference.migrations.0002_seed_policy",
-        "minyi.workdays.migrations.0002_seed_calendar",
-    ):
-        import_module(module).seed(apps, None)
 
 
 def run_together(*targets: Callable[[], object]) -> list[tuple[str, object]]:
@@ -99,3 +82,26 @@ def test_two_operators_recording_at_once_get_consecutive_numbers():
         "12345-20260302-000001",
         "12345-20260302-000002",
     ]
+
+
+def test_two_sla_scans_at_once_mark_each_order_once(dan, hana):
+    from minyi.orders.models import Warning, WorkOrder
+    from minyi.orders.services.sla import sla_scan
+
+    overdue = [make_order("signed", at=MONDAY, handler=hana) for _ in range(4)]  # due 9 March
+    due_soon = [make_order("signed", at=at(2026, 3, 6, 10), handler=hana) for _ in range(3)]
+    now = at(2026, 3, 13, 9)  # overdue ones red; the others (due 13 March, 23:59:59) yellow
+
+    # each scan runs outside a transaction, so it also runs its two passes on two connections
+    results = run_together(lambda: sla_scan(now=now, batch=2), lambda: sla_scan(now=now, batch=2))
+
+    assert [kind for kind, _ in results] == ["ok", "ok"], results
+    assert sum(r.red for _, r in results) == 4
+    assert sum(r.yellow for _, r in results) == 3
+    warnings = dict(WorkOrder.objects.values_list("pk", "warning"))
+    assert {warnings[o.pk] for o in overdue} == {Warning.RED}
+    assert {warnings[o.pk] for o in due_soon} == {Warning.YELLOW}
+    marks = OrderEvent.objects.filter(kind=EventKind.WARNING, at=now)
+    assert sorted(marks.values_list("order_id", flat=True)) == sorted(
+        o.pk for o in overdue + due_soon
+    )

@@ -1,0 +1,99 @@
+"""Forms of the operator console: intake and the three next steps after acceptance."""
+
+from __future__ import annotations
+
+from django import forms
+
+from minyi.core.errors import DomainError
+from minyi.deputies.models import Deputy
+from minyi.deputies.phones import normalize_phone
+from minyi.orders.models import Channel
+from minyi.reference.models import (
+    Category,
+    Complexity,
+    Department,
+    Region,
+    RequestType,
+    ScopeReason,
+    Urgency,
+)
+
+
+class IntakeForm(forms.Form):
+    channel = forms.ChoiceField(
+        label="来源渠道", choices=Channel.choices, initial=Channel.CITIZEN_CALL
+    )
+    deputy = forms.ModelChoiceField(
+        label="反映代表",
+        queryset=Deputy.objects.filter(is_active=True),
+        required=False,
+        widget=forms.HiddenInput,
+    )
+    call_id = forms.CharField(required=False, widget=forms.HiddenInput)
+    requester_name = forms.CharField(label="诉求人", max_length=64, required=False)
+    requester_phone = forms.CharField(label="联系电话", max_length=40, required=False)
+    is_anonymous = forms.BooleanField(label="匿名", required=False)
+    request_type = forms.ModelChoiceField(
+        label="诉求类型", queryset=RequestType.objects.all(), empty_label=None
+    )
+    urgency = forms.ChoiceField(label="紧急程度", choices=Urgency.choices, initial=Urgency.NORMAL)
+    complexity = forms.ChoiceField(
+        label="复杂程度", choices=Complexity.choices, initial=Complexity.NORMAL
+    )
+    category = forms.ModelChoiceField(
+        label="诉求分类",
+        queryset=Category.objects.filter(is_active=True).select_related("parent"),
+        required=False,
+    )
+    region = forms.ModelChoiceField(label="所属区域", queryset=Region.objects.all(), required=False)
+    address = forms.CharField(label="事发地址", max_length=200, required=False)
+    title = forms.CharField(label="标题", max_length=120)
+    content = forms.CharField(label="诉求内容", widget=forms.Textarea(attrs={"rows": 5}))
+
+    def clean_requester_phone(self) -> str:
+        raw = self.cleaned_data.get("requester_phone", "").strip()
+        if not raw:
+            return ""
+        try:
+            return normalize_phone(raw)
+        except DomainError as error:
+            raise forms.ValidationError(error.message) from None
+
+    def clean(self):
+        data = super().clean()
+        if data.get("channel") == Channel.DEPUTY_CALL and not data.get("deputy"):
+            self.add_error("channel", "代表来电须关联代表：请从来电弹屏或号码查询进入。")
+        return data
+
+
+class DispatchForm(forms.Form):
+    lead = forms.ModelChoiceField(
+        label="主办单位", queryset=Department.objects.filter(is_active=True)
+    )
+    assisting = forms.ModelMultipleChoiceField(
+        label="协办单位",
+        queryset=Department.objects.filter(is_active=True),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+    )
+    note = forms.CharField(
+        label="派单说明", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class DirectAnswerForm(forms.Form):
+    content = forms.CharField(label="答复内容", widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class RejectForm(forms.Form):
+    reason = forms.ModelChoiceField(
+        label="不予受理理由",
+        queryset=ScopeReason.objects.filter(is_active=True),
+        empty_label="请选择理由",
+    )
+    basis = forms.CharField(
+        label="告知代表的依据",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="留空则使用该理由的标准依据。",
+    )

@@ -1,0 +1,61 @@
+// Operator console: a ring event from the server (SSE) shows the caller at once; F2 opens intake.
+(function () {
+  "use strict";
+  const root = document.getElementById("console");
+  if (!root) return;
+  let current = null;
+
+  function show(ring) {
+    current = ring;
+    const caller = document.getElementById("caller");
+    caller.replaceChildren();
+    const banner = document.createElement("div");
+    banner.id = "banner";
+    const text = document.createElement("div");
+    text.id = "banner-text";
+    if (ring.deputy) {
+      banner.className = "banner deputy";
+      banner.dataset.deputy = ring.deputy.id;
+      text.textContent = ring.deputy.banner;
+      const greeting = document.createElement("div");
+      greeting.id = "greeting";
+      greeting.className = "greeting";
+      greeting.textContent = ring.deputy.greeting;
+      banner.append(text, greeting);
+    } else {
+      banner.className = "banner citizen";
+      text.textContent = "群众来电 " + (ring.caller_masked || "");
+      banner.append(text);
+    }
+    const button = document.createElement("button");
+    button.className = "primary";
+    button.id = "open-intake";
+    button.type = "button";
+    button.innerHTML = "登记工单 <kbd>F2</kbd>";
+    button.addEventListener("click", openIntake);
+    const line = document.createElement("p");
+    line.append(button);
+    caller.append(banner, line);
+  }
+
+  function openIntake() {
+    const params = new URLSearchParams();
+    if (current) {
+      params.set("call", current.call_id);
+      if (current.deputy) params.set("deputy", current.deputy.id);
+    }
+    htmx.ajax("GET", root.dataset.intake + "?" + params.toString(), "#intake");
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "F2") {
+      event.preventDefault();
+      const button = document.getElementById("open-intake");
+      if (current) openIntake(); else if (button) button.click();
+    }
+  });
+
+  const source = new EventSource(root.dataset.events);
+  source.addEventListener("ring", function (event) { show(JSON.parse(event.data)); });
+  source.addEventListener("open", function () { root.dataset.live = "1"; });
+})();

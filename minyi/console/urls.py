@@ -1,0 +1,14 @@
+from django.urls import path
+
+from minyi.console import views
+
+urlpatterns = [
+    path("", views.console, name="console"),
+    path("events/", views.events, name="console-events"),
+    path("lookup/", views.lookup, name="console-lookup"),
+    path("intake/", views.intake, name="console-intake"),
+    path("orders/<str:number>/", views.order_next, name="console-order"),
+    path("orders/<str:number>/dispatch/", views.order_dispatch_view, name="console-dispatch"),
+    path("orders/<str:number>/answer/", views.order_answer_view, name="console-answer"),
+    path("orders/<str:number>/reject/", views.order_reject_view, name="console-reject"),
+]

@@ -1,0 +1,180 @@
+"""The operator console (话务员接线工作台): caller identification, intake, and the next step.
+
+Pages are thin: they parse a form, call a service, and render. Every change goes through the
+order services, so the console and the API share the same rules.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+from django_eventstream import views as eventstream_views
+
+from minyi.accounts.models import Role
+from minyi.console import selectors
+from minyi.console.forms import DirectAnswerForm, DispatchForm, IntakeForm, RejectForm
+from minyi.core.access import role_required
+from minyi.core.errors import DomainError
+from minyi.orders.models import Channel, Status, WorkOrder
+from minyi.orders.services.dispatch import order_dispatch
+from minyi.orders.services.intake import order_create, order_direct_answer, order_reject
+
+OPERATOR = Role.OPERATOR
+
+
+def _redirect(request: HttpRequest, url: str) -> HttpResponse:
+    """A normal redirect, or HX-Redirect when htmx asked (so the whole page moves on)."""
+    if request.headers.get("HX-Request"):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+@role_required(OPERATOR)
+@require_GET
+def console(request: HttpRequest) -> HttpResponse:
+    return render(request, "console/console.html", selectors.console_context(request.user))
+
+
+# The ring stream (server-sent events). The channel manager (console.events) picks the
+# operator's channels; the role check here turns everyone else away before it streams.
+events = role_required(OPERATOR)(eventstream_views.events)
+
+
+@role_required(OPERATOR)
+@require_GET
+def lookup(request: HttpRequest) -> HttpResponse:
+    """Look a number up by hand: the same card a ring would show."""
+    phone = request.GET.get("phone", "").strip()
+    context = {"card": selectors.caller_card(phone), "phone": phone, "call_id": ""}
+    return render(request, "console/_caller.html", context)
+
+
+@role_required(OPERATOR)
+def intake(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = IntakeForm(request.POST)
+        if form.is_valid():
+            try:
+                order = _create_order(request, form.cleaned_data)
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(
+                    request, f"已受理工单 {order.number}。请选择下一步：派单、直接答复或不予受理。"
+                )
+                return _redirect(request, reverse("console-order", args=[order.number]))
+    else:
+        form = IntakeForm(initial=selectors.intake_initial(request.GET))
+    deputy = selectors.deputy_of_form(form)
+    context = {"form": form, "deputy": deputy, "recent": selectors.deputy_recent_orders(deputy)}
+    return render(request, "console/_intake.html", context)
+
+
+def _create_order(request: HttpRequest, data: dict) -> WorkOrder:
+    order = order_create(
+        channel=data["channel"],
+        request_type=data["request_type"],
+        title=data["title"],
+        content=data["content"],
+        actor=request.user,
+        requester_name=data["requester_name"],
+        requester_phone=data["requester_phone"],
+        is_anonymous=data["is_anonymous"],
+        deputy=data["deputy"] if data["channel"] == Channel.DEPUTY_CALL else None,
+        urgency=data["urgency"],
+        complexity=data["complexity"],
+        category=data["category"],
+        region=data["region"],
+        address=data["address"],
+        accept=True,
+    )
+    if data.get("call_id"):
+        selectors.link_call(call_id=data["call_id"], order=order, actor=request.user)
+    return order
+
+
+def _own_order(request: HttpRequest, number: str) -> WorkOrder:
+    order = get_object_or_404(
+        WorkOrder.objects.select_related("request_type", "deputy"), number=number
+    )
+    if not request.user.is_superuser and order.created_by_id != request.user.pk:
+        raise PermissionDenied("只能处理本人登记的工单。")
+    return order
+
+
+@role_required(OPERATOR)
+@require_GET
+def order_next(request: HttpRequest, number: str) -> HttpResponse:
+    order = _own_order(request, number)
+    return render(request, "console/order_next.html", _next_context(order))
+
+
+def _next_context(order: WorkOrder, **forms) -> dict:
+    return {
+        "order": order,
+        "can_act": order.status == Status.ACCEPTED,
+        "dispatch_form": forms.get("dispatch_form") or DispatchForm(),
+        "answer_form": forms.get("answer_form") or DirectAnswerForm(),
+        "reject_form": forms.get("reject_form") or RejectForm(),
+        "reasons": selectors.scope_reasons(),
+    }
+
+
+def _act(request: HttpRequest, number: str, form_class, form_key: str, action) -> HttpResponse:
+    order = _own_order(request, number)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            text = action(order, form.cleaned_data)
+        except DomainError as error:
+            # Shown at the top of the page: the forms are gone once the order has moved on.
+            messages.error(request, error.message)
+            order.refresh_from_db()
+        else:
+            messages.success(request, text)
+            return redirect("console")
+    return render(
+        request, "console/order_next.html", _next_context(order, **{form_key: form}), status=400
+    )
+
+
+@role_required(OPERATOR)
+@require_POST
+def order_dispatch_view(request: HttpRequest, number: str) -> HttpResponse:
+    def dispatch(order, data):
+        order_dispatch(
+            order=order,
+            lead=data["lead"],
+            assisting=list(data["assisting"]),
+            note=data["note"],
+            actor=request.user,
+        )
+        return f"工单 {order.number} 已派至 {data['lead'].name}。"
+
+    return _act(request, number, DispatchForm, "dispatch_form", dispatch)
+
+
+@role_required(OPERATOR)
+@require_POST
+def order_answer_view(request: HttpRequest, number: str) -> HttpResponse:
+    def answer(order, data):
+        order_direct_answer(order=order, content=data["content"], actor=request.user)
+        return f"工单 {order.number} 已直接答复，转入回访。"
+
+    return _act(request, number, DirectAnswerForm, "answer_form", answer)
+
+
+@role_required(OPERATOR)
+@require_POST
+def order_reject_view(request: HttpRequest, number: str) -> HttpResponse:
+    def reject(order, data):
+        order_reject(order=order, reason=data["reason"], basis=data["basis"], actor=request.user)
+        return f"工单 {order.number} 不予受理，理由与依据将告知代表。"
+
+    return _act(request, number, RejectForm, "reject_form", reject)

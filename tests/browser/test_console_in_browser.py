@@ -1,0 +1,88 @@
+"""An operator's console pops up a calling deputy live, and the call becomes an order."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.request
+
+import pytest
+
+from minyi.orders.models import Status, WorkOrder
+from tests.factories import ZHANG_MOBILE, UserFactory
+
+pytestmark = pytest.mark.browser
+
+BANNER = "张三 湖南省(湘潭市、韶山市、银田镇)人大代表"
+GREETING = "欢迎您，张三代表，这里是12345人大代表反映社情民意热线，请问有什么可以帮您？"
+
+
+def _ring(base: str, token: str, call_id: str, caller: str) -> None:
+    body = json.dumps({"event": "ring", "call_id": call_id, "from": caller, "to": "12345"}).encode()
+    request = urllib.request.Request(
+        f"{base}/api/cti/events",
+        data=body,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=5) as response:
+        assert response.status == 200
+
+
+def _sign_in(page, base: str, username: str) -> None:
+    page.goto(f"{base}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "correct-horse-42")
+    page.click("button[type=submit]")
+
+
+def test_a_ringing_deputy_pops_up_and_the_call_becomes_an_accepted_order(
+    asgi_server, page, zhang, pbx_token
+):
+    user = UserFactory(username="olivia", role="operator")
+    user.set_password("correct-horse-42")
+    user.save()
+    _sign_in(page, asgi_server, "olivia")
+    page.goto(f"{asgi_server}/console/")
+    page.wait_for_selector("#console[data-live='1']")  # the event stream is connected
+
+    started = time.monotonic()
+    _ring(asgi_server, pbx_token, "call-1", "013800138000")
+    page.wait_for_selector("#banner.deputy", timeout=1000)
+    popped = time.monotonic() - started
+
+    assert page.inner_text("#banner-text") == BANNER
+    assert page.inner_text("#greeting") == GREETING
+    assert popped < 1.0
+
+    page.keyboard.press("F2")
+    page.wait_for_selector("#intake-form")
+    assert page.input_value("#id_requester_name") == "张三"
+    assert page.input_value("#id_requester_phone") == ZHANG_MOBILE
+    page.fill("#id_title", "银田镇村道路灯不亮")
+    page.fill("#id_content", "银田镇某村主干道路灯已坏一周，夜间出行不便。")
+    page.click("#save-order")
+    page.wait_for_url("**/console/orders/*/")
+
+    order = WorkOrder.objects.get()
+    assert (order.status, order.deputy, order.channel) == (Status.ACCEPTED, zhang, "deputy_call")
+    assert order.calls.get().call_id == "call-1"
+    assert "已受理工单" in page.content()
+
+    page.goto(f"{asgi_server}/console/")
+    assert order.number in page.inner_text("#my-orders")
+    assert "张三" in page.inner_text("#calls-today")
+
+
+def test_an_unknown_caller_shows_a_citizen_call(asgi_server, page, zhang, pbx_token):
+    user = UserFactory(username="olivia", role="operator")
+    user.set_password("correct-horse-42")
+    user.save()
+    _sign_in(page, asgi_server, "olivia")
+    page.goto(f"{asgi_server}/console/")
+    page.wait_for_selector("#console[data-live='1']")
+
+    _ring(asgi_server, pbx_token, "call-2", "13912345678")
+
+    page.wait_for_selector("#banner.citizen:has-text('群众来电')", timeout=1000)
+    assert "人大代表" not in page.inner_text("#caller")
