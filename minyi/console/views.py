@@ -15,6 +15,8 @@ from django.views.decorators.http import require_GET, require_POST
 from django_eventstream import views as eventstream_views
 
 from minyi.accounts.models import Role
+from minyi.calls.models import CallLog
+from minyi.calls.services import missed_call_resolve
 from minyi.console import selectors
 from minyi.console.forms import DirectAnswerForm, DispatchForm, IntakeForm, RejectForm
 from minyi.core.access import role_required
@@ -178,3 +180,19 @@ def order_reject_view(request: HttpRequest, number: str) -> HttpResponse:
         return f"工单 {order.number} 不予受理，理由与依据将告知代表。"
 
     return _act(request, number, RejectForm, "reject_form", reject)
+
+
+@role_required(OPERATOR)
+@require_POST
+def missed_call_done(request: HttpRequest, call_id: str) -> HttpResponse:
+    """回拨完成: the operator has called the deputy back; the to-do leaves the list."""
+    call = get_object_or_404(CallLog, call_id=call_id)
+    try:
+        missed_call_resolve(call=call, actor=request.user, note=request.POST.get("note", ""))
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, f"已记录回拨：{call.deputy.name if call.deputy else call.caller_raw}。"
+        )
+    return redirect("console")
