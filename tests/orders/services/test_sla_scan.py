@@ -3,14 +3,16 @@ passed; each mark is a ``warning`` event; running it again changes nothing."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 
 from minyi.core import clock
-from minyi.orders.models import EventKind, OrderEvent, Status, Warning, WorkOrder
-from minyi.orders.services.sla import sla_scan
+from minyi.orders.models import EventKind, OrderEvent, SlaScanState, Status, Warning, WorkOrder
+from minyi.orders.services import sla
+from minyi.orders.services.sla import WINDOW_MARGIN, sla_scan
 from tests.factories import MONDAY, at, events, make_order
 
 pytestmark = pytest.mark.django_db
@@ -139,4 +141,152 @@ def test_the_management_command_reports_the_counts(signed):
         call_command("sla_scan", stdout=out)
 
     assert out.getvalue().startswith("yellow=0 red=1")
+    assert warning_of(signed) == Warning.RED
+
+
+# -- time windows: only the deadlines that passed since the previous scan ---------------------
+
+
+def last_scan_at():
+    return SlaScanState.objects.values_list("last_scan_at", flat=True).get()
+
+
+def set_last_scan(moment) -> None:
+    SlaScanState.objects.update_or_create(pk=sla.STATE_ID, defaults={"last_scan_at": moment})
+
+
+def set_deadline(order, next_due, warn_at=None, warning=Warning.NONE) -> None:
+    """Put the order's row in a given state by hand, as a late commit would leave it."""
+    WorkOrder.objects.filter(pk=order.pk).update(
+        next_due=next_due, warn_at=warn_at or next_due - timedelta(days=1), warning=warning
+    )
+
+
+def test_the_scan_records_its_moment(signed):
+    sla_scan(now=at(2026, 3, 5, 9))
+
+    assert last_scan_at() == at(2026, 3, 5, 9)
+
+
+def test_the_first_scan_without_state_sweeps_every_past_deadline(signed):
+    assert not SlaScanState.objects.exists()
+
+    result = sla_scan(now=at(2026, 6, 1, 9))  # the deadline passed months ago
+
+    assert (result.yellow, result.red) == (0, 1)
+    assert warning_of(signed) == Warning.RED
+
+
+def test_a_deadline_that_passed_within_the_window_is_marked(signed):
+    set_last_scan(at(2026, 3, 9, 23, 55))
+
+    result = sla_scan(now=at(2026, 3, 10, 0, 5))
+
+    assert (result.yellow, result.red) == (0, 1)
+    assert warning_of(signed) == Warning.RED
+    [event] = events(signed, EventKind.WARNING)
+    assert event.data == {"from": Warning.NONE, "to": Warning.RED}
+
+
+def test_a_warn_at_that_passed_within_the_window_turns_yellow(signed):
+    set_last_scan(at(2026, 3, 6, 23, 55))
+
+    result = sla_scan(now=at(2026, 3, 7, 0, 5))
+
+    assert (result.yellow, result.red) == (1, 0)
+    assert warning_of(signed) == Warning.YELLOW
+
+
+def test_an_order_red_before_the_window_is_not_touched(signed, hana):
+    sla_scan(now=at(2026, 3, 10, 9))  # red since the night before
+    assert warning_of(signed) == Warning.RED
+    later = make_order("signed", at=at(2026, 3, 9, 10), handler=hana)  # due 16 March
+    before = OrderEvent.objects.filter(kind=EventKind.WARNING).count()
+
+    result = sla_scan(now=at(2026, 3, 17, 0, 5))  # the next scan, a week on
+
+    assert (result.yellow, result.red) == (0, 1)
+    assert warning_of(later) == Warning.RED
+    assert warning_of(signed) == Warning.RED
+    assert OrderEvent.objects.filter(kind=EventKind.WARNING).count() == before + 1
+    assert events(signed, EventKind.WARNING)[-1].at == at(2026, 3, 10, 9)
+
+
+def test_a_deadline_before_the_window_is_left_to_a_full_sweep(signed):
+    # a row out of line with the invariant (as only a hand edit could leave it): the windowed
+    # scan does not look that far back, --full does
+    set_last_scan(at(2026, 3, 20, 9))
+
+    assert (sla_scan(now=at(2026, 3, 20, 9, 10)).red, warning_of(signed)) == (0, Warning.NONE)
+    assert sla_scan(now=at(2026, 3, 20, 9, 20), full=True).red == 1
+    assert warning_of(signed) == Warning.RED
+    assert last_scan_at() == at(2026, 3, 20, 9, 20)
+
+
+def test_the_margin_catches_an_order_committed_after_the_previous_scan(signed):
+    previous = at(2026, 3, 20, 9)
+    set_last_scan(previous)
+    # an action that computed the warning before the previous scan and committed after it
+    set_deadline(signed, previous - WINDOW_MARGIN + timedelta(minutes=1))
+
+    result = sla_scan(now=previous + timedelta(minutes=10))
+
+    assert (result.yellow, result.red) == (0, 1)
+    assert warning_of(signed) == Warning.RED
+
+
+def test_a_deadline_just_outside_the_margin_is_not_scanned(signed):
+    previous = at(2026, 3, 20, 9)
+    set_last_scan(previous)
+    set_deadline(signed, previous - WINDOW_MARGIN - timedelta(seconds=1))
+
+    assert sla_scan(now=previous + timedelta(minutes=10)).red == 0
+    assert warning_of(signed) == Warning.NONE
+
+
+def test_a_scan_for_a_moment_before_the_state_sweeps_everything(signed):
+    set_last_scan(at(2026, 6, 1, 9))
+
+    assert sla_scan(now=at(2026, 3, 12, 9)).red == 1
+    assert last_scan_at() == at(2026, 3, 12, 9)
+
+
+def test_two_windowed_scans_in_a_row_mark_nothing_the_second_time(signed):
+    set_last_scan(at(2026, 3, 9, 23, 55))
+    assert sla_scan(now=at(2026, 3, 10, 0, 5)).red == 1
+    before = OrderEvent.objects.count()
+
+    result = sla_scan(now=at(2026, 3, 10, 0, 5))
+
+    assert (result.yellow, result.red) == (0, 0)
+    assert OrderEvent.objects.count() == before
+
+
+def test_the_state_advances_only_when_the_scan_succeeds(signed, monkeypatch):
+    set_last_scan(at(2026, 3, 9, 23, 55))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(sla, "_mark", broken)
+    monkeypatch.setattr(sla, "_mark_in_one_statement", broken)
+    with pytest.raises(RuntimeError):
+        sla_scan(now=at(2026, 3, 10, 0, 5))
+
+    assert last_scan_at() == at(2026, 3, 9, 23, 55)
+    assert warning_of(signed) == Warning.NONE
+    monkeypatch.undo()
+    assert sla_scan(now=at(2026, 3, 10, 0, 5)).red == 1
+
+
+def test_the_management_command_sweeps_everything_with_full(signed):
+    set_last_scan(at(2026, 3, 20, 9))
+    set_deadline(signed, at(2026, 3, 11, 9))
+    out = StringIO()
+    with clock.frozen(at(2026, 3, 20, 9, 10)):
+        call_command("sla_scan", stdout=out)
+        assert out.getvalue().startswith("yellow=0 red=0")
+        call_command("sla_scan", "--full", stdout=out)
+
+    assert out.getvalue().splitlines()[-1].startswith("yellow=0 red=1")
     assert warning_of(signed) == Warning.RED
