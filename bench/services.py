@@ -1,0 +1,111 @@
+"""Figure 1 (create and dispatch through the services) and figure 4 (deadline arithmetic)."""
+
+from __future__ import annotations
+
+import multiprocessing
+import random
+import time
+from datetime import datetime, timedelta
+
+from bench.data import NAMES, TITLES, TYPE_WEIGHTS, fixtures
+from bench.load import remove_service_orders
+
+# -- figure 4: deadline arithmetic ---------------------------------------------------------------
+
+
+def deadline_figures(count: int) -> dict:
+    from minyi.workdays.calendar import SHANGHAI, get_calendar
+
+    rng = random.Random(4)
+    base = datetime(2025, 1, 1, tzinfo=SHANGHAI)
+    span = int((datetime(2028, 1, 1, tzinfo=SHANGHAI) - base).total_seconds())
+    starts = [base + timedelta(seconds=rng.randrange(span)) for _ in range(count)]
+    get_calendar()  # load the snapshot outside the timing
+    out = {}
+    for label, amount, unit in (
+        ("5 working days", 5, "working_days"),
+        ("24 working hours", 24, "working_hours"),
+    ):
+        t = time.perf_counter()
+        for start in starts:
+            get_calendar().due(start, amount, unit)
+        out[label] = count / (time.perf_counter() - t)
+        print(f"  due(start, {amount}, {unit!r}): {out[label]:,.0f}/s")
+    return out
+
+
+# -- figure 1: through the services --------------------------------------------------------------
+
+
+def _service_orders(count: int, seed: int) -> tuple[int, float]:
+    from minyi.orders.services.dispatch import order_dispatch
+    from minyi.orders.services.intake import order_create
+
+    fx = fixtures()
+    rng = random.Random(seed)
+    types = [fx.request_types[c] for c, _ in TYPE_WEIGHTS]
+    weights = [w for _, w in TYPE_WEIGHTS]
+    started = time.perf_counter()
+    for _ in range(count):
+        title = rng.choice(TITLES)
+        order = order_create(
+            channel="citizen_call",
+            request_type=rng.choices(types, weights)[0],
+            title=title,
+            content=f"{title}，请相关部门尽快处理。",
+            requester_name=rng.choice(NAMES),
+            requester_phone=f"+86138{rng.randrange(10**8):08d}",
+            address="基准市雁峰区某街道",
+            accept=True,
+        )
+        lead, assist = rng.sample(fx.departments, 2)
+        order_dispatch(order=order, lead=lead, assisting=[assist])
+    return count, time.perf_counter() - started
+
+
+def _worker(count: int, seed: int, barrier, results) -> None:
+    from django.db import connections
+
+    connections.close_all()  # never share the parent's connection
+    _service_orders(5, seed + 1000)  # warm up: connection, calendar, caches
+    barrier.wait()
+    results.put(_service_orders(count, seed))
+    connections.close_all()
+
+
+def service_figures(sample: int, workers: int) -> dict:
+    from django.db import connections
+
+    out = {}
+    _service_orders(20, 1)  # warm up
+    done, seconds = _service_orders(sample, 2)
+    out[1] = done / seconds
+    print(f"  1 process:  {done:,} orders in {seconds:.2f} s = {out[1]:,.0f} orders/s")
+    if workers > 1:
+        connections.close_all()
+        ctx = multiprocessing.get_context("fork")
+        barrier = ctx.Barrier(workers + 1)
+        results = ctx.Queue()
+        per = sample // workers
+        procs = [
+            ctx.Process(target=_worker, args=(per, 100 + k, barrier, results))
+            for k in range(workers)
+        ]
+        for p in procs:
+            p.start()
+        barrier.wait()
+        started = time.perf_counter()
+        finished = [results.get() for _ in procs]
+        wall = time.perf_counter() - started
+        for p in procs:
+            p.join()
+        if any(p.exitcode for p in procs):
+            raise SystemExit("a service worker failed")
+        total = sum(n for n, _ in finished)
+        out[workers] = total / wall
+        print(
+            f"  {workers} processes: {total:,} orders in {wall:.2f} s = {out[workers]:,.0f} orders/s"
+        )
+    removed = remove_service_orders()
+    print(f"  removed the {removed:,} service-created orders")
+    return out
