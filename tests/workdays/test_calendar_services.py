@@ -436,3 +436,28 @@ def test_a_failed_edit_leaves_this_process_on_the_committed_calendar(ada, monkey
 
     assert get_calendar().is_workday(monday)
     assert not SpecialDay.objects.filter(date=monday, name="误录").exists()
+
+
+def test_a_deadline_moved_by_the_calendar_changes_the_warning_in_the_ledger(crossing, ada):
+    from minyi.orders.models import Warning
+    from minyi.orders.services.sla import sla_scan
+
+    tuesday = at(2027, 1, 5, 10)  # the provisional deadline (Monday 1/4) has passed
+    sla_scan(now=tuesday)
+    crossing.refresh_from_db()
+    assert crossing.warning == Warning.RED
+
+    with clock.frozen(tuesday):
+        calendar_year_publish(
+            year=2027,
+            days=[*provisional_2027_notice(), (date(2027, 1, 4), HOLIDAY, "元旦")],
+            source="国办发明电〔2026〕X号",
+            actor=ada,
+        )
+
+    crossing.refresh_from_db()
+    assert crossing.reply_due == at(2027, 1, 5, 23, 59, 59)
+    assert crossing.warning == Warning.YELLOW  # due tonight, no longer overdue
+    last = events(crossing, EventKind.WARNING)[-1]
+    assert (last.data["from"], last.data["to"], last.actor) == (Warning.RED, Warning.YELLOW, ada)
+    assert last.data["cause"] == EventKind.DEADLINE_RECOMPUTED

@@ -218,6 +218,7 @@ def deadlines_recompute_for_dates(*, dates: Iterable[date], actor=None, reason: 
                         moved[order_id][str(a.pk)] = changes
                 if order_id in moved:
                     order = orders[order_id]
+                    warning_before = order.warning
                     fields = order_sync_deadlines(order, assignments, cal=cal)
                     if fields:
                         order.updated_at = clock.now()
@@ -231,4 +232,17 @@ def deadlines_recompute_for_dates(*, dates: Iterable[date], actor=None, reason: 
                         note=reason[:500],
                         assignments=moved[order_id],
                     )
+                    if order.warning != warning_before:
+                        record_event(
+                            order,
+                            EventKind.WARNING,
+                            actor=actor,
+                            from_status=order.status,
+                            to_status=order.status,
+                            **{
+                                "from": warning_before,
+                                "to": order.warning,
+                                "cause": str(EventKind.DEADLINE_RECOMPUTED),
+                            },
+                        )
     return len(moved)
