@@ -52,7 +52,7 @@ def page(browser):
 
 
 @pytest.fixture
-def asgi_server(transactional_db):
+def asgi_server(transactional_db, settings):
     """The app under uvicorn in a thread, on the test database: server-sent events need ASGI,
     which the WSGI ``live_server`` cannot stream."""
     import socket
@@ -61,6 +61,8 @@ def asgi_server(transactional_db):
 
     import uvicorn
 
+    # Close each request's connection when it ends, so the server threads hold none afterwards.
+    settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -78,3 +80,18 @@ def asgi_server(transactional_db):
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+    _drop_server_connections()
+
+
+def _drop_server_connections() -> None:
+    """An event stream cut by the shutdown can leave its worker thread's connection open; on
+    PostgreSQL that would block dropping the test database at the end of the run."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
