@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import time
 import urllib.request
@@ -9,12 +10,11 @@ import urllib.request
 import pytest
 
 from minyi.orders.models import Status, WorkOrder
-from tests.factories import ZHANG_MOBILE, UserFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.browser
 
 BANNER = "张三 湖南省(湘潭市、韶山市、银田镇)人大代表"
-GREETING = "欢迎您，张三代表，这里是12345人大代表反映社情民意热线，请问有什么可以帮您？"
 
 
 def _ring(base: str, token: str, call_id: str, caller: str) -> None:
@@ -29,49 +29,59 @@ def _ring(base: str, token: str, call_id: str, caller: str) -> None:
         assert response.status == 200
 
 
-def _sign_in(page, base: str, username: str) -> None:
+def _sign_in(page, base: str, username: str, password: str = "correct-horse-42") -> None:
     page.goto(f"{base}/login/")
     page.fill("#id_username", username)
-    page.fill("#id_password", "correct-horse-42")
+    page.fill("#id_password", password)
     page.click("button[type=submit]")
 
 
-def test_a_ringing_deputy_pops_up_and_the_call_becomes_an_accepted_order(
-    asgi_server, page, zhang, pbx_token
+def test_a_demo_deputy_rings_pops_up_and_the_call_becomes_an_accepted_order(
+    asgi_server, page, pbx_token
 ):
-    user = UserFactory(username="olivia", role="operator")
-    user.set_password("correct-horse-42")
-    user.save()
-    _sign_in(page, asgi_server, "olivia")
+    from django.core.management import call_command
+
+    from minyi.accounts.models import User
+    from minyi.calls.lookup import deputy_card
+
+    call_command("demo", orders=0, stdout=io.StringIO())
+    deputy = User.objects.get(username="deputy").deputy
+    number = deputy.phones.first().number
+    card = deputy_card(deputy.pk)
+    assert "(" in card.banner  # the demo's provincial deputy sits in several congresses
+
+    _sign_in(page, asgi_server, "operator", "minyi-demo-2026")
     page.goto(f"{asgi_server}/console/")
     page.wait_for_selector("#console[data-live='1']")  # the event stream is connected
 
     started = time.monotonic()
-    _ring(asgi_server, pbx_token, "call-1", "013800138000")
+    _ring(asgi_server, pbx_token, "call-1", "0" + number.removeprefix("+86"))  # with a trunk 0
     page.wait_for_selector("#banner.deputy", timeout=1000)
     popped = time.monotonic() - started
 
-    assert page.inner_text("#banner-text") == BANNER
-    assert page.inner_text("#greeting") == GREETING
+    assert page.inner_text("#banner-text") == card.banner
+    assert page.inner_text("#greeting") == (
+        f"欢迎您，{deputy.name}代表，这里是12345人大代表反映社情民意热线，请问有什么可以帮您？"
+    )
     assert popped < 1.0
 
     page.keyboard.press("F2")
     page.wait_for_selector("#intake-form")
-    assert page.input_value("#id_requester_name") == "张三"
-    assert page.input_value("#id_requester_phone") == ZHANG_MOBILE
+    assert page.input_value("#id_requester_name") == deputy.name
+    assert page.input_value("#id_requester_phone") == number
     page.fill("#id_title", "银田镇村道路灯不亮")
     page.fill("#id_content", "银田镇某村主干道路灯已坏一周，夜间出行不便。")
     page.click("#save-order")
     page.wait_for_url("**/console/orders/*/")
 
-    order = WorkOrder.objects.get()
-    assert (order.status, order.deputy, order.channel) == (Status.ACCEPTED, zhang, "deputy_call")
+    order = WorkOrder.objects.get(title="银田镇村道路灯不亮")
+    assert (order.status, order.deputy, order.channel) == (Status.ACCEPTED, deputy, "deputy_call")
     assert order.calls.get().call_id == "call-1"
     assert "已受理工单" in page.content()
 
     page.goto(f"{asgi_server}/console/")
     assert order.number in page.inner_text("#my-orders")
-    assert "张三" in page.inner_text("#calls-today")
+    assert deputy.name in page.inner_text("#calls-today")
 
 
 def test_an_unknown_caller_shows_a_citizen_call(asgi_server, page, zhang, pbx_token):
