@@ -14,8 +14,6 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.browser
 
-BANNER = "张三 湖南省(湘潭市、韶山市、银田镇)人大代表"
-
 
 def _ring(base: str, token: str, call_id: str, caller: str) -> None:
     body = json.dumps({"event": "ring", "call_id": call_id, "from": caller, "to": "12345"}).encode()
