@@ -1,8 +1,54 @@
-"""Reads of orders. Role-based visibility (``orders_visible_to``) arrives with the workbenches."""
+"""Reads of orders, with each role's visibility applied in one place (DESIGN §9).
+
+Pages and the API call ``orders_visible_to(user)`` and never filter by role themselves.
+"""
 
 from __future__ import annotations
 
-from minyi.orders.models import OrderEvent, WorkOrder
+from django.db.models import Exists, OuterRef, QuerySet
+
+from minyi.accounts.models import Role
+from minyi.orders.models import Assignment, OrderEvent, Status, WorkOrder
+
+# Roles that read every order: the ledger (联工委), dispatching and administration.
+SEES_ALL = frozenset({Role.LIAISON, Role.DISPATCHER, Role.ADMIN})
+# What a callback agent works on.
+CALLBACK_STATES = (Status.REPLIED, Status.CALLBACK)
+
+
+def orders_visible_to(user) -> QuerySet[WorkOrder]:
+    """Every order ``user`` may see, and no other.
+
+    - administrator, liaison officer, dispatcher: all orders;
+    - department handler: orders with an assignment (any state, past or present) for their
+      department;
+    - callback agent: orders waiting for or in callback;
+    - operator: the orders they recorded;
+    - deputy: the orders they raised;
+    - anyone else (anonymous, no role): nothing.
+    """
+    orders = WorkOrder.objects.all()
+    if not user or not user.is_authenticated:
+        return orders.none()
+    if user.is_superuser or user.role in SEES_ALL:
+        return orders
+    if user.role == Role.HANDLER and user.department_id:
+        mine = Assignment.objects.filter(order=OuterRef("pk"), department_id=user.department_id)
+        return orders.filter(Exists(mine))
+    if user.role == Role.CALLBACK:
+        return orders.filter(status__in=CALLBACK_STATES)
+    if user.role == Role.OPERATOR:
+        return orders.filter(created_by=user)
+    if user.role == Role.DEPUTY and user.deputy_id:
+        return orders.filter(deputy_id=user.deputy_id)
+    return orders.none()
+
+
+def sees_requester_identity(user, order: WorkOrder) -> bool:
+    """A whistle-blower (举报人) is never shown to a department (DESIGN §9)."""
+    if order.protect_identity and getattr(user, "role", "") == Role.HANDLER:
+        return False
+    return True
 
 
 def order_timeline(order: WorkOrder):
