@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "minyi.calls",
     "minyi.orders",
     "minyi.console",
+    "minyi.workbench",
     "minyi.demo",
 ]
 

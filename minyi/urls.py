@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/orders/", include("minyi.orders.api_urls")),
     path("api/cti/", include("minyi.calls.urls")),
     path("console/", include("minyi.console.urls")),
+    path("work/", include("minyi.workbench.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("", include("minyi.core.urls")),
