@@ -27,7 +27,12 @@ demo: migrate
 run: migrate
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py demo --once
-	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
+	@echo "Serving on http://127.0.0.1:$(PORT)/ with the background worker and scheduler (Ctrl-C stops all three)"
+	@# The worker sends the SMS outbox and runs the SLA scan; both stop when the server stops.
+	@trap 'kill $$worker $$scheduler 2>/dev/null; wait $$worker $$scheduler 2>/dev/null' EXIT; \
+	trap 'exit 130' INT TERM; \
+	$(PY) manage.py db_worker --interval 1 & worker=$$!; \
+	$(PY) manage.py scheduler & scheduler=$$!; \
 	$(PY) -m uvicorn minyi.asgi:application --host 127.0.0.1 --port $(PORT)
 
 ## make test: the whole suite (SQLite; PostgreSQL when DATABASE_URL is set)

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "minyi.deputies",
     "minyi.calls",
     "minyi.orders",
+    "minyi.notify",
     "minyi.console",
     "minyi.workbench",
     "minyi.demo",
@@ -198,6 +199,39 @@ MINYI = {
     # A PBX may send local landlines without the area code (湘潭: 0731).
     "LOCAL_AREA_CODE": env_str("MINYI_LOCAL_AREA_CODE") or "0731",
 }
+
+# -- notifications (SMS) — minyi/notify, README "Notifications (SMS)" ---------------------------
+MINYI_SMS = {
+    # console (prints), file (one JSON line per message, deduplicated by key), tencent, or a
+    # dotted path to a backend class.
+    "BACKEND": env_str("MINYI_SMS_BACKEND") or "console",
+    "FILE_PATH": env_str("MINYI_SMS_FILE") or str(VAR_DIR / "sms.jsonl"),
+    "MAX_ATTEMPTS": env_int("MINYI_SMS_MAX_ATTEMPTS", 6),
+    # retry after 30 s, 1 min, 2 min, … (doubling, at most an hour)
+    "BACKOFF_SECONDS": env_int("MINYI_SMS_BACKOFF_SECONDS", 30),
+    # how long a worker holds a message it is sending before another may take it over
+    "LEASE_SECONDS": env_int("MINYI_SMS_LEASE_SECONDS", 60),
+    # test hook: sleep between the provider call and recording it (the crash test)
+    "PAUSE_AFTER_SEND_MS": env_int("MINYI_SMS_PAUSE_AFTER_SEND_MS", 0),
+    "TENCENT": {
+        "SECRET_ID": env_str("MINYI_SMS_TENCENT_SECRET_ID") or "",
+        "SECRET_KEY": env_str("MINYI_SMS_TENCENT_SECRET_KEY") or "",
+        "SDK_APP_ID": env_str("MINYI_SMS_TENCENT_SDK_APP_ID") or "",
+        "SIGN_NAME": env_str("MINYI_SMS_TENCENT_SIGN_NAME") or "",
+        "REGION": env_str("MINYI_SMS_TENCENT_REGION") or "ap-guangzhou",
+    },
+}
+if MINYI_SMS["BACKEND"] == "tencent" and not DEBUG:
+    _missing = [
+        k
+        for k in ("SECRET_ID", "SECRET_KEY", "SDK_APP_ID", "SIGN_NAME")
+        if not MINYI_SMS["TENCENT"][k]
+    ]
+    if _missing:
+        raise ConfigError(
+            "MINYI_SMS_BACKEND=tencent needs "
+            + ", ".join(f"MINYI_SMS_TENCENT_{k}" for k in _missing)
+        )
 
 LOGGING = {
     "version": 1,

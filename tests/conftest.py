@@ -51,6 +51,7 @@ def _reference_data_in_transactional_tests(request):
         for module in (
             "minyi.reference.migrations.0002_seed_policy",
             "minyi.workdays.migrations.0002_seed_calendar",
+            "minyi.notify.migrations.0002_seed_templates",
         ):
             import_module(module).seed(apps, None)
     yield

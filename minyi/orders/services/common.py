@@ -59,7 +59,7 @@ def record_event(
     at=None,
     **data,
 ) -> OrderEvent:
-    return OrderEvent.objects.create(
+    event = OrderEvent.objects.create(
         order=order,
         assignment=assignment,
         kind=kind,
@@ -70,6 +70,12 @@ def record_event(
         note=note,
         data=data,
     )
+    # The messages this event causes join the same transaction (minyi/notify/rules.py).
+    # Imported here: notify depends on orders, not the other way round.
+    from minyi.notify.services import outbox_write_for_event
+
+    outbox_write_for_event(event)
+    return event
 
 
 def transition(

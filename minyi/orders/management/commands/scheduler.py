@@ -1,7 +1,8 @@
 """A small clock that enqueues the periodic jobs for the db_worker to run.
 
-Run one scheduler beside one or more ``db_worker`` processes. The jobs themselves are safe to
-run twice (the SLA scan claims rows with SKIP LOCKED), so a second scheduler would only waste work.
+Jobs: the SLA scan (every --every s) and the notification outbox sweep (every --outbox-every s,
+minyi/notify/services.py). Run one scheduler beside one or more ``db_worker`` processes. The jobs
+themselves are safe to run twice (the SLA scan claims rows with SKIP LOCKED), so a second scheduler would only waste work.
 """
 
 from __future__ import annotations
@@ -11,17 +12,21 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from minyi.notify.tasks import outbox_sweep_task  # notify: the outbox sweep, beside the scan
 from minyi.orders.tasks import sla_scan_task
 
 
 class Command(BaseCommand):
-    help = "定时任务：每隔 --every 秒把 SLA 扫描加入后台队列（由 db_worker 执行）。"
+    help = "定时任务：每隔 --every 秒把 SLA 扫描、每隔 --outbox-every 秒把发件箱补发加入后台队列（由 db_worker 执行）。"
 
     def add_arguments(self, parser):
         parser.add_argument("--every", type=int, default=300, help="SLA 扫描间隔（秒），默认 300")
         parser.add_argument("--once", action="store_true", help="只加入一次后退出")
+        parser.add_argument(
+            "--outbox-every", type=int, default=30, help="消息发件箱补发间隔（秒），默认 30"
+        )
 
-    def handle(self, *args, every: int, once: bool, **options):
+    def handle(self, *args, every: int, once: bool, outbox_every: int, **options):
         stopping = False
 
         def stop(*_):
@@ -30,11 +35,18 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
+        jobs = [
+            (sla_scan_task, "sla_scan", every),
+            (outbox_sweep_task, "outbox_sweep", outbox_every),
+        ]
+        due = [time.monotonic()] * len(jobs)
         while not stopping:
-            result = sla_scan_task.enqueue()
-            self.stdout.write(f"enqueued sla_scan {result.id}")
+            for i, (job, name, interval) in enumerate(jobs):
+                if time.monotonic() >= due[i]:
+                    result = job.enqueue()
+                    self.stdout.write(f"enqueued {name} {result.id}")
+                    due[i] = time.monotonic() + interval
             if once:
                 return
-            deadline = time.monotonic() + every
-            while not stopping and time.monotonic() < deadline:
+            while not stopping and time.monotonic() < min(due):
                 time.sleep(1)

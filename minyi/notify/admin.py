@@ -1,0 +1,106 @@
+from django import forms
+from django.contrib import admin
+from django.utils.html import format_html, format_html_join
+
+from minyi.core.errors import ValidationFailed
+
+from . import rules, texts
+from .models import MessageTemplate, Notice, OutboxMessage
+
+
+def allowed_placeholders(code: str) -> set[str]:
+    """The placeholders the rule behind ``code`` provides (all of them for a code no rule
+    uses yet)."""
+    return set(rules.TEMPLATE_PARAMS.get(code, texts.SAMPLES))
+
+
+class MessageTemplateForm(forms.ModelForm):
+    class Meta:
+        model = MessageTemplate
+        fields = ["code", "name", "channel", "body", "provider_template_code", "is_active"]
+
+    def clean(self):
+        cleaned = super().clean()
+        body, code = cleaned.get("body"), cleaned.get("code") or getattr(self.instance, "code", "")
+        if body:
+            try:
+                texts.check(body, allowed_placeholders(code))
+            except ValidationFailed as exc:
+                self.add_error("body", exc.message)
+        return cleaned
+
+
+@admin.register(MessageTemplate)
+class MessageTemplateAdmin(admin.ModelAdmin):
+    form = MessageTemplateForm
+    list_display = ["code", "name", "channel", "is_active", "updated_at"]
+    list_filter = ["channel", "is_active"]
+    search_fields = ["code", "name", "body"]
+    readonly_fields = ["placeholder_help", "preview"]
+    fields = [
+        "code",
+        "name",
+        "channel",
+        "body",
+        "placeholder_help",
+        "preview",
+        "provider_template_code",
+        "is_active",
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # the code is what the rules look up: renaming it would silence the message
+        return [*self.readonly_fields, "code"] if obj else self.readonly_fields
+
+    @admin.display(description="可用占位符")
+    def placeholder_help(self, obj):
+        names = sorted(allowed_placeholders(obj.code if obj else ""))
+        return format_html_join(
+            "，", "<code>{{{}}}</code> {}", ((n, texts.PLACEHOLDER_NAMES[n]) for n in names)
+        )
+
+    @admin.display(description="预览（示例数据）")
+    def preview(self, obj):
+        if not obj or not obj.body:
+            return "保存后显示预览"
+        try:
+            return texts.render(obj.body, texts.SAMPLES)
+        except ValidationFailed as exc:
+            return format_html('<span style="color:#b00">{}</span>', exc.message)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnlyAdmin):
+    list_display = [
+        "created_at",
+        "channel",
+        "template_code",
+        "recipient_phone",
+        "recipient_user",
+        "status",
+        "attempts",
+        "sent_at",
+    ]
+    list_filter = ["status", "channel", "template_code"]
+    search_fields = ["idempotency_key", "order__number"]
+    raw_id_fields = ["order", "event", "recipient_user"]
+    show_full_result_count = False
+
+
+@admin.register(Notice)
+class NoticeAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "user", "text", "read_at"]
+    list_filter = ["read_at"]
+    raw_id_fields = ["order", "message", "user"]
+    show_full_result_count = False

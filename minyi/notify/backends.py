@@ -1,0 +1,146 @@
+"""SMS backends, chosen by ``settings.MINYI_SMS["BACKEND"]`` (env ``MINYI_SMS_BACKEND``).
+
+``send()`` either returns the provider's message id or raises ``SendError``. Each call carries
+the outbox row's idempotency key: a provider that deduplicates by it (the ``file`` backend
+models one) turns a resend after a crash into a no-op.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+
+class SendError(Exception):
+    """The provider refused or could not be reached; the message is retried later."""
+
+
+@dataclass(frozen=True)
+class Sms:
+    key: str  # idempotency key
+    phone: str  # E.164
+    template_code: str
+    provider_template_code: str
+    params: dict[str, str]
+    param_order: tuple[str, ...]  # the template's placeholders, in order of use
+    body: str
+
+
+class ConsoleBackend:
+    """Prints each message (the default: the demo shows what would be sent)."""
+
+    def send(self, sms: Sms) -> str:
+        sys.stdout.write(f"[短信] {sms.phone} {sms.body} (key={sms.key})\n")
+        sys.stdout.flush()
+        return f"console:{sms.key}"
+
+
+class FileBackend:
+    """Appends one JSON line per message; a second message with the same key is not written
+    again and gets the first one's id back — like a provider that deduplicates by the key."""
+
+    def __init__(self, path: str | Path | None = None):
+        self.path = Path(path or settings.MINYI_SMS["FILE_PATH"])
+
+    def send(self, sms: Sms) -> str:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.path, "a+", encoding="utf-8") as handle:
+            # the lock makes check-then-append atomic across worker processes
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            handle.seek(0)
+            for number, line in enumerate(handle, start=1):
+                if line.strip() and json.loads(line)["key"] == sms.key:
+                    return f"file:{number}"
+            handle.seek(0, 2)
+            handle.write(
+                json.dumps(
+                    {
+                        "key": sms.key,
+                        "phone": sms.phone,
+                        "template": sms.template_code,
+                        "body": sms.body,
+                    },
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
+            handle.flush()
+            handle.seek(0)
+            return f"file:{sum(1 for _ in handle)}"
+
+
+class TencentBackend:
+    """Tencent Cloud SMS (``tencentcloud-sdk-python-sms``, API 2021-01-11).
+
+    Tencent templates take positional parameters (``{1}``, ``{2}`` …): ours are passed in the
+    order the template's placeholders first appear in its text, so the template registered with
+    Tencent must use them in the same order. The idempotency key goes in ``SessionContext``,
+    which Tencent echoes back in delivery receipts; Tencent itself does not deduplicate by it,
+    so a crash between sending and recording can still repeat one SMS (at-least-once).
+    """
+
+    def __init__(self, config: dict | None = None):
+        self.config = config or settings.MINYI_SMS["TENCENT"]
+        missing = [
+            k
+            for k in ("SECRET_ID", "SECRET_KEY", "SDK_APP_ID", "SIGN_NAME")
+            if not self.config.get(k)
+        ]
+        if missing:
+            raise SendError(
+                "腾讯云短信未配置：" + "、".join(f"MINYI_SMS_TENCENT_{k}" for k in missing)
+            )
+
+    def client(self):
+        # imported here: the SDK is needed only where this backend is chosen
+        from tencentcloud.common import credential
+        from tencentcloud.sms.v20210111 import sms_client
+
+        cred = credential.Credential(self.config["SECRET_ID"], self.config["SECRET_KEY"])
+        return sms_client.SmsClient(cred, self.config.get("REGION") or "ap-guangzhou")
+
+    def request(self, sms: Sms):
+        from tencentcloud.sms.v20210111 import models
+
+        if not sms.provider_template_code:
+            raise SendError(f"模板 {sms.template_code} 未填写短信平台模板 ID。")
+        req = models.SendSmsRequest()
+        req.SmsSdkAppId = str(self.config["SDK_APP_ID"])
+        req.SignName = self.config["SIGN_NAME"]
+        req.TemplateId = sms.provider_template_code
+        req.TemplateParamSet = [str(sms.params.get(name, "")) for name in sms.param_order]
+        req.PhoneNumberSet = [sms.phone]
+        req.SessionContext = sms.key
+        return req
+
+    def send(self, sms: Sms) -> str:
+        from tencentcloud.common.exception.tencent_cloud_sdk_exception import (
+            TencentCloudSDKException,
+        )
+
+        try:
+            response = self.client().SendSms(self.request(sms))
+        except TencentCloudSDKException as exc:
+            raise SendError(f"腾讯云短信：{exc.get_code()} {exc.get_message()}") from exc
+        status = response.SendStatusSet[0]
+        if status.Code != "Ok":
+            raise SendError(f"腾讯云短信：{status.Code} {status.Message}")
+        return status.SerialNo
+
+
+BACKENDS = {
+    "console": "minyi.notify.backends.ConsoleBackend",
+    "file": "minyi.notify.backends.FileBackend",
+    "tencent": "minyi.notify.backends.TencentBackend",
+}
+
+
+def get_backend():
+    name = settings.MINYI_SMS["BACKEND"]
+    return import_string(BACKENDS.get(name, name))()

@@ -1,0 +1,41 @@
+"""The message texts the issue lists; administrators edit them in the admin afterwards."""
+
+from django.db import migrations
+
+TEMPLATES = [
+    # code, name, channel, body
+    ("order_accepted", "受理告知", "sms",
+     "您好，您反映的“{title}”已由12345热线受理，工单编号{number}，办理结果将及时反馈给您。"),
+    ("order_rejected", "不予受理告知", "sms",
+     "您好，您反映的“{title}”（工单编号{number}）不予受理。理由：{reason}。依据：{basis}。如有疑问请致电12345。"),
+    ("reply_ready", "答复告知", "sms",
+     "您好，您反映的“{title}”（工单编号{number}）已有办理答复，12345热线将对办理结果进行回访，感谢您的支持。"),
+    ("callback_request", "回访未接通", "sms",
+     "您好，12345热线就工单{number}（{title}）的办理情况回访，未能与您接通，请方便时回电12345。"),
+    ("extension_approved", "延期告知", "sms",
+     "您好，工单{number}（{title}）因办理需要已批准延期，将于{due}前办结答复，感谢您的理解。"),
+    ("extension_denied", "按原时限办理告知", "sms",
+     "您好，工单{number}（{title}）正在办理中，将于{due}前办结答复。"),
+    ("warning_yellow_handler", "黄色预警（承办人）", "in_app",
+     "【黄色预警】工单{number}“{title}”将于{due}到期，请抓紧办理。"),
+    ("warning_red_handler", "红色超期（承办人）", "in_app",
+     "【红色超期】工单{number}“{title}”已于{due}超期，已列入督办，请立即办理。"),
+    ("warning_yellow_dispatcher", "黄色预警（派单员）", "in_app",
+     "【黄色预警】工单{number}“{title}”（{department}）将于{due}到期。"),
+    ("warning_red_dispatcher", "红色超期（派单员）", "in_app",
+     "【红色超期】工单{number}“{title}”（{department}）已于{due}超期，请督办。"),
+]
+
+
+def seed(apps, schema_editor):
+    MessageTemplate = apps.get_model("notify", "MessageTemplate")
+    for code, name, channel, body in TEMPLATES:
+        MessageTemplate.objects.get_or_create(
+            code=code, defaults={"name": name, "channel": channel, "body": body}
+        )
+
+
+class Migration(migrations.Migration):
+    dependencies = [("notify", "0001_initial")]
+
+    operations = [migrations.RunPython(seed, migrations.RunPython.noop)]

@@ -1,0 +1,272 @@
+"""The outbox: write messages with the action that causes them, then deliver each once.
+
+1. ``outbox_write_for_event`` runs inside the action's transaction (called by
+   ``orders.services.common.record_event``): the rows commit or roll back with the action, and
+   after commit a task is queued to send each one at once.
+2. ``outbox_send`` claims one row with a conditional UPDATE (pending and due, or sending with
+   an expired lease) for ``LEASE_SECONDS``, calls the backend with the row's idempotency key,
+   then records the result — only if the lease is still its own (``attempts`` is the fence).
+3. ``outbox_sweep`` (every ~30 s from the scheduler) sends what the immediate tasks missed:
+   rows whose task was lost, whose worker died mid-send, or that wait for a retry.
+
+A worker killed between the provider call and step 2's record leaves the row ``sending``; once
+the lease expires the sweep sends it again with the same key, and a provider that deduplicates
+by the key delivers it once (tests/notify/test_worker_crash.py).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef, Q
+
+from minyi.core import clock
+from minyi.orders.models import EventKind, OrderEvent
+
+from . import rules, texts
+from .backends import SendError, Sms, get_backend
+from .models import (
+    MessageChannel,
+    MessageTemplate,
+    Notice,
+    OutboxMessage,
+    OutboxStatus,
+    WarningCursor,
+)
+
+log = logging.getLogger(__name__)
+
+# How far back the warning collector looks again: longer than an SLA-scan batch can take to
+# commit, so a warning event committed late (with an earlier ``at``) is still found.
+WARNING_MARGIN = timedelta(minutes=15)
+SWEEP_BATCH = 200
+
+
+def _config(name: str):
+    return settings.MINYI_SMS[name]
+
+
+# -- writing ------------------------------------------------------------------------------------
+
+
+def outbox_write_for_event(event: OrderEvent) -> list[int]:
+    """Write the messages ``event`` causes (``rules.drafts_for``) and queue them for sending after
+    commit. Safe to call twice for one event: the idempotency key (event, template, recipient)
+    makes the second call write nothing. Returns the ids of the rows this call wrote."""
+    drafts = rules.drafts_for(event)
+    if not drafts:
+        return []
+    templates = {
+        t.code: t
+        for t in MessageTemplate.objects.filter(
+            code__in={d.template_code for d in drafts}, is_active=True
+        )
+    }
+    now = clock.now()
+    rows = []
+    for draft in drafts:
+        template = templates.get(draft.template_code)
+        if template is None:  # switched off by an administrator
+            continue
+        try:
+            body = texts.render(template.body, draft.params)
+        except texts.ValidationFailed as exc:
+            log.error("template %s does not render: %s", template.code, exc.message)
+            continue
+        rows.append(
+            OutboxMessage(
+                idempotency_key=f"ev{event.pk}:{template.code}:{draft.recipient}",
+                channel=draft.channel,
+                recipient_phone=draft.phone,
+                recipient_user=draft.user,
+                template_code=template.code,
+                params=draft.params,
+                body=body,
+                order_id=event.order_id,
+                event=event,
+                created_at=now,
+                next_attempt_at=now,
+            )
+        )
+    if not rows:
+        return []
+    keys = [row.idempotency_key for row in rows]
+    existing = set(
+        OutboxMessage.objects.filter(idempotency_key__in=keys).values_list(
+            "idempotency_key", flat=True
+        )
+    )
+    # ignore_conflicts: a concurrent writer of the same event (the collector) may win the race
+    OutboxMessage.objects.bulk_create(
+        [row for row in rows if row.idempotency_key not in existing], ignore_conflicts=True
+    )
+    ids = list(
+        OutboxMessage.objects.filter(
+            idempotency_key__in=[k for k in keys if k not in existing]
+        ).values_list("id", flat=True)
+    )
+    if ids:
+        transaction.on_commit(lambda: _enqueue(ids), robust=True)
+    return ids
+
+
+def _enqueue(ids: list[int]) -> None:
+    from .tasks import outbox_send_task
+
+    for pk in ids:
+        outbox_send_task.enqueue(pk)
+
+
+def warning_notices_collect(*, now=None) -> int:
+    """Notices for the warning events the SLA scan writes in bulk, which bypass
+    ``record_event``. Looks at warning events since the previous run (less a margin) that have
+    no outbox row yet. Returns the number of rows written."""
+    now = now or clock.now()
+    cursor = WarningCursor.objects.filter(pk=1).values_list("collected_until", flat=True).first()
+    pending = OrderEvent.objects.filter(kind=EventKind.WARNING, at__lte=now).exclude(
+        Exists(OutboxMessage.objects.filter(event=OuterRef("pk")))
+    )
+    # the first run starts now: warnings from before notifications existed stay quiet
+    since = (cursor or now) - WARNING_MARGIN
+    pending = pending.filter(at__gte=since)
+    written = 0
+    for event in pending.select_related("order").order_by("at", "id").iterator(chunk_size=500):
+        with transaction.atomic():
+            written += len(outbox_write_for_event(event))
+    WarningCursor.objects.update_or_create(pk=1, defaults={"collected_until": now})
+    return written
+
+
+# -- sending ------------------------------------------------------------------------------------
+
+
+def _claim(message_id: int, now) -> OutboxMessage | None:
+    """Take the row for one lease, or ``None`` when it is not ours to send (sent, failed,
+    waiting for a retry, or leased by a live worker)."""
+    claimable = Q(status=OutboxStatus.PENDING, next_attempt_at__lte=now) | Q(
+        status=OutboxStatus.SENDING, lease_until__lt=now
+    )
+    claimed = OutboxMessage.objects.filter(
+        claimable, pk=message_id, attempts__lt=_config("MAX_ATTEMPTS")
+    ).update(
+        status=OutboxStatus.SENDING,
+        lease_until=now + timedelta(seconds=_config("LEASE_SECONDS")),
+        attempts=F("attempts") + 1,
+    )
+    return OutboxMessage.objects.get(pk=message_id) if claimed else None
+
+
+def _finish(message: OutboxMessage, **fields) -> bool:
+    """Record the outcome if the lease is still ours (no other worker has re-claimed it)."""
+    return bool(
+        OutboxMessage.objects.filter(
+            pk=message.pk, status=OutboxStatus.SENDING, attempts=message.attempts
+        ).update(lease_until=None, **fields)
+    )
+
+
+def backoff(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min, … up to an hour."""
+    return timedelta(seconds=min(_config("BACKOFF_SECONDS") * 2 ** (attempts - 1), 3600))
+
+
+def _deliver_notice(message: OutboxMessage) -> None:
+    # the notice and the "sent" mark commit together, so there is nothing to deduplicate
+    with transaction.atomic():
+        Notice.objects.get_or_create(
+            message=message,
+            defaults={
+                "user_id": message.recipient_user_id,
+                "text": message.body,
+                "order_id": message.order_id,
+                "created_at": clock.now(),
+            },
+        )
+        if not _finish(
+            message,
+            status=OutboxStatus.SENT,
+            provider_message_id=f"notice:{message.pk}",
+            sent_at=clock.now(),
+            last_error="",
+        ):
+            transaction.set_rollback(True)  # another worker took the row over
+
+
+def _deliver_sms(message: OutboxMessage) -> None:
+    """The provider call and the record are two steps, outside any transaction (SQLite would
+    hold its write lock across the network call); a crash between them is what the lease and
+    the idempotency key are for."""
+    template = MessageTemplate.objects.filter(code=message.template_code).first()
+    sms = Sms(
+        key=message.idempotency_key,
+        phone=message.recipient_phone,
+        template_code=message.template_code,
+        provider_template_code=template.provider_template_code if template else "",
+        params=message.params,
+        param_order=tuple(texts.placeholders(template.body)) if template else (),
+        body=message.body,
+    )
+    provider_id = get_backend().send(sms)
+    pause = _config("PAUSE_AFTER_SEND_MS")
+    if pause:  # test hook: widen the gap a crash can fall into
+        time.sleep(pause / 1000)
+    _finish(
+        message,
+        status=OutboxStatus.SENT,
+        provider_message_id=str(provider_id)[:128],
+        sent_at=clock.now(),
+        last_error="",
+    )
+
+
+def outbox_send(message_id: int) -> str:
+    """Send one message if it is ours to send. Returns its status afterwards."""
+    message = _claim(message_id, clock.now())
+    if message is None:
+        return OutboxMessage.objects.filter(pk=message_id).values_list("status", flat=True).first()
+    try:
+        if message.channel == MessageChannel.IN_APP:
+            _deliver_notice(message)
+        else:
+            _deliver_sms(message)
+        return OutboxStatus.SENT
+    except Exception as exc:  # any failure is retried; the row keeps the reason
+        error = str(exc) if isinstance(exc, SendError) else f"{type(exc).__name__}: {exc}"
+        log.warning("outbox message %s attempt %s failed: %s", message.pk, message.attempts, error)
+        if message.attempts >= _config("MAX_ATTEMPTS"):
+            _finish(message, status=OutboxStatus.FAILED, last_error=error[:2000])
+            return OutboxStatus.FAILED
+        _finish(
+            message,
+            status=OutboxStatus.PENDING,
+            next_attempt_at=clock.now() + backoff(message.attempts),
+            last_error=error[:2000],
+        )
+        return OutboxStatus.PENDING
+
+
+def outbox_sweep(*, limit: int = SWEEP_BATCH) -> dict[str, int]:
+    """Send due and abandoned messages, and give up on those whose every attempt was spent by
+    a worker that died (their lease expired with no attempt left)."""
+    now = clock.now()
+    expired = Q(status=OutboxStatus.SENDING, lease_until__lt=now)
+    failed = OutboxMessage.objects.filter(expired, attempts__gte=_config("MAX_ATTEMPTS")).update(
+        status=OutboxStatus.FAILED, lease_until=None, last_error="发送中断次数过多"
+    )
+    due = (
+        OutboxMessage.objects.filter(
+            Q(status=OutboxStatus.PENDING, next_attempt_at__lte=now) | expired
+        )
+        .order_by("next_attempt_at", "id")
+        .values_list("id", flat=True)[:limit]
+    )
+    counts = {"sent": 0, "pending": 0, "failed": failed, "skipped": 0}
+    for pk in list(due):
+        status = outbox_send(pk)
+        key = status if status in counts else "skipped"
+        counts[key] += 1
+    return counts

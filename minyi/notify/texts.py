@@ -1,0 +1,61 @@
+"""Message texts: which ``{placeholders}`` exist, and rendering that refuses unknown ones."""
+
+from __future__ import annotations
+
+import string
+
+from minyi.core.errors import ValidationFailed
+
+# Every placeholder a template may use, with the sample value the admin preview shows.
+SAMPLES: dict[str, str] = {
+    "number": "12345-20260302-000123",
+    "title": "小区门口占道经营",
+    "reason": "不属于本热线受理范围",
+    "basis": "《12345政务服务便民热线受理范围》第三条",
+    "due": "3月9日 24:00",
+    "department": "市城市管理和综合执法局",
+}
+PLACEHOLDER_NAMES = {
+    "number": "工单编号",
+    "title": "工单标题",
+    "reason": "不予受理理由",
+    "basis": "依据",
+    "due": "时限",
+    "department": "主办单位",
+}
+
+
+def placeholders(body: str) -> list[str]:
+    """The placeholder names in ``body``, in order of first use. Format specs, conversions and
+    attribute access (``{a.b}``, ``{a!r}``) are refused: a text is data, not code."""
+    names: list[str] = []
+    try:
+        parsed = list(string.Formatter().parse(body))
+    except ValueError as exc:
+        raise ValidationFailed(f"模板格式有误（花括号不成对？）：{exc}") from None
+    for _, field, spec, conversion in parsed:
+        if field is None:
+            continue
+        if not field.isidentifier() or spec or conversion:
+            raise ValidationFailed(f"占位符 {{{field}}} 写法有误，只能写成 {{名称}}。")
+        if field not in names:
+            names.append(field)
+    return names
+
+
+def check(body: str, allowed: set[str] | None = None) -> list[str]:
+    """Raise ``ValidationFailed`` naming any placeholder not in ``allowed`` (default: all)."""
+    allowed = set(SAMPLES) if allowed is None else allowed
+    names = placeholders(body)
+    unknown = [name for name in names if name not in allowed]
+    if unknown:
+        known = "、".join(f"{{{n}}}" for n in sorted(allowed))
+        raise ValidationFailed(
+            f"未知的占位符：{'、'.join(f'{{{n}}}' for n in unknown)}。可用：{known}"
+        )
+    return names
+
+
+def render(body: str, params: dict[str, str]) -> str:
+    names = check(body, set(params))
+    return body.format_map({name: params[name] for name in names})
