@@ -1,1 +1,14 @@
-urlpatterns: list = []
+"""The role queues and the ledger, under /work/."""
+
+from django.urls import path
+
+from minyi.workbench import list_views as views
+
+urlpatterns = [
+    path("", views.work_home, name="work-home"),
+    path("dispatch/", views.dispatch_list, name="work-dispatch"),
+    path("department/", views.department_list, name="work-department"),
+    path("callback/", views.callback_list, name="work-callback"),
+    path("ledger/", views.ledger_list, name="work-ledger"),
+    path("mine/", views.mine_list, name="work-mine"),
+]

@@ -1,0 +1,220 @@
+"""The small forms of the order detail page, one per action (names match permissions.ACTIONS).
+
+Each form takes the ``OrderContext`` so that its choices are this order's (the pending return or
+extension to rule on, the departments other than one's own). The rules of the action itself
+stay in the services; a form only parses.
+"""
+
+from __future__ import annotations
+
+from django import forms
+
+from minyi.orders.models import (
+    ExtensionRequest,
+    ReturnRequest,
+    Satisfaction,
+    Solved,
+    Warning,
+    WorkOrder,
+)
+from minyi.reference.models import Department, ScopeReason
+from minyi.workbench.permissions import OrderContext
+
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+def _text(label: str, *, rows: int = 2, required: bool = True, **kwargs) -> forms.CharField:
+    return forms.CharField(
+        label=label, required=required, widget=forms.Textarea(attrs={"rows": rows}), **kwargs
+    )
+
+
+def _due(label: str, *, required: bool = False, **kwargs) -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=label,
+        required=required,
+        input_formats=DATETIME_FORMATS,
+        widget=DateTimeInput(),
+        **kwargs,
+    )
+
+
+def _departments():
+    return Department.objects.filter(is_active=True).order_by("name")
+
+
+class ActionForm(forms.Form):
+    def __init__(self, *args, ctx: OrderContext, action: str, **kwargs):
+        # distinct ids per form: several forms with a "note" field share one page
+        kwargs.setdefault("auto_id", f"id_{action}_%s")
+        super().__init__(*args, **kwargs)
+        self.ctx = ctx
+
+
+# -- dispatcher ------------------------------------------------------------------------------
+
+
+class DispatchForm(ActionForm):
+    lead = forms.ModelChoiceField(label="主办单位", queryset=_departments())
+    assisting = forms.ModelMultipleChoiceField(
+        label="协办单位",
+        queryset=_departments(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+    )
+    note = _text("派单说明", required=False)
+
+
+class RejectForm(ActionForm):
+    reason = forms.ModelChoiceField(
+        label="不予受理理由",
+        queryset=ScopeReason.objects.filter(is_active=True),
+        empty_label="请选择理由",
+    )
+    basis = _text(
+        "告知代表的依据", rows=3, required=False, help_text="留空则使用该理由的标准依据。"
+    )
+
+
+class _RulingForm(ActionForm):
+    """Rules on one of the order's pending return or extension requests."""
+
+    model: type[ReturnRequest] | type[ExtensionRequest]
+    pending_attr = ""
+    request = forms.ModelChoiceField(
+        label="申请", queryset=ReturnRequest.objects.none(), widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        pending = getattr(self.ctx, self.pending_attr)
+        self.fields["request"].queryset = self.model.objects.filter(pk__in=[r.pk for r in pending])
+        if pending:
+            self.initial.setdefault("request", pending[0].pk)
+
+
+class ReturnAcceptForm(_RulingForm):
+    model = ReturnRequest
+    pending_attr = "pending_returns"
+    redispatch = forms.BooleanField(label="同时改派至建议承办单位", required=False, initial=True)
+    note = _text("审核意见", required=False)
+
+
+class ReturnRefuseForm(_RulingForm):
+    model = ReturnRequest
+    pending_attr = "pending_returns"
+    note = _text("驳回理由（原办理时限不变）")
+
+
+class ExtensionApproveForm(_RulingForm):
+    model = ExtensionRequest
+    pending_attr = "pending_extensions"
+    approved_due = _due("批准延至", help_text="留空则按申请的时间批准。")
+    note = _text("审批意见", required=False)
+
+
+class ExtensionDenyForm(_RulingForm):
+    model = ExtensionRequest
+    pending_attr = "pending_extensions"
+    note = _text("不批准理由")
+
+
+class SuperviseForm(ActionForm):
+    level = forms.ChoiceField(
+        label="督办级别",
+        choices=[(Warning.YELLOW, "黄牌督办"), (Warning.RED, "红牌督办")],
+        initial=Warning.YELLOW,
+    )
+    note = _text("督办意见")
+    due = _due("重办时限", help_text="已答复的工单督办后退回主办单位重办；留空按规则计算。")
+
+
+class EscalateForm(ActionForm):
+    note = _text("转为闭会期间代表建议的理由")
+
+
+class MergeForm(ActionForm):
+    master = forms.CharField(label="主工单编号", max_length=32)
+    note = _text("说明", required=False)
+
+    def clean_master(self) -> WorkOrder:
+        number = self.cleaned_data["master"].strip()
+        master = WorkOrder.objects.filter(number=number).first()
+        if master is None:
+            raise forms.ValidationError(f"未找到工单 {number}。")
+        return master
+
+
+# -- department handler ------------------------------------------------------------------------
+
+
+class SignForm(ActionForm):
+    pass
+
+
+class ReturnForm(ActionForm):
+    reason = _text("退件理由")
+    suggested_department = forms.ModelChoiceField(label="建议承办单位", queryset=_departments())
+    basis = _text("法定或职责依据")
+    leader_opinion = forms.FileField(label="领导签署意见（附件）")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        mine = self.ctx.my_assignment
+        if mine is not None:
+            self.fields["suggested_department"].queryset = _departments().exclude(
+                pk=mine.department_id
+            )
+
+
+class ExtendForm(ActionForm):
+    requested_due = _due("申请延至", required=True)
+    reason = _text("延期理由")
+
+
+class ReplyForm(ActionForm):
+    content = _text("答复内容", rows=4)
+    method = forms.ChoiceField(
+        label="答复方式", choices=[("phone", "电话"), ("sms", "短信")], initial="phone"
+    )
+    solved = forms.ChoiceField(label="解决情况", choices=Solved.choices, initial=Solved.SOLVED)
+    plan = _text("下一步措施", required=False, help_text="未完全解决的必填。")
+    plan_due = forms.DateField(label="计划完成时间", required=False, widget=DateInput())
+
+
+# -- callback agent ----------------------------------------------------------------------------
+
+SOLVED_CHOICES = [("", "—"), ("yes", "已解决"), ("no", "未解决")]
+
+
+class CallbackForm(ActionForm):
+    satisfaction = forms.ChoiceField(label="满意度", choices=Satisfaction.choices)
+    solved = forms.TypedChoiceField(
+        label="诉求是否解决",
+        choices=SOLVED_CHOICES,
+        required=False,
+        coerce=lambda v: {"yes": True, "no": False}.get(v),
+        empty_value=None,
+        help_text="未接通时不填。",
+    )
+    note = _text("回访记录", required=False)
+
+
+class ArchiveForm(ActionForm):
+    note = _text("归档说明", required=False, help_text="不满意的工单归档须写明理由。")
+
+
+class RedoForm(ActionForm):
+    note = _text("发回重办理由")
+    due = _due("重办时限", help_text="留空则按办理时限规则重新计算。")

@@ -1,0 +1,319 @@
+"""The role queues and the ledger: which orders each list holds, and keyset paging over them.
+
+Every list starts from ``orders_visible_to(user)`` (the one visibility rule, DESIGN §9) and only
+narrows it. Paging is by keyset, never OFFSET, and no page counts rows: at 1M orders a
+``COUNT(*)`` or a deep OFFSET costs seconds, a keyset page costs what the first page costs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.core import signing
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.urls import NoReverseMatch, reverse
+from django.utils.dateparse import parse_datetime
+
+from minyi.accounts.models import Role
+from minyi.core import clock
+from minyi.core.masking import mask_name, mask_phone
+from minyi.orders.models import (
+    Assignment,
+    AssignmentRole,
+    AssignmentStatus,
+    ExtensionRequest,
+    ReturnRequest,
+    Status,
+    Warning,
+    WorkOrder,
+)
+from minyi.orders.selectors import orders_visible_to, sees_requester_identity
+
+PAGE_SIZE = 50
+REPLIED_WINDOW = timedelta(days=30)  # 已答复: what the department answered in the last 30 days
+_CURSOR_SALT = "minyi.workbench.cursor"
+
+
+class BadCursor(ValueError):
+    """A cursor that this server did not issue, or issued for another ordering."""
+
+
+@dataclass(frozen=True)
+class Tab:
+    key: str
+    label: str
+
+
+@dataclass
+class Page:
+    rows: list
+    next_cursor: str | None = None
+    extra: dict = field(default_factory=dict)
+
+
+# -- cursors ------------------------------------------------------------------------------------
+# A cursor is the sort key of the last row shown, signed so that a hand-edited one is refused
+# (400) instead of silently paging from somewhere else. The ordering's name is part of it.
+
+
+def encode_cursor(order_key: str, moment: datetime | None, pk: int) -> str:
+    payload = [order_key, moment.isoformat() if moment else None, pk]
+    return signing.dumps(payload, salt=_CURSOR_SALT, compress=False)
+
+
+def decode_cursor(cursor: str, order_key: str) -> tuple[datetime | None, int]:
+    try:
+        key, moment, pk = signing.loads(cursor, salt=_CURSOR_SALT)
+    except (signing.BadSignature, ValueError, TypeError) as error:
+        raise BadCursor(cursor) from error
+    if key != order_key or not isinstance(pk, int) or isinstance(pk, bool):
+        raise BadCursor(cursor)
+    if moment is None:
+        return None, pk
+    parsed = parse_datetime(moment) if isinstance(moment, str) else None
+    if parsed is None:
+        raise BadCursor(cursor)
+    return parsed, pk
+
+
+def page_by_due(
+    orders: QuerySet, cursor: str | None, size: int = PAGE_SIZE, due: str = "next_due"
+) -> Page:
+    """Deadline first (``due`` ascending, orders without one last), then id.
+
+    Two keyset segments instead of one ``ORDER BY due NULLS LAST``: ``due >= d`` is a range on
+    the column's index, an ``OR due IS NULL`` would not be. The second query runs only on the
+    page where the dated orders run out."""
+    after = decode_cursor(cursor, due) if cursor else None
+    rows: list = []
+    if after is None or after[0] is not None:
+        dated = orders.filter(**{f"{due}__isnull": False})
+        if after is not None:
+            moment, pk = after
+            dated = dated.filter(**{f"{due}__gte": moment}).filter(
+                Q(**{f"{due}__gt": moment}) | Q(pk__gt=pk)
+            )
+        rows = list(dated.order_by(due, "id")[: size + 1])
+    if len(rows) <= size:
+        undated = orders.filter(**{f"{due}__isnull": True})
+        if after is not None and after[0] is None:
+            undated = undated.filter(pk__gt=after[1])
+        rows += list(undated.order_by("id")[: size + 1 - len(rows)])
+    for order in rows:
+        order.shown_due = getattr(order, due)
+    if len(rows) <= size:
+        return Page(rows)
+    rows = rows[:size]
+    return Page(rows, encode_cursor(due, getattr(rows[-1], due), rows[-1].pk))
+
+
+def page_by_sign_due(orders: QuerySet, cursor: str | None, size: int = PAGE_SIZE) -> Page:
+    """待签收: by the sign-for deadline. ``WorkOrder.sign_due`` is the earliest pending one and
+    empty once every department has signed, so its index holds exactly the orders waiting to be
+    signed for; ``next_due`` would put them behind every older order's handling deadline."""
+    return page_by_due(orders, cursor, size, due="sign_due")
+
+
+def page_by_created(orders: QuerySet, cursor: str | None, size: int = PAGE_SIZE) -> Page:
+    """Newest first on the ``order_created`` index (created_at desc, id desc)."""
+    if cursor:
+        created, pk = decode_cursor(cursor, "created")
+        if created is None:
+            raise BadCursor(cursor)
+        # The plain ``<=`` gives the planner an index range; the OR breaks the tie on id.
+        orders = orders.filter(created_at__lte=created).filter(
+            Q(created_at__lt=created) | Q(pk__lt=pk)
+        )
+    rows = list(orders.order_by("-created_at", "-id")[: size + 1])
+    for order in rows:
+        order.shown_due = order.next_due
+    if len(rows) <= size:
+        return Page(rows)
+    rows = rows[:size]
+    return Page(rows, encode_cursor("created", rows[-1].created_at, rows[-1].pk))
+
+
+# -- the queues -----------------------------------------------------------------------------------
+
+
+def _base(user) -> QuerySet[WorkOrder]:
+    return orders_visible_to(user).select_related("request_type", "deputy")
+
+
+def _pending(model, **around):
+    return Exists(model.objects.filter(ruling=model.Ruling.PENDING, **around))
+
+
+DISPATCH_TABS = (
+    Tab("accepted", "待派单"),
+    Tab("returns", "退件待审"),
+    Tab("extensions", "延期待批"),
+    Tab("supervision", "督办"),
+)
+
+
+def dispatch_queue(user, tab: str) -> QuerySet[WorkOrder]:
+    orders = _base(user)
+    if tab == "accepted":
+        return orders.filter(status=Status.ACCEPTED)
+    if tab == "returns":
+        pending = _pending(ReturnRequest, assignment__order=OuterRef("pk"))
+        returns = ReturnRequest.objects.filter(ruling=ReturnRequest.Ruling.PENDING).select_related(
+            "suggested_department", "leader_opinion"
+        )
+        asking = Assignment.objects.filter(
+            return_requests__ruling=ReturnRequest.Ruling.PENDING
+        ).select_related("department")
+        return orders.filter(Q(status=Status.RETURNED) | pending).prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=asking.prefetch_related(
+                    Prefetch("return_requests", queryset=returns, to_attr="pending_returns")
+                ).distinct(),
+                to_attr="returning",
+            )
+        )
+    if tab == "extensions":
+        pending = _pending(ExtensionRequest, assignment__order=OuterRef("pk"))
+        requests = ExtensionRequest.objects.filter(ruling=ExtensionRequest.Ruling.PENDING)
+        assignments = Assignment.objects.select_related("department").prefetch_related(
+            Prefetch("extension_requests", queryset=requests, to_attr="pending_extensions")
+        )
+        return orders.filter(pending).prefetch_related(
+            Prefetch("assignments", queryset=assignments)
+        )
+    if tab == "supervision":
+        return orders.open().filter(~Q(supervision=Warning.NONE) | Q(warning=Warning.RED))
+    raise KeyError(tab)
+
+
+DEPARTMENT_TABS = (
+    Tab("pending", "待签收"),
+    Tab("handling", "办理中"),
+    Tab("replied", "已答复"),
+)
+_DEPARTMENT_STATES = {
+    "pending": (AssignmentStatus.PENDING,),
+    "handling": (AssignmentStatus.SIGNED, AssignmentStatus.RETURN_REQUESTED),
+    "replied": (AssignmentStatus.REPLIED,),
+}
+
+
+def department_queue(user, tab: str) -> QuerySet[WorkOrder]:
+    """The handler's department only: the assignment in the tab's state decides, so an order
+    with two departments shows up for each in its own state."""
+    states = _DEPARTMENT_STATES[tab]
+    mine = Assignment.objects.filter(
+        order=OuterRef("pk"), department_id=user.department_id, status__in=states
+    )
+    if tab == "replied":
+        mine = mine.filter(replied_at__gte=clock.now() - REPLIED_WINDOW)
+    latest = Assignment.objects.filter(
+        order=OuterRef("pk"), department_id=user.department_id
+    ).order_by("-id")
+    return (
+        _base(user)
+        .filter(Exists(mine))
+        .annotate(
+            my_status=Subquery(latest.values("status")[:1]),
+            my_role=Subquery(latest.values("role")[:1]),
+        )
+    )
+
+
+CALLBACK_TABS = (Tab("replied", "待回访"), Tab("callback", "回访中"))
+
+
+def callback_queue(user, tab: str) -> QuerySet[WorkOrder]:
+    status = {"replied": Status.REPLIED, "callback": Status.CALLBACK}[tab]
+    return _base(user).filter(status=status)
+
+
+def mine_list(user) -> QuerySet[WorkOrder]:
+    return _base(user)
+
+
+def ledger_list(user, filters: dict) -> QuerySet[WorkOrder]:
+    """Everything, narrowed by the ledger's filters (minyi.workbench.filters)."""
+    lead = Assignment.objects.filter(order=OuterRef("pk"), role=AssignmentRole.LEAD).exclude(
+        status__in=(AssignmentStatus.CANCELLED, AssignmentStatus.RETURNED)
+    )
+    orders = _base(user).select_related("region", "category")
+    orders = orders.annotate(
+        lead_department=Subquery(lead.order_by("-id").values("department__name")[:1])
+    )
+    return filters_apply(orders, filters)
+
+
+def filters_apply(orders: QuerySet[WorkOrder], data: dict) -> QuerySet[WorkOrder]:
+    from minyi.deputies.models import Deputy, Mandate
+
+    if data.get("deputy"):
+        # deputy_id IN (a few deputies) then the (deputy, created_at) index
+        named = Deputy.objects.filter(name__contains=data["deputy"]).values("pk")
+        orders = orders.filter(deputy_id__in=named)
+    if data.get("level"):
+        seated = Mandate.objects.active().filter(deputy_id=OuterRef("deputy_id"))
+        orders = orders.filter(deputy__isnull=False).filter(
+            Exists(seated.filter(level=data["level"]))
+        )
+    if data.get("department"):
+        orders = orders.filter(
+            Exists(Assignment.objects.filter(order=OuterRef("pk"), department=data["department"]))
+        )
+    for name in ("region", "category"):
+        if data.get(name):
+            orders = orders.filter(**{name: data[name]})
+    if data.get("status"):
+        orders = orders.filter(status=data["status"])
+    if data.get("warning"):
+        orders = orders.filter(warning=data["warning"])
+    if data.get("channel"):
+        orders = orders.filter(channel=data["channel"])
+    if data.get("created_from"):
+        orders = orders.filter(created_at__gte=data["created_from"])
+    if data.get("created_until"):
+        orders = orders.filter(created_at__lt=data["created_until"])
+    return orders
+
+
+# -- what a row shows -------------------------------------------------------------------------------
+
+
+def detail_url(number: str) -> str:
+    try:
+        return reverse("order-detail", args=[number])
+    except NoReverseMatch:  # the detail page is built beside the lists
+        return f"/work/orders/{number}/"
+
+
+def rows_prepare(rows: list, user) -> list:
+    """Mask the requester here, once, so no template ever holds the full name or number."""
+    status_labels = dict(AssignmentStatus.choices)
+    role_labels = dict(AssignmentRole.choices)
+    for order in rows:
+        if order.is_anonymous:
+            order.requester_masked, order.phone_masked = "匿名", ""
+        elif not sees_requester_identity(user, order):
+            order.requester_masked, order.phone_masked = "身份保密", ""
+        else:
+            order.requester_masked = mask_name(order.requester_name)
+            order.phone_masked = mask_phone(order.requester_phone) if order.requester_phone else ""
+        order.link = detail_url(order.number)
+        if hasattr(order, "my_status"):
+            order.my_status_label = status_labels.get(order.my_status, "")
+            order.my_role_label = role_labels.get(order.my_role, "")
+    return rows
+
+
+# Where ``/work/`` sends each role.
+HOME_BY_ROLE = {
+    Role.DISPATCHER: "work-dispatch",
+    Role.HANDLER: "work-department",
+    Role.CALLBACK: "work-callback",
+    Role.LIAISON: "work-ledger",
+    Role.ADMIN: "work-ledger",
+    Role.DEPUTY: "work-mine",
+    Role.OPERATOR: "console",
+}

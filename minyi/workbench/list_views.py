@@ -1,0 +1,151 @@
+"""The role queues (what to do next, deadline first) and the read-only ledger.
+
+Views are thin: pick the queue, page it by keyset, mask the rows, render. An htmx request
+(a tab, a filter, 下一页) gets only the list fragment, so the page never reloads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from minyi.accounts.models import Role
+from minyi.core.access import role_required
+from minyi.workbench import list_selectors as lists
+from minyi.workbench.filters import LedgerFilterForm
+
+BAD_CURSOR = "翻页参数无效或已被修改，请返回第一页重新浏览。"
+
+
+@require_GET
+def work_home(request: HttpRequest) -> HttpResponse:
+    """``/work/``: each role lands on its own queue."""
+    user = request.user
+    if not user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path())
+    name = "work-ledger" if user.is_superuser else lists.HOME_BY_ROLE.get(user.role)
+    if name is None:
+        raise PermissionDenied("您的角色没有工作台。")
+    return redirect(name)
+
+
+def _render_list(
+    request: HttpRequest,
+    *,
+    title: str,
+    tabs: tuple[lists.Tab, ...],
+    queue: Callable,
+    paginate: Callable | dict = lists.page_by_due,
+    context: dict | None = None,
+) -> HttpResponse:
+    tab = request.GET.get("tab") or (tabs[0].key if tabs else "")
+    if tabs and tab not in {t.key for t in tabs}:
+        tab = tabs[0].key
+    context = {"title": title, "tabs": tabs, "tab": tab, **(context or {})}
+    try:
+        if isinstance(paginate, dict):  # a paging per tab
+            paginate = paginate.get(tab, lists.page_by_due)
+        page = paginate(queue(tab), request.GET.get("cursor") or None)
+    except lists.BadCursor:
+        context.update(error=BAD_CURSOR, page=lists.Page([]))
+        return _respond(request, context, status=400)
+    lists.rows_prepare(page.rows, request.user)
+    params = request.GET.copy()
+    params.pop("cursor", None)
+    first_qs = params.urlencode()
+    if page.next_cursor:
+        params["cursor"] = page.next_cursor
+    context.update(
+        page=page,
+        first_qs=first_qs,
+        next_qs=params.urlencode() if page.next_cursor else "",
+        is_first=not request.GET.get("cursor"),
+        sort_label={
+            lists.page_by_created: "按登记时间倒序",
+            lists.page_by_sign_due: "按签收时限排序",
+        }.get(paginate, "按最近时限排序"),
+    )
+    return _respond(request, context)
+
+
+def _respond(request: HttpRequest, context: dict, status: int = 200) -> HttpResponse:
+    fragment = request.headers.get("HX-Request") and not request.headers.get("HX-Boosted")
+    template = "workbench/_list_body.html" if fragment else "workbench/list_page.html"
+    return render(request, template, context, status=status)
+
+
+@role_required(Role.DISPATCHER)
+@require_GET
+def dispatch_list(request: HttpRequest) -> HttpResponse:
+    return _render_list(
+        request,
+        title="派单工作台",
+        tabs=lists.DISPATCH_TABS,
+        queue=lambda tab: lists.dispatch_queue(request.user, tab),
+        context={"kind": "dispatch"},
+    )
+
+
+@role_required(Role.HANDLER)
+@require_GET
+def department_list(request: HttpRequest) -> HttpResponse:
+    if not request.user.department_id:
+        raise PermissionDenied("您的账号未关联承办单位。")
+    return _render_list(
+        request,
+        title=f"承办工作台 · {request.user.department.name}",
+        tabs=lists.DEPARTMENT_TABS,
+        queue=lambda tab: lists.department_queue(request.user, tab),
+        paginate={"pending": lists.page_by_sign_due},
+        context={"kind": "department"},
+    )
+
+
+@role_required(Role.CALLBACK)
+@require_GET
+def callback_list(request: HttpRequest) -> HttpResponse:
+    return _render_list(
+        request,
+        title="回访工作台",
+        tabs=lists.CALLBACK_TABS,
+        queue=lambda tab: lists.callback_queue(request.user, tab),
+        context={"kind": "callback"},
+    )
+
+
+@role_required(Role.DEPUTY)
+@require_GET
+def mine_list(request: HttpRequest) -> HttpResponse:
+    return _render_list(
+        request,
+        title="我反映的工单",
+        tabs=(),
+        queue=lambda tab: lists.mine_list(request.user),
+        paginate=lists.page_by_created,
+        context={"kind": "mine"},
+    )
+
+
+@role_required(Role.LIAISON, Role.ADMIN)
+@require_GET
+def ledger_list(request: HttpRequest) -> HttpResponse:
+    form = LedgerFilterForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        context = {"title": "工作台账", "tabs": (), "kind": "ledger", "form": form}
+        context.update(error="筛选条件有误，请检查后重试。", page=lists.Page([]))
+        return _respond(request, context, status=400)
+    filters = form.cleaned_data if form.is_bound else {}
+    return _render_list(
+        request,
+        title="工作台账",
+        tabs=(),
+        queue=lambda tab: lists.ledger_list(request.user, filters),
+        paginate=lists.page_by_created,
+        context={"kind": "ledger", "form": form},
+    )

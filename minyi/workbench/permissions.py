@@ -1,0 +1,203 @@
+"""Which actions this user may take on this order now — the one place that decides.
+
+The detail page shows a form for each allowed action, and the action view refuses (403) a POST
+for any other. Visibility is not decided here: a view first finds the order in
+``orders_visible_to(user)`` (404 otherwise), then asks ``allowed(action, user, ctx)``. The
+services still guard the state themselves; these rules only say whose job an action is, and
+hide forms that the order's state makes pointless.
+
+Roles are read from ``user.role`` only: an administrator or a superuser without an operational
+role reads everything but acts on nothing here (the ledger must name a dispatcher, handler or
+callback agent for every change).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import rules
+
+from minyi.accounts.models import Role
+from minyi.orders.models import (
+    Assignment,
+    AssignmentStatus,
+    ExtensionRequest,
+    ReturnRequest,
+    Status,
+    WorkOrder,
+)
+from minyi.orders.selectors import sees_requester_identity
+from minyi.orders.services.closing import ACCEPTED_AND_OPEN, OPEN
+
+
+@dataclass
+class OrderContext:
+    """The order and the rows the rules look at, read once per request."""
+
+    order: WorkOrder
+    # the handler's live part in the order (None for other roles, or when the department's
+    # part has ended: returned, cancelled)
+    my_assignment: Assignment | None = None
+    pending_returns: list[ReturnRequest] = field(default_factory=list)
+    pending_extensions: list[ExtensionRequest] = field(default_factory=list)
+
+
+def order_context(user, order: WorkOrder) -> OrderContext:
+    ctx = OrderContext(order=order)
+    if getattr(user, "role", "") == Role.HANDLER and user.department_id:
+        ctx.my_assignment = (
+            order.assignments.filter(department_id=user.department_id)
+            .exclude(status__in=[AssignmentStatus.RETURNED, AssignmentStatus.CANCELLED])
+            .select_related("department")
+            .order_by("-id")
+            .first()
+        )
+    if getattr(user, "role", "") == Role.DISPATCHER:
+        ctx.pending_returns = list(
+            ReturnRequest.objects.filter(
+                assignment__order=order, ruling=ReturnRequest.Ruling.PENDING
+            ).select_related("assignment__department", "suggested_department", "leader_opinion")
+        )
+        ctx.pending_extensions = list(
+            ExtensionRequest.objects.filter(
+                assignment__order=order, ruling=ExtensionRequest.Ruling.PENDING
+            ).select_related("assignment__department")
+        )
+    return ctx
+
+
+# -- who -------------------------------------------------------------------------------------
+
+
+def _role(role: str):
+    @rules.predicate(name=f"is_{role}")
+    def check(user, ctx) -> bool:
+        return bool(user and user.is_authenticated and user.role == role)
+
+    return check
+
+
+is_operator = _role(Role.OPERATOR)
+is_dispatcher = _role(Role.DISPATCHER)
+is_handler = _role(Role.HANDLER)
+is_callback_agent = _role(Role.CALLBACK)
+is_admin = _role(Role.ADMIN)
+
+
+# -- the order's state -------------------------------------------------------------------------
+
+
+def _status_in(*statuses: str):
+    statuses = frozenset(statuses)
+
+    @rules.predicate(name=f"status_in_{'_'.join(sorted(statuses))}")
+    def check(user, ctx: OrderContext) -> bool:
+        return ctx.order.status in statuses
+
+    return check
+
+
+def _my_assignment_in(*statuses: str):
+    @rules.predicate(name=f"my_assignment_{'_'.join(statuses)}")
+    def check(user, ctx: OrderContext) -> bool:
+        return ctx.my_assignment is not None and ctx.my_assignment.status in statuses
+
+    return check
+
+
+@rules.predicate
+def has_pending_return(user, ctx: OrderContext) -> bool:
+    return bool(ctx.pending_returns)
+
+
+@rules.predicate
+def has_pending_extension(user, ctx: OrderContext) -> bool:
+    return bool(ctx.pending_extensions)
+
+
+@rules.predicate
+def my_assignment_has_no_pending_extension(user, ctx: OrderContext) -> bool:
+    a = ctx.my_assignment
+    return (
+        a is not None
+        and a.reply_due is not None
+        and not a.extension_requests.filter(ruling=ExtensionRequest.Ruling.PENDING).exists()
+    )
+
+
+in_callback = _status_in(Status.REPLIED, Status.CALLBACK)
+being_handled = _status_in(Status.DISPATCHED, Status.SIGNED)
+
+ACTIONS = rules.RuleSet()
+# dispatcher (派单员)
+ACTIONS.add_rule("dispatch", is_dispatcher & _status_in(Status.ACCEPTED))
+ACTIONS.add_rule("reject", is_dispatcher & _status_in(Status.DRAFT, Status.ACCEPTED))
+ACTIONS.add_rule("return-accept", is_dispatcher & has_pending_return)
+ACTIONS.add_rule("return-refuse", is_dispatcher & has_pending_return)
+ACTIONS.add_rule("extension-approve", is_dispatcher & has_pending_extension)
+ACTIONS.add_rule("extension-deny", is_dispatcher & has_pending_extension)
+ACTIONS.add_rule("escalate", is_dispatcher & _status_in(*ACCEPTED_AND_OPEN))
+ACTIONS.add_rule("merge", is_dispatcher & _status_in(*OPEN))
+# 督办: the dispatcher on any accepted open order; the callback agent hands a replied order over
+ACTIONS.add_rule(
+    "supervise",
+    (is_dispatcher & _status_in(*ACCEPTED_AND_OPEN)) | (is_callback_agent & in_callback),
+)
+# department handler (承办人), on their own department's live part only
+ACTIONS.add_rule(
+    "sign",
+    is_handler
+    & _status_in(Status.DISPATCHED, Status.SIGNED, Status.RETURNED)
+    & _my_assignment_in(AssignmentStatus.PENDING),
+)
+ACTIONS.add_rule(
+    "return",
+    is_handler
+    & being_handled
+    & _my_assignment_in(AssignmentStatus.PENDING, AssignmentStatus.SIGNED),
+)
+ACTIONS.add_rule(
+    "extend",
+    is_handler
+    & being_handled
+    & _my_assignment_in(AssignmentStatus.SIGNED)
+    & my_assignment_has_no_pending_extension,
+)
+ACTIONS.add_rule("reply", is_handler & being_handled & _my_assignment_in(AssignmentStatus.SIGNED))
+# callback agent (回访员)
+ACTIONS.add_rule("callback", is_callback_agent & in_callback)
+ACTIONS.add_rule("archive", is_callback_agent & _status_in(Status.CALLBACK))
+ACTIONS.add_rule("redo", is_callback_agent & in_callback)
+
+ACTION_NAMES: tuple[str, ...] = tuple(ACTIONS)
+
+
+def allowed(action: str, user, ctx: OrderContext) -> bool:
+    return action in ACTIONS and ACTIONS.test_rule(action, user, ctx)
+
+
+def allowed_actions(user, ctx: OrderContext) -> list[str]:
+    return [name for name in ACTION_NAMES if allowed(name, user, ctx)]
+
+
+# -- personal data -----------------------------------------------------------------------------
+
+
+def may_reveal_requester(user, ctx: OrderContext) -> bool:
+    """Who may click "查看完整信息" (each click is logged):
+
+    - dispatcher and administrator: they rule on scope and answer complaints about handling;
+    - the operator who recorded the order (it is visible to no other operator);
+    - the callback agent, who must phone the requester (the order is visible to them only in
+      callback);
+    - a handler whose department has a live or replied part in the order, to call the requester
+      back — never for a whistle-blower's order (``sees_requester_identity``);
+    - not the liaison officer (the ledger needs no phone numbers: masked is enough), nor a
+      deputy (the requester is the deputy or a citizen who wrote to them; they already know).
+    """
+    if not sees_requester_identity(user, ctx.order):
+        return False
+    role = getattr(user, "role", "")
+    if role in (Role.DISPATCHER, Role.ADMIN, Role.OPERATOR, Role.CALLBACK):
+        return True
+    return role == Role.HANDLER and ctx.my_assignment is not None

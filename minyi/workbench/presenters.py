@@ -1,0 +1,195 @@
+"""What the detail page shows, read once: the timeline in words, every deadline, the requester.
+
+Pure reads; the page template only loops over what these return.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils import timezone
+
+from minyi.core.masking import mask_name, mask_phone
+from minyi.orders.models import (
+    AssignmentStatus,
+    EventKind,
+    ReplyMethod,
+    Satisfaction,
+    Solved,
+    Status,
+    Warning,
+    WorkOrder,
+)
+from minyi.orders.selectors import order_timeline, sees_requester_identity
+from minyi.reference.models import ScopeReason
+
+# The keys of OrderEvent.data worth reading, in the order shown; ids (lead, request, …) are not.
+DATA_LABELS = {
+    "departments": "承办单位",
+    "department": "承办单位",
+    "suggested_department": "建议承办单位",
+    "reason": "理由",
+    "basis": "依据",
+    "sign_due": "签收时限",
+    "requested_due": "申请延至",
+    "current_due": "原办结时限",
+    "old_due": "原时限",
+    "new_due": "新时限",
+    "reply_due": "办结时限",
+    "level": "督办级别",
+    "method": "答复方式",
+    "solved": "解决情况",
+    "satisfaction": "满意度",
+    "on_time": "是否按时",
+    "redo_count": "重办次数",
+    "master_number": "主工单",
+    "duplicate_number": "重复工单",
+    "name": "文件",
+    "attachment_kind": "附件类型",
+    "from": "原预警",
+    "to": "新预警",
+    "cancelled_assignments": "撤销承办任务数",
+}
+DUE_KEYS = {"sign_due", "requested_due", "current_due", "old_due", "new_due", "reply_due"}
+CHOICE_LABELS = {
+    "level": dict(Warning.choices),
+    "from": dict(Warning.choices),
+    "to": dict(Warning.choices),
+    "method": dict(ReplyMethod.choices),
+    "satisfaction": dict(Satisfaction.choices),
+    "solved": {**dict(Solved.choices), True: "已解决", False: "未解决"},
+}
+
+
+def local(value: datetime | None) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else "—"
+
+
+def _status_label(value: str) -> str:
+    if value in Status.values:
+        return Status(value).label
+    if value in AssignmentStatus.values:
+        return AssignmentStatus(value).label
+    return value
+
+
+def _value(key: str, value, reasons: dict[str, str]) -> str:
+    if key in DUE_KEYS and isinstance(value, str):
+        try:
+            return local(datetime.fromisoformat(value))
+        except ValueError:
+            return value
+    if key in CHOICE_LABELS:
+        return CHOICE_LABELS[key].get(value, str(value))
+    if key == "reason":
+        return reasons.get(value, str(value))
+    if key == "on_time":
+        return "按时" if value else "超时"
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    return str(value)
+
+
+@dataclass
+class TimelineRow:
+    at: datetime
+    kind: str
+    label: str
+    actor: str
+    department: str
+    from_status: str
+    to_status: str
+    note: str
+    data: list[tuple[str, str]]
+
+
+def timeline(order: WorkOrder) -> list[TimelineRow]:
+    reasons = dict(ScopeReason.objects.values_list("code", "title"))
+    rows = []
+    for event in order_timeline(order):
+        data = [
+            (label, _value(key, event.data[key], reasons))
+            for key, label in DATA_LABELS.items()
+            if event.data.get(key) not in (None, "", [])
+            and not (key == "department" and "departments" in event.data)
+        ]
+        moved = event.from_status != event.to_status
+        rows.append(
+            TimelineRow(
+                at=event.at,
+                kind=event.kind,
+                label=EventKind(event.kind).label if event.kind in EventKind.values else event.kind,
+                actor=str(event.actor.get_full_name() or event.actor.username)
+                if event.actor
+                else "系统",
+                department=event.assignment.department.name if event.assignment else "",
+                from_status=_status_label(event.from_status) if moved else "",
+                to_status=_status_label(event.to_status) if moved else "",
+                note=event.note,
+                data=data,
+            )
+        )
+    return rows
+
+
+@dataclass
+class Deadline:
+    label: str
+    value: str
+    provisional: bool
+
+
+def order_deadlines(order: WorkOrder, assignments=()) -> list[Deadline]:
+    """The order row's copies of its assignments' deadlines. The order's flag is order-wide, so
+    each deadline takes the provisional mark of the assignment deadline it was copied from."""
+
+    def provisional(value, fields) -> bool:
+        matches = [
+            getattr(a, f"{f}_provisional")
+            for a in assignments
+            for f in fields
+            if getattr(a, f) == value
+        ]
+        return any(matches) if matches else order.deadline_provisional
+
+    all_fields = ("sign_due", "return_due", "reply_due")
+    return [
+        Deadline(label, local(value), value is not None and provisional(value, fields))
+        for label, value, fields in (
+            ("签收时限", order.sign_due, ("sign_due",)),
+            ("退件时限", order.return_due, ("return_due",)),
+            ("办结时限", order.reply_due, ("reply_due",)),
+            ("最近时限", order.next_due, all_fields),
+        )
+    ]
+
+
+def assignment_deadlines(assignment) -> list[Deadline]:
+    return [
+        Deadline("签收", local(assignment.sign_due), assignment.sign_due_provisional),
+        Deadline("退件", local(assignment.return_due), assignment.return_due_provisional),
+        Deadline("办结", local(assignment.reply_due), assignment.reply_due_provisional),
+    ]
+
+
+@dataclass
+class Requester:
+    """The requester as this user sees them before (or after) "查看完整信息"."""
+
+    protected: bool  # a whistle-blower hidden from a department
+    anonymous: bool
+    name: str
+    phone: str
+    revealed: bool
+
+
+def requester(user, order: WorkOrder, *, revealed: bool = False) -> Requester:
+    if not sees_requester_identity(user, order):
+        return Requester(True, order.is_anonymous, "", "", False)
+    name, phone = order.requester_name, order.requester_phone
+    if not revealed:
+        name, phone = mask_name(name), mask_phone(phone) if phone else ""
+    elif phone.startswith("+86"):
+        phone = phone.removeprefix("+86")
+    return Requester(False, order.is_anonymous, name, phone, revealed)
