@@ -146,6 +146,7 @@ def ledger_list(request: HttpRequest) -> HttpResponse:
         title="工作台账",
         tabs=(),
         queue=lambda tab: lists.ledger_list(request.user, filters),
-        paginate=lists.page_by_created,
+        # Warned orders read best by deadline (most overdue first), on the next_due index.
+        paginate=lists.page_by_due if lists.warning_filtered(filters) else lists.page_by_created,
         context={"kind": "ledger", "form": form},
     )

@@ -6,8 +6,9 @@ from datetime import timedelta
 
 import pytest
 
+from minyi.core import clock
 from minyi.deputies.models import Level
-from minyi.orders.models import Warning, WorkOrder
+from minyi.orders.services.sla import sla_scan
 from tests.factories import MONDAY, CategoryFactory, DeputyFactory, RegionFactory, make_order, seat
 from tests.workbench.lists_helpers import liaison_user, numbers
 
@@ -68,8 +69,9 @@ def test_filter_by_region_and_category(as_lena):
 def test_filter_by_state_warning_and_channel(as_lena, hana):
     signed = make_order("signed", handler=hana)
     web = make_order("accepted", channel="web")
-    red = make_order("dispatched", handler=hana)
-    WorkOrder.objects.filter(pk=red.pk).update(warning=Warning.RED)  # the SLA scan's write
+    # dispatched a week ago and never signed for: the SLA scan turns it red
+    red = make_order("dispatched", handler=hana, at=clock.now() - timedelta(days=7))
+    sla_scan()
     assert numbers(as_lena.get("/work/ledger/?status=signed")) == [signed.number]
     assert numbers(as_lena.get("/work/ledger/?channel=web")) == [web.number]
     assert numbers(as_lena.get("/work/ledger/?warning=red")) == [red.number]
