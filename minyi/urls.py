@@ -12,6 +12,7 @@ admin.site.index_title = "基础数据与工单管理"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("api/orders/", include("minyi.workbench.api_urls")),
     path("api/orders/", include("minyi.orders.api_urls")),
     path("api/cti/", include("minyi.calls.urls")),
     path("console/", include("minyi.console.urls")),

@@ -1,26 +1,14 @@
-"""Read-only order API for the roles that see every order (liaison, dispatcher, administrator).
-The per-role views and the action endpoints come with the workbenches."""
+"""Read-only order API: every user sees exactly ``orders_visible_to(user)``, names and phone
+numbers masked. The actions are in ``minyi.workbench.api`` (same rules as the pages)."""
 
 from __future__ import annotations
 
 from rest_framework import generics, permissions, serializers
 from rest_framework.pagination import CursorPagination
 
-from minyi.accounts.models import Role
 from minyi.core.masking import mask_name, mask_phone
 from minyi.orders.models import Assignment, OrderEvent, WorkOrder
-
-
-class SeesAllOrders(permissions.BasePermission):
-    message = "只有联工委、派单员和管理员可以查看全部工单。"
-
-    def has_permission(self, request, view) -> bool:
-        user = request.user
-        return bool(
-            user
-            and user.is_authenticated
-            and (user.is_superuser or user.role in {Role.LIAISON, Role.DISPATCHER, Role.ADMIN})
-        )
+from minyi.orders.selectors import orders_visible_to, sees_requester_identity
 
 
 class AssignmentSerializer(serializers.ModelSerializer):
@@ -73,11 +61,19 @@ class OrderListSerializer(serializers.ModelSerializer):
             "created_at",
         ]
 
+    def _hidden(self, order: WorkOrder) -> bool:
+        request = self.context.get("request")
+        return request is not None and not sees_requester_identity(request.user, order)
+
     def get_requester(self, order: WorkOrder) -> str:
+        if self._hidden(order):
+            return "举报人信息保密"
         return "匿名" if order.is_anonymous else mask_name(order.requester_name)
 
     def get_phone(self, order: WorkOrder) -> str:
-        return mask_phone(order.requester_phone) if order.requester_phone else ""
+        if self._hidden(order) or not order.requester_phone:
+            return ""
+        return mask_phone(order.requester_phone)
 
 
 class OrderDetailSerializer(OrderListSerializer):
@@ -107,11 +103,11 @@ class NewestFirst(CursorPagination):
 
 class OrderList(generics.ListAPIView):
     serializer_class = OrderListSerializer
-    permission_classes = [SeesAllOrders]
+    permission_classes = [permissions.IsAuthenticated]
     pagination_class = NewestFirst
 
     def get_queryset(self):
-        queryset = WorkOrder.objects.select_related("request_type")
+        queryset = orders_visible_to(self.request.user).select_related("request_type")
         status = self.request.query_params.get("status")
         if status:
             queryset = queryset.filter(status=status)
@@ -120,8 +116,12 @@ class OrderList(generics.ListAPIView):
 
 class OrderDetail(generics.RetrieveAPIView):
     serializer_class = OrderDetailSerializer
-    permission_classes = [SeesAllOrders]
+    permission_classes = [permissions.IsAuthenticated]
     lookup_field = "number"
-    queryset = WorkOrder.objects.select_related("request_type").prefetch_related(
-        "assignments__department", "events__actor"
-    )
+
+    def get_queryset(self):
+        return (
+            orders_visible_to(self.request.user)
+            .select_related("request_type")
+            .prefetch_related("assignments__department", "events__actor")
+        )

@@ -46,17 +46,35 @@ def test_the_liaison_officer_lists_orders_with_names_and_phones_masked(client):
     assert "13812345678" not in response.content.decode()
 
 
-def test_a_department_handler_cannot_list_every_order(client, region):
-    department = Department.objects.create(name="韶山市城市管理局", region=region)
-    client.force_login(_user("hana", Role.HANDLER, department=department))
+def test_a_department_handler_lists_only_its_departments_orders(client, region):
+    mine, other = (Department.objects.create(name=n, region=region) for n in ("城管局", "交通局"))
+    ours, theirs = _order(title="占道经营"), _order(title="公交班次")
+    from minyi.orders.services.dispatch import order_dispatch
 
-    assert client.get("/api/orders/").status_code == 403
+    order_dispatch(order=ours, lead=mine)
+    order_dispatch(order=theirs, lead=other)
+    client.force_login(_user("hana", Role.HANDLER, department=mine))
+
+    listed = [row["number"] for row in client.get("/api/orders/").json()["results"]]
+
+    assert listed == [ours.number]
+    assert client.get(f"/api/orders/{theirs.number}/").status_code == 404
 
 
-def test_an_operator_cannot_list_every_order(client):
-    client.force_login(_user("olivia", Role.OPERATOR))
+def test_an_operator_lists_only_the_orders_they_recorded(client):
+    olivia = _user("olivia", Role.OPERATOR)
+    _order(title="别人登记的")
+    mine = order_create(
+        channel="citizen_call",
+        request_type=RequestType.objects.get(code="consult"),
+        title="医保咨询",
+        content="医保报销比例",
+        requester_name="李四",
+        actor=olivia,
+    )
+    client.force_login(olivia)
 
-    assert client.get("/api/orders/").status_code == 403
+    assert [row["number"] for row in client.get("/api/orders/").json()["results"]] == [mine.number]
 
 
 def test_an_anonymous_visitor_is_refused(client):
