@@ -826,7 +826,7 @@ def render(rows, mach, f: dict) -> str:
     lines += ["", "Notes:", ""]
     before, after = f["load"]
     if before is not None and after is not None:
-        busy = before > 0.5
+        busy = before > 0.5 * mach["nproc"]  # half the CPUs already taken by others
         lines.append(
             f"- 1-minute load average {before:.1f} when the run started"
             + (" (the machine was not idle: other processes were running)" if busy else "")

@@ -34,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import report  # noqa: E402
+from bench import callers, lists, report  # noqa: E402
 from bench.data import SCAN_NOW, fixtures  # noqa: E402
 from bench.db import DEFAULT_URL, QUICK_URL, ensure_database, setup_django  # noqa: E402
 from bench.load import load  # noqa: E402
@@ -113,7 +113,17 @@ def main() -> int:
             report.render(rows, mach, load_info, scan, n, total, sample, db, busy), n
         )
         print(f"figures written to {report.RESULTS.relative_to(ROOT)}")
-    return 0 if all(r[3] != "FAIL" for r in rows) else 1
+
+    # Issue 4: list pages at this size (same database, same process).
+    print("\n== list pages (bench/lists.py)")
+    figures = lists.list_figures(20 if args.quick else 60)
+    if not args.no_results:
+        lists.write_results(lists.render(figures, n, 20 if args.quick else 60))
+    # Issue 3: caller identification, in its own process and database.
+    print("\n== caller identification (bench/callers.py)")
+    callers_rc = callers.spawn(quick=args.quick, results=not args.no_results)
+    ok = all(r[3] != "FAIL" for r in rows) and callers_rc == 0
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":
