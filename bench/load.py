@@ -175,6 +175,9 @@ def remove_service_orders() -> int:
     pattern = NUMBER_PREFIX + "%"
     with transaction.atomic():
         ids = "SELECT id FROM orders_workorder WHERE number NOT LIKE %s"
+        # the messages and notices these orders caused (minyi/notify) go first: they point at them
+        sql_exec(f"DELETE FROM notify_outboxmessage WHERE order_id IN ({ids})", [pattern])
+        sql_exec(f"DELETE FROM notify_notice WHERE order_id IN ({ids})", [pattern])
         sql_exec(f"DELETE FROM orders_orderevent WHERE order_id IN ({ids})", [pattern])
         sql_exec(f"DELETE FROM orders_assignment WHERE order_id IN ({ids})", [pattern])
         return sql_exec("DELETE FROM orders_workorder WHERE number NOT LIKE %s", [pattern])

@@ -36,6 +36,11 @@ def reset_scan() -> int:
             "WHERE e.kind = 'warning' AND e.at = %s AND e.order_id = w.id",
             [SCAN_NOW],
         )
+        sql_exec(
+            "DELETE FROM notify_outboxmessage WHERE event_id IN (SELECT id FROM orders_orderevent "
+            "WHERE kind = 'warning' AND at = %s)",
+            [SCAN_NOW],
+        )
         sql_exec("DELETE FROM orders_orderevent WHERE kind = 'warning' AND at = %s", [SCAN_NOW])
         SlaScanState.objects.update_or_create(pk=STATE_ID, defaults={"last_scan_at": PREVIOUS_SCAN})
     return restored
