@@ -121,6 +121,16 @@ def _database() -> dict:
         config["TEST"] = {"NAME": str(VAR_DIR / f"test_minyi_{os.getpid()}.sqlite3")}
     elif "postgresql" not in engine:
         raise ConfigError(f"DATABASE_URL must be SQLite or PostgreSQL, not {engine}.")
+    elif env_int("DB_POOL_MAX", 10) > 0:
+        # Under ASGI each request's sync code runs in a thread of its own, so persistent
+        # connections (CONN_MAX_AGE) are never reused and every request would open a new
+        # PostgreSQL session (~4 ms here). Django's psycopg pool needs CONN_MAX_AGE = 0.
+        # DB_POOL_MAX=0 turns it off (e.g. behind PgBouncer in transaction mode).
+        config["CONN_MAX_AGE"] = 0
+        config.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": env_int("DB_POOL_MIN", 2),
+            "max_size": env_int("DB_POOL_MAX", 10),
+        }
     return config
 
 

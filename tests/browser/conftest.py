@@ -84,12 +84,12 @@ def asgi_server(transactional_db, settings):
 
 
 def _drop_server_connections() -> None:
-    """An event stream cut by the shutdown can leave its worker thread's connection open; on
-    PostgreSQL that would block dropping the test database at the end of the run."""
+    """Without a pool, an event stream cut by the shutdown can leave its worker thread's
+    connection open; on PostgreSQL that would block dropping the test database at the end."""
     from django.db import connection
 
-    if connection.vendor != "postgresql":
-        return
+    if connection.vendor != "postgresql" or connection.settings_dict["OPTIONS"].get("pool"):
+        return  # pooled connections go back to the pool; terminating them would break it
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
