@@ -14,9 +14,9 @@ Figures:
 3. webhook to banner in headless Chromium: an operator signed in on /console/, 30 rings posted
    from the page, the time until ``#banner-text`` shows the expected banner, measured in the page.
 
-2b. what if: figure 2's webhook again with Django's psycopg connection pool (``OPTIONS["pool"]``,
-set by ``bench/callers_asgi.py``, not the app's settings); only when ``psycopg_pool`` is
-importable (``pip install psycopg-pool``, or ``PYTHONPATH=<dir with it>``), ``--no-pool`` skips it.
+2b. figure 2's webhook again with Django's psycopg connection pool forced on by
+``bench/callers_asgi.py`` (written as a what-if; the pool has since become the app's PostgreSQL
+default, so 2 and 2b now measure the same configuration); ``--no-pool`` skips it.
 
 Options: ``--quick`` (20,000 deputies in ``minyi_bench_callers_quick``, fewer samples),
 ``--reload`` (load the registry again), ``--no-results`` (do not touch bench/RESULTS.md; a
@@ -747,7 +747,7 @@ def figure_rows(explain, hook, inproc, pooled, ui) -> list[tuple[str, str, str, 
     if pooled:
         rows += [
             (
-                "2b. what if: same, with Django's psycopg pool (not the app's settings)",
+                "2b. again with the pool forced on by the bench (since then also the app's PostgreSQL default)",
                 fmt_ms(pooled["rtt"]),
                 target,
                 "info (" + ("would pass" if pooled["rtt"]["p99"] < TARGET_LOOKUP_P99_MS else
