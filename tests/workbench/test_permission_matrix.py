@@ -169,3 +169,46 @@ def test_an_attachment_is_refused_to_those_who_cannot_see_the_order(
     response = client.get(detail_url(order, f"attachments/{attachment.pk}"))
 
     assert response.status_code == (302 if persona == "anonymous" else 404)
+
+
+# -- the same matrix through the JSON API -------------------------------------------------------
+
+
+@pytest.mark.parametrize(("action", "persona"), CASES)
+def test_a_refused_api_action_changes_nothing(client, people, order_in, action, persona):
+    state = ACTIONS[action][0]
+    order = order_in(state)
+    if persona != "anonymous":
+        client.force_login(people[persona])
+    before = snapshot(order)
+
+    response = client.post(
+        f"/api/orders/{order.number}/actions/{action}/",
+        data={"note": "试图越权", "reason": "x"},
+        content_type="application/json",
+    )
+
+    # DRF answers an anonymous API call with 403 (session authentication), not a redirect
+    wanted = 403 if persona == "anonymous" else expected(persona, state)
+    assert response.status_code == wanted
+    assert response.json()["code"] in ("forbidden", "not_found", "not_authenticated")
+    assert snapshot(order) == before
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_api_lists_and_shows_the_order_to_those_who_see_it(client, people, order_in, persona):
+    order = order_in("signed")
+    if persona != "anonymous":
+        client.force_login(people[persona])
+
+    detail = client.get(f"/api/orders/{order.number}/")
+    listed = client.get("/api/orders/")
+
+    if persona == "anonymous":
+        assert (detail.status_code, listed.status_code) == (403, 403)
+    elif PAGE.get(persona) == 404:
+        assert detail.status_code == 404
+        assert order.number not in [row["number"] for row in listed.json()["results"]]
+    else:
+        assert detail.status_code == 200
+        assert order.number in [row["number"] for row in listed.json()["results"]]
