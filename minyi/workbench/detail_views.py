@@ -18,7 +18,7 @@ from minyi.core import clock
 from minyi.core.access import role_required
 from minyi.orders.models import Attachment, WorkOrder
 from minyi.orders.selectors import orders_visible_to
-from minyi.reference.models import Department
+from minyi.reference.models import Category, Department, Region
 from minyi.workbench import permissions, presenters
 from minyi.workbench.models import PersonalDataAccess
 
@@ -64,6 +64,9 @@ def detail_context(
         "requester": presenters.requester(user, order, revealed=revealed),
         "may_reveal": permissions.may_reveal_requester(user, ctx),
         "actions": action_forms(user, ctx, bound=bound or {}),
+        # the dispatch form's department filters (lazy: read only when that form is shown)
+        "regions": Region.objects.order_by("code", "name"),
+        "categories": Category.objects.filter(is_active=True).select_related("parent"),
         "operator_next_step": (
             user.role == Role.OPERATOR
             and order.created_by_id == user.pk
@@ -136,14 +139,26 @@ def attachment_download(request: HttpRequest, number: str, pk: int) -> FileRespo
     return FileResponse(handle, as_attachment=True, filename=attachment.name)
 
 
+def _int(value) -> int | None:
+    return int(value) if value and str(value).isdigit() else None
+
+
 @role_required(Role.DISPATCHER, Role.HANDLER)
 @require_GET
 def department_options(request: HttpRequest) -> HttpResponse:
-    """The dispatch form's department search (htmx): active departments whose name matches."""
+    """The dispatch form's department search (htmx): active departments by name, region (the
+    region or the one above it) and category (departments in charge of it or of its parent)."""
     q = request.GET.get("q", "").strip()
     departments = Department.objects.filter(is_active=True)
     if q:
         departments = departments.filter(Q(name__icontains=q) | Q(short_name__icontains=q))
+    region = Region.objects.filter(pk=_int(request.GET.get("region"))).first()
+    if region is not None:
+        departments = departments.filter(Q(region=region) | Q(region_id=region.parent_id))
+    category = Category.objects.filter(pk=_int(request.GET.get("category"))).first()
+    if category is not None:
+        in_charge = [category.pk] + ([category.parent_id] if category.parent_id else [])
+        departments = departments.filter(categories__in=in_charge).distinct()
     selected = request.GET.get("selected", "")
     return render(
         request,

@@ -327,3 +327,29 @@ def test_actions_only_answer_post(client, dan):
     client.force_login(dan)
 
     assert client.get(detail_url(order, "escalate")).status_code == 405
+
+
+def test_the_dispatcher_finds_departments_by_region_and_category(client, dan):
+    from minyi.reference.models import Category, Department, Region
+
+    city = Region.objects.create(name="韶山市", level="county", code="430382")
+    town = Region.objects.create(name="银田镇", level="township", parent=city)
+    lights = Category.objects.create(
+        name="路灯照明", parent=Category.objects.create(name="城市管理")
+    )
+    bureau = Department.objects.create(name="韶山市城市管理局", region=city)
+    bureau.categories.add(lights.parent)
+    township = Department.objects.create(name="银田镇人民政府", region=town)
+    Department.objects.create(name="韶山市教育局", region=city)
+    client.force_login(dan)
+
+    def names(**params):
+        page = client.get("/work/orders/_departments/", params).content.decode()
+        return {d.name for d in Department.objects.all() if d.name in page}
+
+    assert names(category=lights.pk) == {bureau.name}
+    # a town's matter can go to the town or to the city above it; a city's not to a town
+    assert names(region=town.pk) == {township.name, bureau.name, "韶山市教育局"}
+    assert names(region=city.pk) == {bureau.name, "韶山市教育局"}
+    assert names(q="教育") == {"韶山市教育局"}
+    assert names(region="x", category="") == {bureau.name, township.name, "韶山市教育局"}
