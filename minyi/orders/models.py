@@ -184,6 +184,8 @@ class WorkOrder(models.Model):
             models.Index(fields=["status", "-created_at"], name="order_status_created"),
             models.Index(fields=["-created_at", "-id"], name="order_created"),
             models.Index(fields=["deputy", "-created_at"], name="order_deputy_created"),
+            # the ledger's channel filter, newest first (a rare channel must not scan the table)
+            models.Index(fields=["channel", "-created_at"], name="order_channel_created"),
             # No index holds ``warning``: the SLA scan rewrites it on a tenth of the open orders
             # at midnight, and an update that touches no indexed column can be HOT (heap-only,
             # no new index entries) when the page has room (fillfactor, migration 0003). The
