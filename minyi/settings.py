@@ -209,7 +209,15 @@ MINYI = {
     "ORDER_NUMBER_PREFIX": env_str("MINYI_ORDER_NUMBER_PREFIX") or "12345",
     # A PBX may send local landlines without the area code (湘潭: 0731).
     "LOCAL_AREA_CODE": env_str("MINYI_LOCAL_AREA_CODE") or "0731",
+    # Monthly housekeeping (minyi/core/housekeeping.py): how long sent messages and the
+    # personal-data access log are kept. The access log must be kept at least six months.
+    "OUTBOX_KEEP_DAYS": env_int("MINYI_OUTBOX_KEEP_DAYS", 365),
+    "ACCESS_LOG_KEEP_DAYS": env_int("MINYI_ACCESS_LOG_KEEP_DAYS", 730),
 }
+if MINYI["ACCESS_LOG_KEEP_DAYS"] < 183:
+    raise ConfigError(
+        "MINYI_ACCESS_LOG_KEEP_DAYS must be at least 183: audit logs are kept six months."
+    )
 
 # -- notifications (SMS) — minyi/notify, README "Notifications (SMS)" ---------------------------
 MINYI_SMS = {

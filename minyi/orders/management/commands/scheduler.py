@@ -12,6 +12,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from minyi.core.tasks import housekeeping_task
 from minyi.notify.tasks import outbox_sweep_task  # notify: the outbox sweep, beside the scan
 from minyi.orders.tasks import sla_scan_task
 
@@ -38,6 +39,8 @@ class Command(BaseCommand):
         jobs = [
             (sla_scan_task, "sla_scan", every),
             (outbox_sweep_task, "outbox_sweep", outbox_every),
+            # offered daily; it runs once per calendar month (HousekeepingRun)
+            (housekeeping_task, "housekeeping", 24 * 3600),
         ]
         due = [time.monotonic()] * len(jobs)
         while not stopping:

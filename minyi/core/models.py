@@ -1,0 +1,17 @@
+from django.db import models
+
+
+class HousekeepingRun(models.Model):
+    """One row per month the housekeeping ran: the scheduler offers it daily, it runs once."""
+
+    month = models.CharField("月份", max_length=7, unique=True, help_text="如 2026-11")
+    at = models.DateTimeField("执行时间")
+    summary = models.JSONField("清理结果", default=dict)
+
+    class Meta:
+        verbose_name = "月度清理记录"
+        verbose_name_plural = "月度清理记录"
+        ordering = ["-month"]
+
+    def __str__(self) -> str:
+        return self.month
