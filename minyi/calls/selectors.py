@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from minyi.calls.models import CallLog
 from minyi.core import clock
 from minyi.orders.models import WorkOrder
+from minyi.workdays.calendar import SHANGHAI, day_start
 
 
 def _today_bounds() -> tuple[datetime, datetime]:
     """Start and end of today in the business time zone (Asia/Shanghai, TIME_ZONE)."""
-    today = timezone.localdate(clock.now())
-    start = timezone.make_aware(datetime.combine(today, time.min))
+    start = day_start(clock.now().astimezone(SHANGHAI).date())
     return start, start + timedelta(days=1)
 
 

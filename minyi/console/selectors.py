@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
-
 from minyi.calls import selectors as calls
 from minyi.calls.lookup import DeputyCard, deputy_card, deputy_for_caller
 from minyi.calls.models import CallLog
 from minyi.calls.services import call_link_order
+from minyi.core import clock
 from minyi.core.masking import mask_phone
 from minyi.deputies.models import Deputy
 from minyi.orders.models import Channel, WorkOrder
 from minyi.reference.models import ScopeReason
-from minyi.workdays.calendar import SHANGHAI
+from minyi.workdays.calendar import SHANGHAI, day_start
 
 
 def caller_card(phone: str) -> DeputyCard | None:
@@ -30,9 +29,9 @@ def _with_masked_callers(calls_list):
 
 
 def console_context(user) -> dict:
-    today = timezone.now().astimezone(SHANGHAI).date()
+    today = day_start(clock.now().astimezone(SHANGHAI).date())
     my_orders = (
-        WorkOrder.objects.filter(created_by=user, created_at__date=today)
+        WorkOrder.objects.filter(created_by=user, created_at__gte=today)
         .select_related("request_type")
         .order_by("-created_at")[:20]
     )

@@ -3,16 +3,14 @@ indexed foreign key (minyi.workbench.list_selectors.filters_apply)."""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 from django import forms
 
 from minyi.deputies.models import Level
 from minyi.orders.models import Channel, Status, Warning
 from minyi.reference.models import Category, Department, Region
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from minyi.workdays.calendar import day_start
 
 
 def _blank(choices) -> list:
@@ -50,8 +48,6 @@ class LedgerFilterForm(forms.Form):
         if start and end and end < start:
             raise forms.ValidationError("结束日期不能早于开始日期。")
         # Whole days in Beijing time: [start 00:00, the day after ``end`` 00:00).
-        data["created_from"] = datetime.combine(start, time(), SHANGHAI) if start else None
-        data["created_until"] = (
-            datetime.combine(end + timedelta(days=1), time(), SHANGHAI) if end else None
-        )
+        data["created_from"] = day_start(start) if start else None
+        data["created_until"] = day_start(end + timedelta(days=1)) if end else None
         return data

@@ -33,6 +33,11 @@ ONE_DAY = timedelta(days=1)
 MAX_SPAN_DAYS = 3660
 
 
+def day_start(day: date) -> datetime:
+    """00:00 of ``day`` in the business time zone (Asia/Shanghai)."""
+    return datetime.combine(day, datetime.min.time(), SHANGHAI)
+
+
 @dataclass(frozen=True)
 class Due:
     at: datetime
@@ -100,7 +105,7 @@ class WorkCalendar:
                 raise ValueError("deadline too far away")
             if self.is_workday(day):
                 remaining -= 1
-        at = datetime.combine(day, datetime.min.time(), SHANGHAI) + END_OF_DAY
+        at = day_start(day) + END_OF_DAY
         return Due(at, self.spans_provisional(first, day))
 
     def add_working_hours(self, start: datetime, hours: float) -> Due:
@@ -111,7 +116,7 @@ class WorkCalendar:
         guard = 0
         while True:
             day = cursor.date()
-            midnight = datetime.combine(day + ONE_DAY, datetime.min.time(), SHANGHAI)
+            midnight = day_start(day + ONE_DAY)
             if self.is_workday(day):
                 available = midnight - cursor
                 if remaining <= available:
@@ -125,7 +130,7 @@ class WorkCalendar:
 
     def add_natural_days(self, start: datetime, days: int) -> Due:
         day = start.astimezone(SHANGHAI).date() + timedelta(days=days)
-        at = datetime.combine(day, datetime.min.time(), SHANGHAI) + END_OF_DAY
+        at = day_start(day) + END_OF_DAY
         return Due(at, self.spans_provisional(start.astimezone(SHANGHAI).date(), day))
 
     def subtract_working_hours(self, end: datetime, hours: float) -> datetime:
@@ -136,13 +141,13 @@ class WorkCalendar:
             day = cursor.date()
             if cursor.timetz().replace(tzinfo=None) == datetime.min.time():
                 day -= ONE_DAY  # 00:00 is the end (24:00) of the day before
-            day_start = datetime.combine(day, datetime.min.time(), SHANGHAI)
+            start = day_start(day)
             if self.is_workday(day):
-                available = cursor - day_start
+                available = cursor - start
                 if remaining <= available:
                     return cursor - remaining
                 remaining -= available
-            cursor = day_start
+            cursor = start
         raise ValueError("deadline too far away")
 
     def due(self, start: datetime, amount: int, unit: str) -> Due:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Q
@@ -28,7 +28,7 @@ from minyi.orders.models import (
 )
 from minyi.reference.limits import Limit
 from minyi.reference.models import ClockStart
-from minyi.workdays.calendar import SHANGHAI, WorkCalendar, get_calendar
+from minyi.workdays.calendar import SHANGHAI, WorkCalendar, day_start, get_calendar
 
 # The states in which a department is on the clock.
 DEPARTMENT_STAGES = frozenset({Status.DISPATCHED, Status.RETURNED, Status.SIGNED})
@@ -171,9 +171,7 @@ def order_sync_deadlines(
 
 
 def _day_bounds(days: list[date]) -> tuple[datetime, datetime]:
-    first = datetime.combine(min(days), time.min, SHANGHAI)
-    last = datetime.combine(max(days) + timedelta(days=1), time.min, SHANGHAI)
-    return first, last
+    return day_start(min(days)), day_start(max(days) + timedelta(days=1))
 
 
 def deadlines_recompute_for_dates(*, dates: Iterable[date], actor=None, reason: str = "") -> int:
