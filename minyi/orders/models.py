@@ -30,7 +30,7 @@ class Status(models.TextChoices):
 
 
 CLOSED_STATUSES = frozenset({Status.REJECTED, Status.ARCHIVED, Status.ESCALATED, Status.MERGED})
-OPEN_STATUSES = frozenset(Status.values) - CLOSED_STATUSES
+OPEN_STATUSES = tuple(s for s in Status.values if s not in CLOSED_STATUSES)  # in lifecycle order
 
 
 class Warning(models.TextChoices):

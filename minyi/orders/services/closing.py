@@ -11,7 +11,7 @@ from minyi.core import clock
 from minyi.core.errors import InvalidTransition, ValidationFailed
 from minyi.orders.models import (
     ASSIGNMENT_ACTIVE,
-    CLOSED_STATUSES,
+    OPEN_STATUSES,
     AssignmentRole,
     AssignmentStatus,
     Callback,
@@ -24,7 +24,7 @@ from minyi.orders.models import (
 from minyi.orders.services.common import lock_order, record_event, require_status, transition
 from minyi.orders.services.deadlines import assignment_start_reply_clock, iso
 
-OPEN = [s for s in Status.values if s not in CLOSED_STATUSES]
+OPEN = OPEN_STATUSES
 # Supervision and escalation act on orders the hotline has accepted, not on drafts.
 ACCEPTED_AND_OPEN = [s for s in OPEN if s != Status.DRAFT]
 # After this many unanswered callback attempts an order may be archived without a rating.
