@@ -385,14 +385,20 @@ def explain_lookup(e164: str) -> dict:
         )
         on_number = {name: d for name, d in cur.fetchall() if re.search(r"\(number\b", d)}
     unique = next((n for n, d in on_number.items() if "UNIQUE" in d), "?")
-    qs = lookup._active_mandates().filter(deputy__phones__number=e164)
-    qs.explain(analyze=True)  # once to warm the caches, then the one shown
-    plan = qs.explain(analyze=True, buffers=True)
+    sql, params = lookup._active_seats_sql("number"), [e164, True]
+
+    def explain(options: str) -> str:
+        with connection.cursor() as cur:
+            cur.execute(f"EXPLAIN ({options}) {sql}", params)
+            return "\n".join(row[0] for row in cur.fetchall())
+
+    explain("ANALYZE")  # once to warm the caches, then the one shown
+    plan = explain("ANALYZE, BUFFERS")
     used = [n for n in on_number if re.search(rf"Index (Only )?Scan using {n} ", plan)]
     match = re.search(r"Execution Time: ([\d.]+) ms", plan)
     return {
         "plan": plan,
-        "sql": str(qs.query),
+        "sql": sql % tuple(repr(p) for p in params),
         "unique": unique,
         "uses_unique": unique in used,
         "used": used,
@@ -411,7 +417,7 @@ def statements_per_ring(token: str, caller: str) -> list[str]:
 
     def spy(execute, sql, params, many, context):
         verb = "RELEASE SAVEPOINT" if sql.startswith("RELEASE") else sql.split()[0]
-        table = re.search(r'"([a-z]+_[a-z_]+)"', sql)
+        table = re.search(r'(?:FROM|INTO|UPDATE)\s+"?([a-z]+_[a-z_]+)"?', sql)
         lock = " … FOR UPDATE" if "FOR UPDATE" in sql else ""
         seen.append(f"{verb} {table.group(1)}{lock}" if table and "SAVEPOINT" not in verb else verb)
         return execute(sql, params, many, context)

@@ -22,11 +22,13 @@ from minyi.calls.models import (
 )
 from minyi.core import clock
 from minyi.core.errors import InvalidTransition, ValidationFailed
+from minyi.core.sql import insert_row
 from minyi.deputies.phones import caller_e164
 
 # last_used_at is rewritten at most this often, so a busy PBX does not queue every webhook
 # behind one hot token row.
 TOKEN_TOUCH_INTERVAL = timedelta(seconds=60)
+_TOKEN_TABLE = CtiToken._meta.db_table
 
 _MOMENT = {
     CallEventKind.RING: "rang_at",
@@ -87,7 +89,12 @@ def cti_token_authenticate(plain: str) -> CtiToken | None:
     """The active token matching ``plain``, or None. Touches ``last_used_at`` (throttled)."""
     if not plain:
         return None
-    token = CtiToken.objects.filter(token_hash=token_digest(plain), is_active=True).first()
+    # A raw query: this runs on every webhook, and the ORM's compile cost was most of its time.
+    found = CtiToken.objects.raw(
+        f"SELECT * FROM {_TOKEN_TABLE} WHERE token_hash = %s AND is_active = %s",
+        [token_digest(plain), True],
+    )
+    token = next(iter(found), None)
     if token is None:
         return None
     now = clock.now()
@@ -150,7 +157,7 @@ def _apply(
     if caller and not call.caller_raw:
         call.caller_raw = caller
         call.caller = caller_e164(caller) or ""
-        card = lookup.deputy_for_caller(caller) if call.caller else None
+        card = lookup.deputy_for_number(call.caller) if call.caller else None
         call.deputy_id = card.id if card else None
     if called and not call.called:
         call.called = called
@@ -181,7 +188,7 @@ def call_event_receive(
 ) -> CallLog:
     """One ring / answer / hangup from the PBX.
 
-    1. Lock the call's log row, or create it from whichever event arrives first.
+    1. Lock the call's log row, or create it from whichever event arrives first (``_record``).
     2. An event whose moment is already known is a retry: it is recorded as a duplicate
        ``CallEvent`` and changes nothing else.
     3. Otherwise set the moment, fill caller / called / agent if still blank (looking up the
@@ -199,32 +206,12 @@ def call_event_receive(
     received_at = clock.now()
     at = at or received_at
 
-    for attempt in range(2):
-        with transaction.atomic():
-            # The row lock makes two deliveries of events for one call run one after the other.
-            call = _lock_call(call_id)
-            created = call is None
-            if created:
-                call = CallLog(call_id=call_id, started_at=at)
-            duplicate = not created and getattr(call, _MOMENT[event]) is not None
-            card = None
-            if not duplicate:
-                before = {f: getattr(call, f) for f in _TRACKED}
-                card = _apply(call, event=event, caller=caller, called=called, agent=agent, at=at)
-                if created:
-                    try:
-                        # A savepoint: a concurrent first event for the same call_id wins the
-                        # insert, and this one retries as an update of that row.
-                        with transaction.atomic():
-                            call.save(force_insert=True)
-                    except IntegrityError:
-                        if attempt:
-                            raise
-                        continue
-                else:
-                    changed = [f for f in _TRACKED if getattr(call, f) != before[f]]
-                    call.save(update_fields=changed)
-            CallEvent.objects.create(
+    with transaction.atomic():
+        call, card, duplicate = _record(
+            event=event, call_id=call_id, caller=caller, called=called, agent=agent, at=at
+        )
+        insert_row(
+            CallEvent(
                 call=call,
                 event=event,
                 at=at,
@@ -233,13 +220,40 @@ def call_event_receive(
                 payload=payload or {},
                 token=token,
             )
-            if card is None and call.deputy_id:
-                card = lookup.deputy_card(call.deputy_id)
-            call.deputy_card = card
-            if event == CallEventKind.RING and not duplicate:
-                transaction.on_commit(lambda c=call, d=card: notify.publish_ring(c, d))
-            return call
-    raise AssertionError("unreachable")  # pragma: no cover
+        )
+        if card is None and call.deputy_id:
+            card = lookup.deputy_card(call.deputy_id)
+        call.deputy_card = card
+        if event == CallEventKind.RING and not duplicate:
+            transaction.on_commit(lambda c=call, d=card: notify.publish_ring(c, d))
+        return call
+
+
+def _record(
+    *, event: str, call_id: str, caller: str, called: str, agent: str, at: datetime
+) -> tuple[CallLog, lookup.DeputyCard | None, bool]:
+    """Create or update the call's log for one event, inside the caller's transaction.
+    Returns the log, the deputy card if the caller was looked up now, and whether the event
+    is a retry of one already recorded.
+
+    A ring usually opens a call, so it tries the insert first; answer and hangup usually find
+    the call, so they lock it first."""
+    call = None if event == CallEventKind.RING else _lock_call(call_id)
+    if call is None:
+        new = CallLog(call_id=call_id, started_at=at)
+        card = _apply(new, event=event, caller=caller, called=called, agent=agent, at=at)
+        if insert_row(new, unless_exists_on="call_id"):
+            return new, card, False
+        # Another delivery created it (a retry, or the PBX's events crossing): update that row.
+        call = _lock_call(call_id)
+        if call is None:  # deleted between the two statements: let the PBX retry
+            raise InvalidTransition(f"来电 {call_id} 正在被其他请求修改，请重试。")
+    if getattr(call, _MOMENT[event]) is not None:
+        return call, None, True
+    before = {f: getattr(call, f) for f in _TRACKED}
+    card = _apply(call, event=event, caller=caller, called=called, agent=agent, at=at)
+    call.save(update_fields=[f for f in _TRACKED if getattr(call, f) != before[f]])
+    return call, card, False
 
 
 # -- operator actions --------------------------------------------------------------------------

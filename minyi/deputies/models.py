@@ -18,6 +18,11 @@ class Level(models.TextChoices):
 LEVEL_RANK = {level: rank for rank, level in enumerate(Level.values)}
 
 
+def congress_region_label(name: str) -> str:
+    """A congress's name without `人大`: `湘潭市人大` → `湘潭市`."""
+    return name.removesuffix("人大")
+
+
 class Congress(models.Model):
     """A people's congress, named `<region>人大` (湖南省人大, 韶山市人大, 银田镇人大)."""
 
@@ -43,7 +48,7 @@ class Congress(models.Model):
     @property
     def region_label(self) -> str:
         """`湘潭市人大` → `湘潭市` (used in the banner)."""
-        return self.name.removesuffix("人大")
+        return congress_region_label(self.name)
 
 
 class LiaisonStation(models.Model):
