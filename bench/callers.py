@@ -14,10 +14,6 @@ Figures:
 3. webhook to banner in headless Chromium: an operator signed in on /console/, 30 rings posted
    from the page, the time until ``#banner-text`` shows the expected banner, measured in the page.
 
-2b. figure 2's webhook again with Django's psycopg connection pool forced on by
-``bench/callers_asgi.py`` (written as a what-if; the pool has since become the app's PostgreSQL
-default, so 2 and 2b now measure the same configuration); ``--no-pool`` skips it.
-
 Options: ``--quick`` (20,000 deputies in ``minyi_bench_callers_quick``, fewer samples),
 ``--reload`` (load the registry again), ``--no-results`` (do not touch bench/RESULTS.md; a
 ``--quick`` run never writes it), ``--rings N``, ``--lookups N``, ``--banners N``. The section
@@ -226,7 +222,7 @@ class Server:
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def server_env(*, pool: bool = False) -> dict:
+def server_env() -> dict:
     env = dict(os.environ)
     path = [str(ROOT), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
     env.update(
@@ -237,17 +233,10 @@ def server_env(*, pool: bool = False) -> dict:
             "MINYI_VAR_DIR": str(VAR_DIR),
             "LOG_LEVEL": "WARNING",
             "PYTHONPATH": os.pathsep.join(path),
-            "BENCH_CALLERS_POOL": "1" if pool else "0",
         }
     )
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     return env
-
-
-def pool_available(env: dict) -> bool:
-    """Whether the server's Python can import psycopg_pool (Django's ``OPTIONS["pool"]``)."""
-    probe = [sys.executable, "-c", "import psycopg_pool"]
-    return subprocess.call(probe, env=env, stderr=subprocess.DEVNULL) == 0
 
 
 # -- figure 2: lookups -----------------------------------------------------------------------------
@@ -396,6 +385,7 @@ def explain_lookup(e164: str) -> dict:
     plan = explain("ANALYZE, BUFFERS")
     used = [n for n in on_number if re.search(rf"Index (Only )?Scan using {n} ", plan)]
     match = re.search(r"Execution Time: ([\d.]+) ms", plan)
+    planning = re.search(r"Planning Time: ([\d.]+) ms", plan)
     return {
         "plan": plan,
         "sql": sql % tuple(repr(p) for p in params),
@@ -404,6 +394,7 @@ def explain_lookup(e164: str) -> dict:
         "used": used,
         "seq_scan": "Seq Scan on deputies_deputyphone" in plan,
         "execution_ms": float(match.group(1)) if match else None,
+        "planning_ms": float(planning.group(1)) if planning else None,
     }
 
 
@@ -559,9 +550,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rings", type=int, default=None, help="webhook rings (5,000)")
     parser.add_argument("--lookups", type=int, default=None, help="in-process lookups (20,000)")
     parser.add_argument("--banners", type=int, default=None, help="browser rings (30)")
-    parser.add_argument(
-        "--no-pool", action="store_true", help="skip the what-if with a connection pool"
-    )
     parser.add_argument("--database-url", default=None, help="minyi_bench_callers on 127.0.0.1")
     args = parser.parse_args(argv)
     quick = args.quick
@@ -681,22 +669,7 @@ def main(argv: list[str] | None = None) -> int:
     ui = None
     hook = webhook_figure(server_env(), db, token, ring_callers, expected, "a", then=browser)
 
-    # 2b. what if: the same webhook figure with Django's psycopg connection pool
-    pooled = None
-    pool_env = server_env(pool=True)
-    if args.no_pool:
-        pass
-    elif pool_available(pool_env):
-        print("[2b] what if: the webhook with Django's psycopg pool (OPTIONS['pool'])", flush=True)
-        pooled = webhook_figure(pool_env, db, token, ring_callers, expected, "p")
-    else:
-        print("[2b] skipped: psycopg_pool is not importable (pip install psycopg-pool)")
-        notes.append(
-            "The what-if with Django's connection pool was skipped: `psycopg_pool` is not "
-            "installed (it needs `psycopg[pool]`)."
-        )
-
-    rows += figure_rows(explain, hook, inproc, pooled, ui)
+    rows += figure_rows(explain, hook, inproc, ui)
     total = time.perf_counter() - began
     print_table(rows)
     print(f"\nwhole caller bench: {total:.0f} s")
@@ -710,7 +683,6 @@ def main(argv: list[str] | None = None) -> int:
             "inproc": inproc,
             "connect": connect,
             "statements": statements,
-            "pooled": pooled,
             "ui": ui,
             "notes": notes,
             "total": total,
@@ -728,11 +700,11 @@ def _cpu(hook: dict) -> str:
     return f"{cpu} CPU ({hook['rate']:.0f} req/s); 1-min load {load} after"
 
 
-def figure_rows(explain, hook, inproc, pooled, ui) -> list[tuple[str, str, str, str]]:
+def figure_rows(explain, hook, inproc, ui) -> list[tuple[str, str, str, str]]:
     target = f"p99 < {TARGET_LOOKUP_P99_MS:g} ms"
-    wrong = hook["wrong"] + inproc["wrong"] + (pooled["wrong"] if pooled else 0)
-    checked = hook["checked"] + inproc["checked"] + (pooled["checked"] if pooled else 0)
-    errors = hook["errors"] + (pooled["errors"] if pooled else 0)
+    wrong = hook["wrong"] + inproc["wrong"]
+    checked = hook["checked"] + inproc["checked"]
+    errors = hook["errors"]
     rows = [
         (
             f"2. webhook ring, client round trip ({hook['count']:,} req), p50/p95/p99/max",
@@ -740,7 +712,12 @@ def figure_rows(explain, hook, inproc, pooled, ui) -> list[tuple[str, str, str, 
             target,
             verdict(hook["rtt"]["p99"] < TARGET_LOOKUP_P99_MS and not hook["errors"]),
         ),
-        ("2. … of which in the app (Server-Timing)", fmt_ms(hook["app"]), "—", "info"),
+        (
+            "2. … of which server-side, in the app (Server-Timing)",
+            fmt_ms(hook["app"]),
+            target,
+            verdict(hook["app"]["p99"] < TARGET_LOOKUP_P99_MS and not hook["errors"]),
+        ),
         ("2. … server process CPU per request; load average", _cpu(hook), "—", "info"),
         (
             "2. floor: GET of a missing page (404, no DB) on the same server",
@@ -750,18 +727,6 @@ def figure_rows(explain, hook, inproc, pooled, ui) -> list[tuple[str, str, str, 
             "info",
         ),
     ]
-    if pooled:
-        rows += [
-            (
-                "2b. again with the pool forced on by the bench (since then also the app's PostgreSQL default)",
-                fmt_ms(pooled["rtt"]),
-                target,
-                "info (" + ("would pass" if pooled["rtt"]["p99"] < TARGET_LOOKUP_P99_MS else
-                            "would still fail") + ")",
-            ),
-            ("2b. … of which in the app (Server-Timing)", fmt_ms(pooled["app"]), "—", "info"),
-            ("2b. … server process CPU per request; load average", _cpu(pooled), "—", "info"),
-        ]  # fmt: skip
     used = ", ".join(f"`{n}`" for n in explain["used"]) or "none (sequential scan)"
     rows += [
         (
@@ -855,9 +820,9 @@ def render(rows, mach, f: dict) -> str:
     lines.append(
         f"- Webhook: {hook['count']:,} `ring` events (after {WARMUP_RINGS} unmeasured), each "
         "with a new call_id, POSTed one after another on one keep-alive `http.client` "
-        "connection; each request authenticates the token, locks or creates the call log, "
-        "looks the caller up, writes the log and its event, and publishes the ring to the "
-        "console (SSE). *In the app* is measured inside the server process, from the request "
+        "connection; each request authenticates the token, creates the call log (`INSERT … ON "
+        "CONFLICT DO NOTHING`, an existing call is locked and updated instead), looks the "
+        "caller up, writes the call's event, and publishes the ring to the console (SSE). *In the app* is measured inside the server process, from the request "
         "reaching the ASGI app to the response starting (`bench/callers_asgi.py`)."
         + (
             f" One ring runs {len(f['statements'])} SQL statements, plus BEGIN and COMMIT: "
@@ -876,19 +841,13 @@ def render(rows, mach, f: dict) -> str:
         lines.append(
             f"- The server opened {hook['sessions']:,} PostgreSQL sessions for the "
             f"{hook['checked']:,} webhook requests; a new connection costs this machine "
-            f"{f['connect']['p50']:.1f} ms (p50; p95 {f['connect']['p95']:.1f} ms). Django "
-            "runs each ASGI request's sync code in a thread of its own "
-            "(`ThreadSensitiveContext`), and connections belong to threads, so "
-            "`CONN_MAX_AGE` (60 s in settings) never reuses one under uvicorn."
-        )
-    pooled = f["pooled"]
-    if pooled:
-        lines.append(
-            "- 2b is a what-if, not the app as configured: the same server with "
-            '`DATABASES["default"]["OPTIONS"]["pool"] = {"min_size": 2, "max_size": 10}` and '
-            "`CONN_MAX_AGE = 0` (Django ≥ 5.1 with `psycopg[pool]`), set by "
-            f"`bench/callers_asgi.py` under `BENCH_CALLERS_POOL=1`; it opened "
-            f"{pooled.get('sessions')} PostgreSQL sessions for {pooled['checked']:,} requests."
+            f"{f['connect']['p50']:.1f} ms (p50; p95 {f['connect']['p95']:.1f} ms). The "
+            "sessions come from Django's psycopg pool (the app's PostgreSQL default): under "
+            "ASGI each request's sync code runs in a thread of its own, so `CONN_MAX_AGE` "
+            "would never reuse a connection. On a pooled session the lookup is a prepared "
+            "statement (`minyi/calls/lookup.py`), so PostgreSQL plans its four-table join "
+            f"once per session, not per ring (planning takes {explain['planning_ms']} ms "
+            "below)."
         )
     lines.append(
         f"- In process: `minyi.calls.lookup.deputy_for_caller` for {inproc['count']:,} callers "

@@ -4,27 +4,13 @@ The wrapper adds ``Server-Timing: app;dur=<ms>`` to every response: from the mom
 the request to the app to the moment the app starts its response (Django sends the status line
 when the view has returned). The client's round trip minus this is uvicorn's HTTP parsing,
 the loopback and the client itself. Only the caller bench serves this module.
-
-With ``BENCH_CALLERS_POOL=1`` (the bench's what-if run) the database connection comes from
-Django's psycopg pool (``OPTIONS["pool"]``, needs the ``psycopg-pool`` package) instead of the
-settings' persistent connection, which under ASGI is opened anew for every request: Django runs
-each request's sync code in a thread of its own, and connections belong to threads.
 """
 
 from __future__ import annotations
 
-import os
 import time
 
-if os.environ.get("BENCH_CALLERS_POOL") == "1":
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "minyi.settings")
-    from django.conf import settings
-
-    _db = settings.DATABASES["default"]
-    _db["CONN_MAX_AGE"] = 0  # Django refuses a pool with persistent connections
-    _db.setdefault("OPTIONS", {})["pool"] = {"min_size": 2, "max_size": 10}
-
-from minyi.asgi import application as django_application  # noqa: E402
+from minyi.asgi import application as django_application
 
 
 async def application(scope, receive, send):

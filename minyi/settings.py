@@ -79,8 +79,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Last, so the stack stays synchronous under ASGI (one thread hop per request).
-    "minyi.core.middleware.SyncStackMiddleware",
 ]
 
 ROOT_URLCONF = "minyi.urls"

@@ -100,3 +100,28 @@ def test_the_lookup_query_goes_through_the_unique_index_on_the_number(zhang):
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "deputies_deputyphone_number" in plan, plan
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_lookup_is_prepared_once_per_session_and_survives_a_rollback(zhang):
+    from django.db import connection, transaction
+
+    from minyi.deputies.models import DeputyPhone
+
+    assert connection.pool is not None, "the PostgreSQL default is the connection pool"
+
+    class Abort(Exception):
+        pass
+
+    with pytest.raises(Abort), transaction.atomic():
+        assert deputy_for_caller("13800138000").id == zhang.pk
+        raise Abort
+    assert deputy_for_caller("13800138000").id == zhang.pk
+    DeputyPhone.objects.filter(number="+8613800138000").delete()
+    assert deputy_for_caller("13800138000") is None  # the plan is cached, not the answer
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE name = %s",
+            ["minyi_active_seats_by_number"],
+        )
+        assert cursor.fetchone()[0] == 1

@@ -1,0 +1,98 @@
+"""Django's ASGI handler, with two costs of its own taken out (bench/RESULTS.md, callers).
+
+Django serves every ASGI request like this: a new worker thread for the request's sync code
+(``ThreadSensitiveContext``), joined afterwards by yet another new thread, and its middleware
+in async mode, so every ``process_request`` and ``process_response`` moves to that worker and
+back. On a 2-CPU server that was ~1.5 ms of CPU per request before any view ran. Here:
+
+- the middleware stack is built synchronous (as under WSGI) and entered once per request, with
+  CSRF's ``process_view`` and the view in the same call: three hand-overs per request (the
+  request-started signal, the stack, closing the response) instead of about twenty;
+- the worker threads are reused: each request still gets a thread of its own for all its sync
+  code (DB connections and transactions stay on one thread, as Django requires), taken from a
+  small pool of idle single-thread executors (``ThreadSensitiveContext(executor=...)``,
+  asgiref's supported way to supply one) and put back when the request is over, unless the
+  thread is still busy (a client that went away mid-view).
+
+Async views and streaming responses (the console's SSE stream) are unaffected: an async view
+runs on the event loop through ``async_to_sync``, and the response is streamed by the loop.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
+
+import django
+from asgiref.sync import ThreadSensitiveContext
+from django.core.handlers.asgi import ASGIHandler
+
+# Idle request threads kept for reuse; a burst beyond this many concurrent requests makes new
+# threads that end with their request.
+MAX_IDLE_THREADS = 32
+
+
+class RequestThread(ThreadPoolExecutor):
+    """One worker thread that knows whether it is still running something."""
+
+    def __init__(self):
+        super().__init__(max_workers=1, thread_name_prefix="minyi-request")
+        self._pending = 0
+        self._lock = threading.Lock()
+
+    def submit(self, fn, /, *args, **kwargs):
+        with self._lock:
+            self._pending += 1
+
+        def run():
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                with self._lock:
+                    self._pending -= 1
+
+        return super().submit(run)
+
+    @property
+    def idle(self) -> bool:
+        with self._lock:
+            return self._pending == 0
+
+
+class MinyiASGIHandler(ASGIHandler):
+    def __init__(self):
+        self._idle_threads: deque[RequestThread] = deque()
+        super().__init__()
+
+    def load_middleware(self, is_async=False):
+        # Built as under WSGI, then adapted once at the top (one sync_to_async per request).
+        super().load_middleware(is_async=False)
+        self._middleware_chain = self.adapt_method_mode(True, self._middleware_chain, False)
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            raise ValueError(f"Django can only handle ASGI/HTTP connections, not {scope['type']}.")
+        thread = self._take_thread()
+        try:
+            async with ThreadSensitiveContext(executor=thread):
+                await self.handle(scope, receive, send)
+        finally:
+            self._give_back(thread)
+
+    def _take_thread(self) -> RequestThread:
+        try:
+            return self._idle_threads.pop()
+        except IndexError:
+            return RequestThread()
+
+    def _give_back(self, thread: RequestThread) -> None:
+        if thread.idle and len(self._idle_threads) < MAX_IDLE_THREADS:
+            self._idle_threads.append(thread)
+        else:
+            thread.shutdown(wait=False)  # ends once its current call returns
+
+
+def get_asgi_application() -> MinyiASGIHandler:
+    django.setup(set_prefix=False)
+    return MinyiASGIHandler()

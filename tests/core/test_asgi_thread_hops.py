@@ -1,0 +1,113 @@
+"""The ASGI handler: one worker thread per request, reused, and few hand-overs to it."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import asgiref.sync
+import pytest
+from django.core.signals import request_started
+
+from minyi.asgi import application
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def scope(path: str) -> dict:
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"testserver")],
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 80),
+    }
+
+
+async def get(path: str) -> int:
+    """One request through ``minyi.asgi.application``; its status code."""
+    received = False
+
+    async def receive():
+        nonlocal received
+        if not received:
+            received = True
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await asyncio.Event().wait()  # the client never goes away
+
+    messages = []
+
+    async def send(message):
+        messages.append(message)
+
+    await application(scope(path), receive, send)
+    return messages[0]["status"]
+
+
+def run(coroutine):
+    # A loop in a thread of its own: the browser tests leave an event loop in the main thread.
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+@pytest.fixture
+def request_threads():
+    """The thread (name, id) each request's sync code starts in."""
+    names = []
+
+    def record(**kwargs):
+        names.append((threading.current_thread().name, threading.get_ident()))
+
+    request_started.connect(record, weak=False)
+    yield names
+    request_started.disconnect(record)
+
+
+def test_a_request_crosses_into_its_thread_three_times_not_per_middleware(monkeypatch):
+    hops = []
+    original = asgiref.sync.SyncToAsync.__call__
+
+    async def counted(self, *args, **kwargs):
+        hops.append(getattr(self.func, "__qualname__", repr(self.func)))
+        return await original(self, *args, **kwargs)
+
+    monkeypatch.setattr(asgiref.sync.SyncToAsync, "__call__", counted)
+    assert run(get("/healthz")) == 200
+    # The request-started signal, the middleware stack with the view, closing the response.
+    # Django's own handler made about twenty: two per middleware in async mode.
+    assert len(hops) <= 3, hops
+
+
+def test_requests_one_after_another_reuse_the_same_worker_thread(request_threads):
+    async def three():
+        return [await get("/healthz") for _ in range(3)]
+
+    assert run(three()) == [200, 200, 200]
+    assert len(set(request_threads)) == 1
+    assert request_threads[0][0].startswith("minyi-request")
+
+
+def test_requests_at_the_same_time_each_get_a_thread_of_their_own(request_threads):
+    both_inside = threading.Barrier(2, timeout=5)
+    request_started.connect(lambda **kw: both_inside.wait(), weak=False, dispatch_uid="both")
+    try:
+
+        async def two():
+            return await asyncio.gather(get("/healthz"), get("/healthz"))
+
+        assert run(two()) == [200, 200]  # one shared thread would break the barrier
+    finally:
+        request_started.disconnect(dispatch_uid="both")
+    assert len(set(request_threads)) == 2
+
+
+def test_a_page_not_found_still_answers_under_asgi():
+    assert run(get("/no-such-page/")) == 404
