@@ -408,6 +408,8 @@ def statements_per_ring(token: str, caller: str) -> list[str]:
 
     def spy(execute, sql, params, many, context):
         verb = "RELEASE SAVEPOINT" if sql.startswith("RELEASE") else sql.split()[0]
+        if verb == "EXECUTE":  # a prepared statement: its name says what it is
+            verb = "EXECUTE " + sql.split()[1].split("(")[0]
         table = re.search(r'(?:FROM|INTO|UPDATE)\s+"?([a-z]+_[a-z_]+)"?', sql)
         lock = " … FOR UPDATE" if "FOR UPDATE" in sql else ""
         seen.append(f"{verb} {table.group(1)}{lock}" if table and "SAVEPOINT" not in verb else verb)
@@ -834,17 +836,17 @@ def render(rows, mach, f: dict) -> str:
     )
     lines.append(
         "- *Floor*: 1,000 `GET`s of a missing page on the same server and connection (uvicorn, "
-        "the ASGI handler and its per-request thread, the middleware, the 404 page; no view, "
-        "no database): what any request costs here before the webhook does its own work."
+        "the ASGI handler of `minyi/core/asgi.py` with its reused per-request thread, the "
+        "middleware, the 404 page; no view, no database): what any request costs here before "
+        "the webhook does its own work."
     )
     if hook.get("sessions") is not None:
         lines.append(
             f"- The server opened {hook['sessions']:,} PostgreSQL sessions for the "
             f"{hook['checked']:,} webhook requests; a new connection costs this machine "
             f"{f['connect']['p50']:.1f} ms (p50; p95 {f['connect']['p95']:.1f} ms). The "
-            "sessions come from Django's psycopg pool (the app's PostgreSQL default): under "
-            "ASGI each request's sync code runs in a thread of its own, so `CONN_MAX_AGE` "
-            "would never reuse a connection. On a pooled session the lookup is a prepared "
+            "sessions come from Django's psycopg pool (the app's PostgreSQL default); each "
+            "request takes one for its duration. On a pooled session the lookup is a prepared "
             "statement (`minyi/calls/lookup.py`), so PostgreSQL plans its four-table join "
             f"once per session, not per ring (planning takes {explain['planning_ms']} ms "
             "below)."
