@@ -3,7 +3,7 @@
 Django serves every ASGI request like this: a new worker thread for the request's sync code
 (``ThreadSensitiveContext``), joined afterwards by yet another new thread, and its middleware
 in async mode, so every ``process_request`` and ``process_response`` moves to that worker and
-back. On a 2-CPU server that was ~1.5 ms of CPU per request before any view ran. Here:
+back. On a 2-CPU server that was ~2 ms of CPU per request before any view ran. Here:
 
 - the middleware stack is built synchronous (as under WSGI) and entered once per request, with
   CSRF's ``process_view`` and the view in the same call: three hand-overs per request (the
