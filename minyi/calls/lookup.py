@@ -11,11 +11,12 @@ column names come from the models, so a renamed field fails loudly here, not sil
 
 from __future__ import annotations
 
+import logging
 import weakref
 from dataclasses import asdict, dataclass
 from functools import cache
 
-from django.db import connection
+from django.db import DatabaseError, connection
 
 from minyi.deputies.models import (
     LEVEL_RANK,
@@ -81,26 +82,70 @@ def _active_seats_sql(by: str) -> str:
 # psycopg connections of the pool on which the lookups are PREPAREd, and which ones.
 _prepared: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
+logger = logging.getLogger(__name__)
+
+
+def _can_prepare() -> bool:
+    """A prepared statement only where it is safe and can recover:
+
+    - PostgreSQL with Django's pool (the default): a pooled session lives on, so the statement
+      is planned once per session. Without the pool (``DB_POOL_MAX=0``, e.g. behind PgBouncer,
+      whose transaction mode does not keep sessions) there is no session to keep it in;
+    - client-side binding (Django's default): ``EXECUTE name(%s, %s)`` is filled in by psycopg;
+    - outside a transaction: should the statement fail (a migration changed a column's type,
+      so PostgreSQL refuses the cached plan), nothing is aborted and the lookup runs again as
+      plain SQL. Inside a transaction the plain statement is used from the start."""
+    return (
+        connection.vendor == "postgresql"
+        and connection.pool is not None
+        and connection.settings_dict["OPTIONS"].get("server_side_binding") is not True
+        and not connection.in_atomic_block
+    )
+
 
 def _active_seats(by: str, value) -> list[tuple[int, str, str, str]]:
-    """On PostgreSQL with the connection pool (the default), the query is a prepared statement
-    of the pooled session: planning this four-table join costs PostgreSQL ~0.45 ms, ten times
-    its execution. Without the pool (``DB_POOL_MAX=0``, e.g. behind PgBouncer, whose
-    transaction mode does not keep sessions) and on SQLite it is sent as it is."""
+    """The rows of ``_active_seats_sql``. Planning this four-table join costs PostgreSQL
+    ~0.45 ms, ten times its execution, so where it can (``_can_prepare``) it is a prepared
+    statement of the pooled session."""
     sql, params = _active_seats_sql(by), [value, True]
+    if _can_prepare():
+        try:
+            return _execute_prepared(by, sql, params)
+        except DatabaseError:
+            logger.warning("prepared caller lookup failed; preparing it again", exc_info=True)
+            _forget_prepared(by)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql" and connection.pool is not None:
-            session, name = connection.connection, f"minyi_active_seats_by_{by}"
-            known = _prepared.setdefault(session, set())
-            if name not in known:
-                # PREPARE is not undone by a rollback; it lasts as long as the session.
-                cursor.execute(
-                    f"PREPARE {name} AS {sql.replace('%s', '$1', 1).replace('%s', '$2', 1)}"
-                )
-                known.add(name)
-            sql = f"EXECUTE {name}(%s, %s)"
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+def _statement_name(by: str) -> str:
+    return f"minyi_active_seats_by_{by}"
+
+
+def _execute_prepared(by: str, sql: str, params: list) -> list[tuple[int, str, str, str]]:
+    name = _statement_name(by)
+    with connection.cursor() as cursor:
+        known = _prepared.setdefault(connection.connection, set())
+        if name not in known:
+            # PREPARE is not undone by a rollback; it lasts as long as the session.
+            cursor.execute(f"PREPARE {name} AS {sql.replace('%s', '$1', 1).replace('%s', '$2', 1)}")
+            known.add(name)
+        cursor.execute(f"EXECUTE {name}(%s, %s)", params)
+        return cursor.fetchall()
+
+
+def _forget_prepared(by: str) -> None:
+    """Drop the statement from the session (if it is there) and from our list, so the next
+    lookup prepares it again."""
+    name = _statement_name(by)
+    if connection.connection is not None:
+        _prepared.get(connection.connection, set()).discard(name)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DEALLOCATE {name}")
+    except DatabaseError:
+        pass  # not prepared on this session, or the session is gone: either way, forgotten
 
 
 def card_from_seats(seats: list[tuple[int, str, str, str]]) -> DeputyCard | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -141,11 +142,24 @@ def _settle(call: CallLog) -> None:
     call.talk_seconds = _seconds(call.answered_at, call.ended_at)
 
 
+def _identify(caller: str) -> tuple[str, lookup.DeputyCard | None]:
+    """The caller ID in E.164 ("" for hidden and short numbers) and the deputy behind it."""
+    number = caller_e164(caller) or ""
+    return number, (lookup.deputy_for_number(number) if number else None)
+
+
 def _apply(
-    call: CallLog, *, event: str, caller: str, called: str, agent: str, at: datetime
+    call: CallLog,
+    *,
+    event: str,
+    caller: str,
+    called: str,
+    agent: str,
+    at: datetime,
+    identified: tuple[str, lookup.DeputyCard | None] | None = None,
 ) -> lookup.DeputyCard | None:
     """Record one new event on the (locked or unsaved) call. Returns the deputy card when the
-    caller was looked up just now."""
+    caller was identified just now (``identified``: done already, before the transaction)."""
     card = None
     if event == CallEventKind.RING:
         call.rang_at = at
@@ -156,8 +170,7 @@ def _apply(
         call.ended_at = max(at, call.answered_at) if call.answered_at else at
     if caller and not call.caller_raw:
         call.caller_raw = caller
-        call.caller = caller_e164(caller) or ""
-        card = lookup.deputy_for_number(call.caller) if call.caller else None
+        call.caller, card = identified or _identify(caller)
         call.deputy_id = card.id if card else None
     if called and not call.called:
         call.called = called
@@ -205,10 +218,19 @@ def call_event_receive(
     caller, called, agent = (caller or "").strip(), (called or "").strip(), (agent or "").strip()
     received_at = clock.now()
     at = at or received_at
+    # A ring names the caller of a new call: identify it before the transaction (the lookup
+    # needs no lock, and outside a transaction its prepared statement can recover, lookup.py).
+    identified = _identify(caller) if event == CallEventKind.RING and caller else None
 
     with transaction.atomic():
         call, card, duplicate = _record(
-            event=event, call_id=call_id, caller=caller, called=called, agent=agent, at=at
+            event=event,
+            call_id=call_id,
+            caller=caller,
+            called=called,
+            agent=agent,
+            at=at,
+            identified=identified,
         )
         insert_row(
             CallEvent(
@@ -230,7 +252,14 @@ def call_event_receive(
 
 
 def _record(
-    *, event: str, call_id: str, caller: str, called: str, agent: str, at: datetime
+    *,
+    event: str,
+    call_id: str,
+    caller: str,
+    called: str,
+    agent: str,
+    at: datetime,
+    identified: tuple[str, lookup.DeputyCard | None] | None,
 ) -> tuple[CallLog, lookup.DeputyCard | None, bool]:
     """Create or update the call's log for one event, inside the caller's transaction.
     Returns the log, the deputy card if the caller was looked up now, and whether the event
@@ -238,10 +267,13 @@ def _record(
 
     A ring usually opens a call, so it tries the insert first; answer and hangup usually find
     the call, so they lock it first."""
+    apply = partial(
+        _apply, event=event, caller=caller, called=called, agent=agent, at=at, identified=identified
+    )
     call = None if event == CallEventKind.RING else _lock_call(call_id)
     if call is None:
         new = CallLog(call_id=call_id, started_at=at)
-        card = _apply(new, event=event, caller=caller, called=called, agent=agent, at=at)
+        card = apply(new)
         if insert_row(new, unless_exists_on="call_id"):
             return new, card, False
         # Another delivery created it (a retry, or the PBX's events crossing): update that row.
@@ -251,7 +283,7 @@ def _record(
     if getattr(call, _MOMENT[event]) is not None:
         return call, None, True
     before = {f: getattr(call, f) for f in _TRACKED}
-    card = _apply(call, event=event, caller=caller, called=called, agent=agent, at=at)
+    card = apply(call)
     call.save(update_fields=[f for f in _TRACKED if getattr(call, f) != before[f]])
     return call, card, False
 

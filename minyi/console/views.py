@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import connections
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -43,9 +44,20 @@ def console(request: HttpRequest) -> HttpResponse:
     return render(request, "console/console.html", selectors.console_context(request.user))
 
 
-# The ring stream (server-sent events). The channel manager (console.events) picks the
-# operator's channels; the role check here turns everyone else away before it streams.
-events = role_required(OPERATOR)(eventstream_views.events)
+@role_required(OPERATOR)
+def events(request: HttpRequest, **kwargs) -> HttpResponse:
+    """The ring stream (server-sent events). The channel manager (console.events) picks the
+    operator's channels; the role check turns everyone else away before it streams.
+
+    A console stays open all day and its stream needs no database, so the connection that
+    checked the session is closed (back to the pool) before streaming starts: otherwise every
+    open console would hold a pooled connection, and ten consoles would empty the default
+    pool while the webhook waits for one."""
+    response = eventstream_views.events(request, **kwargs)
+    for connection in connections.all(initialized_only=True):
+        if not connection.in_atomic_block:
+            connection.close()
+    return response
 
 
 @role_required(OPERATOR)

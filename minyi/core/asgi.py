@@ -14,23 +14,28 @@ back. On a 2-CPU server that was ~2 ms of CPU per request before any view ran. H
   asgiref's supported way to supply one) and put back when the request is over, unless the
   thread is still busy (a client that went away mid-view).
 
-Async views and streaming responses (the console's SSE stream) are unaffected: an async view
-runs on the event loop through ``async_to_sync``, and the response is streamed by the loop.
+Streaming responses (the console's SSE stream) are still sent by the event loop. An async view
+runs on the loop through ``async_to_sync`` and holds its request's thread meanwhile (the project
+has none). A thread idle for a minute is ended, its database connections closed first (with
+``DB_POOL_MAX=0`` an idle thread would otherwise keep a persistent connection open).
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 
 import django
 from asgiref.sync import ThreadSensitiveContext
 from django.core.handlers.asgi import ASGIHandler
+from django.db import connections
 
 # Idle request threads kept for reuse; a burst beyond this many concurrent requests makes new
 # threads that end with their request.
 MAX_IDLE_THREADS = 32
+IDLE_SECONDS = 60.0
 
 
 class RequestThread(ThreadPoolExecutor):
@@ -59,10 +64,17 @@ class RequestThread(ThreadPoolExecutor):
         with self._lock:
             return self._pending == 0
 
+    def retire(self) -> None:
+        """Close this thread's database connections, then end the thread (without waiting)."""
+        self.submit(connections.close_all)
+        self.shutdown(wait=False)
+
 
 class MinyiASGIHandler(ASGIHandler):
     def __init__(self):
-        self._idle_threads: deque[RequestThread] = deque()
+        # (thread, when it became idle), most recently used last.
+        self._idle_threads: deque[tuple[RequestThread, float]] = deque()
+        self._idle_lock = threading.Lock()  # one loop per process normally; tests run several
         super().__init__()
 
     def load_middleware(self, is_async=False):
@@ -81,16 +93,22 @@ class MinyiASGIHandler(ASGIHandler):
             self._give_back(thread)
 
     def _take_thread(self) -> RequestThread:
-        try:
-            return self._idle_threads.pop()
-        except IndexError:
-            return RequestThread()
+        with self._idle_lock:
+            if self._idle_threads:
+                return self._idle_threads.pop()[0]
+        return RequestThread()
 
     def _give_back(self, thread: RequestThread) -> None:
-        if thread.idle and len(self._idle_threads) < MAX_IDLE_THREADS:
-            self._idle_threads.append(thread)
-        else:
-            thread.shutdown(wait=False)  # ends once its current call returns
+        now, retired = time.monotonic(), []
+        with self._idle_lock:
+            if thread.idle and len(self._idle_threads) < MAX_IDLE_THREADS:
+                self._idle_threads.append((thread, now))
+            else:
+                retired.append(thread)  # ends after its current call, if a client left mid-view
+            while self._idle_threads and now - self._idle_threads[0][1] > IDLE_SECONDS:
+                retired.append(self._idle_threads.popleft()[0])
+        for old in retired:
+            old.retire()
 
 
 def get_asgi_application() -> MinyiASGIHandler:

@@ -4,7 +4,31 @@ and values through the fields' own conversions, so they stay in step with the sc
 
 from __future__ import annotations
 
-from django.db import connection, models
+from functools import cache
+
+from django.db import NotSupportedError, connection, models
+
+
+@cache
+def _insert_statement(
+    model: type[models.Model], unless_exists_on: str | None, vendor: str
+) -> tuple[list[models.Field], str]:
+    """The fields written and the SQL, once per model. Only plain models qualify: one table,
+    an auto-incremented id, no generated columns and no database defaults."""
+    meta = model._meta
+    if meta.parents or not getattr(meta.pk, "db_returning", False):
+        raise NotSupportedError(f"insert_row: {meta.label} needs one table and an auto id.")
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    if any(f.generated or f.has_db_default() for f in fields):
+        raise NotSupportedError(f"insert_row: {meta.label} has generated or database defaults.")
+    qn = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    if unless_exists_on:
+        sql += f" ON CONFLICT ({qn(meta.get_field(unless_exists_on).column)}) DO NOTHING"
+    return fields, sql + f" RETURNING {qn(meta.pk.column)}"
 
 
 def insert_row(obj: models.Model, *, unless_exists_on: str | None = None) -> bool:
@@ -12,19 +36,13 @@ def insert_row(obj: models.Model, *, unless_exists_on: str | None = None) -> boo
 
     With ``unless_exists_on`` (a field with a unique constraint), ``ON CONFLICT (…) DO NOTHING``:
     returns False and writes nothing when a row with that value exists. On PostgreSQL a
-    concurrent, uncommitted insert of the same value is waited for. Works on SQLite ≥ 3.35.
-    No signals are sent (``save()`` would send ``pre_save`` / ``post_save``)."""
-    meta = obj._meta
-    qn = connection.ops.quote_name
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    concurrent, uncommitted insert of the same value is waited for. No signals are sent
+    (``save()`` would send ``pre_save`` / ``post_save``); the default database only."""
+    if not connection.features.can_return_columns_from_insert:
+        raise NotSupportedError("insert_row needs INSERT … RETURNING (SQLite 3.35 or later).")
+    fields, sql = _insert_statement(type(obj), unless_exists_on, connection.vendor)
+    obj._prepare_related_fields_for_save(operation_name="insert_row")  # unsaved targets raise
     values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
-    sql = (
-        f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
-        f"VALUES ({', '.join(['%s'] * len(fields))})"
-    )
-    if unless_exists_on:
-        sql += f" ON CONFLICT ({qn(meta.get_field(unless_exists_on).column)}) DO NOTHING"
-    sql += f" RETURNING {qn(meta.pk.column)}"
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
         row = cursor.fetchone()

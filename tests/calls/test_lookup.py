@@ -103,6 +103,7 @@ def test_the_lookup_query_goes_through_the_unique_index_on_the_number(zhang):
 
 
 @pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
 def test_on_postgresql_the_lookup_is_prepared_once_per_session_and_survives_a_rollback(zhang):
     from django.db import connection, transaction
 
@@ -113,8 +114,9 @@ def test_on_postgresql_the_lookup_is_prepared_once_per_session_and_survives_a_ro
     class Abort(Exception):
         pass
 
+    assert deputy_for_caller("13800138000").id == zhang.pk  # outside a transaction: prepared
     with pytest.raises(Abort), transaction.atomic():
-        assert deputy_for_caller("13800138000").id == zhang.pk
+        assert deputy_for_caller("13800138000").id == zhang.pk  # inside: plain SQL
         raise Abort
     assert deputy_for_caller("13800138000").id == zhang.pk
     DeputyPhone.objects.filter(number="+8613800138000").delete()
@@ -125,3 +127,32 @@ def test_on_postgresql_the_lookup_is_prepared_once_per_session_and_survives_a_ro
             ["minyi_active_seats_by_number"],
         )
         assert cursor.fetchone()[0] == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_migration_changing_a_looked_up_column_does_not_stop_deputies_being_identified(
+    zhang, caplog
+):
+    """PostgreSQL refuses a prepared plan whose result type changed; the lookup prepares again."""
+    from django.db import connection
+
+    from minyi.calls.services import call_event_receive
+    from minyi.deputies.models import Deputy
+
+    assert deputy_for_caller("13800138000").id == zhang.pk  # prepared on this session
+    name = Deputy._meta.get_field("name")
+    table, column = Deputy._meta.db_table, name.column
+    with connection.cursor() as cursor:
+        cursor.execute(f"ALTER TABLE {table} ALTER COLUMN {column} TYPE varchar(200)")
+    try:
+        call = call_event_receive(event="ring", call_id="c-after-migration", caller="13800138000")
+        assert call.deputy_id == zhang.pk
+        assert call.deputy_card.banner.startswith("张三 ")
+        assert deputy_for_caller("13800138000").id == zhang.pk
+        assert "prepared caller lookup failed" in caplog.text  # the cached plan was refused
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"ALTER TABLE {table} ALTER COLUMN {column} TYPE varchar({name.max_length})"
+            )

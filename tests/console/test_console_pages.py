@@ -212,3 +212,16 @@ def test_a_missed_deputy_call_is_a_to_do_until_the_operator_calls_back(
     assert "已回拨" not in as_olivia.get("/console/").content.decode()
     again = as_olivia.post("/console/calls/m-1/done/", follow=True)
     assert "已于" in again.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_open_ring_stream_does_not_hold_a_database_connection(client, olivia):
+    from django.db import connection
+
+    client.force_login(olivia)
+    response = client.get("/console/events/")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/event-stream")
+    assert connection.connection is None  # back to the pool while the stream stays open
+    response.close()

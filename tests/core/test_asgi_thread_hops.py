@@ -111,3 +111,28 @@ def test_requests_at_the_same_time_each_get_a_thread_of_their_own(request_thread
 
 def test_a_page_not_found_still_answers_under_asgi():
     assert run(get("/no-such-page/")) == 404
+
+
+def test_a_thread_idle_past_the_limit_closes_its_database_connections_and_ends(monkeypatch):
+    from django.db import connections
+
+    import minyi.core.asgi
+
+    threads, databases = [], []
+
+    def record(**kwargs):
+        threads.append(threading.current_thread())
+        databases.append(connections["default"])  # this thread's own connection wrapper
+
+    monkeypatch.setattr(minyi.core.asgi, "IDLE_SECONDS", -1.0)  # every idle thread is too old
+    if not connections.settings["default"]["OPTIONS"].get("pool"):
+        # A persistent connection, as with DB_POOL_MAX=0: the request leaves it open.
+        monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 60)
+    request_started.connect(record, weak=False, dispatch_uid="record-thread")
+    try:
+        assert run(get("/healthz")) == 200
+    finally:
+        request_started.disconnect(dispatch_uid="record-thread")
+    threads[0].join(timeout=5)
+    assert not threads[0].is_alive()
+    assert databases[0].connection is None
