@@ -16,8 +16,9 @@ back. On a 2-CPU server that was ~2 ms of CPU per request before any view ran. H
 
 Streaming responses (the console's SSE stream) are still sent by the event loop. An async view
 runs on the loop through ``async_to_sync`` and holds its request's thread meanwhile (the project
-has none). A thread idle for a minute is ended, its database connections closed first (with
-``DB_POOL_MAX=0`` an idle thread would otherwise keep a persistent connection open).
+has none). A thread idle for over a minute is ended when the next request finishes, its
+database connections closed first (with ``DB_POOL_MAX=0`` an idle thread would otherwise keep a
+persistent connection open).
 """
 
 from __future__ import annotations
