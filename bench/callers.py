@@ -388,7 +388,6 @@ def explain_lookup(e164: str) -> dict:
     planning = re.search(r"Planning Time: ([\d.]+) ms", plan)
     return {
         "plan": plan,
-        "sql": sql % tuple(repr(p) for p in params),
         "unique": unique,
         "uses_unique": unique in used,
         "used": used,

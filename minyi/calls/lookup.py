@@ -18,6 +18,7 @@ from functools import cache
 
 from django.db import DatabaseError, connection
 
+from minyi.core.sql import column, table
 from minyi.deputies.models import (
     LEVEL_RANK,
     Congress,
@@ -45,37 +46,29 @@ class DeputyCard:
         return asdict(self)
 
 
-def _column(model, field: str) -> str:
-    return connection.ops.quote_name(model._meta.get_field(field).column)
-
-
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
 @cache
 def _active_seats_sql(by: str) -> str:
     """(deputy id, name, level, congress name) of the active mandates of an active person,
     found by ``by``: ``"number"`` (a phone number in E.164) or ``"deputy"`` (the person's id)."""
     d, m, c, p = "d", "m", "c", "p"
     joins = (
-        f"{_table(Mandate)} {m} "
-        f"JOIN {_table(Deputy)} {d} ON {d}.{_column(Deputy, 'id')} = {m}.{_column(Mandate, 'deputy')} "
-        f"JOIN {_table(Congress)} {c} ON {c}.{_column(Congress, 'id')} = {m}.{_column(Mandate, 'congress')}"
+        f"{table(Mandate)} {m} "
+        f"JOIN {table(Deputy)} {d} ON {d}.{column(Deputy, 'id')} = {m}.{column(Mandate, 'deputy')} "
+        f"JOIN {table(Congress)} {c} ON {c}.{column(Congress, 'id')} = {m}.{column(Mandate, 'congress')}"
     )
     if by == "number":
         joins += (
-            f" JOIN {_table(DeputyPhone)} {p}"
-            f" ON {p}.{_column(DeputyPhone, 'deputy')} = {d}.{_column(Deputy, 'id')}"
+            f" JOIN {table(DeputyPhone)} {p}"
+            f" ON {p}.{column(DeputyPhone, 'deputy')} = {d}.{column(Deputy, 'id')}"
         )
-        where = f"{p}.{_column(DeputyPhone, 'number')} = %s"
+        where = f"{p}.{column(DeputyPhone, 'number')} = %s"
     else:
-        where = f"{d}.{_column(Deputy, 'id')} = %s"
+        where = f"{d}.{column(Deputy, 'id')} = %s"
     return (
-        f"SELECT {d}.{_column(Deputy, 'id')}, {d}.{_column(Deputy, 'name')}, "
-        f"{m}.{_column(Mandate, 'level')}, {c}.{_column(Congress, 'name')} "
-        f"FROM {joins} WHERE {where} AND {d}.{_column(Deputy, 'is_active')} = %s "
-        f"AND {m}.{_column(Mandate, 'ended_on')} IS NULL"
+        f"SELECT {d}.{column(Deputy, 'id')}, {d}.{column(Deputy, 'name')}, "
+        f"{m}.{column(Mandate, 'level')}, {c}.{column(Congress, 'name')} "
+        f"FROM {joins} WHERE {where} AND {d}.{column(Deputy, 'is_active')} = %s "
+        f"AND {m}.{column(Mandate, 'ended_on')} IS NULL"
     )
 
 

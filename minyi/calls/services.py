@@ -23,13 +23,12 @@ from minyi.calls.models import (
 )
 from minyi.core import clock
 from minyi.core.errors import InvalidTransition, ValidationFailed
-from minyi.core.sql import insert_row
+from minyi.core.sql import column, insert_row, table
 from minyi.deputies.phones import caller_e164
 
 # last_used_at is rewritten at most this often, so a busy PBX does not queue every webhook
 # behind one hot token row.
 TOKEN_TOUCH_INTERVAL = timedelta(seconds=60)
-_TOKEN_TABLE = CtiToken._meta.db_table
 
 _MOMENT = {
     CallEventKind.RING: "rang_at",
@@ -92,7 +91,8 @@ def cti_token_authenticate(plain: str) -> CtiToken | None:
         return None
     # A raw query: this runs on every webhook, and the ORM's compile cost was most of its time.
     found = CtiToken.objects.raw(
-        f"SELECT * FROM {_TOKEN_TABLE} WHERE token_hash = %s AND is_active = %s",
+        f"SELECT * FROM {table(CtiToken)} WHERE {column(CtiToken, 'token_hash')} = %s "
+        f"AND {column(CtiToken, 'is_active')} = %s",
         [token_digest(plain), True],
     )
     token = next(iter(found), None)

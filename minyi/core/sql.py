@@ -9,6 +9,16 @@ from functools import cache
 from django.db import NotSupportedError, connection, models
 
 
+def table(model: type[models.Model]) -> str:
+    """The model's table name, quoted for the database."""
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def column(model: type[models.Model], field: str) -> str:
+    """A field's column name, quoted for the database."""
+    return connection.ops.quote_name(model._meta.get_field(field).column)
+
+
 @cache
 def _insert_statement(
     model: type[models.Model], unless_exists_on: str | None, vendor: str
@@ -23,11 +33,11 @@ def _insert_statement(
         raise NotSupportedError(f"insert_row: {meta.label} has generated or database defaults.")
     qn = connection.ops.quote_name
     sql = (
-        f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
+        f"INSERT INTO {table(model)} ({', '.join(qn(f.column) for f in fields)}) "
         f"VALUES ({', '.join(['%s'] * len(fields))})"
     )
     if unless_exists_on:
-        sql += f" ON CONFLICT ({qn(meta.get_field(unless_exists_on).column)}) DO NOTHING"
+        sql += f" ON CONFLICT ({column(model, unless_exists_on)}) DO NOTHING"
     return fields, sql + f" RETURNING {qn(meta.pk.column)}"
 
 
