@@ -9,6 +9,12 @@ BENCH_ARGS ?=
 
 .PHONY: run test install migrate demo worker scheduler lint bench clean
 
+# DEBUG is off unless the environment says otherwise (production behaviour by default). The demo
+# targets turn on what the demo needs, explicitly: DEBUG=1 (a generated secret key under var/,
+# local host names) and the console SMS backend, which prints each message with the number masked.
+DEMO_TARGETS := run migrate demo worker scheduler
+$(DEMO_TARGETS): export DEBUG ?= 1
+
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required (set PYTHON=python3.11)")'
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,6 +31,7 @@ demo: migrate
 
 ## make run: install, migrate SQLite under var/, load the demo once, serve on 127.0.0.1:$(PORT)
 run: migrate
+	@echo "演示模式：DEBUG=1，短信只打印在终端（号码已脱敏）。生产部署见 README 的 Production deployment。"
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py demo --once
 	@echo "Serving on http://127.0.0.1:$(PORT)/ with the background worker and scheduler (Ctrl-C stops all three)"

@@ -2,7 +2,7 @@
 
 DATABASE_URL   sqlite:///… (default: var/minyi.sqlite3) or postgres://user@host:5432/name
 SECRET_KEY     required when DEBUG is off; in DEBUG a key is generated once under var/
-DEBUG          1/0 (default 1 for the embedded demo; set 0 in production)
+DEBUG          1/0 (default 0: production behaviour unless asked; `make run` sets 1 for the demo)
 ALLOWED_HOSTS  comma-separated (default: 127.0.0.1,localhost when DEBUG)
 """
 
@@ -20,7 +20,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("MINYI_VAR_DIR") or BASE_DIR / "var")
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
-DEBUG = env_bool("DEBUG", True)
+DEBUG = env_bool("DEBUG", False)
 
 
 def _secret_key() -> str:
@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "minyi.deputies",
     "minyi.calls",
     "minyi.orders",
+    "minyi.privacy",
     "minyi.notify",
     "minyi.console",
     "minyi.workbench",

@@ -9,7 +9,17 @@ class Role(models.TextChoices):
     CALLBACK = "callback", "回访员"
     DEPUTY = "deputy", "人大代表"
     LIAISON = "liaison", "联工委"
-    ADMIN = "admin", "管理员"
+    # 等保 三权分立: three administrators, none of whom can do another's work (DESIGN §1).
+    ADMIN = "admin", "系统管理员"
+    SECURITY = "security", "安全管理员"
+    AUDIT = "audit", "审计管理员"
+
+
+# The only roles that may enter the admin site (/admin/); everyone else works in a workbench.
+ADMIN_ROLES = frozenset({Role.ADMIN, Role.SECURITY, Role.AUDIT})
+# The hotline itself: the people who take calls, dispatch and call back. Only they (and the
+# system administrator, in the admin) may reveal a requester who asked to stay anonymous.
+HOTLINE_ROLES = frozenset({Role.OPERATOR, Role.DISPATCHER, Role.CALLBACK})
 
 
 class User(AbstractUser):

@@ -25,7 +25,7 @@ from minyi.workdays.calendar import SHANGHAI
 def housekeeping_monthly(*, force: bool = False) -> HousekeepingRun | None:
     """Run this month's housekeeping unless it already ran; returns the run, or None."""
     from minyi.notify.models import OutboxMessage
-    from minyi.workbench.models import PersonalDataAccess
+    from minyi.privacy.models import PersonalDataAccess
 
     now = clock.now()
     month = now.astimezone(SHANGHAI).strftime("%Y-%m")

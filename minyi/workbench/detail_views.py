@@ -18,9 +18,9 @@ from minyi.core import clock
 from minyi.core.access import role_required
 from minyi.orders.models import Attachment, WorkOrder
 from minyi.orders.selectors import orders_visible_to
+from minyi.privacy.models import PersonalDataAccess
 from minyi.reference.models import Category, Department, Region
 from minyi.workbench import permissions, presenters
-from minyi.workbench.models import PersonalDataAccess
 
 
 def visible_order(request: HttpRequest, number: str) -> WorkOrder:

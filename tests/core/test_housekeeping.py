@@ -12,7 +12,7 @@ import pytest
 from minyi.core import clock
 from minyi.core.housekeeping import housekeeping_monthly
 from minyi.core.models import HousekeepingRun
-from minyi.workbench.models import PersonalDataAccess
+from minyi.privacy.models import PersonalDataAccess
 from tests.factories import at, make_order
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +61,7 @@ def test_settings_refuse_an_access_log_kept_less_than_six_months():
     result = subprocess.run(
         [sys.executable, "manage.py", "check"],
         cwd=ROOT,
-        env={"MINYI_ACCESS_LOG_KEEP_DAYS": "90", "PATH": "/usr/bin:/bin"},
+        env={"MINYI_ACCESS_LOG_KEEP_DAYS": "90", "DEBUG": "1", "PATH": "/usr/bin:/bin"},
         capture_output=True,
         text=True,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from minyi.orders.models import Channel
-from minyi.workbench.models import PersonalDataAccess
+from minyi.privacy.models import PersonalDataAccess
 from tests.factories import at, leader_opinion, make_order
 from tests.workbench.detail_helpers import deputy_user, detail_url
 

@@ -20,7 +20,7 @@ import pytest
 from minyi.core import clock
 from minyi.orders.models import Channel
 from minyi.orders.services.handling import extension_request
-from minyi.workbench.models import PersonalDataAccess
+from minyi.privacy.models import PersonalDataAccess
 from minyi.workbench.permissions import ACTION_NAMES
 from tests.factories import MONDAY, lead_of, make_order
 from tests.workbench.detail_helpers import deputy_user, detail_url, snapshot
