@@ -195,3 +195,59 @@ def test_the_admin_is_closed_to_the_department(client, hana, reporter, signed):
         if response.status_code == 302:
             assert "/login/" in response["Location"], url
         assert leaked(response.content.decode(), reporter) == [], url
+
+
+def test_a_title_naming_the_reporter_is_cut_in_lists_notices_and_the_api(
+    client, hana, dan, reporter, channel
+):
+    with clock.frozen(MONDAY):
+        warning_notices_collect()
+        order = report(
+            channel,
+            "dispatched",
+            at=MONDAY,
+            handler=hana,
+            dispatcher=dan,
+            title=f"{reporter.name}举报某工地夜间施工",
+        )
+    with clock.frozen(at(2026, 3, 3, 11)):
+        sla_scan()
+        warning_notices_collect()
+        outbox_sweep()
+    client.force_login(hana)
+
+    surfaces = [
+        as_text(client.get("/work/department/?tab=pending")),
+        as_text(client.get(f"/work/orders/{order.number}/")),
+        as_text(client.get("/api/orders/")),
+        as_text(client.get(f"/api/orders/{order.number}/")),
+        *Notice.objects.filter(user=hana).values_list("text", flat=True),
+    ]
+
+    for text in surfaces:
+        assert "〔保密〕举报某工地夜间施工" in text
+        assert leaked(text, reporter) == []
+    # the dispatcher, who may see the reporter, reads the title as it was written
+    dispatcher_notice = Notice.objects.get(user=dan, order=order).text
+    assert f"{reporter.name}举报某工地夜间施工" in dispatcher_notice
+
+
+def test_a_callback_note_naming_the_reporter_is_cut_from_the_page(
+    client, hana, dan, carl, reporter, channel
+):
+    from minyi.orders.models import Satisfaction
+    from minyi.orders.services.closing import order_callback
+
+    order = report(channel, "replied", handler=hana, dispatcher=dan)
+    order_callback(
+        order=order,
+        satisfaction=Satisfaction.SATISFIED,
+        solved=True,
+        note=f"已回访{reporter.name}（{reporter.phone}），表示满意。",
+        actor=carl,
+    )
+
+    html = _seen_by(client, hana, f"/work/orders/{order.number}/")
+
+    assert "已回访〔保密〕（〔保密〕），表示满意。" in html
+    assert leaked(html, reporter) == []
