@@ -61,20 +61,28 @@ class RequesterField(serializers.Field):
         return person_for(self.context, order).as_dict()
 
 
-class _OrderOutput(serializers.Serializer):
+class _OrderOutput(serializers.ModelSerializer):
     """What every order response shares; see the module docstring for the requester."""
 
-    number = serializers.CharField()
-    channel = serializers.CharField()
-    status = serializers.CharField()
     request_type = serializers.CharField(source="request_type.name")
-    title = serializers.CharField()
     requester = RequesterField()
-    warning = serializers.CharField()
-    supervision = serializers.CharField()
-    next_due = serializers.DateTimeField()
-    deadline_provisional = serializers.BooleanField()
-    created_at = serializers.DateTimeField()
+
+    class Meta:
+        model = WorkOrder
+        fields = [
+            "number",
+            "channel",
+            "status",
+            "request_type",
+            "title",
+            "requester",
+            "warning",
+            "supervision",
+            "next_due",
+            "deadline_provisional",
+            "created_at",
+        ]
+        read_only_fields = fields
 
     def to_representation(self, order: WorkOrder) -> dict:
         data = super().to_representation(order)
@@ -121,15 +129,22 @@ class EventOutput(serializers.ModelSerializer):
 class OrderDetailOutput(_OrderOutput):
     """GET /api/orders/<number>/ — the order with its parts and its timeline."""
 
-    content = serializers.CharField()
-    address = serializers.CharField()
-    urgency = serializers.CharField()
-    complexity = serializers.CharField()
-    sign_due = serializers.DateTimeField()
-    return_due = serializers.DateTimeField()
-    reply_due = serializers.DateTimeField()
     assignments = AssignmentOutput(many=True)
     events = EventOutput(many=True)
+
+    class Meta(_OrderOutput.Meta):
+        fields = _OrderOutput.Meta.fields + [
+            "content",
+            "address",
+            "urgency",
+            "complexity",
+            "sign_due",
+            "return_due",
+            "reply_due",
+            "assignments",
+            "events",
+        ]
+        read_only_fields = fields
 
 
 class OrderActionOutput(serializers.Serializer):
