@@ -46,7 +46,9 @@ def operator_call(user, call_id: str) -> CallLog | None:
     """A call this operator may take the number of: today's, and theirs — routed to them (any
     state: they answered it, or missed it and call back), or offered to every operator and
     still ringing or answered at an extension the PBX did not map to anyone."""
-    if not call_id:
+    if not call_id or len(call_id) > CallLog._meta.get_field("call_id").max_length:
+        return None
+    if "\x00" in call_id:  # PostgreSQL refuses NUL in text: no call has one
         return None
     start, end = calls.today_bounds()
     return (

@@ -137,8 +137,11 @@ def test_a_call_for_everyone_that_ended_is_nobodys_to_prefill(as_olivia):
     assert prefill(as_olivia, "c-1").status_code == 403
 
 
-def test_an_unknown_call_is_refused(as_olivia):
-    assert prefill(as_olivia, "no-such-call").status_code == 403
+@pytest.mark.parametrize("call_id", ["no-such-call", "c-1\x00", "c" * 65])
+def test_an_unknown_call_is_refused(as_olivia, call_id):
+    ring("c-1", CITIZEN)
+
+    assert prefill(as_olivia, call_id).status_code == 403
     assert not PersonalDataAccess.objects.exists()
 
 
