@@ -253,11 +253,34 @@ if MINYI_SMS["BACKEND"] == "tencent" and not DEBUG:
             + ", ".join(f"MINYI_SMS_TENCENT_{k}" for k in _missing)
         )
 
+# -- logging: no full phone number, SMS code or ID number in any log line (DESIGN §9) ---------
+# Every handler carries ``personal_data`` (minyi/core/logfilters.py); the access log also drops
+# query-string values. Django's own handlers and uvicorn's are replaced by these: uvicorn sets
+# its logging up before it imports the app, and this configuration, applied when the app starts,
+# takes over its loggers (``make run`` and production alike; no --log-config needed).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "personal_data": {"()": "minyi.core.logfilters.MaskPersonalData"},
+        "no_query_values": {"()": "minyi.core.logfilters.DropQueryValues"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["personal_data"]},
+        "access": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["no_query_values", "personal_data"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL") or "INFO"},
+    "loggers": {
+        # no handlers: Django's unfiltered console and mail_admins go; records reach the root's
+        "django": {"handlers": [], "level": "INFO"},
+        "django.server": {"handlers": ["access"], "level": "INFO", "propagate": False},
+        "uvicorn": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "uvicorn.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
+    },
 }
 
 if not DEBUG:

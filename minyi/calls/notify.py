@@ -27,11 +27,11 @@ def channel_for(call_log: CallLog) -> str:
 
 
 def ring_payload(call_log: CallLog, deputy_card) -> dict:
+    """What a console is told of a ring. The number only masked: a ring with no agent reaches
+    every operator, and the full number comes only through the intake form, logged."""
     return {
         "call_id": call_log.call_id,
         "status": call_log.status,
-        "caller": call_log.caller,
-        "caller_raw": call_log.caller_raw,
         "caller_masked": mask_phone(call_log.caller) if call_log.caller else "隐藏号码",
         "agent": call_log.agent_raw,
         "rang_at": call_log.rang_at.isoformat() if call_log.rang_at else None,

@@ -12,7 +12,7 @@ from minyi.orders.models import WorkOrder
 from minyi.workdays.calendar import SHANGHAI, day_start
 
 
-def _today_bounds() -> tuple[datetime, datetime]:
+def today_bounds() -> tuple[datetime, datetime]:
     """Start and end of today in the business time zone (Asia/Shanghai, TIME_ZONE)."""
     start = day_start(clock.now().astimezone(SHANGHAI).date())
     return start, start + timedelta(days=1)
@@ -21,7 +21,7 @@ def _today_bounds() -> tuple[datetime, datetime]:
 def calls_today(user=None) -> QuerySet[CallLog]:
     """Today's calls, newest first. For an operator (``user``): the calls routed to them, and
     the calls the PBX offered to every operator (no agent known)."""
-    start, end = _today_bounds()
+    start, end = today_bounds()
     calls = CallLog.objects.filter(started_at__gte=start, started_at__lt=end)
     if user is not None:
         calls = calls.filter(Q(agent=user) | Q(agent__isnull=True))

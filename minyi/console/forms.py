@@ -30,6 +30,8 @@ class IntakeForm(forms.Form):
         widget=forms.HiddenInput,
     )
     call_id = forms.CharField(required=False, widget=forms.HiddenInput)
+    # proof that the operator's own ring or look-up identified the deputy (console.identified)
+    identified = forms.CharField(required=False, widget=forms.HiddenInput)
     requester_name = forms.CharField(label="诉求人", max_length=64, required=False)
     requester_phone = forms.CharField(label="联系电话", max_length=40, required=False)
     is_anonymous = forms.BooleanField(label="匿名", required=False)

@@ -1,17 +1,17 @@
-"""What the console reads: the caller card, today's calls and orders, intake prefill."""
+"""What the console reads: the caller card, today's calls and orders, the operator's calls."""
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from minyi.calls import selectors as calls
-from minyi.calls.lookup import DeputyCard, deputy_card, deputy_for_caller
-from minyi.calls.models import CallLog
+from minyi.calls.lookup import DeputyCard, deputy_for_caller
+from minyi.calls.models import CallLog, CallStatus
 from minyi.calls.services import call_link_order
-from minyi.core import clock
 from minyi.core.masking import mask_phone
 from minyi.deputies.models import Deputy
-from minyi.orders.models import Channel, WorkOrder
+from minyi.orders.models import WorkOrder
 from minyi.reference.models import ScopeReason
-from minyi.workdays.calendar import SHANGHAI, day_start
 
 
 def caller_card(phone: str) -> DeputyCard | None:
@@ -29,7 +29,7 @@ def _with_masked_callers(calls_list):
 
 
 def console_context(user) -> dict:
-    today = day_start(clock.now().astimezone(SHANGHAI).date())
+    today, _ = calls.today_bounds()
     my_orders = (
         WorkOrder.objects.filter(created_by=user, created_at__gte=today)
         .select_related("request_type")
@@ -42,22 +42,24 @@ def console_context(user) -> dict:
     }
 
 
-def intake_initial(params) -> dict:
-    """Prefill from a ring (``call``), or from a lookup (``phone`` and ``deputy``)."""
-    initial: dict = {"channel": Channel.CITIZEN_CALL}
-    call = CallLog.objects.filter(call_id=params.get("call", "")).select_related("deputy").first()
-    phone = params.get("phone", "")
-    deputy = None
-    if call is not None:
-        initial["call_id"] = call.call_id
-        phone = call.caller or call.caller_raw
-        deputy = call.deputy
-    elif params.get("deputy", "").isdigit():
-        deputy = Deputy.objects.filter(pk=int(params["deputy"]), is_active=True).first()
-    if deputy is not None and deputy_card(deputy.pk) is not None:
-        initial.update(channel=Channel.DEPUTY_CALL, deputy=deputy.pk, requester_name=deputy.name)
-    initial["requester_phone"] = phone
-    return initial
+def operator_call(user, call_id: str) -> CallLog | None:
+    """A call this operator may take the number of: today's, and theirs — routed to them (any
+    state: they answered it, or missed it and call back), or offered to every operator and
+    still ringing or answered at an extension the PBX did not map to anyone."""
+    if not call_id or len(call_id) > CallLog._meta.get_field("call_id").max_length:
+        return None
+    if "\x00" in call_id:  # PostgreSQL refuses NUL in text: no call has one
+        return None
+    start, end = calls.today_bounds()
+    return (
+        CallLog.objects.filter(call_id=call_id, started_at__gte=start, started_at__lt=end)
+        .filter(
+            Q(agent=user)
+            | Q(agent__isnull=True, status__in=(CallStatus.RINGING, CallStatus.ANSWERED))
+        )
+        .select_related("deputy")
+        .first()
+    )
 
 
 def deputy_of_form(form) -> Deputy | None:
@@ -74,7 +76,8 @@ def deputy_recent_orders(deputy: Deputy | None):
 
 
 def link_call(*, call_id: str, order: WorkOrder, actor) -> None:
-    call = CallLog.objects.filter(call_id=call_id).first()
+    """Link the operator's own call of today (the one the form was prefilled from)."""
+    call = operator_call(actor, call_id)
     if call is not None and call.order_id is None:
         call_link_order(call=call, order=order, actor=actor)
 

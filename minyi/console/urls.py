@@ -7,6 +7,7 @@ urlpatterns = [
     path("events/", views.events, name="console-events"),
     path("lookup/", views.lookup, name="console-lookup"),
     path("intake/", views.intake, name="console-intake"),
+    path("intake/lookup/", views.intake_from_lookup, name="console-intake-lookup"),
     path("calls/<str:call_id>/done/", views.missed_call_done, name="console-call-done"),
     path("orders/<str:number>/", views.order_next, name="console-order"),
     path("orders/<str:number>/dispatch/", views.order_dispatch_view, name="console-dispatch"),

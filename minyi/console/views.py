@@ -18,13 +18,15 @@ from django_eventstream import views as eventstream_views
 from minyi.accounts.models import Role
 from minyi.calls.models import CallLog
 from minyi.calls.services import missed_call_resolve
-from minyi.console import selectors
+from minyi.console import selectors, services
 from minyi.console.forms import DirectAnswerForm, DispatchForm, IntakeForm, RejectForm
-from minyi.core.access import role_required
+from minyi.core.access import client_ip, role_required
 from minyi.core.errors import DomainError
+from minyi.core.masking import mask_phone
 from minyi.orders.models import Channel, Status, WorkOrder
 from minyi.orders.services.dispatch import order_dispatch
 from minyi.orders.services.intake import order_create, order_direct_answer, order_reject
+from minyi.privacy import rules
 
 OPERATOR = Role.OPERATOR
 
@@ -61,16 +63,19 @@ def events(request: HttpRequest, **kwargs) -> HttpResponse:
 
 
 @role_required(OPERATOR)
-@require_GET
+@require_POST
 def lookup(request: HttpRequest) -> HttpResponse:
-    """Look a number up by hand: the same card a ring would show."""
-    phone = request.GET.get("phone", "").strip()
-    context = {"card": selectors.caller_card(phone), "phone": phone, "call_id": ""}
+    """Look a number up by hand: the same card a ring would show. A POST, so the number never
+    stands in a URL (and so in no access log)."""
+    phone = request.POST.get("phone", "").strip()[:40]
+    context = {"card": selectors.caller_card(phone), "phone": phone}
     return render(request, "console/_caller.html", context)
 
 
 @role_required(OPERATOR)
 def intake(request: HttpRequest) -> HttpResponse:
+    """The intake form: blank (a citizen's call), prefilled from the operator's own ring
+    (``?call=``), or posted to save."""
     if request.method == "POST":
         form = IntakeForm(request.POST)
         if form.is_valid():
@@ -83,11 +88,54 @@ def intake(request: HttpRequest) -> HttpResponse:
                     request, f"已受理工单 {order.number}。请选择下一步：派单、直接答复或不予受理。"
                 )
                 return _redirect(request, reverse("console-order", args=[order.number]))
-    else:
-        form = IntakeForm(initial=selectors.intake_initial(request.GET))
-    deputy = selectors.deputy_of_form(form)
-    context = {"form": form, "deputy": deputy, "recent": selectors.deputy_recent_orders(deputy)}
-    return render(request, "console/_intake.html", context)
+        deputy = selectors.deputy_of_form(form)
+        recent = services.intake_recent_orders(
+            user=request.user,
+            deputy=deputy,
+            token=request.POST.get("identified", ""),
+            ip=client_ip(request),
+        )
+        # the deputy and their orders stay beside the form only if this operator identified them
+        shown = deputy if recent is not None else None
+        return _intake_page(request, form, shown, recent or [])
+    call_id = request.GET.get("call", "")
+    if not call_id:
+        return _intake_page(request, IntakeForm(initial=services.Prefill().initial))
+    try:
+        prefill = services.intake_prefill_from_call(
+            user=request.user, call_id=call_id, ip=client_ip(request)
+        )
+    except services.PrefillRefused as error:
+        form = IntakeForm(initial=services.Prefill().initial)
+        return _intake_page(request, form, refused=error.message, status=403)
+    return _intake_page(
+        request, IntakeForm(initial=prefill.initial), prefill.deputy, prefill.recent
+    )
+
+
+@role_required(OPERATOR)
+@require_POST
+def intake_from_lookup(request: HttpRequest) -> HttpResponse:
+    """登记工单 from a look-up card: the number the operator typed, the deputy behind it."""
+    prefill = services.intake_prefill_from_lookup(
+        user=request.user, phone=request.POST.get("phone", "").strip()[:40], ip=client_ip(request)
+    )
+    return _intake_page(
+        request, IntakeForm(initial=prefill.initial), prefill.deputy, prefill.recent
+    )
+
+
+def _intake_page(
+    request: HttpRequest,
+    form: IntakeForm,
+    deputy=None,
+    recent=(),
+    *,
+    refused: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    context = {"form": form, "deputy": deputy, "recent": recent, "refused": refused}
+    return render(request, "console/_intake.html", context, status=status)
 
 
 def _create_order(request: HttpRequest, data: dict) -> WorkOrder:
@@ -126,12 +174,13 @@ def _own_order(request: HttpRequest, number: str) -> WorkOrder:
 @require_GET
 def order_next(request: HttpRequest, number: str) -> HttpResponse:
     order = _own_order(request, number)
-    return render(request, "console/order_next.html", _next_context(order))
+    return render(request, "console/order_next.html", _next_context(request, order))
 
 
-def _next_context(order: WorkOrder, **forms) -> dict:
+def _next_context(request: HttpRequest, order: WorkOrder, **forms) -> dict:
     return {
         "order": order,
+        "requester": rules.requester_shown(request.user, order),
         "can_act": order.status == Status.ACCEPTED,
         "dispatch_form": forms.get("dispatch_form") or DispatchForm(),
         "answer_form": forms.get("answer_form") or DirectAnswerForm(),
@@ -154,7 +203,10 @@ def _act(request: HttpRequest, number: str, form_class, form_key: str, action) -
             messages.success(request, text)
             return redirect("console")
     return render(
-        request, "console/order_next.html", _next_context(order, **{form_key: form}), status=400
+        request,
+        "console/order_next.html",
+        _next_context(request, order, **{form_key: form}),
+        status=400,
     )
 
 
@@ -204,7 +256,6 @@ def missed_call_done(request: HttpRequest, call_id: str) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(
-            request, f"已记录回拨：{call.deputy.name if call.deputy else call.caller_raw}。"
-        )
+        who = call.deputy.name if call.deputy else mask_phone(call.caller or call.caller_raw)
+        messages.success(request, f"已记录回拨：{who}。")
     return redirect("console")

@@ -1,4 +1,5 @@
-"""Role checks for pages. The rule lives here once; views name the roles that may enter."""
+"""Role checks for pages (the rule lives here once; views name the roles that may enter), and
+the client address an access-log row records."""
 
 from __future__ import annotations
 
@@ -27,3 +28,10 @@ def role_required(*roles: str):
         return wrapper
 
     return decorator
+
+
+def client_ip(request) -> str | None:
+    """The address a personal-data access row records. REMOTE_ADDR is the proxy's address
+    behind a load balancer; the deployment sets it from X-Forwarded-For in the proxy, not
+    here, so a client cannot forge its own entry."""
+    return request.META.get("REMOTE_ADDR") or None

@@ -8,13 +8,17 @@ models one) turns a resend after a crash into a no-op.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+
+from minyi.core.masking import mask_numbers_in, mask_phone
 
 
 class SendError(Exception):
@@ -32,39 +36,54 @@ class Sms:
     body: str
 
 
+def _key_digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
 class ConsoleBackend:
-    """Prints each message (the default: the demo shows what would be sent)."""
+    """Prints each message (the default: the demo shows what would be sent). The number is
+    masked, in the text and the key too (``ev12:order_accepted:138****8000``): a terminal is a
+    log, and no log holds a full number."""
 
     def send(self, sms: Sms) -> str:
-        sys.stdout.write(f"[短信] {sms.phone} {sms.body} (key={sms.key})\n")
+        line = f"[短信] {mask_phone(sms.phone)} {sms.body} (key={sms.key})"
+        sys.stdout.write(mask_numbers_in(line) + "\n")
         sys.stdout.flush()
-        return f"console:{sms.key}"
+        return f"console:{_key_digest(sms.key)[:16]}"
 
 
 class FileBackend:
     """Appends one JSON line per message; a second message with the same key is not written
-    again and gets the first one's id back — like a provider that deduplicates by the key."""
+    again and gets the first one's id back — like a provider that deduplicates by the key.
+
+    It stands in for a provider in tests and staging, but it is a file on the app server, so
+    it keeps what a test checks and no more: the key's SHA-256 (to deduplicate), the key and
+    the text with every number masked, the masked recipient and the template. The file is
+    readable by its owner only."""
 
     def __init__(self, path: str | Path | None = None):
         self.path = Path(path or settings.MINYI_SMS["FILE_PATH"])
 
     def send(self, sms: Sms) -> str:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.path, "a+", encoding="utf-8") as handle:
+        digest = _key_digest(sms.key)
+        descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
+        with open(descriptor, "a+", encoding="utf-8") as handle:
             # the lock makes check-then-append atomic across worker processes
             fcntl.flock(handle, fcntl.LOCK_EX)
             handle.seek(0)
             for number, line in enumerate(handle, start=1):
-                if line.strip() and json.loads(line)["key"] == sms.key:
+                if line.strip() and json.loads(line).get("digest") == digest:
                     return f"file:{number}"
             handle.seek(0, 2)
             handle.write(
                 json.dumps(
                     {
-                        "key": sms.key,
-                        "phone": sms.phone,
+                        "digest": digest,
+                        "key": mask_numbers_in(sms.key),
+                        "phone": mask_phone(sms.phone),
                         "template": sms.template_code,
-                        "body": sms.body,
+                        "body": mask_numbers_in(sms.body),
                     },
                     ensure_ascii=False,
                 )

@@ -2,7 +2,10 @@
 
 The deputy is told at acceptance, at rejection and when the reply is made (事前有沟通、事后有反馈);
 the requester, whistle-blowers included, gets the same SMS on their own phone. Notices to
-departments carry the order's number, title and deadline only — never who asked.
+departments carry the order's number, title and deadline only — never who asked: no template
+has a placeholder for a person (``TEMPLATE_PARAMS``), and the title a handler is sent passes
+through the privacy rule for that handler, so a title that names a whistle-blower (or an
+anonymous requester) reaches the department as 〔保密〕.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from minyi.orders.models import (
     Warning,
     WorkOrder,
 )
+from minyi.privacy import rules as privacy
 from minyi.workdays.calendar import SHANGHAI
 
 from .models import MessageChannel
@@ -122,9 +126,14 @@ def _warning_drafts(event: OrderEvent, order: WorkOrder) -> list[Draft]:
     ).order_by("id")
     dispatchers = User.objects.filter(role=Role.DISPATCHER, is_active=True).order_by("id")
     dispatcher_params = {**params, "department": lead.name if lead else "待派单"}
-    return [Draft(f"warning_{level}_handler", params, user=u) for u in handlers] + [
-        Draft(f"warning_{level}_dispatcher", dispatcher_params, user=u) for u in dispatchers
-    ]
+    return [
+        Draft(f"warning_{level}_handler", _as_seen_by(u, order, params), user=u) for u in handlers
+    ] + [Draft(f"warning_{level}_dispatcher", dispatcher_params, user=u) for u in dispatchers]
+
+
+def _as_seen_by(user: User, order: WorkOrder, params: dict[str, str]) -> dict[str, str]:
+    """The parameters of a notice to ``user``, the title as the privacy rule lets them read it."""
+    return {**params, "title": privacy.requester_shown(user, order).redact(params["title"])}
 
 
 def drafts_for(event: OrderEvent) -> list[Draft]:

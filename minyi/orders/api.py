@@ -1,97 +1,38 @@
-"""Read-only order API: every user sees exactly ``orders_visible_to(user)``, names and phone
-numbers masked. The actions are in ``minyi.workbench.api`` (same rules as the pages)."""
+"""The order API: reads, and the logged reveal of a requester. Every user sees exactly
+``orders_visible_to(user)``; what of the requester is the privacy rule's (``api_output``).
+The actions are in ``minyi.workbench.api`` (same rules as the pages).
+
+``GET  /api/orders/``                  the orders this user may see, newest first (keyset pages)
+``GET  /api/orders/<number>/``         one order, its departments and its timeline
+``POST /api/orders/<number>/reveal/``  the requester in full — refused unless the rule allows
+                                       it, and logged (surface ``api``) when it does
+"""
 
 from __future__ import annotations
 
-from rest_framework import generics, permissions, serializers
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, permissions, status
 from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from minyi.core.masking import mask_name, mask_phone
-from minyi.orders.models import Assignment, OrderEvent, WorkOrder
-from minyi.orders.selectors import orders_visible_to, sees_requester_identity
+from minyi.core.access import client_ip
+from minyi.orders.api_output import OrderDetailOutput, OrderListOutput, RequesterRevealOutput
+from minyi.orders.selectors import orders_visible_to
+from minyi.privacy.models import Surface
+from minyi.privacy.services import RevealRefused, requester_reveal
 
-
-class AssignmentSerializer(serializers.ModelSerializer):
-    department = serializers.CharField(source="department.name")
-
-    class Meta:
-        model = Assignment
-        fields = [
-            "id",
-            "department",
-            "role",
-            "status",
-            "dispatched_at",
-            "signed_at",
-            "sign_due",
-            "sign_due_provisional",
-            "reply_due",
-            "reply_due_provisional",
-            "replied_at",
-        ]
+# what the rule reads of an order (the deputy's name, and numbers to redact) in one go
+ORDER_PERSON_RELATED = ("request_type", "deputy")
+ORDER_PERSON_PREFETCH = ("deputy__phones",)
 
 
-class EventSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.username", default=None)
-
-    class Meta:
-        model = OrderEvent
-        fields = ["at", "kind", "actor", "from_status", "to_status", "note", "data"]
-
-
-class OrderListSerializer(serializers.ModelSerializer):
-    requester = serializers.SerializerMethodField()
-    phone = serializers.SerializerMethodField()
-    request_type = serializers.CharField(source="request_type.name")
-
-    class Meta:
-        model = WorkOrder
-        fields = [
-            "number",
-            "channel",
-            "status",
-            "request_type",
-            "title",
-            "requester",
-            "phone",
-            "warning",
-            "supervision",
-            "next_due",
-            "deadline_provisional",
-            "created_at",
-        ]
-
-    def _hidden(self, order: WorkOrder) -> bool:
-        request = self.context.get("request")
-        return request is not None and not sees_requester_identity(request.user, order)
-
-    def get_requester(self, order: WorkOrder) -> str:
-        if self._hidden(order):
-            return "举报人信息保密"
-        return "匿名" if order.is_anonymous else mask_name(order.requester_name)
-
-    def get_phone(self, order: WorkOrder) -> str:
-        if self._hidden(order) or not order.requester_phone:
-            return ""
-        return mask_phone(order.requester_phone)
-
-
-class OrderDetailSerializer(OrderListSerializer):
-    assignments = AssignmentSerializer(many=True)
-    events = EventSerializer(many=True)
-
-    class Meta(OrderListSerializer.Meta):
-        fields = OrderListSerializer.Meta.fields + [
-            "content",
-            "address",
-            "urgency",
-            "complexity",
-            "sign_due",
-            "return_due",
-            "reply_due",
-            "assignments",
-            "events",
-        ]
+def orders_for_api(user):
+    return (
+        orders_visible_to(user)
+        .select_related(*ORDER_PERSON_RELATED)
+        .prefetch_related(*ORDER_PERSON_PREFETCH)
+    )
 
 
 class NewestFirst(CursorPagination):
@@ -102,12 +43,12 @@ class NewestFirst(CursorPagination):
 
 
 class OrderList(generics.ListAPIView):
-    serializer_class = OrderListSerializer
+    serializer_class = OrderListOutput
     permission_classes = [permissions.IsAuthenticated]
     pagination_class = NewestFirst
 
     def get_queryset(self):
-        queryset = orders_visible_to(self.request.user).select_related("request_type")
+        queryset = orders_for_api(self.request.user)
         status = self.request.query_params.get("status")
         if status:
             queryset = queryset.filter(status=status)
@@ -115,13 +56,42 @@ class OrderList(generics.ListAPIView):
 
 
 class OrderDetail(generics.RetrieveAPIView):
-    serializer_class = OrderDetailSerializer
+    serializer_class = OrderDetailOutput
     permission_classes = [permissions.IsAuthenticated]
     lookup_field = "number"
 
     def get_queryset(self):
-        return (
-            orders_visible_to(self.request.user)
-            .select_related("request_type")
-            .prefetch_related("assignments__department", "events__actor")
+        return orders_for_api(self.request.user).prefetch_related(
+            "assignments__department", "events__actor"
         )
+
+
+class RequesterReveal(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        summary="查看诉求人完整信息（每次查看均记录）",
+        request=None,
+        responses={
+            200: RequesterRevealOutput,
+            403: OpenApiResponse(description='{"error", "code": "forbidden"}'),
+            404: OpenApiResponse(description='{"error", "code": "not_found"}'),
+        },
+    )
+    def post(self, request, number: str):
+        order = orders_for_api(request.user).filter(number=number).first()
+        if order is None:
+            return Response(
+                {"error": "工单不存在或您无权查看。", "code": "not_found"},
+                status=status.HTTP_404_NOT_FOUND,
+            )
+        try:
+            person = requester_reveal(
+                user=request.user, order=order, surface=Surface.API, ip=client_ip(request)
+            )
+        except RevealRefused as error:
+            return Response(
+                {"error": error.message, "code": error.code}, status=status.HTTP_403_FORBIDDEN
+            )
+        output = RequesterRevealOutput({"number": order.number, "requester": person.as_dict()})
+        return Response(output.data)

@@ -44,11 +44,52 @@ def orders_visible_to(user) -> QuerySet[WorkOrder]:
     return orders.none()
 
 
-def sees_requester_identity(user, order: WorkOrder) -> bool:
-    """A whistle-blower (举报人) is never shown to a department (DESIGN §9)."""
-    if order.protect_identity and getattr(user, "role", "") == Role.HANDLER:
-        return False
-    return True
+# The keys of ``OrderEvent.data`` a reader may see (the API's events, the page's timeline): what
+# the services write today. A key not named here stays out of every response until someone
+# decides it may be shown — a future key holding a person's number must not leak by default.
+EVENT_DATA_SHOWN = frozenset(
+    {
+        "assignments",
+        "assisting",
+        "attachment",
+        "attachment_kind",
+        "basis",
+        "callback",
+        "cancelled_assignments",
+        "cause",
+        "channel",
+        "current_due",
+        "department",
+        "departments",
+        "duplicate",
+        "duplicate_number",
+        "from",
+        "lead",
+        "level",
+        "master",
+        "master_number",
+        "method",
+        "name",
+        "new_due",
+        "old_due",
+        "on_time",
+        "reason",
+        "redo_count",
+        "reply",
+        "reply_due",
+        "request",
+        "requested_due",
+        "satisfaction",
+        "sign_due",
+        "solved",
+        "suggested_department",
+        "to",
+    }
+)
+
+
+def event_data_shown(data: dict | None) -> dict:
+    return {key: value for key, value in (data or {}).items() if key in EVENT_DATA_SHOWN}
 
 
 def order_timeline(order: WorkOrder):

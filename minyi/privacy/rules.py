@@ -20,15 +20,23 @@ What a role sees of the requester (and of the deputy, who may be the requester):
 
 The full view exists only through ``minyi.privacy.services.requester_reveal``, which writes
 the access-log row in the same step: no code can show a full name or number unlogged.
+
+Withheld means withheld in free text too: a dispatcher's note "谭萍代表来电反映", a title, a file
+name. ``Person.redact(text)`` cuts every spelling of the withheld requester's name and number,
+and of the deputy's name and numbers, out of any text; the detail page, the API and the
+notices to departments pass what they show through it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from minyi.accounts.models import HOTLINE_ROLES, Role
-from minyi.core.masking import mask_name, mask_phone
+from minyi.core.masking import mask_name, mask_phone, phone_spellings
 
 
 class Shown(StrEnum):
@@ -40,6 +48,7 @@ class Shown(StrEnum):
 WHISTLEBLOWER_LABEL = "举报人信息保密"
 ANONYMOUS_LABEL = "匿名"
 WITHHELD_LABEL = "信息保密"
+REDACTED = "〔保密〕"
 
 # Roles the rule knows; any other value of ``user.role`` sees nothing.
 _MASKED_ROLES = frozenset(
@@ -70,10 +79,23 @@ class Person:
     deputy: str  # the deputy's name; "" when withheld or the order has none
     protected: bool  # a whistle-blower withheld from this user
     anonymous: bool
+    # every spelling of the withheld identity, built on first use (only when withheld; it
+    # reads the deputy's numbers); never printed
+    _identity: Callable[[], re.Pattern | None] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     @property
     def withheld(self) -> bool:
         return self.shown == Shown.WITHHELD
+
+    def redact(self, text: str) -> str:
+        """``text`` as this viewer may read it: when the person is withheld, each spelling of
+        their name or number (and of the deputy's) becomes 〔保密〕; otherwise unchanged."""
+        if not text or self._identity is None or not isinstance(text, str):
+            return text
+        pattern = self._identity()
+        return pattern.sub(REDACTED, text) if pattern else text
 
     def as_dict(self) -> dict:
         """The API's shape (one place, so every response spells it the same)."""
@@ -95,7 +117,33 @@ def _role(user) -> str:
 
 
 def _withheld(order, label: str, *, protected: bool = False) -> Person:
-    return Person(Shown.WITHHELD, label, "", "", "", protected, bool(order.is_anonymous))
+    return Person(
+        Shown.WITHHELD,
+        label,
+        "",
+        "",
+        "",
+        protected,
+        bool(order.is_anonymous),
+        functools.cache(functools.partial(_identity_pattern, order)),
+    )
+
+
+def _identity_pattern(order) -> re.Pattern | None:
+    """The requester's name and number and the deputy's name and numbers, as one pattern.
+    Names of one character are left out: they would cut every other word."""
+    names = [order.requester_name.strip()]
+    numbers = [order.requester_phone]
+    if order.deputy_id:
+        names.append(order.deputy.name.strip())
+        numbers += [phone.number for phone in order.deputy.phones.all()]
+    parts = [re.escape(name) for name in dict.fromkeys(names) if len(name) >= 2]
+    parts += [p for p in dict.fromkeys(phone_spellings(n) for n in numbers if n) if p]
+    if not parts:
+        return None
+    # longest first: of a name and a longer one that starts with it ("谭萍", "谭萍萍"), the
+    # longer is cut whole
+    return re.compile("|".join(sorted(parts, key=len, reverse=True)))
 
 
 def _deputy_name(order) -> str:

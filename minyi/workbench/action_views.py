@@ -22,7 +22,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
@@ -32,7 +32,7 @@ from minyi.orders.selectors import orders_visible_to
 from minyi.orders.services import closing, dispatch, handling, intake
 from minyi.workbench import forms as f
 from minyi.workbench import permissions
-from minyi.workbench.detail_views import detail_context, visible_order
+from minyi.workbench.detail_views import detail_context, render_order_page, visible_order
 from minyi.workbench.permissions import OrderContext
 
 
@@ -252,7 +252,7 @@ def order_action(request: HttpRequest, number: str, action: str) -> HttpResponse
     else:  # the form is gone (someone else moved the order on): say why at the top
         messages.error(request, "；".join(form.non_field_errors()) or f"{spec.title}未完成。")
     context = detail_context(request, order, ctx, bound={action: form})
-    return render(request, "workbench/order_detail.html", context, status=400)
+    return render_order_page(request, context, status=400)
 
 
 def _back(request: HttpRequest, order: WorkOrder) -> HttpResponse:

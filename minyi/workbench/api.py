@@ -19,7 +19,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from minyi.core.errors import DomainError
-from minyi.orders.api import OrderDetailSerializer
+from minyi.orders.api import ORDER_PERSON_PREFETCH, ORDER_PERSON_RELATED
+from minyi.orders.api_output import OrderActionOutput
 from minyi.orders.models import WorkOrder
 from minyi.orders.selectors import orders_visible_to
 from minyi.workbench import permissions
@@ -89,7 +90,7 @@ class OrderAction(APIView):
             "OrderActionBody", {"note": serializers.CharField(required=False)}
         ),
         responses={
-            200: OrderDetailSerializer,
+            200: OrderActionOutput,
             400: OpenApiResponse(description='{"error", "code", "fields"}'),
             403: OpenApiResponse(description='{"error", "code": "forbidden"}'),
             404: OpenApiResponse(description='{"error", "code": "not_found"}'),
@@ -113,6 +114,13 @@ class OrderAction(APIView):
             message = spec.perform(ctx, form.cleaned_data, request.user)
         except DomainError as error:
             return _error(error.code, error.message, status.HTTP_400_BAD_REQUEST)
-        order = WorkOrder.objects.select_related("request_type").get(pk=order.pk)
-        body = OrderDetailSerializer(order).data
-        return Response({"message": message, "order": body})
+        # the order as the GET shows it to this user now: the same output, built with the request
+        order = (
+            WorkOrder.objects.select_related(*ORDER_PERSON_RELATED)
+            .prefetch_related(*ORDER_PERSON_PREFETCH, "assignments__department", "events__actor")
+            .get(pk=order.pk)
+        )
+        output = OrderActionOutput(
+            {"message": message, "order": order}, context={"request": request}
+        )
+        return Response(output.data)

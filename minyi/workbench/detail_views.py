@@ -14,11 +14,12 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
 
 from minyi.accounts.models import Role
-from minyi.core import clock
-from minyi.core.access import role_required
+from minyi.core.access import client_ip, role_required
 from minyi.orders.models import Attachment, WorkOrder
 from minyi.orders.selectors import orders_visible_to
-from minyi.privacy.models import PersonalDataAccess
+from minyi.privacy import rules
+from minyi.privacy.models import Surface
+from minyi.privacy.services import RevealRefused, requester_reveal
 from minyi.reference.models import Category, Department, Region
 from minyi.workbench import permissions, presenters
 
@@ -38,13 +39,15 @@ def detail_context(
     ctx: permissions.OrderContext,
     *,
     bound: dict | None = None,
-    revealed: bool = False,
+    person: rules.Person | None = None,
 ) -> dict:
     """Everything the page shows. ``bound`` holds the one form the user just posted (with its
-    errors), so it is shown again in place of a blank one."""
+    errors), so it is shown again in place of a blank one. ``person`` is the requester as the
+    privacy rule lets this user see them (the full view only from ``requester_reveal``)."""
     from minyi.workbench.action_views import action_forms  # the registry lives with the actions
 
     user = request.user
+    person = person or rules.requester_shown(user, order)
     assignments = list(
         order.assignments.select_related("department", "signed_by").prefetch_related(
             "return_requests__suggested_department",
@@ -61,8 +64,8 @@ def detail_context(
         "attachments": order.attachments.select_related("uploaded_by").order_by("uploaded_at"),
         "replies": order.replies.select_related("assignment__department", "author"),
         "callbacks": order.callbacks.select_related("agent"),
-        "requester": presenters.requester(user, order, revealed=revealed),
-        "may_reveal": permissions.may_reveal_requester(user, ctx),
+        "requester": person,
+        "may_reveal": person.shown != rules.Shown.FULL and rules.may_reveal(user, order),
         "actions": action_forms(user, ctx, bound=bound or {}),
         # the dispatch form's department filters (lazy: read only when that form is shown)
         "regions": Region.objects.order_by("code", "name"),
@@ -75,55 +78,42 @@ def detail_context(
     }
 
 
+def render_order_page(request: HttpRequest, context: dict, *, status: int = 200) -> HttpResponse:
+    """The detail page as this user may read it. When the rule withholds the requester from
+    them, every spelling of the requester and the deputy is cut out of the whole page — notes,
+    titles, file names, whatever a template prints now or later — not field by field."""
+    response = render(request, "workbench/order_detail.html", context, status=status)
+    person: rules.Person = context["requester"]
+    if person.withheld:
+        charset = response.charset
+        response.content = person.redact(response.content.decode(charset)).encode(charset)
+    return response
+
+
 @login_required
 @require_GET
 def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     order = visible_order(request, number)
     ctx = permissions.order_context(request.user, order)
-    return render(request, "workbench/order_detail.html", detail_context(request, order, ctx))
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    # REMOTE_ADDR is the proxy's address behind a load balancer; the deployment sets it from
-    # X-Forwarded-For in the proxy, not here, so a client cannot forge its own entry.
-    return request.META.get("REMOTE_ADDR") or None
+    return render_order_page(request, detail_context(request, order, ctx))
 
 
 @login_required
 @require_POST
 def order_reveal(request: HttpRequest, number: str) -> HttpResponse:
-    """查看完整信息: show the requester's full name and number, and log that this user saw them."""
+    """查看完整信息: the service checks the rule, logs the view and returns the full requester."""
     order = visible_order(request, number)
-    ctx = permissions.order_context(request.user, order)
-    if not permissions.may_reveal_requester(request.user, ctx):
-        raise PermissionDenied("您的角色不能查看诉求人的完整信息。")
-    shown = [
-        label
-        for label, value in (
-            ("诉求人姓名", order.requester_name),
-            ("联系电话", order.requester_phone),
+    try:
+        person = requester_reveal(
+            user=request.user, order=order, surface=Surface.WORKBENCH, ip=client_ip(request)
         )
-        if value
-    ]
-    PersonalDataAccess.objects.create(
-        user=request.user,
-        order=order,
-        fields="、".join(shown) or "（无）",
-        at=clock.now(),
-        ip=client_ip(request),
-    )
+    except RevealRefused as error:
+        raise PermissionDenied(error.message) from None
     if request.headers.get("HX-Request"):
-        context = {
-            "order": order,
-            "requester": presenters.requester(request.user, order, revealed=True),
-            "may_reveal": False,
-        }
+        context = {"order": order, "requester": person, "may_reveal": False}
         return render(request, "workbench/_requester.html", context)
-    return render(
-        request,
-        "workbench/order_detail.html",
-        detail_context(request, order, ctx, revealed=True),
-    )
+    ctx = permissions.order_context(request.user, order)
+    return render_order_page(request, detail_context(request, order, ctx, person=person))
 
 
 @login_required

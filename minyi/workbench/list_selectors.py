@@ -11,13 +11,20 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.core import signing
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.urls import NoReverseMatch, reverse
 from django.utils.dateparse import parse_datetime
 
 from minyi.accounts.models import Role
 from minyi.core import clock
-from minyi.core.masking import mask_name, mask_phone
 from minyi.orders.models import (
     Assignment,
     AssignmentRole,
@@ -28,7 +35,8 @@ from minyi.orders.models import (
     Warning,
     WorkOrder,
 )
-from minyi.orders.selectors import orders_visible_to, sees_requester_identity
+from minyi.orders.selectors import orders_visible_to
+from minyi.privacy import rules
 
 PAGE_SIZE = 50
 REPLIED_WINDOW = timedelta(days=30)  # 已答复: what the department answered in the last 30 days
@@ -308,17 +316,19 @@ def detail_url(number: str) -> str:
 
 
 def rows_prepare(rows: list, user) -> list:
-    """Mask the requester here, once, so no template ever holds the full name or number."""
+    """What each row shows of the requester and the deputy is the privacy rule's answer
+    (``order.person``), and the title passes through it too; no template reads the order's
+    own requester or deputy fields."""
     status_labels = dict(AssignmentStatus.choices)
     role_labels = dict(AssignmentRole.choices)
     for order in rows:
-        if order.is_anonymous:
-            order.requester_masked, order.phone_masked = "匿名", ""
-        elif not sees_requester_identity(user, order):
-            order.requester_masked, order.phone_masked = "身份保密", ""
-        else:
-            order.requester_masked = mask_name(order.requester_name)
-            order.phone_masked = mask_phone(order.requester_phone) if order.requester_phone else ""
+        order.person = rules.requester_shown(user, order)
+    # the deputy's numbers, which the rule cuts out of a withheld row's title: one query for
+    # the page, and none when nothing on it is withheld
+    withheld = [o for o in rows if o.person.withheld and o.deputy_id]
+    prefetch_related_objects(withheld, "deputy__phones")
+    for order in rows:
+        order.shown_title = order.person.redact(order.title)
         order.link = detail_url(order.number)
         if hasattr(order, "my_status"):
             order.my_status_label = status_labels.get(order.my_status, "")

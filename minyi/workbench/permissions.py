@@ -26,7 +26,6 @@ from minyi.orders.models import (
     Status,
     WorkOrder,
 )
-from minyi.orders.selectors import sees_requester_identity
 from minyi.orders.services.closing import ACCEPTED_AND_OPEN, OPEN
 
 
@@ -178,26 +177,3 @@ def allowed(action: str, user, ctx: OrderContext) -> bool:
 
 def allowed_actions(user, ctx: OrderContext) -> list[str]:
     return [name for name in ACTION_NAMES if allowed(name, user, ctx)]
-
-
-# -- personal data -----------------------------------------------------------------------------
-
-
-def may_reveal_requester(user, ctx: OrderContext) -> bool:
-    """Who may click "查看完整信息" (each click is logged):
-
-    - dispatcher and administrator: they rule on scope and answer complaints about handling;
-    - the operator who recorded the order (it is visible to no other operator);
-    - the callback agent, who must phone the requester (the order is visible to them only in
-      callback);
-    - a handler whose department has a live or replied part in the order, to call the requester
-      back — never for a whistle-blower's order (``sees_requester_identity``);
-    - not the liaison officer (the ledger needs no phone numbers: masked is enough), nor a
-      deputy (the requester is the deputy or a citizen who wrote to them; they already know).
-    """
-    if not sees_requester_identity(user, ctx.order):
-        return False
-    role = getattr(user, "role", "")
-    if role in (Role.DISPATCHER, Role.ADMIN, Role.OPERATOR, Role.CALLBACK):
-        return True
-    return role == Role.HANDLER and ctx.my_assignment is not None

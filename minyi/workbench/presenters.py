@@ -10,7 +10,6 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from minyi.core.masking import mask_name, mask_phone
 from minyi.orders.models import (
     AssignmentStatus,
     EventKind,
@@ -21,10 +20,11 @@ from minyi.orders.models import (
     Warning,
     WorkOrder,
 )
-from minyi.orders.selectors import order_timeline, sees_requester_identity
+from minyi.orders.selectors import event_data_shown, order_timeline
 from minyi.reference.models import ScopeReason
 
 # The keys of OrderEvent.data worth reading, in the order shown; ids (lead, request, …) are not.
+# Each is one of ``orders.selectors.EVENT_DATA_SHOWN`` (the keys any reader may see).
 DATA_LABELS = {
     "departments": "承办单位",
     "department": "承办单位",
@@ -108,11 +108,12 @@ def timeline(order: WorkOrder) -> list[TimelineRow]:
     reasons = dict(ScopeReason.objects.values_list("code", "title"))
     rows = []
     for event in order_timeline(order):
+        shown = event_data_shown(event.data)
         data = [
-            (label, _value(key, event.data[key], reasons))
+            (label, _value(key, shown[key], reasons))
             for key, label in DATA_LABELS.items()
-            if event.data.get(key) not in (None, "", [])
-            and not (key == "department" and "departments" in event.data)
+            if shown.get(key) not in (None, "", [])
+            and not (key == "department" and "departments" in shown)
         ]
         moved = event.from_status != event.to_status
         rows.append(
@@ -171,25 +172,3 @@ def assignment_deadlines(assignment) -> list[Deadline]:
         Deadline("退件", local(assignment.return_due), assignment.return_due_provisional),
         Deadline("办结", local(assignment.reply_due), assignment.reply_due_provisional),
     ]
-
-
-@dataclass
-class Requester:
-    """The requester as this user sees them before (or after) "查看完整信息"."""
-
-    protected: bool  # a whistle-blower hidden from a department
-    anonymous: bool
-    name: str
-    phone: str
-    revealed: bool
-
-
-def requester(user, order: WorkOrder, *, revealed: bool = False) -> Requester:
-    if not sees_requester_identity(user, order):
-        return Requester(True, order.is_anonymous, "", "", False)
-    name, phone = order.requester_name, order.requester_phone
-    if not revealed:
-        name, phone = mask_name(name), mask_phone(phone) if phone else ""
-    elif phone.startswith("+86"):
-        phone = phone.removeprefix("+86")
-    return Requester(False, order.is_anonymous, name, phone, revealed)

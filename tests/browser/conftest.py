@@ -66,8 +66,15 @@ def asgi_server(transactional_db, settings):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
+    # log_config=None: the app's logging (settings.LOGGING, every handler masking numbers)
+    # stays in force, as in production where the app configures it after uvicorn has
     config = uvicorn.Config(
-        "minyi.asgi:application", host="127.0.0.1", port=port, log_level="warning", lifespan="off"
+        "minyi.asgi:application",
+        host="127.0.0.1",
+        port=port,
+        log_config=None,
+        log_level="warning",
+        lifespan="off",
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

@@ -94,3 +94,33 @@ def test_an_unknown_caller_shows_a_citizen_call(asgi_server, page, zhang, pbx_to
 
     page.wait_for_selector("#banner.citizen:has-text('群众来电')", timeout=1000)
     assert "人大代表" not in page.inner_text("#caller")
+
+
+def test_a_number_looked_up_by_hand_never_stands_in_a_url(asgi_server, page, zhang):
+    from minyi.orders.models import Channel
+    from minyi.privacy.models import PersonalDataAccess
+    from tests.factories import make_order
+
+    earlier = make_order(
+        "accepted", channel=Channel.DEPUTY_CALL, deputy=zhang, title="村口路面塌陷"
+    )
+    user = UserFactory(username="olivia", role="operator")
+    user.set_password("correct-horse-42")
+    user.save()
+    urls: list[str] = []
+    page.on("request", lambda request: urls.append(request.url))
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone
+    _sign_in(page, asgi_server, "olivia")
+    page.goto(f"{asgi_server}/console/")
+
+    page.fill("#lookup-phone", "138 0013 8000")
+    page.click("button:text-is('查询')")
+    page.wait_for_selector("#banner.deputy")
+    page.click("#open-intake")
+    page.wait_for_selector("#intake-form")
+
+    assert page.input_value("#id_requester_phone") == "138 0013 8000"
+    assert page.input_value("#id_requester_name") == "张三"
+    assert earlier.number in page.inner_text("#deputy-recent")
+    assert not [url for url in urls if "13800138000" in url or "0013" in url]
+    assert PersonalDataAccess.objects.get().fields == "代表近期工单"

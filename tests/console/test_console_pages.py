@@ -45,7 +45,7 @@ def test_other_roles_cannot_open_the_console(client, persona, request):
 
     assert client.get("/console/").status_code == 403
     assert client.get("/console/intake/").status_code == 403
-    assert client.get("/console/lookup/?phone=13800138000").status_code == 403
+    assert client.post("/console/lookup/", {"phone": "13800138000"}).status_code == 403
 
 
 def test_only_operators_may_listen_to_the_ring_events(client, hana):
@@ -55,7 +55,7 @@ def test_only_operators_may_listen_to_the_ring_events(client, hana):
 
 
 def test_looking_up_a_deputy_number_shows_the_red_banner_and_the_greeting(as_olivia, zhang):
-    page = as_olivia.get("/console/lookup/", {"phone": "138 0013 8000"}).content.decode()
+    page = as_olivia.post("/console/lookup/", {"phone": "138 0013 8000"}).content.decode()
 
     assert "张三 湖南省(湘潭市、韶山市、银田镇)人大代表" in page
     assert "欢迎您，张三代表，这里是12345人大代表反映社情民意热线，请问有什么可以帮您？" in page
@@ -63,7 +63,7 @@ def test_looking_up_a_deputy_number_shows_the_red_banner_and_the_greeting(as_oli
 
 
 def test_looking_up_an_unknown_number_shows_a_citizen_call(as_olivia, zhang):
-    page = as_olivia.get("/console/lookup/", {"phone": "13900000000"}).content.decode()
+    page = as_olivia.post("/console/lookup/", {"phone": "13900000000"}).content.decode()
 
     assert "群众来电" in page
     assert "人大代表" not in page

@@ -41,8 +41,8 @@ def test_the_liaison_officer_lists_orders_with_names_and_phones_masked(client):
 
     assert response.status_code == 200
     row = response.json()["results"][0]
-    assert row["phone"] == "138****5678"
-    assert row["requester"] == "张*三"
+    assert row["requester"]["phone"] == "138****5678"
+    assert row["requester"]["label"] == row["requester"]["name"] == "张*三"
     assert "13812345678" not in response.content.decode()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from minyi.orders.models import Channel
-from minyi.orders.selectors import orders_visible_to, sees_requester_identity
+from minyi.orders.selectors import orders_visible_to
 from tests.factories import DeputyFactory, HandlerFactory, UserFactory, make_order
 
 pytestmark = pytest.mark.django_db
@@ -64,12 +64,3 @@ def test_a_user_without_a_role_or_signed_out_sees_nothing(world):
 
     assert numbers(UserFactory(role="")) == set()
     assert numbers(AnonymousUser()) == set()
-
-
-def test_a_department_never_sees_a_whistle_blower(dan, hana, carl):
-    report = make_order("signed", request_type_code="report", dispatcher=dan, handler=hana)
-
-    assert report.protect_identity
-    assert not sees_requester_identity(hana, report)
-    assert sees_requester_identity(dan, report)
-    assert sees_requester_identity(carl, report)

@@ -189,7 +189,7 @@ def test_handler_never_sees_a_whistle_blower(client, hana):
         requester_phone="+8613712345678",
     )
     html = _get(client, hana, "/work/department/").content.decode()
-    assert "身份保密" in html and "137****5678" not in html
+    assert "举报人信息保密" in html and "137****5678" not in html
 
 
 def test_tabs_and_pages_answer_htmx_with_the_list_fragment_only(client, dan):

@@ -38,14 +38,21 @@
     caller.append(banner, line);
   }
 
+  // Only the call id goes to the server: it checks that the call is this operator's own and
+  // today's, and logs the number it fills in.
   function openIntake() {
     const params = new URLSearchParams();
-    if (current) {
-      params.set("call", current.call_id);
-      if (current.deputy) params.set("deputy", current.deputy.id);
-    }
+    if (current) params.set("call", current.call_id);
     htmx.ajax("GET", root.dataset.intake + "?" + params.toString(), "#intake");
   }
+
+  // A refused prefill (403) still shows its explanation in the intake panel.
+  document.body.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.xhr.status === 403 && event.detail.target.id === "intake") {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
 
   document.addEventListener("keydown", function (event) {
     if (event.key === "F2") {

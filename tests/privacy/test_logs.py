@@ -1,0 +1,265 @@
+"""No full phone number (nor an SMS code, nor an ID number) in any log: the masking filter on
+every handler, the SMS backends, and uvicorn's access log without query-string values."""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import io
+import json
+import logging
+import logging.config
+import os
+import stat
+
+import pytest
+from django.conf import settings
+
+from minyi.core.logfilters import DropQueryValues, MaskPersonalData
+from minyi.core.masking import mask_numbers_in
+from minyi.notify.backends import ConsoleBackend, FileBackend, Sms
+from tests.factories import ZHANG_MOBILE
+
+NUMBER = "13800138000"  # 张三's mobile, ZHANG_MOBILE without +86
+
+
+def handlers_of_every_logger():
+    loggers = [logging.getLogger()] + [
+        logger
+        for logger in logging.Logger.manager.loggerDict.values()
+        if isinstance(logger, logging.Logger)
+    ]
+    for logger in loggers:
+        for handler in logger.handlers:
+            if type(handler).__module__.startswith("_pytest"):  # the test run's own capture
+                continue
+            if type(handler) is not logging.NullHandler:  # a library's: it writes nothing
+                yield logger.name, handler
+
+
+def test_every_configured_handler_masks_personal_data():
+    configured = settings.LOGGING["handlers"]
+
+    assert configured  # the check below must not pass on an empty configuration
+    for name, config in configured.items():
+        assert "personal_data" in config.get("filters", []), name
+    for logger, handler in handlers_of_every_logger():
+        assert any(isinstance(f, MaskPersonalData) for f in handler.filters), (logger, handler)
+
+
+def test_the_access_handlers_also_drop_query_values():
+    access = [
+        h for name, h in handlers_of_every_logger() if name in ("uvicorn.access", "django.server")
+    ]
+
+    assert len(access) == 2
+    for handler in access:
+        assert any(isinstance(f, DropQueryValues) for f in handler.filters), handler
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("已发送至13812345678", "已发送至138****5678"),
+        ("+86 138-1234-5678 来电", "138****5678 来电"),
+        ("0086 13812345678", "138****5678"),
+        ("+8673185309270", "731****9270"),
+        ("座机 0731-85309270", "座机 073****9270"),
+        ("验证码 482913，5分钟内有效", "验证码 ******，5分钟内有效"),
+        ("code=4829", "code=****"),
+        ("身份证 43038219900101123X", "身份证 4303**********123X"),
+        ("工单 12345-20260302-000123 已受理", "工单 12345-20260302-000123 已受理"),
+        ("耗时 1733212345678 ms", "耗时 1733212345678 ms"),
+    ],
+)
+def test_numbers_in_a_line_are_masked_and_other_numbers_left_alone(text, masked):
+    assert mask_numbers_in(text) == masked
+
+
+def test_a_record_is_masked_in_its_message_arguments_and_traceback(caplog):
+    log = logging.getLogger("minyi.test")
+    try:
+        raise ValueError(f"Key (number)=({ZHANG_MOBILE}) already exists")
+    except ValueError:
+        log.exception("SMS to %s failed: %s (%s)", ZHANG_MOBILE, {"phone": NUMBER}, 13800138000)
+
+    assert caplog.records
+    assert NUMBER not in caplog.text
+    assert "138****8000" in caplog.text
+
+
+def test_an_sms_printed_by_the_console_backend_shows_the_number_masked(capsys):
+    sms = Sms(
+        f"ev7:order_accepted:{ZHANG_MOBILE}",
+        ZHANG_MOBILE,
+        "order_accepted",
+        "",
+        {},
+        (),
+        "您反映的问题已受理，验证码 482913。",
+    )
+
+    ConsoleBackend().send(sms)
+
+    out = capsys.readouterr().out
+    assert NUMBER not in out and "482913" not in out
+    assert out.startswith("[短信] 138****8000 您反映的问题已受理")
+
+
+def test_the_file_backend_keeps_no_full_number_and_only_its_owner_reads_it(tmp_path):
+    path = tmp_path / "sms.jsonl"
+    backend = FileBackend(path)
+    first = Sms(
+        f"ev7:order_accepted:{ZHANG_MOBILE}",
+        ZHANG_MOBILE,
+        "order_accepted",
+        "",
+        {},
+        (),
+        "已受理，回电13800138000",
+    )
+    twin = Sms(
+        "ev7:order_accepted:+8613811118000",
+        "+8613811118000",
+        "order_accepted",
+        "",
+        {},
+        (),
+        "已受理",
+    )
+
+    assert backend.send(first) == backend.send(first) == "file:1"
+    assert backend.send(twin) == "file:2"  # the same masked number, another key: not a duplicate
+
+    text = path.read_text()
+    assert NUMBER not in text and "13811118000" not in text
+    line = json.loads(text.splitlines()[0])
+    assert (line["key"], line["phone"], line["body"]) == (
+        "ev7:order_accepted:138****8000",
+        "138****8000",
+        "已受理，回电138****8000",
+    )
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+
+
+@pytest.mark.django_db
+def test_a_ring_and_a_lookup_leave_no_full_number_in_the_logs(client, olivia, zhang, pbx, caplog):
+    caplog.set_level(logging.DEBUG)
+    pbx(event="ring", call_id="c-1", to="12345", **{"from": ZHANG_MOBILE})
+    client.force_login(olivia)
+    client.post("/console/lookup/", {"phone": NUMBER})
+    client.get("/console/intake/", {"call": "c-1"})
+    client.get("/console/lookup/", {"phone": NUMBER})  # refused (405), and logged as such
+
+    assert caplog.records
+    assert NUMBER not in caplog.text
+
+
+@pytest.mark.django_db
+def test_an_sms_sent_by_the_worker_leaves_no_full_number_in_the_logs(
+    olivia, caplog, capsys, settings
+):
+    from minyi.notify.models import OutboxMessage
+    from minyi.notify.services import outbox_send
+    from tests.factories import make_order
+
+    settings.MINYI_SMS = {**settings.MINYI_SMS, "BACKEND": "console"}
+    caplog.set_level(logging.DEBUG)
+    make_order("accepted", operator=olivia, requester_phone="+8613900001111")
+    message = OutboxMessage.objects.get(template_code="order_accepted")
+
+    assert outbox_send(message.pk) == "sent"
+
+    out = capsys.readouterr()
+    assert "13900001111" not in out.out + out.err + caplog.text
+    assert "139****1111" in out.out
+
+
+class Raising:
+    def send(self, sms):
+        from minyi.notify.backends import SendError
+
+        raise SendError(f"号码 {sms.phone} 不可达")
+
+
+@pytest.mark.django_db
+def test_a_failed_send_is_logged_without_the_number(olivia, caplog, settings):
+    from minyi.notify.models import OutboxMessage
+    from minyi.notify.services import outbox_send
+    from tests.factories import make_order
+
+    settings.MINYI_SMS = {**settings.MINYI_SMS, "BACKEND": f"{__name__}.Raising"}
+    make_order("accepted", operator=olivia, requester_phone="+8613900001111")
+    message = OutboxMessage.objects.get(template_code="order_accepted")
+
+    outbox_send(message.pk)
+
+    assert "failed" in caplog.text
+    assert "13900001111" not in caplog.text and "139****1111" in caplog.text
+
+
+@pytest.fixture
+def production_logging():
+    """Logging as a uvicorn worker has it: uvicorn's own configuration first, then the app's
+    (applied when the app is imported), its two streams read by the test. Afterwards the
+    app's configuration again, on the streams the test run gave it."""
+    import uvicorn.config
+
+    import minyi.asgi  # noqa: F401 — imported (Django set up) before, not in the server thread
+
+    ours = next(h for h in logging.getLogger().handlers if isinstance(h, logging.StreamHandler))
+    access = logging.getLogger("uvicorn.access").handlers[0]
+    before = (access.stream, ours.stream)
+    out, err = io.StringIO(), io.StringIO()
+    config = copy.deepcopy(settings.LOGGING)
+    config["handlers"]["access"]["stream"] = out
+    config["handlers"]["console"]["stream"] = err
+    logging.config.dictConfig(uvicorn.config.LOGGING_CONFIG)
+    logging.config.dictConfig(config)
+    yield lambda: out.getvalue() + err.getvalue()
+    with contextlib.redirect_stdout(before[0]), contextlib.redirect_stderr(before[1]):
+        logging.config.dictConfig(settings.LOGGING)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_uvicorns_access_log_has_no_query_values_and_no_numbers(production_logging, pbx_token):
+    import socket
+    import threading
+    import time
+    import urllib.request
+
+    import uvicorn
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    # log_config=None: the configuration the fixture set up stays as it is
+    config = uvicorn.Config("minyi.asgi:application", port=port, log_config=None, lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.02)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for url in (f"/healthz?phone={NUMBER}&call=c-1", f"/console/lookup/?phone=%2B86{NUMBER}"):
+            try:
+                urllib.request.urlopen(base + url, timeout=5).close()
+            except urllib.error.HTTPError:
+                pass
+        ring = json.dumps({"event": "ring", "call_id": "c-9", "from": NUMBER}).encode()
+        request = urllib.request.Request(
+            f"{base}/api/cti/events",
+            data=ring,
+            headers={"Authorization": f"Bearer {pbx_token}", "Content-Type": "application/json"},
+        )
+        urllib.request.urlopen(request, timeout=5).close()
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+    logged = production_logging()
+    assert '"GET /healthz?phone=…&call=… HTTP/1.1" 200' in logged
+    assert '"GET /console/lookup/?phone=… HTTP/1.1"' in logged
+    assert '"POST /api/cti/events HTTP/1.1" 200' in logged
+    assert NUMBER not in logged and "8000" not in logged.replace(f":{port}", "")
