@@ -241,6 +241,20 @@ MINYI_SMS = {
         "REGION": env_str("MINYI_SMS_TENCENT_REGION") or "ap-guangzhou",
     },
 }
+# The console and file backends send nothing: in production they would swallow every SMS. With
+# DEBUG off they are refused unless someone says on purpose that no SMS should leave (a staging
+# server, the test suite).
+TEST_SMS_BACKENDS = ("console", "file")
+if (
+    MINYI_SMS["BACKEND"] in TEST_SMS_BACKENDS
+    and not DEBUG
+    and not env_bool("MINYI_SMS_ALLOW_TEST_BACKEND", False)
+):
+    raise ConfigError(
+        f"MINYI_SMS_BACKEND={MINYI_SMS['BACKEND']} sends no SMS and is refused when DEBUG is off: "
+        "set MINYI_SMS_BACKEND=tencent (or your provider's backend), or "
+        "MINYI_SMS_ALLOW_TEST_BACKEND=1 where no SMS may leave on purpose."
+    )
 if MINYI_SMS["BACKEND"] == "tencent" and not DEBUG:
     _missing = [
         k

@@ -8,6 +8,8 @@ import os
 os.environ.setdefault("SECRET_KEY", "minyi-test-suite-secret-key-not-for-production-use")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("SECURE_COOKIES", "0")
+# No SMS leaves a test run: the console and file backends stand in for the provider.
+os.environ.setdefault("MINYI_SMS_ALLOW_TEST_BACKEND", "1")
 
 from minyi.settings import *  # noqa: E402,F403
 

@@ -130,3 +130,41 @@ def test_a_complete_production_configuration_passes_the_check(tmp_path):
 
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_refuses_the_console_sms_backend_that_sends_nothing(tmp_path):
+    result = manage_check(
+        tmp_path,
+        DEBUG="0",
+        SECRET_KEY="x" * 50,
+        ALLOWED_HOSTS="minyi.example",
+        MINYI_SMS_BACKEND="console",
+        MINYI_SMS_ALLOW_TEST_BACKEND="0",
+    )
+
+    assert result.returncode != 0
+    assert "MINYI_SMS_BACKEND=console sends no SMS and is refused when DEBUG is off" in (
+        result.stderr
+    )
+
+
+def test_production_refuses_the_file_sms_backend_unless_allowed_on_purpose(tmp_path):
+    production = {
+        "DEBUG": "0",
+        "SECRET_KEY": "x" * 50,
+        "ALLOWED_HOSTS": "minyi.example",
+        "MINYI_SMS_BACKEND": "file",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'check.sqlite3'}",
+    }
+
+    refused = manage_check(tmp_path, **production, MINYI_SMS_ALLOW_TEST_BACKEND="0")
+    allowed = manage_check(tmp_path, **production, MINYI_SMS_ALLOW_TEST_BACKEND="1")
+
+    assert refused.returncode != 0 and "MINYI_SMS_ALLOW_TEST_BACKEND=1" in refused.stderr
+    assert allowed.returncode == 0, allowed.stderr
+
+
+def test_the_demo_keeps_the_console_sms_backend(tmp_path):
+    result = manage_check(tmp_path, DEBUG="1", MINYI_SMS_BACKEND="", MINYI_SMS_ALLOW_TEST_BACKEND="0")
+
+    assert result.returncode == 0, result.stderr
