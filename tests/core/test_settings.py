@@ -165,6 +165,8 @@ def test_production_refuses_the_file_sms_backend_unless_allowed_on_purpose(tmp_p
 
 
 def test_the_demo_keeps_the_console_sms_backend(tmp_path):
-    result = manage_check(tmp_path, DEBUG="1", MINYI_SMS_BACKEND="", MINYI_SMS_ALLOW_TEST_BACKEND="0")
+    result = manage_check(
+        tmp_path, DEBUG="1", MINYI_SMS_BACKEND="", MINYI_SMS_ALLOW_TEST_BACKEND="0"
+    )
 
     assert result.returncode == 0, result.stderr
