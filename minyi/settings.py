@@ -157,10 +157,34 @@ STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # In development WhiteNoise serves straight from the apps; production runs collectstatic.
 WHITENOISE_USE_FINDERS = DEBUG
+# Uploaded files live under MEDIA_ROOT and nothing serves that folder, in DEBUG neither: they
+# leave only through the download view after the visibility check (minyi/uploads, README).
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# -- uploads (minyi/uploads, docs/security-files.md) -------------------------------------------
+_UPLOAD_MAX_MB = env_int("MINYI_UPLOAD_MAX_MB", 20)
+if not 1 <= _UPLOAD_MAX_MB <= 1024:
+    raise ConfigError("MINYI_UPLOAD_MAX_MB must be between 1 and 1024 (megabytes).")
+MINYI_UPLOADS = {
+    "MAX_BYTES": _UPLOAD_MAX_MB * 1024 * 1024,
+    # zip-based documents (.docx, .xlsx, .ofd), judged from the zip directory, never extracted
+    "MAX_UNZIPPED_BYTES": 200 * 1024 * 1024,
+    "MAX_ZIP_RATIO": 100,
+    "MAX_ZIP_ENTRIES": 5000,
+    # images are decoded to be re-encoded: 50 million pixels is a 8000 × 6000 photo (~150 MB)
+    "MAX_IMAGE_PIXELS": 50_000_000,
+}
+# Past MAX_BYTES an upload is counted, not kept (the handler replaces Django's temporary-file one).
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "minyi.uploads.handlers.SizeLimitedUploadHandler",
+]
+DATA_UPLOAD_MAX_NUMBER_FILES = 5  # a form takes one file; a request never needs a hundred
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 
 TASKS = {
     "default": {
