@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from minyi.core.api_docs import SchemaView, docs
 from minyi.core.views import healthz
 
 admin.site.site_header = "民意直通 管理后台"
@@ -16,8 +16,8 @@ urlpatterns = [
     path("api/cti/", include("minyi.calls.urls")),
     path("console/", include("minyi.console.urls")),
     path("work/", include("minyi.workbench.urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/schema/", SchemaView.as_view(), name="schema"),
+    path("api/docs/", docs, name="api-docs"),
     path("", include("minyi.core.urls")),
 ]
 

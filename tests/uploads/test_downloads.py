@@ -46,6 +46,13 @@ def test_media_is_not_served_even_with_debug_on():
         clear_url_caches()
 
 
+def test_a_stored_file_is_not_served_from_media(client, order, hana):
+    attachment = attachment_add(order=order, file=ContentFile(samples.PDF, name="a.pdf"), actor=hana)
+    client.force_login(hana)
+
+    assert client.get(f"/media/{attachment.file.name}").status_code == 404
+
+
 def test_the_stored_name_is_a_random_token_and_the_original_is_only_shown(order, hana):
     first = attachment_add(order=order, file=ContentFile(samples.PDF, name="意见.pdf"), actor=hana)
     second = attachment_add(order=order, file=ContentFile(samples.PDF, name="意见.pdf"), actor=hana)
