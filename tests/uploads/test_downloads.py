@@ -47,7 +47,9 @@ def test_media_is_not_served_even_with_debug_on():
 
 
 def test_a_stored_file_is_not_served_from_media(client, order, hana):
-    attachment = attachment_add(order=order, file=ContentFile(samples.PDF, name="a.pdf"), actor=hana)
+    attachment = attachment_add(
+        order=order, file=ContentFile(samples.PDF, name="a.pdf"), actor=hana
+    )
     client.force_login(hana)
 
     assert client.get(f"/media/{attachment.file.name}").status_code == 404
