@@ -10,7 +10,6 @@ any pixel is decoded; Pillow's own ``MAX_IMAGE_PIXELS`` guard is set to the same
 from __future__ import annotations
 
 import io
-import warnings
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -25,6 +24,8 @@ _MODES = {
     "PNG": {"1", "L", "LA", "I", "I;16", "RGB", "RGBA"},
     "WEBP": {"RGB", "RGBA"},
 }
+# What Pillow may call a file of each type: phones write some JPEGs as MPO (several pictures).
+_READ_AS = {"JPEG": {"JPEG", "MPO"}, "PNG": {"PNG"}, "WEBP": {"WEBP"}}
 _SAVE_OPTIONS = {"JPEG": {"quality": 90}, "PNG": {}, "WEBP": {"quality": 90}}
 
 
@@ -32,18 +33,16 @@ def reencode(file, file_type: FileType) -> ContentFile:
     limit = settings.MINYI_UPLOADS["MAX_IMAGE_PIXELS"]
     Image.MAX_IMAGE_PIXELS = limit  # Pillow refuses beyond twice this by itself
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(file) as image:  # reads the header only
-                _check_header(image, file_type, limit)
-                image.seek(0)  # an animated image keeps its first frame
-                image.load()
-                clean = _pixels_only(ImageOps.exif_transpose(image), file_type)
-            out = io.BytesIO()
-            clean.save(out, file_type.pillow_format, **_SAVE_OPTIONS[file_type.pillow_format])
+        with Image.open(file) as image:  # reads the header only
+            _check_header(image, file_type, limit)
+            image.seek(0)  # an animated image keeps its first frame
+            image.load()
+            clean = _pixels_only(ImageOps.exif_transpose(image), file_type)
+        out = io.BytesIO()
+        clean.save(out, file_type.pillow_format, **_SAVE_OPTIONS[file_type.pillow_format])
     except UploadRefused:
         raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except Image.DecompressionBombError:
         raise _too_large(limit) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
         raise UploadRefused(
@@ -55,7 +54,7 @@ def reencode(file, file_type: FileType) -> ContentFile:
 
 
 def _check_header(image: Image.Image, file_type: FileType, limit: int) -> None:
-    if image.format != file_type.pillow_format:
+    if image.format not in _READ_AS[file_type.pillow_format]:
         raise UploadRefused("图片已损坏或无法读取，请重新导出后再上传。", code="file_damaged")
     width, height = image.size
     if width * height > limit:

@@ -56,6 +56,14 @@ def rotated_jpeg() -> bytes:
     return out.getvalue()
 
 
+def mpo_jpeg() -> bytes:
+    """Two pictures in one JPEG (MPO), as some phones save a portrait-mode photo."""
+    out = io.BytesIO()
+    first, second = Image.new("RGB", (40, 30), (9, 9, 9)), Image.new("RGB", (40, 30), (99, 9, 9))
+    first.save(out, "MPO", save_all=True, append_images=[second])
+    return out.getvalue()
+
+
 def png_with_text() -> bytes:
     info = PngImagePlugin.PngInfo()
     info.add_text("Comment", "secret-png-text")

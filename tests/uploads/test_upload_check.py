@@ -213,6 +213,14 @@ def test_a_png_loses_its_text_chunks_and_a_webp_its_exif():
     assert b"PhoneMaker" not in webp and not Image.open(io.BytesIO(webp)).getexif()
 
 
+def test_a_phone_photo_saved_as_several_pictures_keeps_the_first_as_a_plain_jpeg():
+    checked = check_upload(upload(samples.mpo_jpeg(), "人像.jpg"))
+
+    image = Image.open(checked.content)
+    assert checked.content_type == "image/jpeg" and image.format == "JPEG"
+    assert getattr(image, "n_frames", 1) == 1
+
+
 def test_a_sideways_photo_still_shows_the_way_it_was_taken():
     checked = check_upload(upload(samples.rotated_jpeg(), "现场.jpg"))
 
