@@ -144,7 +144,7 @@ def test_the_api_docs_try_a_request_under_the_policy(csp_browser, people):
     assert found + page.evaluate("window.__csp") + csp_browser.console == []
 
 
-def test_the_admin_runs_under_the_policy_without_a_violation(csp_browser, people):
+def test_the_admin_runs_under_the_policy_without_a_violation(csp_browser, people, deputy):
     order = people["dispatched"]
     page = csp_browser.page_for(people["admin"])
     found = []
@@ -158,5 +158,16 @@ def test_the_admin_runs_under_the_policy_without_a_violation(csp_browser, people
         ("/admin/notify/messagetemplate/", "#content"),
     ]:
         found += csp_browser.violations(page, path, ready)
+    # the widgets at work: the calendar pop-up and an autocomplete search (select2)
+    found += csp_browser.violations(page, "/admin/workdays/specialday/add/", ".datetimeshortcuts")
+    page.click(".datetimeshortcuts a:has(.date-icon)")
+    page.wait_for_selector(".calendarbox", state="visible")
+    found += page.evaluate("window.__csp") + csp_browser.console
+    found += csp_browser.violations(
+        page, f"/admin/deputies/deputy/{deputy.pk}/change/", "#deputy_form"
+    )
+    page.click("#mandates-0 .select2-selection")
+    page.wait_for_selector(".select2-results__option")
+    found += page.evaluate("window.__csp") + csp_browser.console
 
     assert found == []
