@@ -32,9 +32,7 @@ class CheckedFile:
     size: int
 
 
-def check_upload(
-    file, *, name: str = "", allowed: tuple[types.FileType, ...] = types.ALLOWED
-) -> CheckedFile:
+def check_upload(file, *, name: str = "") -> CheckedFile:
     name = display_name(name or getattr(file, "name", "") or "")
     size = _size(file)
     if size == 0:
@@ -45,11 +43,6 @@ def check_upload(
             code="file_too_large",
         )
     file_type = detect(file)
-    if file_type not in allowed:
-        raise UploadRefused(
-            f"此处不接受 {file_type.label} 文件，请上传 {types.types_text(allowed)} 文件。",
-            code="file_type",
-        )
     _check_extension(name, file_type)
     content = file
     if file_type.family == "zip":

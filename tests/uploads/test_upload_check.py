@@ -237,3 +237,34 @@ def test_a_damaged_image_is_refused():
     error = refused(b"\xff\xd8\xff\xe0" + b"\x00" * 64, "现场.jpg")
 
     assert error.code == "file_damaged" and "损坏" in error.message
+
+
+# -- names -----------------------------------------------------------------------------------
+
+
+def test_the_name_kept_is_the_last_part_without_control_characters():
+    from minyi.uploads.check import display_name
+
+    assert display_name("C:\\fakepath\\领导\n意见\x00.pdf") == "领导意见.pdf"
+    assert display_name("../../etc/意见.pdf") == "意见.pdf"
+    long = display_name("长" * 300 + ".pdf")
+    assert len(long) == 200 and long.endswith("长.pdf")
+
+
+@pytest.mark.parametrize(
+    "name, fallback",
+    [
+        ("opinion.pdf", 'filename="opinion.pdf"'),
+        ('a";b.pdf', 'filename="attachment.pdf"'),
+        ("领导意见.pdf", 'filename="attachment.pdf"'),
+        ("意见.pd\u00e9", 'filename="attachment"'),
+    ],
+)
+def test_a_download_name_has_a_safe_ascii_fallback_and_the_real_name_in_rfc_5987(name, fallback):
+    from urllib.parse import quote
+
+    from minyi.uploads.download import content_disposition
+
+    header = content_disposition(name)
+
+    assert header == f"attachment; {fallback}; filename*=UTF-8''{quote(name, safe='')}"
