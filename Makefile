@@ -40,7 +40,7 @@ run: migrate
 	trap 'exit 130' INT TERM; \
 	$(PY) manage.py db_worker --interval 1 & worker=$$!; \
 	$(PY) manage.py scheduler & scheduler=$$!; \
-	$(PY) -m uvicorn minyi.asgi:application --host 127.0.0.1 --port $(PORT)
+	$(PY) -m uvicorn minyi.asgi:application --host 127.0.0.1 --port $(PORT) --no-server-header
 
 ## make test: the whole suite (SQLite; PostgreSQL when DATABASE_URL is set)
 test: install

@@ -13,6 +13,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 from minyi.env import ConfigError, env_bool, env_int, env_list, env_str
 
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "csp",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -72,6 +74,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "minyi.core.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -157,10 +161,34 @@ STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # In development WhiteNoise serves straight from the apps; production runs collectstatic.
 WHITENOISE_USE_FINDERS = DEBUG
+# Uploaded files live under MEDIA_ROOT and nothing serves that folder, in DEBUG neither: they
+# leave only through the download view after the visibility check (minyi/uploads, README).
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# -- uploads (minyi/uploads, docs/security-files.md) -------------------------------------------
+_UPLOAD_MAX_MB = env_int("MINYI_UPLOAD_MAX_MB", 20)
+if not 1 <= _UPLOAD_MAX_MB <= 1024:
+    raise ConfigError("MINYI_UPLOAD_MAX_MB must be between 1 and 1024 (megabytes).")
+MINYI_UPLOADS = {
+    "MAX_BYTES": _UPLOAD_MAX_MB * 1024 * 1024,
+    # zip-based documents (.docx, .xlsx, .ofd), judged from the zip directory, never extracted
+    "MAX_UNZIPPED_BYTES": 200 * 1024 * 1024,
+    "MAX_ZIP_RATIO": 100,
+    "MAX_ZIP_ENTRIES": 5000,
+    # images are decoded to be re-encoded: 50 million pixels is a 8000 × 6000 photo (~150 MB)
+    "MAX_IMAGE_PIXELS": 50_000_000,
+}
+# Past MAX_BYTES an upload is counted, not kept (the handler replaces Django's temporary-file one).
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "minyi.uploads.handlers.SizeLimitedUploadHandler",
+]
+DATA_UPLOAD_MAX_NUMBER_FILES = 5  # a form takes one file; a request never needs a hundred
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 
 TASKS = {
     "default": {
@@ -297,7 +325,49 @@ LOGGING = {
     },
 }
 
-if not DEBUG:
-    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
-    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-    SECURE_CONTENT_TYPE_NOSNIFF = True
+# -- HTTPS and security headers (docs/security-files.md) ---------------------------------------
+# Production defaults are safe; each one can be changed from the environment. Behind a TLS proxy
+# Django must learn that the request was HTTPS: uvicorn's --proxy-headers does it for the proxy's
+# address (--forwarded-allow-ips), or name the header the proxy sets in SECURE_PROXY_SSL_HEADER.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# The load balancer's health checks may come over plain HTTP, straight to the app.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+# Preloading is a promise to browsers (hstspreload.org): on only when the operator says so.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+if env_str("SECURE_PROXY_SSL_HEADER"):  # e.g. X-Forwarded-Proto; only if the proxy always sets it
+    _header = env_str("SECURE_PROXY_SSL_HEADER").strip().upper().replace("-", "_")
+    SECURE_PROXY_SSL_HEADER = (f"HTTP_{_header}", "https")
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
+# No script reads the CSRF cookie: htmx sends the token from base.html's hx-headers.
+CSRF_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# minyi.core.headers: the browser features no page of ours uses.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
+)
+
+# Content-Security-Policy (django-csp): scripts and styles from our own origin only, no inline
+# code and no eval, anywhere (templates keep scripts and styles in static files; a test checks).
+# img-src allows data: for the icons Swagger UI and the admin draw from CSS.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}

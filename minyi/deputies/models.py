@@ -82,7 +82,6 @@ class Gender(models.TextChoices):
 class Deputy(models.Model):
     name = models.CharField("姓名", max_length=32, db_index=True)
     gender = models.CharField("性别", max_length=8, choices=Gender.choices, blank=True)
-    photo = models.FileField("照片", upload_to="deputies/", blank=True)
     is_active = models.BooleanField("有效", default=True)
     created_at = models.DateTimeField("录入时间", auto_now_add=True)
 

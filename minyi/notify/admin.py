@@ -37,6 +37,10 @@ class MessageTemplateAdmin(admin.ModelAdmin):
     list_filter = ["channel", "is_active"]
     search_fields = ["code", "name", "body"]
     readonly_fields = ["placeholder_help", "preview"]
+
+    class Media:
+        css = {"all": ["minyi/admin.css"]}  # the preview's error colour (no inline style: CSP)
+
     fields = [
         "code",
         "name",
@@ -66,7 +70,7 @@ class MessageTemplateAdmin(admin.ModelAdmin):
         try:
             return texts.render(obj.body, texts.SAMPLES)
         except ValidationFailed as exc:
-            return format_html('<span style="color:#b00">{}</span>', exc.message)
+            return format_html('<span class="minyi-red">{}</span>', exc.message)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import re
+import secrets
+
 from django.conf import settings
 from django.db import models
 
@@ -434,7 +438,12 @@ class AttachmentKind(models.TextChoices):
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
-    return f"orders/{instance.order_id}/{filename}"
+    """A name nobody can guess (the original is kept only as ``Attachment.name``, for display):
+    the order's folder, a random token, and the extension of the checked type."""
+    extension = os.path.splitext(filename)[1].lower()
+    if not re.fullmatch(r"\.[a-z0-9]{1,10}", extension):
+        extension = ""
+    return f"orders/{instance.order_id}/{secrets.token_urlsafe(16)}{extension}"
 
 
 class Attachment(models.Model):
@@ -444,6 +453,10 @@ class Attachment(models.Model):
     )
     file = models.FileField("文件", upload_to=attachment_path)
     name = models.CharField("文件名", max_length=200)
+    # The type detected from the content on upload (minyi.uploads); downloads are served with it.
+    # Blank for files stored before the check: those are served as application/octet-stream.
+    content_type = models.CharField("文件类型", max_length=100, blank=True)
+    size = models.PositiveBigIntegerField("大小（字节）", default=0)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

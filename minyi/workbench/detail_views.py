@@ -21,6 +21,7 @@ from minyi.privacy import rules
 from minyi.privacy.models import Surface
 from minyi.privacy.services import RevealRefused, requester_reveal
 from minyi.reference.models import Category, Department, Region
+from minyi.uploads import download_response
 from minyi.workbench import permissions, presenters
 
 
@@ -119,14 +120,15 @@ def order_reveal(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 @require_GET
 def attachment_download(request: HttpRequest, number: str, pk: int) -> FileResponse:
-    """Attachments are served here, after the visibility check, never from the public media URL."""
+    """The only way out for a stored file: after the visibility check, as a download with the
+    type detected on upload (minyi.uploads.download_response); nothing serves /media/."""
     order = visible_order(request, number)
     attachment = get_object_or_404(Attachment, pk=pk, order=order)
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError:
         raise Http404("附件文件不存在。") from None
-    return FileResponse(handle, as_attachment=True, filename=attachment.name)
+    return download_response(handle, name=attachment.name, content_type=attachment.content_type)
 
 
 def _int(value) -> int | None:

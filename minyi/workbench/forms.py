@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django import forms
 
+from minyi import uploads
 from minyi.orders.models import (
     ExtensionRequest,
     ReturnRequest,
@@ -171,6 +172,10 @@ class ReturnForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The types and the limit the upload check applies (the service checks the file itself).
+        upload = self.fields["leader_opinion"]
+        upload.help_text = uploads.allowed_text()
+        upload.widget.attrs["accept"] = uploads.accept_attribute()
         mine = self.ctx.my_assignment
         if mine is not None:
             self.fields["suggested_department"].queryset = _departments().exclude(

@@ -291,3 +291,22 @@ def test_importing_a_new_seat_for_a_former_deputy_makes_them_active_again(
 
     former.refresh_from_db()
     assert former.is_active and former.mandates.active().count() == 1
+
+
+def test_a_zip_bomb_named_xlsx_is_refused_before_it_is_unpacked(tmp_path):
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", b"<Types/>")
+        archive.writestr("xl/workbook.xml", b"<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"\x00" * (50 * 1024 * 1024))
+    path = tmp_path / "名单.xlsx"
+    path.write_bytes(out.getvalue())
+
+    with pytest.raises(ImportFailed) as failure:
+        import_file(path)
+
+    assert "压缩炸弹" in failure.value.errors[0]
+    assert not Deputy.objects.exists()

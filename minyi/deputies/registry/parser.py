@@ -15,6 +15,8 @@ from typing import IO
 
 from minyi.deputies.errors import ImportFailed
 from minyi.deputies.registry.columns import COLUMNS, REQUIRED
+from minyi.uploads.archives import check_archive
+from minyi.uploads.errors import UploadRefused
 
 FORMATS = (".xlsx", ".csv")
 # A CSV export shields cells that Excel would run as a formula with a leading apostrophe.
@@ -63,6 +65,7 @@ def _xlsx_table(file: IO[bytes]) -> list[list[str]]:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    _refuse_zip_bombs(file)
     try:
         book = load_workbook(file, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
@@ -74,6 +77,20 @@ def _xlsx_table(file: IO[bytes]) -> list[list[str]]:
         return [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
     finally:
         book.close()
+
+
+def _refuse_zip_bombs(file: IO[bytes]) -> None:
+    """An .xlsx is a zip that openpyxl unpacks as it reads: judge it from its zip directory
+    first, with the same limits as every upload (minyi.uploads.archives)."""
+    file.seek(0, io.SEEK_END)
+    size = file.tell()
+    file.seek(0)
+    try:
+        check_archive(file, size=size)
+    except UploadRefused as error:
+        if error.code == "file_damaged":
+            return  # openpyxl says it in its own words below
+        raise ImportFailed([error.message]) from None
 
 
 def _csv_table(data: bytes) -> list[list[str]]:

@@ -36,6 +36,7 @@ from minyi.orders.services.deadlines import (
 )
 from minyi.reference.limits import Limit, limits_for_order
 from minyi.reference.models import ClockStart, Department
+from minyi.uploads import check_upload
 from minyi.workdays.calendar import get_calendar
 
 
@@ -126,17 +127,26 @@ def assignment_sign(*, assignment: Assignment, actor=None) -> Assignment:
 def attachment_add(
     *, order: WorkOrder, file, name: str = "", kind: str = AttachmentKind.GENERAL, actor=None
 ) -> Attachment:
+    """Store a file for the order. Every uploaded file comes in here, and through the upload
+    check first (minyi.uploads: type by content, extension, size, zip bombs, images re-encoded
+    without metadata): a refused file raises ``UploadRefused`` and nothing is stored. The file
+    is kept under a random name; ``name`` (default: the upload's) is only shown."""
     if kind not in AttachmentKind.values:
         raise ValidationFailed(f"未知的附件类型：{kind}")
+    checked = check_upload(file, name=name)
     order = lock_order(order)
-    attachment = Attachment.objects.create(
+    attachment = Attachment(
         order=order,
         kind=kind,
-        file=file,
-        name=(name or getattr(file, "name", "") or "附件")[:200],
+        name=checked.name or f"附件{checked.extension}",
+        content_type=checked.content_type,
+        size=checked.size,
         uploaded_by=actor,
         uploaded_at=clock.now(),
     )
+    # attachment_path turns this into orders/<id>/<random token><extension>
+    attachment.file.save(f"upload{checked.extension}", checked.content, save=False)
+    attachment.save()
     record_event(
         order,
         EventKind.ATTACHMENT_ADDED,
@@ -146,6 +156,8 @@ def attachment_add(
         attachment=attachment.pk,
         name=attachment.name,
         attachment_kind=kind,
+        content_type=attachment.content_type,
+        size=attachment.size,
     )
     return attachment
 

@@ -34,6 +34,7 @@ from tests.factories import (
     make_order,
     refused,
 )
+from tests.uploads import samples
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_monday")]
 
@@ -134,7 +135,9 @@ def test_the_leader_opinion_must_belong_to_this_order(dispatched, hana):
 
 def test_the_leader_opinion_must_be_uploaded_as_a_leader_opinion(dispatched, hana):
     plain = attachment_add(
-        order=dispatched, file=ContentFile(b"photo", name="现场.jpg"), actor=hana
+        order=dispatched,
+        file=ContentFile(samples.jpeg_with_metadata(), name="现场.jpg"),
+        actor=hana,
     )
     elsewhere = DepartmentFactory()
 
