@@ -128,7 +128,9 @@ def attachment_download(request: HttpRequest, number: str, pk: int) -> FileRespo
         handle = attachment.file.open("rb")
     except FileNotFoundError:
         raise Http404("附件文件不存在。") from None
-    return download_response(handle, name=attachment.name, content_type=attachment.content_type)
+    # The file's name is free text like any other: a withheld requester's name is cut out of it.
+    name = rules.requester_shown(request.user, order).redact(attachment.name)
+    return download_response(handle, name=name, content_type=attachment.content_type)
 
 
 def _int(value) -> int | None:

@@ -251,3 +251,23 @@ def test_a_callback_note_naming_the_reporter_is_cut_from_the_page(
 
     assert "已回访〔保密〕（〔保密〕），表示满意。" in html
     assert leaked(html, reporter) == []
+
+
+def test_a_file_name_naming_the_reporter_is_cut_from_the_page_and_the_download(
+    client, hana, dan, reporter, signed
+):
+    from urllib.parse import unquote
+
+    from tests.factories import leader_opinion
+
+    attachment = leader_opinion(signed, actor=dan, name=f"{reporter.name}举报材料.pdf")
+    client.force_login(hana)
+
+    page = as_text(client.get(f"/work/orders/{signed.number}/"))
+    download = client.get(f"/work/orders/{signed.number}/attachments/{attachment.pk}/")
+
+    assert "〔保密〕举报材料.pdf" in page and leaked(page, reporter) == []
+    assert download.status_code == 200
+    disposition = unquote(download["Content-Disposition"])
+    assert "〔保密〕举报材料.pdf" in disposition
+    assert leaked(disposition, reporter) == []
