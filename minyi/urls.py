@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from minyi.core.views import healthz
+from minyi.core.views import healthz, readyz
 
 admin.site.site_header = "民意直通 管理后台"
 admin.site.site_title = "民意直通"
@@ -11,6 +11,7 @@ admin.site.index_title = "基础数据与工单管理"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("api/orders/", include("minyi.workbench.api_urls")),
     path("api/orders/", include("minyi.orders.api_urls")),
