@@ -26,6 +26,58 @@ from minyi.core.tasks import housekeeping_task
 from minyi.notify.tasks import outbox_sweep_task  # notify: the outbox sweep, beside the scan
 from minyi.orders.tasks import sla_scan_task
 
+# (task, name for the log, interval in seconds)
+Job = tuple[object, str, float]
+
+
+class Scheduler:
+    """The loop: each turn writes the heartbeat and enqueues the jobs that are due; a database
+    error (PostgreSQL restarting) must not end the only scheduler, so the turn is given up, the
+    loop waits (minyi/core/reconnect.py) and carries on. A job that could not be enqueued stays
+    due and is enqueued on the next turn."""
+
+    def __init__(self, jobs: list[Job], *, write=print):
+        self.jobs, self.write = jobs, write
+        self.due = [time.monotonic()] * len(jobs)
+        self.stopping = False
+        self.heartbeat = Heartbeat(
+            kind=ProcessKind.SCHEDULER, name=f"{socket.gethostname()}:{os.getpid()}"
+        )
+        self.reconnect = Reconnect("scheduler", sleep=self.pause)
+
+    def stop(self, *_) -> None:
+        self.stopping = True
+
+    def pause(self, seconds: float) -> None:
+        """Sleep, but wake within a second of SIGTERM."""
+        end = time.monotonic() + seconds
+        while not self.stopping and time.monotonic() < end:
+            time.sleep(min(1.0, max(0.0, end - time.monotonic())))
+
+    def turn(self) -> None:
+        self.heartbeat.beat(force=self.reconnect.failing)  # after a failure: probe the database
+        for i, (job, name, interval) in enumerate(self.jobs):
+            if time.monotonic() >= self.due[i]:
+                result = job.enqueue()
+                self.write(f"enqueued {name} {result.id}")
+                self.due[i] = time.monotonic() + interval
+
+    def run(self, *, once: bool = False) -> None:
+        while not self.stopping:
+            try:
+                self.turn()
+            except DATABASE_OUTAGE as exc:
+                if once:
+                    raise
+                self.reconnect.failed(exc)
+                continue
+            self.reconnect.recovered()
+            if once:
+                return
+            close_old_connections()  # the next turn starts on a checked connection
+            # wake for the next job, and at least every second for the heartbeat
+            self.pause(min(1.0, max(0.0, min(self.due) - time.monotonic())))
+
 
 class Command(BaseCommand):
     help = "定时任务：每隔 --every 秒把 SLA 扫描、每隔 --outbox-every 秒把发件箱补发加入后台队列（由 db_worker 执行）。"
@@ -38,49 +90,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, every: int, once: bool, outbox_every: int, **options):
-        stopping = False
-
-        def stop(*_):
-            nonlocal stopping
-            stopping = True
-
-        def pause(seconds: float) -> None:
-            """Sleep, but wake within a second of SIGTERM."""
-            end = time.monotonic() + seconds
-            while not stopping and time.monotonic() < end:
-                time.sleep(min(1.0, max(0.0, end - time.monotonic())))
-
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
-        jobs = [
-            (sla_scan_task, "sla_scan", every),
-            (outbox_sweep_task, "outbox_sweep", outbox_every),
-            # offered daily; it runs once per calendar month (HousekeepingRun)
-            (housekeeping_task, "housekeeping", 24 * 3600),
-        ]
-        heartbeat = Heartbeat(
-            kind=ProcessKind.SCHEDULER, name=f"{socket.gethostname()}:{os.getpid()}"
+        scheduler = Scheduler(
+            [
+                (sla_scan_task, "sla_scan", every),
+                (outbox_sweep_task, "outbox_sweep", outbox_every),
+                # offered daily; it runs once per calendar month (HousekeepingRun)
+                (housekeeping_task, "housekeeping", 24 * 3600),
+            ],
+            write=self.stdout.write,
         )
-        # A database error (PostgreSQL restarting) must not end the only scheduler: wait and
-        # carry on; a job that could not be enqueued stays due and is enqueued on the next turn.
-        reconnect = Reconnect("scheduler", sleep=pause)
-        due = [time.monotonic()] * len(jobs)
-        while not stopping:
-            try:
-                heartbeat.beat(force=reconnect.failing)
-                for i, (job, name, interval) in enumerate(jobs):
-                    if time.monotonic() >= due[i]:
-                        result = job.enqueue()
-                        self.stdout.write(f"enqueued {name} {result.id}")
-                        due[i] = time.monotonic() + interval
-            except DATABASE_OUTAGE as exc:
-                if once:
-                    raise
-                reconnect.failed(exc)
-                continue
-            reconnect.recovered()
-            if once:
-                return
-            close_old_connections()  # the next turn starts on a checked connection
-            # wake for the next job, and at least every second for the heartbeat
-            pause(min(1.0, max(0.0, min(due) - time.monotonic())))
+        signal.signal(signal.SIGTERM, scheduler.stop)
+        signal.signal(signal.SIGINT, scheduler.stop)
+        scheduler.run(once=once)
