@@ -67,6 +67,7 @@ class ResilientWorker(Worker):
                 self.heartbeat.beat(force=self.reconnect.failing)
                 self._record_unrecorded()
                 turn = self.turn()
+                close_old_connections()  # as the library does between turns
             except DATABASE_OUTAGE as exc:
                 if self._claimed is not None:
                     self._unrecorded, self._claimed = (self._claimed, exc), None
@@ -80,7 +81,6 @@ class ResilientWorker(Worker):
             if self.max_tasks is not None and self.tasks_run >= self.max_tasks:
                 logger.info("Ran %d tasks on worker=%s - exiting.", self.tasks_run, self.worker_id)
                 return
-            close_old_connections()
             if self.running and turn is not Turn.RAN:
                 time.sleep(self.interval)
 

@@ -61,6 +61,7 @@ class Scheduler:
                 result = job.enqueue()
                 self.write(f"enqueued {name} {result.id}")
                 self.due[i] = time.monotonic() + interval
+        close_old_connections()  # the next turn starts on a checked connection
 
     def run(self, *, once: bool = False) -> None:
         while not self.stopping:
@@ -74,7 +75,6 @@ class Scheduler:
             self.reconnect.recovered()
             if once:
                 return
-            close_old_connections()  # the next turn starts on a checked connection
             # wake for the next job, and at least every second for the heartbeat
             self.pause(min(1.0, max(0.0, min(self.due) - time.monotonic())))
 
