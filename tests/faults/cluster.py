@@ -37,6 +37,14 @@ def postgres_bin_dir() -> Path | None:
     return None
 
 
+def postgres_user_exists() -> bool:
+    try:
+        pwd.getpwnam("postgres")
+    except KeyError:
+        return False
+    return True
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -17,12 +17,18 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
 from minyi.notify.models import OutboxMessage
 from minyi.orders.models import WorkOrder
-from tests.faults.cluster import ThrowawayPostgres, free_port, postgres_bin_dir
+from tests.faults.cluster import (
+    ThrowawayPostgres,
+    free_port,
+    postgres_bin_dir,
+    postgres_user_exists,
+)
 from tests.faults.seed import OPERATOR, PASSWORD
 from tests.faults.stack import Answer, Browser, Processes, wait_for
 
@@ -37,22 +43,28 @@ class Stack:
     processes: Processes
     base: str
     ids: dict
-    sms_file: object
+    sms_file: Path
     database_url: str
+
+
+def why_no_cluster() -> str:
+    if postgres_bin_dir() is None:
+        return (
+            "the restart test needs PostgreSQL's initdb and pg_ctl (/usr/lib/postgresql/*/bin, "
+            "the PATH, or MINYI_PG_BIN)"
+        )
+    if os.geteuid() == 0 and not postgres_user_exists():
+        return "the restart test runs as root, so it needs a 'postgres' OS user to run PostgreSQL"
+    return ""
 
 
 @pytest.fixture
 def cluster():
-    bin_dir = postgres_bin_dir()
-    if bin_dir is None:
-        message = (
-            "the restart test needs PostgreSQL's initdb and pg_ctl (/usr/lib/postgresql/*/bin, "
-            "the PATH, or MINYI_PG_BIN)"
-        )
+    if missing := why_no_cluster():
         if os.environ.get("MINYI_REQUIRE_POSTGRES") or os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    pg = ThrowawayPostgres(bin_dir)
+            pytest.fail(missing)  # never skipped where PostgreSQL is required
+        pytest.skip(missing)
+    pg = ThrowawayPostgres(postgres_bin_dir())
     try:
         pg.init()
         pg.start()
@@ -72,6 +84,7 @@ def stack(cluster, tmp_path):
     }
     env.update(
         DJANGO_SETTINGS_MODULE="tests.settings",  # production settings, test secret and hosts
+        DEBUG="0",
         DATABASE_URL=cluster.url("minyi"),
         MINYI_VAR_DIR=str(tmp_path / "var"),
         MINYI_SMS_BACKEND="file",
