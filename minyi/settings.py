@@ -55,10 +55,11 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # before django_tasks_db: its db_worker command is replaced by ours (minyi/core/worker.py)
+    "minyi.core",
     "django_tasks",
     "django_tasks_db",
     "django_eventstream",
-    "minyi.core",
     "minyi.accounts",
     "minyi.reference",
     "minyi.workdays",
@@ -84,6 +85,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # last, so its process_exception sees a view's database error first: a 503, not a 500
+    "minyi.core.unavailable.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "minyi.urls"
@@ -126,17 +129,37 @@ def _database() -> dict:
         config["TEST"] = {"NAME": str(VAR_DIR / f"test_minyi_{os.getpid()}.sqlite3")}
     elif "postgresql" not in engine:
         raise ConfigError(f"DATABASE_URL must be SQLite or PostgreSQL, not {engine}.")
-    elif env_int("DB_POOL_MAX", 10) > 0:
+    else:
+        _postgresql_fail_fast(config)
+    return config
+
+
+def _postgresql_fail_fast(config: dict) -> None:
+    """While the database is away a request fails within a few seconds (a 503, see
+    minyi/core/unavailable.py) instead of hanging, and comes back by itself after a restart."""
+    options = config.setdefault("OPTIONS", {})
+    # an unreachable host (no answer at all) fails after this many seconds, not the OS's minutes
+    options["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 3)
+    # Check a connection before handing it out (one empty query): after a database restart the
+    # idle ones are dead, and without the check each would fail one request. For the pool this
+    # is psycopg_pool's check=ConnectionPool.check_connection; without it, Django's own check.
+    config["CONN_HEALTH_CHECKS"] = env_bool("DB_POOL_CHECK", True)
+    if env_int("DB_POOL_MAX", 10) > 0:
         # Under ASGI each request's sync code runs in a thread of its own, so persistent
         # connections (CONN_MAX_AGE) are never reused and every request would open a new
         # PostgreSQL session (~4 ms here). Django's psycopg pool needs CONN_MAX_AGE = 0.
         # DB_POOL_MAX=0 turns it off (e.g. behind PgBouncer in transaction mode).
         config["CONN_MAX_AGE"] = 0
-        config.setdefault("OPTIONS", {})["pool"] = {
+        options["pool"] = {
             "min_size": env_int("DB_POOL_MIN", 2),
             "max_size": env_int("DB_POOL_MAX", 10),
+            # how long a request waits for a connection (psycopg_pool's default is 30 s)
+            "timeout": env_int("DB_POOL_TIMEOUT", 5),
+            # The pool reconnects in the background with a doubling delay that would grow
+            # towards minutes during a long outage (and recovery wait as long); ending each
+            # attempt after 10 s keeps the delay short: the next request starts a fresh one.
+            "reconnect_timeout": 10,
         }
-    return config
 
 
 DATABASES = {"default": _database()}
@@ -242,6 +265,15 @@ MINYI = {
     # personal-data access log are kept. The access log must be kept at least six months.
     "OUTBOX_KEEP_DAYS": env_int("MINYI_OUTBOX_KEEP_DAYS", 365),
     "ACCESS_LOG_KEEP_DAYS": env_int("MINYI_ACCESS_LOG_KEEP_DAYS", 730),
+    # Background processes (db_worker, scheduler) and /readyz — README "Background worker".
+    # Each process writes its heartbeat row at most this often (seconds).
+    "HEARTBEAT_SECONDS": env_int("MINYI_HEARTBEAT_SECONDS", 5),
+    # After a database error a process waits 1 s, 2 s, 4 s … at most this long, then retries.
+    "DB_RETRY_MAX_SECONDS": env_int("MINYI_DB_RETRY_MAX_SECONDS", 30),
+    # /readyz answers 503 when the newest worker or scheduler heartbeat is older than this …
+    "READY_HEARTBEAT_MAX_AGE": env_int("MINYI_READY_HEARTBEAT_MAX_AGE", 60),
+    # … or when an unsent message has waited in the outbox longer than this (seconds).
+    "READY_OUTBOX_MAX_AGE": env_int("MINYI_READY_OUTBOX_MAX_AGE", 600),
 }
 if MINYI["ACCESS_LOG_KEEP_DAYS"] < 183:
     raise ConfigError(

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from minyi.core.api_docs import SchemaView, docs
-from minyi.core.views import healthz
+from minyi.core.views import healthz, readyz
 
 admin.site.site_header = "民意直通 管理后台"
 admin.site.site_title = "民意直通"
@@ -10,6 +10,7 @@ admin.site.index_title = "基础数据与工单管理"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("api/orders/", include("minyi.workbench.api_urls")),
     path("api/orders/", include("minyi.orders.api_urls")),

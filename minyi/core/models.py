@@ -15,3 +15,32 @@ class HousekeepingRun(models.Model):
 
     def __str__(self) -> str:
         return self.month
+
+
+class ProcessKind(models.TextChoices):
+    WORKER = "worker", "后台任务进程（db_worker）"
+    SCHEDULER = "scheduler", "定时任务进程（scheduler）"
+
+
+class ProcessHeartbeat(models.Model):
+    """One row per background process, rewritten by the process's own loop every few seconds
+    (minyi/core/heartbeats.py); /readyz reads the newest beat of each kind."""
+
+    kind = models.CharField("进程类型", max_length=16, choices=ProcessKind.choices)
+    name = models.CharField("进程标识", max_length=100, help_text="db_worker 的 worker id 等")
+    host = models.CharField("主机", max_length=255)
+    pid = models.PositiveIntegerField("进程号")
+    started_at = models.DateTimeField("启动时间")
+    beat_at = models.DateTimeField("最近心跳")
+
+    class Meta:
+        verbose_name = "后台进程心跳"
+        verbose_name_plural = "后台进程心跳"
+        ordering = ["-beat_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "name"], name="heartbeat_one_row_per_process")
+        ]
+        indexes = [models.Index(fields=["kind", "-beat_at"], name="heartbeat_newest")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.host}:{self.pid}"

@@ -4,6 +4,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from minyi.core.readiness import readiness_report
+
 
 @require_GET
 @never_cache
@@ -17,6 +19,17 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception:  # any database failure means "not healthy", never a 500 page
         return JsonResponse({"status": "error"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+@require_GET
+@never_cache
+def readyz(request: HttpRequest) -> JsonResponse:
+    """For monitoring and deploys: the database, the background processes' heartbeats and the
+    outbox (minyi/core/readiness.py); 503 with the reasons when anything is stale."""
+    ready, report = readiness_report()
+    return JsonResponse(
+        report, status=200 if ready else 503, json_dumps_params={"ensure_ascii": False}
+    )
 
 
 @require_GET

@@ -36,7 +36,7 @@ class Sms:
     body: str
 
 
-def _key_digest(key: str) -> str:
+def key_digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
@@ -49,7 +49,7 @@ class ConsoleBackend:
         line = f"[短信] {mask_phone(sms.phone)} {sms.body} (key={sms.key})"
         sys.stdout.write(mask_numbers_in(line) + "\n")
         sys.stdout.flush()
-        return f"console:{_key_digest(sms.key)[:16]}"
+        return f"console:{key_digest(sms.key)[:16]}"
 
 
 class FileBackend:
@@ -66,7 +66,7 @@ class FileBackend:
 
     def send(self, sms: Sms) -> str:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        digest = _key_digest(sms.key)
+        digest = key_digest(sms.key)
         descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
         with open(descriptor, "a+", encoding="utf-8") as handle:
             # the lock makes check-then-append atomic across worker processes

@@ -3,18 +3,80 @@
 Jobs: the SLA scan (every --every s) and the notification outbox sweep (every --outbox-every s,
 minyi/notify/services.py). Run one scheduler beside one or more ``db_worker`` processes. The jobs
 themselves are safe to run twice (the SLA scan claims rows with SKIP LOCKED), so a second scheduler would only waste work.
+
+The loop writes the scheduler's heartbeat (minyi/core/heartbeats.py, read by /readyz) and rides
+out a database restart: on a database error it closes its connections, waits 1 s, 2 s, 4 s … (at
+most ``MINYI_DB_RETRY_MAX_SECONDS``) and carries on (minyi/core/reconnect.py).
 """
 
 from __future__ import annotations
 
+import os
 import signal
+import socket
 import time
 
 from django.core.management.base import BaseCommand
+from django.db import close_old_connections
 
+from minyi.core.heartbeats import Heartbeat
+from minyi.core.models import ProcessKind
+from minyi.core.reconnect import DATABASE_OUTAGE, Reconnect
 from minyi.core.tasks import housekeeping_task
 from minyi.notify.tasks import outbox_sweep_task  # notify: the outbox sweep, beside the scan
 from minyi.orders.tasks import sla_scan_task
+
+# (task, name for the log, interval in seconds)
+Job = tuple[object, str, float]
+
+
+class Scheduler:
+    """The loop: each turn writes the heartbeat and enqueues the jobs that are due; a database
+    error (PostgreSQL restarting) must not end the only scheduler, so the turn is given up, the
+    loop waits (minyi/core/reconnect.py) and carries on. A job that could not be enqueued stays
+    due and is enqueued on the next turn."""
+
+    def __init__(self, jobs: list[Job], *, write=print):
+        self.jobs, self.write = jobs, write
+        self.due = [time.monotonic()] * len(jobs)
+        self.stopping = False
+        self.heartbeat = Heartbeat(
+            kind=ProcessKind.SCHEDULER, name=f"{socket.gethostname()}:{os.getpid()}"
+        )
+        self.reconnect = Reconnect("scheduler", sleep=self.pause)
+
+    def stop(self, *_) -> None:
+        self.stopping = True
+
+    def pause(self, seconds: float) -> None:
+        """Sleep, but wake within a second of SIGTERM."""
+        end = time.monotonic() + seconds
+        while not self.stopping and time.monotonic() < end:
+            time.sleep(min(1.0, max(0.0, end - time.monotonic())))
+
+    def turn(self) -> None:
+        self.heartbeat.beat(force=self.reconnect.failing)  # after a failure: probe the database
+        for i, (job, name, interval) in enumerate(self.jobs):
+            if time.monotonic() >= self.due[i]:
+                result = job.enqueue()
+                self.write(f"enqueued {name} {result.id}")
+                self.due[i] = time.monotonic() + interval
+        close_old_connections()  # the next turn starts on a checked connection
+
+    def run(self, *, once: bool = False) -> None:
+        while not self.stopping:
+            try:
+                self.turn()
+            except DATABASE_OUTAGE as exc:
+                if once:
+                    raise
+                self.reconnect.failed(exc)
+                continue
+            self.reconnect.recovered()
+            if once:
+                return
+            # wake for the next job, and at least every second for the heartbeat
+            self.pause(min(1.0, max(0.0, min(self.due) - time.monotonic())))
 
 
 class Command(BaseCommand):
@@ -28,28 +90,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, every: int, once: bool, outbox_every: int, **options):
-        stopping = False
-
-        def stop(*_):
-            nonlocal stopping
-            stopping = True
-
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
-        jobs = [
-            (sla_scan_task, "sla_scan", every),
-            (outbox_sweep_task, "outbox_sweep", outbox_every),
-            # offered daily; it runs once per calendar month (HousekeepingRun)
-            (housekeeping_task, "housekeeping", 24 * 3600),
-        ]
-        due = [time.monotonic()] * len(jobs)
-        while not stopping:
-            for i, (job, name, interval) in enumerate(jobs):
-                if time.monotonic() >= due[i]:
-                    result = job.enqueue()
-                    self.stdout.write(f"enqueued {name} {result.id}")
-                    due[i] = time.monotonic() + interval
-            if once:
-                return
-            while not stopping and time.monotonic() < min(due):
-                time.sleep(1)
+        scheduler = Scheduler(
+            [
+                (sla_scan_task, "sla_scan", every),
+                (outbox_sweep_task, "outbox_sweep", outbox_every),
+                # offered daily; it runs once per calendar month (HousekeepingRun)
+                (housekeeping_task, "housekeeping", 24 * 3600),
+            ],
+            write=self.stdout.write,
+        )
+        signal.signal(signal.SIGTERM, scheduler.stop)
+        signal.signal(signal.SIGINT, scheduler.stop)
+        scheduler.run(once=once)
