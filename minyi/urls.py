@@ -5,13 +5,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from minyi.core.views import healthz
 
-admin.site.site_header = "民意直通 管理后台"
-admin.site.site_title = "民意直通"
-admin.site.index_title = "基础数据与工单管理"
-
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("account/", include("minyi.accounts.urls")),
     path("api/orders/", include("minyi.workbench.api_urls")),
     path("api/orders/", include("minyi.orders.api_urls")),
     path("api/cti/", include("minyi.calls.urls")),

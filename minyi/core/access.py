@@ -1,4 +1,7 @@
-"""Role checks for pages. The rule lives here once; views name the roles that may enter."""
+"""Role checks for pages. The rule lives here once; views name the roles that may enter.
+
+A role is the only key: ``is_superuser`` and ``is_staff`` open nothing (the administrators
+work in the admin site, each within their duties: ``accounts/duties.py``)."""
 
 from __future__ import annotations
 
@@ -6,10 +9,11 @@ import functools
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 
 
 def has_role(user, *roles: str) -> bool:
-    return bool(user.is_authenticated and (user.is_superuser or user.role in roles))
+    return bool(user and user.is_authenticated and user.is_active and user.role in roles)
 
 
 def role_required(*roles: str):
@@ -27,3 +31,9 @@ def role_required(*roles: str):
         return wrapper
 
     return decorator
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    # REMOTE_ADDR is the proxy's address behind a load balancer; the deployment sets it from
+    # X-Forwarded-For in the proxy, not here, so a client cannot forge its own entry.
+    return request.META.get("REMOTE_ADDR") or None
