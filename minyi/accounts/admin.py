@@ -9,7 +9,6 @@ change history, failed log-ins), and the authenticator devices."""
 
 from __future__ import annotations
 
-from axes.models import AccessAttempt
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
@@ -23,7 +22,7 @@ from django.urls import path, reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from minyi.accounts import duties, lockout
-from minyi.accounts.models import AccountEvent, User
+from minyi.accounts.models import AccountEvent, Authenticator, LoginAttempt, User
 from minyi.accounts.services import credentials, users
 from minyi.adminsite.base import MinyiModelAdmin, ReadOnlyAdmin, masked_phone
 from minyi.core.errors import DomainError
@@ -293,8 +292,8 @@ class LogEntryAdmin(ReadOnlyAdmin):
         return entry.get_change_message()
 
 
-@admin.register(AccessAttempt)
-class AccessAttemptAdmin(MinyiModelAdmin):
+@admin.register(LoginAttempt)
+class LoginAttemptAdmin(MinyiModelAdmin):
     """Failed log-ins still counting towards a lock-out. The security administrator clears
     them (解除锁定: delete); the auditor reads them."""
 
@@ -321,8 +320,8 @@ class AccessAttemptAdmin(MinyiModelAdmin):
             raise PermissionDenied(error.message) from None
 
 
-@admin.register(TOTPDevice)
-class TOTPDeviceAdmin(MinyiModelAdmin):
+@admin.register(Authenticator)
+class AuthenticatorAdmin(MinyiModelAdmin):
     """Authenticators, without their keys. Deleting one is 重置两步验证 for its owner."""
 
     list_display = ("user", "name", "confirmed", "created_at", "last_used_at")

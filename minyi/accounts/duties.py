@@ -59,14 +59,14 @@ DUTIES: dict[str, dict[str, frozenset[str]]] = {
         "calls.calllog": READ,
         "calls.callevent": READ,
         # background jobs (SMS sends, SLA scans), to see why one failed
-        "django_tasks_database.dbtaskresult": READ,
+        "core.backgroundtask": READ,
     },
     Role.SECURITY: {
         # accounts' security: password reset, unlock, two-factor reset, administrator roles
         # and administrator accounts' activation (field rules below)
         "accounts.user": frozenset({VIEW, CHANGE}),
-        "axes.accessattempt": frozenset({VIEW, DELETE}),  # delete = unlock
-        "otp_totp.totpdevice": frozenset({VIEW, DELETE}),  # delete = reset two-factor
+        "accounts.loginattempt": frozenset({VIEW, DELETE}),  # delete = unlock
+        "accounts.authenticator": frozenset({VIEW, DELETE}),  # delete = reset two-factor
         "calls.ctitoken": EDIT,  # add = create, change = revoke
         "calls.agentmapping": ALL,
     },
@@ -75,7 +75,7 @@ DUTIES: dict[str, dict[str, frozenset[str]]] = {
         "admin.logentry": READ,
         "privacy.personaldataaccess": READ,
         "orders.orderevent": READ,
-        "axes.accessattempt": READ,
+        "accounts.loginattempt": READ,
         "deputies.registrychange": READ,
         "workdays.calendarchange": READ,
         "notify.outboxmessage": READ,

@@ -6,9 +6,10 @@ be reached around it.
    ``SESSION_MAX_HOURS`` after log-in (default 12), whatever happens in between. The
    last-seen time is written at most once a minute, so an active user costs one session
    write a minute, not one per request.
-2. A password set by an administrator (a new account, a reset) must be changed first.
-3. The second factor (TOTP): required for the roles ``MINYI_2FA_REQUIRED`` names, and for
-   anyone who enrolled; enrol first if there is no device yet.
+2. The second factor (TOTP): required for the roles ``MINYI_2FA_REQUIRED`` names, and for
+   anyone who enrolled; enrol first if there is no device yet. It comes before the password
+   change below, so a temporary password alone (seen by whoever reset it) opens nothing.
+3. A password set by an administrator (a new account, a reset) must be changed next.
 
 A request that hits a gate is sent to the page that clears it (pages), gets ``HX-Redirect``
 (htmx) or a JSON 401/403 with a code (the API).
@@ -221,18 +222,16 @@ class AccountGateMiddleware:
         else:
             _touch(request, now)
         free = getattr(view_func, "minyi_gate_exempt", frozenset())
-        if user.password_change_required:
-            if "password" in free:
-                return None
+        if two_factor_pending(request) and "two_factor" not in free:
+            url = "account-2fa-verify" if has_device(user) else "account-2fa-setup"
+            return _send_to(request, url, code="two_factor_required", message="请先完成两步验证。")
+        if user.password_change_required and "password" not in free:
             return _send_to(
                 request,
                 "account-password",
                 code="password_change_required",
                 message="请先修改密码（管理员设置的临时密码须在首次登录后修改）。",
             )
-        if two_factor_pending(request) and "two_factor" not in free:
-            url = "account-2fa-verify" if has_device(user) else "account-2fa-setup"
-            return _send_to(request, url, code="two_factor_required", message="请先完成两步验证。")
         return None
 
 

@@ -1,9 +1,11 @@
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
 class Role(models.TextChoices):
@@ -233,3 +235,25 @@ class PasswordHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.at:%Y-%m-%d %H:%M}"
+
+
+# The admin shows two third-party tables under our names, in Chinese (neither package ships a
+# Chinese translation): proxies, so the tables and their code stay the packages' own.
+
+
+class LoginAttempt(AccessAttempt):
+    """django-axes' failed log-ins still counting towards a lock-out."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "登录失败记录"
+        verbose_name_plural = "登录失败记录（锁定）"
+
+
+class Authenticator(TOTPDevice):
+    """django-otp's TOTP device: a person's authenticator app."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "两步验证设备"
+        verbose_name_plural = "两步验证设备"

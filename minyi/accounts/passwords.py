@@ -131,12 +131,10 @@ class NoReuseValidator:
             return
         from minyi.accounts.models import PasswordHistory
 
-        hashes = [user.password] if user.has_usable_password() else []
-        hashes += PasswordHistory.objects.filter(user=user).values_list("password", flat=True)[
-            : self.count
-        ]
+        recent = PasswordHistory.objects.filter(user=user).values_list("password", flat=True)
+        hashes = list(dict.fromkeys([user.password, *recent[: self.count]]))  # current first
         # check_password without a setter: validating must never rewrite the stored hash
-        if any(check_password(password, encoded) for encoded in hashes):
+        if any(check_password(password, encoded) for encoded in hashes if encoded):
             raise ValidationError(
                 f"不能使用最近 {self.count} 次用过的密码。", code="password_reused"
             )

@@ -12,7 +12,10 @@ from django.utils.safestring import mark_safe
 def qr_svg(device) -> str:
     """The otpauth:// URI as an inline SVG (no style attributes: the page's CSP allows none)."""
     code = segno.make(device.config_url, error="m")
-    svg = code.svg_inline(scale=5, border=2, dark="#000", light="#fff", title="两步验证二维码")
+    # a viewBox and no fixed size: the stylesheet sizes it to the screen
+    svg = code.svg_inline(
+        scale=5, border=4, dark="#000", light="#fff", title="两步验证二维码", omitsize=True
+    )
     return mark_safe(svg)  # segno's own markup; the only text in it is our title
 
 

@@ -60,7 +60,8 @@ def password_change(request: HttpRequest) -> HttpResponse:
             )
         except DomainError as error:
             field = "old_password" if error.code == "wrong_password" else "new_password1"
-            form.add_error(field, error.message)
+            for message in getattr(error, "messages", None) or [error.message]:
+                form.add_error(field, message)
         else:
             user.refresh_from_db()
             update_session_auth_hash(request, user)  # stay signed in with the new password
@@ -70,7 +71,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/password_change.html", context, status=_status(form))
 
 
-@gate.exempt("two_factor")
+@gate.exempt("two_factor", "password")
 @never_cache
 @login_required
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
@@ -106,7 +107,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/two_factor_setup.html", context, status=_status(form))
 
 
-@gate.exempt("two_factor")
+@gate.exempt("two_factor", "password")
 @never_cache
 @login_required
 def two_factor_verify(request: HttpRequest) -> HttpResponse:

@@ -38,7 +38,8 @@ SECRET: dict[str, frozenset[str]] = {
 
 
 def label_of(model) -> str:
-    return model._meta.label_lower
+    # a proxy (the admin's Chinese-named LoginAttempt, say) protects what its table holds
+    return model._meta.concrete_model._meta.label_lower
 
 
 def personal_fields(model) -> frozenset[str]:

@@ -1,4 +1,5 @@
 from django.db import models
+from django_tasks_db.models import DBTaskResult
 
 
 class HousekeepingRun(models.Model):
@@ -15,3 +16,12 @@ class HousekeepingRun(models.Model):
 
     def __str__(self) -> str:
         return self.month
+
+
+class BackgroundTask(DBTaskResult):
+    """django-tasks' result rows (SMS sends, SLA scans), named in Chinese for the admin."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "后台任务"
+        verbose_name_plural = "后台任务"

@@ -21,12 +21,19 @@ from minyi.core.errors import ValidationFailed
 DEVICE_NAME = "身份验证器"
 
 
-def _policy_errors(password: str, user: User) -> list[str]:
+class PasswordRefused(ValidationFailed):
+    """The password policy said no; ``messages`` has one line per rule broken."""
+
+    def __init__(self, messages: list[str]):
+        super().__init__(" ".join(messages), code="password_policy")
+        self.messages = messages
+
+
+def _check_policy(password: str, user: User) -> None:
     try:
         password_validation.validate_password(password, user)
     except ValidationError as error:
-        return list(error.messages)
-    return []
+        raise PasswordRefused(list(error.messages)) from None
 
 
 def _store(user: User, password: str, *, must_change: bool) -> None:
@@ -55,9 +62,7 @@ def _refuse_unless_security(actor, user: User) -> None:
 def password_set_initial(*, user: User, password: str, must_change: bool) -> User:
     """The first password of an account made from the command line (``create_admin``)."""
     user = _locked(user)
-    errors = _policy_errors(password, user)
-    if errors:
-        raise ValidationFailed(" ".join(errors))
+    _check_policy(password, user)
     _store(user, password, must_change=must_change)
     return user
 
@@ -70,9 +75,7 @@ def password_change(*, user: User, old_password: str, new_password: str, request
         raise ValidationFailed("原密码不正确。", code="wrong_password")
     if new_password == old_password:
         raise ValidationFailed("新密码不能与原密码相同。", code="password_reused")
-    errors = _policy_errors(new_password, user)
-    if errors:
-        raise ValidationFailed(" ".join(errors))
+    _check_policy(new_password, user)
     _store(user, new_password, must_change=False)
     account_event_record(kind=AccountEventKind.PASSWORD_CHANGED, user=user, request=request)
     return user
