@@ -26,7 +26,8 @@ from datetime import timedelta
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username
 from django.conf import settings
-from django.db.models import Sum
+from django.db.models import IntegerField, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -76,20 +77,52 @@ def cooloff() -> timedelta:
 
 
 def is_locked(username: str) -> bool:
-    """Whether ``username`` is locked from some address now (for the admin's user list)."""
-    from axes.models import AccessAttempt
+    """Whether ``username`` is locked from some address now."""
+    from minyi.accounts.models import User
 
     if not username:
         return False
-    recent = AccessAttempt.objects.filter(
-        username=username, attempt_time__gte=timezone.now() - cooloff()
+    row = (
+        with_lock_state(User.objects.filter(username=username))
+        .values("failures_total", "failures_one_address")
+        .first()
     )
+    if row is None:  # a user name nobody has: count the attempts themselves
+        from axes.models import AccessAttempt
+
+        recent = AccessAttempt.objects.filter(
+            username=username, attempt_time__gte=timezone.now() - cooloff()
+        )
+        total = recent.aggregate(n=Sum("failures_since_start"))["n"] or 0
+        per_ip = recent.values("ip_address").annotate(n=Sum("failures_since_start"))
+        return locked_by(total, max((r["n"] for r in per_ip), default=0))
+    return locked_by(row["failures_total"], row["failures_one_address"])
+
+
+def with_lock_state(users):
+    """``users`` annotated with ``failures_total`` and ``failures_one_address`` over the window,
+    in the same query (the admin's user list shows who is locked without a query per row)."""
+    from axes.models import AccessAttempt
+
+    recent = AccessAttempt.objects.filter(
+        username=OuterRef("username"), attempt_time__gte=timezone.now() - cooloff()
+    )
+
+    def worst(grouping: str):
+        sums = recent.values(grouping).annotate(n=Sum("failures_since_start")).order_by("-n")
+        return Coalesce(Subquery(sums.values("n")[:1]), Value(0), output_field=IntegerField())
+
+    return users.annotate(
+        failures_total=worst("username"), failures_one_address=worst("ip_address")
+    )
+
+
+def locked_by(failures_total: int, failures_one_address: int) -> bool:
     policy = _policy()
-    total = recent.aggregate(total=Sum("failures_since_start"))["total"] or 0
-    if total >= policy["USER_FAILURES"]:
-        return True
-    per_ip = recent.values("ip_address").annotate(total=Sum("failures_since_start"))
-    return any(row["total"] >= policy["USER_IP_FAILURES"] for row in per_ip)
+    return (
+        failures_total >= policy["USER_FAILURES"]
+        or failures_one_address >= policy["USER_IP_FAILURES"]
+    )
 
 
 def locked_response(request, original_response=None, credentials=None):

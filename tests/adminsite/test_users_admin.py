@@ -247,3 +247,21 @@ def test_the_account_audit_log_is_append_only(olivia):
         AccountEvent.objects.update(kind="logout")
     with pytest.raises(TypeError):
         AccountEvent.objects.all().delete()
+
+
+def test_the_user_list_costs_the_same_queries_for_more_users(security_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    def cost() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert security_client.get("/admin/accounts/user/").status_code == 200
+        return len(queries)
+
+    UserFactory()
+    few = cost()
+    for _ in range(10):
+        TOTPDevice.objects.create(user=UserFactory(), name="手机", confirmed=True)
+
+    assert cost() == few
