@@ -23,7 +23,7 @@ from django.urls import path, reverse
 from minyi.accounts import duties
 from minyi.adminsite import protected
 from minyi.core.access import client_ip
-from minyi.core.masking import mask_name, mask_phone
+from minyi.core.masking import mask_phone
 from minyi.privacy.models import Surface
 from minyi.privacy.services import personal_data_seen
 
@@ -213,10 +213,6 @@ class ReadOnlyAdmin(MinyiModelAdmin):
 
 def masked_phone(value: str) -> str:
     return mask_phone(value) if value else "—"
-
-
-def masked_name(value: str) -> str:
-    return mask_name(value) if value else "—"
 
 
 PHONE_KEYS = frozenset({"from", "caller", "caller_raw", "phone", "number"})
