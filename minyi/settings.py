@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -45,7 +46,8 @@ if not DEBUG and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin with our site (administrator roles only): minyi/adminsite
+    "minyi.adminsite.apps.MinyiAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -60,6 +62,10 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "django_eventstream",
+    # before minyi.accounts, whose admin replaces their admin pages
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "minyi.accounts",
     "minyi.reference",
     "minyi.workdays",
@@ -83,8 +89,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): the session's second factor (django-otp)
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # session limits, forced password change, second factor: minyi/accounts/gate.py
+    "minyi.accounts.gate.AccountGateMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # turns a locked-out log-in into the log-in page with the reason (minyi/accounts/lockout.py)
+    "axes.middleware.AxesMiddleware",
     # last, so its process_exception sees a view's database error first: a 503, not a 500
     "minyi.core.unavailable.DatabaseUnavailableMiddleware",
 ]
@@ -165,13 +177,25 @@ def _postgresql_fail_fast(config: dict) -> None:
 DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# Permissions are the duty table's (minyi/accounts/duties.py), never groups or superusers.
+# axes first: it refuses a locked-out log-in before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "minyi.accounts.backends.DutyBackend",
+]
+# The password policy (minyi/accounts/passwords.py); the numbers are in MINYI_ACCOUNTS.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "minyi.accounts.passwords.LengthValidator"},
+    {"NAME": "minyi.accounts.passwords.CharacterClassesValidator"},
+    {"NAME": "minyi.accounts.passwords.SimilarityValidator"},
+    {"NAME": "minyi.accounts.passwords.CommonValidator"},
+    {"NAME": "minyi.accounts.passwords.NoReuseValidator"},
 ]
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/login/"
+# The authenticator app shows this name beside the six digits.
+OTP_TOTP_ISSUER = env_str("MINYI_TOTP_ISSUER") or "民意直通12345"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
@@ -275,6 +299,55 @@ MINYI = {
     # … or when an unsent message has waited in the outbox longer than this (seconds).
     "READY_OUTBOX_MAX_AGE": env_int("MINYI_READY_OUTBOX_MAX_AGE", 600),
 }
+# -- accounts: passwords, lock-out, second factor, sessions (docs/security-admin.md) ---------------
+_TWO_FACTOR_SCOPES = ("admins", "staff", "off")
+MINYI_ACCOUNTS = {
+    "PASSWORD_MIN_LENGTH": env_int("MINYI_PASSWORD_MIN_LENGTH", 10),
+    "PASSWORD_HISTORY": env_int("MINYI_PASSWORD_HISTORY", 5),
+    "LOCKOUT": {
+        "USER_IP_FAILURES": env_int("MINYI_LOCKOUT_USER_IP_FAILURES", 5),
+        "USER_FAILURES": env_int("MINYI_LOCKOUT_USER_FAILURES", 20),
+        "IP_FAILURES": env_int("MINYI_LOCKOUT_IP_FAILURES", 0),
+        "COOLOFF_MINUTES": env_int("MINYI_LOCKOUT_MINUTES", 15),
+    },
+    # who must use a TOTP second factor: the three administrators (default), every staff role
+    # (everyone but deputies), or nobody (those who enrolled are still asked)
+    "TWO_FACTOR_REQUIRED": (env_str("MINYI_2FA_REQUIRED") or "admins").strip().lower(),
+    "IDLE_MINUTES": env_int("MINYI_SESSION_IDLE_MINUTES", 30),
+    "SESSION_MAX_HOURS": env_int("MINYI_SESSION_MAX_HOURS", 12),
+}
+if MINYI_ACCOUNTS["TWO_FACTOR_REQUIRED"] not in _TWO_FACTOR_SCOPES:
+    raise ConfigError(f"MINYI_2FA_REQUIRED must be one of {', '.join(_TWO_FACTOR_SCOPES)}.")
+if MINYI_ACCOUNTS["PASSWORD_MIN_LENGTH"] < 8:
+    raise ConfigError("MINYI_PASSWORD_MIN_LENGTH must be at least 8.")
+if (
+    min(MINYI_ACCOUNTS["LOCKOUT"]["USER_IP_FAILURES"], MINYI_ACCOUNTS["LOCKOUT"]["USER_FAILURES"])
+    < 1
+):
+    raise ConfigError(
+        "MINYI_LOCKOUT_USER_IP_FAILURES and MINYI_LOCKOUT_USER_FAILURES must be positive."
+    )
+
+# Sessions: an idle timeout and an absolute age (minyi/accounts/gate.py); the cookie itself
+# never outlives the absolute age, nor the browser on a shared desk.
+SESSION_COOKIE_AGE = MINYI_ACCOUNTS["SESSION_MAX_HOURS"] * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Lock-out (django-axes), keyed and counted as minyi/accounts/lockout.py explains.
+AXES_ENABLED = env_bool("MINYI_LOCKOUT", True)
+AXES_HANDLER = "minyi.accounts.lockout.MinyiAxesHandler"
+AXES_LOCKOUT_PARAMETERS = "minyi.accounts.lockout.lockout_parameters"
+AXES_FAILURE_LIMIT = "minyi.accounts.lockout.failure_limit"
+AXES_COOLOFF_TIME = timedelta(minutes=MINYI_ACCOUNTS["LOCKOUT"]["COOLOFF_MINUTES"])
+AXES_RESET_ON_SUCCESS = True  # a right password forgets that user name's earlier typos
+AXES_LOCKOUT_CALLABLE = "minyi.accounts.lockout.locked_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_DISABLE_ACCESS_LOG = True  # log-ins and log-outs are AccountEvent rows (one audit log)
+AXES_ENABLE_ADMIN = False  # minyi/accounts/admin.py shows the attempts, without form data
+AXES_VERBOSE = False
+# The client address axes keys on: REMOTE_ADDR, which the proxy sets (README, deployment).
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+
 if MINYI["ACCESS_LOG_KEEP_DAYS"] < 183:
     raise ConfigError(
         "MINYI_ACCESS_LOG_KEEP_DAYS must be at least 183: audit logs are kept six months."
@@ -354,6 +427,9 @@ LOGGING = {
         "django.server": {"handlers": ["access"], "level": "INFO", "propagate": False},
         "uvicorn": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "uvicorn.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
+        # axes narrates every log-in at INFO; failures and lock-outs (WARNING) are enough here,
+        # and every one of them is also an AccountEvent row
+        "axes": {"level": "WARNING"},
     },
 }
 

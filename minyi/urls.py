@@ -4,14 +4,11 @@ from django.urls import include, path
 from minyi.core.api_docs import SchemaView, docs
 from minyi.core.views import healthz, readyz
 
-admin.site.site_header = "民意直通 管理后台"
-admin.site.site_title = "民意直通"
-admin.site.index_title = "基础数据与工单管理"
-
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
     path("admin/", admin.site.urls),
+    path("account/", include("minyi.accounts.urls")),
     path("api/orders/", include("minyi.workbench.api_urls")),
     path("api/orders/", include("minyi.orders.api_urls")),
     path("api/cti/", include("minyi.calls.urls")),

@@ -133,11 +133,54 @@ def carl(db):
 
 @pytest.fixture
 def ada(db):
-    """Ada the administrator (管理员): keeps the holiday calendar."""
+    """Ada the system administrator (系统管理员): users' records, reference data, the deputy
+    registry, the calendar; reads orders in the admin."""
     from minyi.accounts.models import Role
     from tests.factories import UserFactory
 
     return UserFactory(username="ada", last_name="艾", first_name="达", role=Role.ADMIN)
+
+
+@pytest.fixture
+def sam(db):
+    """Sam the security administrator (安全管理员): passwords, lock-outs, second factors,
+    administrator roles, CTI tokens."""
+    from minyi.accounts.models import Role
+    from tests.factories import UserFactory
+
+    return UserFactory(username="sam", last_name="沈", first_name="安", role=Role.SECURITY)
+
+
+@pytest.fixture
+def audrey(db):
+    """Audrey the audit administrator (审计管理员): reads the audit and access logs."""
+    from minyi.accounts.models import Role
+    from tests.factories import UserFactory
+
+    return UserFactory(username="audrey", last_name="欧", first_name="德", role=Role.AUDIT)
+
+
+@pytest.fixture
+def admin_client(client, ada):
+    """The admin as the system administrator, second factor given (replaces pytest-django's
+    superuser client: there are no superusers)."""
+    from tests.logins import verified_login
+
+    return verified_login(client, ada)
+
+
+@pytest.fixture
+def security_client(client, sam):
+    from tests.logins import verified_login
+
+    return verified_login(client, sam)
+
+
+@pytest.fixture
+def audit_client(client, audrey):
+    from tests.logins import verified_login
+
+    return verified_login(client, audrey)
 
 
 @pytest.fixture

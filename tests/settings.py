@@ -19,3 +19,7 @@ from minyi.settings import *  # noqa: E402,F403
 
 # Static files straight from the apps: a fresh clone has not run collectstatic.
 WHITENOISE_USE_FINDERS = True
+
+# The password tests hash and check dozens of passwords (history, lock-outs): same algorithm,
+# test work factor (tests/hashers.py).
+PASSWORD_HASHERS = ["tests.hashers.FastPBKDF2PasswordHasher"]

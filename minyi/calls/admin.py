@@ -7,14 +7,20 @@ from django.contrib import admin, messages
 from django.utils import timezone
 
 from minyi.accounts.models import Role, User
+from minyi.adminsite.base import (
+    MinyiModelAdmin,
+    ReadOnlyAdmin,
+    ReadOnlyInline,
+    masked_payload,
+    masked_phone,
+)
 from minyi.calls.models import AgentMapping, CallEvent, CallLog, CtiToken
 from minyi.calls.services import cti_token_create, cti_token_revoke
 from minyi.core.errors import DomainError
-from minyi.core.masking import mask_phone
 
 
 @admin.register(CtiToken)
-class CtiTokenAdmin(admin.ModelAdmin):
+class CtiTokenAdmin(MinyiModelAdmin):
     list_display = ("name", "prefix_display", "is_active", "created_at", "last_used_at")
     list_filter = ("is_active",)
     search_fields = ("name",)
@@ -61,7 +67,7 @@ class CtiTokenAdmin(admin.ModelAdmin):
 
 
 @admin.register(AgentMapping)
-class AgentMappingAdmin(admin.ModelAdmin):
+class AgentMappingAdmin(MinyiModelAdmin):
     list_display = ("extension", "user")
     search_fields = ("extension", "user__username", "user__last_name", "user__first_name")
     list_select_related = ("user",)
@@ -102,22 +108,18 @@ class CallbackFilter(admin.SimpleListFilter):
         return queryset
 
 
-class CallEventInline(admin.TabularInline):
+class CallEventInline(ReadOnlyInline):
     model = CallEvent
-    extra = 0
-    fields = ("event", "at", "received_at", "duplicate", "actor", "payload")
+    fields = ("event", "at", "received_at", "duplicate", "actor", "masked_payload")
     readonly_fields = fields
-    can_delete = False
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    @admin.display(description="内容")
+    def masked_payload(self, event: CallEvent) -> str:
+        return masked_payload(event.payload)
 
 
 @admin.register(CallLog)
-class CallLogAdmin(admin.ModelAdmin):
+class CallLogAdmin(ReadOnlyAdmin):
     list_display = (
         "call_id",
         "started_local",
@@ -131,21 +133,12 @@ class CallLogAdmin(admin.ModelAdmin):
         "callback_done_at",
     )
     list_filter = ("status", MatchedFilter, CallbackFilter)
-    search_fields = ("call_id", "caller", "deputy__name")
+    search_fields = ("call_id", "deputy__name")
     date_hierarchy = "started_at"
     list_select_related = ("deputy", "agent", "order")
     show_full_result_count = False
-    exclude = ("caller_raw", "caller")
+    readonly_fields = ("masked_caller",)
     inlines = [CallEventInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="来电时间", ordering="started_at")
     def started_local(self, call: CallLog) -> str:
@@ -154,5 +147,5 @@ class CallLogAdmin(admin.ModelAdmin):
     @admin.display(description="主叫号码")
     def masked_caller(self, call: CallLog) -> str:
         if call.caller:
-            return mask_phone(call.caller)
-        return "隐藏号码" if not call.caller_raw else mask_phone(call.caller_raw)
+            return masked_phone(call.caller)
+        return "隐藏号码" if not call.caller_raw else masked_phone(call.caller_raw)

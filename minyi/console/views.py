@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django_eventstream import views as eventstream_views
 
+from minyi.accounts.gate import passive
 from minyi.accounts.models import Role
 from minyi.calls.models import CallLog
 from minyi.calls.services import missed_call_resolve
@@ -46,6 +47,7 @@ def console(request: HttpRequest) -> HttpResponse:
     return render(request, "console/console.html", selectors.console_context(request.user))
 
 
+@passive  # the stream is not activity: it must not keep an idle session alive (accounts/gate.py)
 @role_required(OPERATOR)
 def events(request: HttpRequest, **kwargs) -> HttpResponse:
     """The ring stream (server-sent events). The channel manager (console.events) picks the
@@ -165,7 +167,7 @@ def _own_order(request: HttpRequest, number: str) -> WorkOrder:
     order = get_object_or_404(
         WorkOrder.objects.select_related("request_type", "deputy"), number=number
     )
-    if not request.user.is_superuser and order.created_by_id != request.user.pk:
+    if order.created_by_id != request.user.pk:
         raise PermissionDenied("只能处理本人登记的工单。")
     return order
 

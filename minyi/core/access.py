@@ -1,5 +1,8 @@
 """Role checks for pages (the rule lives here once; views name the roles that may enter), and
-the client address an access-log row records."""
+the client address an access-log row records.
+
+A role is the only key: ``is_superuser`` and ``is_staff`` open nothing (the administrators
+work in the admin site, each within their duties: ``accounts/duties.py``)."""
 
 from __future__ import annotations
 
@@ -7,10 +10,11 @@ import functools
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 
 
 def has_role(user, *roles: str) -> bool:
-    return bool(user.is_authenticated and (user.is_superuser or user.role in roles))
+    return bool(user and user.is_authenticated and user.is_active and user.role in roles)
 
 
 def role_required(*roles: str):
@@ -30,7 +34,7 @@ def role_required(*roles: str):
     return decorator
 
 
-def client_ip(request) -> str | None:
+def client_ip(request: HttpRequest) -> str | None:
     """The address a personal-data access row records. REMOTE_ADDR is the proxy's address
     behind a load balancer; the deployment sets it from X-Forwarded-For in the proxy, not
     here, so a client cannot forge its own entry."""

@@ -1,4 +1,5 @@
 from django.db import models
+from django_tasks_db.models import DBTaskResult
 
 
 class HousekeepingRun(models.Model):
@@ -44,3 +45,12 @@ class ProcessHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.host}:{self.pid}"
+
+
+class BackgroundTask(DBTaskResult):
+    """django-tasks' result rows (SMS sends, SLA scans), named in Chinese for the admin."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "后台任务"
+        verbose_name_plural = "后台任务"

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group, Permission
 
 from minyi.accounts.models import Role, User
 from minyi.demo.names import DEPUTY_PREFIXES, NameMaker, PhoneBook, e164, landline
@@ -21,8 +20,6 @@ from minyi.demo.reference import TOWNSHIPS, Reference
 from minyi.deputies.models import Deputy, DeputyPhone, Gender, LiaisonStation, Mandate
 
 PASSWORD = "minyi-demo-2026"
-STAFF_GROUP = "工作人员"
-STAFF_GROUP_APPS = ("orders", "reference", "deputies", "workdays")
 
 # Terms and first sessions: plausible values for the demo (an administrator edits them).
 TERMS = {
@@ -196,10 +193,12 @@ LOGINS = (
     (Role.CALLBACK, "callback", "彭丽", None, "回访、归档、发回重办、督办"),
     (Role.DEPUTY, "deputy", None, None, "省人大代表：查看本人反映的工单并评价"),
     (Role.LIAISON, "liaison", "唐国庆", None, "联工委：工作台账、统计、转闭会期间代表建议"),
-    (Role.ADMIN, "admin", "系统管理员", None, "管理员：全部后台管理（超级用户）"),
+    # 三权分立: three administrators, each only in the admin, each with a second factor
+    (Role.ADMIN, "admin", "曾志刚", None, "系统管理员：用户、代表名单、基础数据、节假日、消息模板"),
+    (Role.SECURITY, "security", "龙晓岚", None, "安全管理员：重置密码、解除锁定、两步验证、令牌"),
+    (Role.AUDIT, "auditor", "邹明", None, "审计管理员：查阅审计与个人信息查看记录（只读）"),
 )
-STAFF_ROLES = {Role.OPERATOR, Role.DISPATCHER, Role.CALLBACK, Role.LIAISON, Role.ADMIN}
-TWO_CHAR_SURNAMES = ("欧阳", "系统")
+TWO_CHAR_SURNAMES = ("欧阳",)
 
 
 def split_name(name: str) -> tuple[str, str]:
@@ -225,8 +224,6 @@ def _load_users(names, ref: Reference, *, deputy: Deputy, phone: str):
             department=ref.departments[department] if department else None,
             deputy=deputy if role == Role.DEPUTY else None,
             phone=phone if role == Role.DEPUTY else "",
-            is_staff=role in STAFF_ROLES,
-            is_superuser=role == Role.ADMIN,
         )
     fixed = {department: users[username] for _, username, _, department, _ in LOGINS}
     by_code = {}
@@ -244,11 +241,4 @@ def _load_users(names, ref: Reference, *, deputy: Deputy, phone: str):
             )
         by_code[code] = existing
     User.objects.bulk_create(users.values())
-    group, _ = Group.objects.get_or_create(name=STAFF_GROUP)
-    group.permissions.set(
-        Permission.objects.filter(
-            content_type__app_label__in=STAFF_GROUP_APPS, codename__startswith="view_"
-        )
-    )
-    group.user_set.set([u for u in users.values() if u.is_staff and not u.is_superuser])
     return users, by_code

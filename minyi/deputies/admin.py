@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from urllib.parse import quote
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -14,6 +15,9 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 
+from minyi.accounts import duties
+from minyi.adminsite.base import MinyiModelAdmin, MinyiTabularInline, ReadOnlyAdmin, masked_phone
+from minyi.core.access import client_ip
 from minyi.core.errors import DomainError
 from minyi.deputies import services
 from minyi.deputies.forms import ImportForm, MandateEndForm
@@ -26,6 +30,7 @@ from minyi.deputies.models import (
     Mandate,
     RegistryChange,
 )
+from minyi.deputies.phones import PhoneError, normalize_phone
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHOWN_ERRORS = 200
@@ -37,12 +42,57 @@ def _download(content: bytes, *, filename: str, content_type: str) -> HttpRespon
     return response
 
 
-class PhoneInline(admin.TabularInline):
+class PhoneForm(forms.ModelForm):
+    """A deputy's number is write-only here: the row shows it masked, and 新号码 replaces it
+    (or gives a new row its number). The full number is a logged reveal (显示完整信息)."""
+
+    new_number = forms.CharField(
+        label="新号码",
+        required=False,
+        max_length=40,
+        help_text="填写则替换原号码；新增号码必填。手机号或带区号的固定电话。",
+    )
+
+    class Meta:
+        model = DeputyPhone
+        fields = ["is_primary"]
+
+    def clean_new_number(self):
+        raw = self.cleaned_data["new_number"].strip()
+        if not raw:
+            if self.instance.pk is None and self.has_changed():
+                raise forms.ValidationError("请填写号码。")
+            return ""
+        try:
+            number = normalize_phone(raw)
+        except PhoneError as error:
+            raise forms.ValidationError(error.message) from None
+        taken = DeputyPhone.objects.filter(number=number).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError("该号码已登记在另一位代表名下，一个号码只能属于一人。")
+        return number
+
+    def save(self, commit=True):
+        number = self.cleaned_data.get("new_number")
+        if number:
+            self.instance.number = number
+            self.instance.raw = self.cleaned_data["new_number"]
+        return super().save(commit)
+
+
+class PhoneInline(MinyiTabularInline):
     model = DeputyPhone
+    form = PhoneForm
     extra = 0
+    fields = ("masked_number", "new_number", "is_primary")
+    readonly_fields = ("masked_number",)
+
+    @admin.display(description="号码")
+    def masked_number(self, phone: DeputyPhone) -> str:
+        return masked_phone(phone.number) if phone.pk else "—"
 
 
-class MandateInline(admin.TabularInline):
+class MandateInline(MinyiTabularInline):
     model = Mandate
     extra = 0
     autocomplete_fields = ("congress", "station")
@@ -51,19 +101,25 @@ class MandateInline(admin.TabularInline):
 
 
 @admin.register(Deputy)
-class DeputyAdmin(admin.ModelAdmin):
+class DeputyAdmin(MinyiModelAdmin):
     list_display = ("name", "gender", "is_active", "phone_numbers", "levels")
     list_filter = ("is_active", "mandates__level")
-    search_fields = ("name", "phones__number")
+    search_fields = ("name",)
     inlines = [PhoneInline, MandateInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("mandates__congress", "phones")
 
+    @staticmethod
+    def _phones(obj: Deputy) -> list[DeputyPhone]:
+        return sorted(obj.phones.all(), key=lambda p: (not p.is_primary, p.id))
+
     @admin.display(description="电话")
     def phone_numbers(self, obj: Deputy) -> str:
-        phones = sorted(obj.phones.all(), key=lambda p: (not p.is_primary, p.id))
-        return "、".join(p.number for p in phones)
+        return "、".join(masked_phone(p.number) for p in self._phones(obj))
+
+    def revealed_values(self, obj: Deputy) -> list[tuple[str, str]]:
+        return [("电话", "、".join(p.number.removeprefix("+86") for p in self._phones(obj)))]
 
     @admin.display(description="有效代表资格")
     def levels(self, obj: Deputy) -> str:
@@ -72,7 +128,11 @@ class DeputyAdmin(admin.ModelAdmin):
         return "、".join(f"{m.get_level_display()}·{m.congress.name}" for m in active)
 
     def changelist_view(self, request, extra_context=None):
-        extra = {"can_import": self.has_change_permission(request), **(extra_context or {})}
+        extra = {
+            "can_import": self.has_change_permission(request),
+            "can_export": duties.may_reveal(request.user, self.opts.label_lower),
+            **(extra_context or {}),
+        }
         return super().changelist_view(request, extra_context=extra)
 
     def get_urls(self):
@@ -125,12 +185,22 @@ class DeputyAdmin(admin.ModelAdmin):
         )
 
     def export_view(self, request):
-        if not self.has_view_permission(request):
+        # The file holds every number in full: the same duty as a reveal, and logged like one.
+        if not (
+            self.has_view_permission(request)
+            and duties.may_reveal(request.user, self.opts.label_lower)
+        ):
             raise PermissionDenied
         fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
         include_ended = request.GET.get("include_ended") == "1"
         out = io.BytesIO() if fmt == "xlsx" else io.StringIO()
-        services.deputies_export(out=out, fmt=fmt, include_ended=include_ended, actor=request.user)
+        services.deputies_export(
+            out=out,
+            fmt=fmt,
+            include_ended=include_ended,
+            actor=request.user,
+            ip=client_ip(request),
+        )
         stamp = timezone.localdate().strftime("%Y%m%d")
         if fmt == "xlsx":
             return _download(out.getvalue(), filename=f"代表名单{stamp}.xlsx", content_type=XLSX)
@@ -142,7 +212,7 @@ class DeputyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Mandate)
-class MandateAdmin(admin.ModelAdmin):
+class MandateAdmin(MinyiModelAdmin):
     list_display = ("deputy", "level", "congress", "term", "delegation", "station", "ended_on")
     list_filter = ("level", "congress", ("ended_on", admin.EmptyFieldListFilter))
     search_fields = ("deputy__name", "congress__name", "delegation")
@@ -187,29 +257,19 @@ class MandateAdmin(admin.ModelAdmin):
 
 
 @admin.register(Congress)
-class CongressAdmin(admin.ModelAdmin):
+class CongressAdmin(MinyiModelAdmin):
     list_display = ("name", "level", "region")
     list_filter = ("level",)
     search_fields = ("name",)
 
 
 @admin.register(LiaisonStation)
-class LiaisonStationAdmin(admin.ModelAdmin):
+class LiaisonStationAdmin(MinyiModelAdmin):
     list_display = ("name", "region", "contact_name", "contact_phone")
     search_fields = ("name",)
 
 
 @admin.register(RegistryChange)
-class RegistryChangeAdmin(admin.ModelAdmin):
+class RegistryChangeAdmin(ReadOnlyAdmin):
     list_display = ("at", "kind", "actor", "summary")
     list_filter = ("kind",)
-    readonly_fields = [f.name for f in RegistryChange._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from minyi.core.masking import mask_phone
+
 
 class Level(models.TextChoices):
     NATIONAL = "national", "全国"
@@ -107,7 +109,8 @@ class DeputyPhone(models.Model):
         verbose_name_plural = "代表电话"
 
     def __str__(self) -> str:
-        return self.number
+        # Masked: a row's name ends up in confirmation pages and the admin's change history.
+        return mask_phone(self.number)
 
 
 class MandateQuerySet(models.QuerySet):

@@ -171,9 +171,20 @@ def deputies_import(
     return result
 
 
-def deputies_export(*, out: IO, fmt: str = "xlsx", include_ended: bool = False, actor=None) -> int:
+def deputies_export(
+    *,
+    out: IO,
+    fmt: str = "xlsx",
+    include_ended: bool = False,
+    actor=None,
+    surface: str = "admin",
+    ip: str | None = None,
+) -> int:
     """Write the registry in the template's format to ``out`` (bytes for xlsx, text for csv);
-    one row per active mandate, or per mandate when ``include_ended``. Returns the row count."""
+    one row per active mandate, or per mandate when ``include_ended``. Returns the row count.
+
+    The file carries every deputy's numbers: an export by a user is also a row in the
+    personal-data access log (the command line's has no user to name)."""
     if fmt not in ("xlsx", "csv"):
         raise ValidationFailed(f"不支持的导出格式：{fmt}（可选 xlsx、csv）。")
     mandates = writer._sorted(writer.export_queryset(include_ended=include_ended))
@@ -186,6 +197,16 @@ def deputies_export(*, out: IO, fmt: str = "xlsx", include_ended: bool = False, 
         summary=f"导出{scope} {count} 行（{fmt}）",
         details={"format": fmt, "include_ended": include_ended, "rows": count},
     )
+    if getattr(actor, "pk", None):
+        from minyi.privacy.services import personal_data_seen
+
+        personal_data_seen(
+            user=actor,
+            subject=f"代表名单导出（{count} 行）",
+            fields="代表姓名、电话",
+            surface=surface,
+            ip=ip,
+        )
     return count
 
 

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 
+from minyi.adminsite.base import MinyiModelAdmin, ReadOnlyAdmin, masked_phone
 from minyi.core.errors import ValidationFailed
 
 from . import rules, texts
@@ -31,7 +32,7 @@ class MessageTemplateForm(forms.ModelForm):
 
 
 @admin.register(MessageTemplate)
-class MessageTemplateAdmin(admin.ModelAdmin):
+class MessageTemplateAdmin(MinyiModelAdmin):
     form = MessageTemplateForm
     list_display = ["code", "name", "channel", "is_active", "updated_at"]
     list_filter = ["channel", "is_active"]
@@ -70,18 +71,7 @@ class MessageTemplateAdmin(admin.ModelAdmin):
         try:
             return texts.render(obj.body, texts.SAMPLES)
         except ValidationFailed as exc:
-            return format_html('<span class="minyi-red">{}</span>', exc.message)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+            return format_html('<span class="minyi-danger">{}</span>', exc.message)
 
 
 @admin.register(OutboxMessage)
@@ -90,16 +80,28 @@ class OutboxMessageAdmin(ReadOnlyAdmin):
         "created_at",
         "channel",
         "template_code",
-        "recipient_phone",
+        "masked_recipient",
         "recipient_user",
         "status",
         "attempts",
         "sent_at",
     ]
     list_filter = ["status", "channel", "template_code"]
-    search_fields = ["idempotency_key", "order__number"]
+    search_fields = ["order__number"]
     raw_id_fields = ["order", "event", "recipient_user"]
+    readonly_fields = ["masked_recipient", "masked_key"]
     show_full_result_count = False
+
+    @admin.display(description="接收号码")
+    def masked_recipient(self, message: OutboxMessage) -> str:
+        return masked_phone(message.recipient_phone)
+
+    @admin.display(description="幂等键")
+    def masked_key(self, message: OutboxMessage) -> str:
+        head, _, recipient = message.idempotency_key.rpartition(":")
+        if recipient.startswith("user:") or not head:
+            return message.idempotency_key
+        return f"{head}:{masked_phone(recipient)}"
 
 
 @admin.register(Notice)

@@ -1,13 +1,21 @@
-"""Orders are read-only here: every change goes through the services (workbenches and API)."""
+"""Orders are read-only here: every change goes through the services (workbenches and API).
+
+The requester is shown as the privacy rule says (masked for the system administrator) and
+revealed only through ``requester_reveal``, which logs the view (surface 管理后台)."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.html import format_html
 
+from minyi.adminsite.base import ReadOnlyAdmin, ReadOnlyInline
+from minyi.core.access import client_ip
 from minyi.orders.models import Assignment, OrderEvent, Warning, WorkOrder
+from minyi.privacy import rules as privacy
+from minyi.privacy.models import Surface
+from minyi.privacy.services import RevealRefused, requester_reveal
 
-# Colours come from minyi/admin.css (the CSP allows no inline style).
-WARNING_CLASSES = {Warning.YELLOW: "minyi-yellow", Warning.RED: "minyi-red"}
+WARNING_CLASSES = {Warning.YELLOW: "minyi-warning", Warning.RED: "minyi-danger"}
 
 
 def deadline_label(value, provisional: bool) -> str:
@@ -18,20 +26,8 @@ def deadline_label(value, provisional: bool) -> str:
     return f"{text}（暂定）" if provisional else text
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class AssignmentInline(admin.TabularInline):
+class AssignmentInline(ReadOnlyInline):
     model = Assignment
-    extra = 0
     fields = (
         "department",
         "role",
@@ -43,22 +39,13 @@ class AssignmentInline(admin.TabularInline):
         "reply_due_provisional",
     )
     readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class EventInline(admin.TabularInline):
+class EventInline(ReadOnlyInline):
     model = OrderEvent
-    extra = 0
     fields = ("at", "kind", "actor", "from_status", "to_status", "note")
     readonly_fields = fields
-    can_delete = False
     ordering = ("at", "id")
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(WorkOrder)
@@ -70,17 +57,40 @@ class WorkOrderAdmin(ReadOnlyAdmin):
     show_full_result_count = False
     list_select_related = ("request_type",)
     inlines = [AssignmentInline, EventInline]
-    exclude = ("requester_phone",)
+    readonly_fields = ("requester",)
+
+    def get_object(self, request, object_id, from_field=None):
+        order = super().get_object(request, object_id, from_field)
+        if order is not None:
+            order.admin_viewer = request.user  # the rule needs who is looking
+        return order
+
+    @admin.display(description="诉求人")
+    def requester(self, order: WorkOrder) -> str:
+        person = privacy.requester_shown(getattr(order, "admin_viewer", None), order)
+        return " ".join(part for part in (person.label, person.phone) if part) or "—"
+
+    def may_reveal(self, request, order) -> bool:
+        return self.has_view_permission(request, order) and privacy.may_reveal(request.user, order)
+
+    def reveal(self, request, order):
+        try:
+            person = requester_reveal(
+                user=request.user, order=order, surface=Surface.ADMIN, ip=client_ip(request)
+            )
+        except RevealRefused as refused:
+            raise PermissionDenied(refused.message) from None
+        return [("诉求人", person.name), ("联系电话", person.phone), ("反映代表", person.deputy)]
 
     class Media:
         css = {"all": ["minyi/admin.css"]}
 
     @admin.display(description="预警", ordering="warning")
     def warning_badge(self, order: WorkOrder):
-        css_class = WARNING_CLASSES.get(order.warning)
-        if css_class is None:
+        css = WARNING_CLASSES.get(order.warning)
+        if css is None:
             return order.get_warning_display()
-        return format_html('<strong class="{}">{}</strong>', css_class, order.get_warning_display())
+        return format_html('<strong class="{}">{}</strong>', css, order.get_warning_display())
 
     @admin.display(description="最近时限", ordering="next_due")
     def due(self, order: WorkOrder) -> str:

@@ -10,8 +10,10 @@ from django.db.models import Exists, OuterRef, QuerySet
 from minyi.accounts.models import Role
 from minyi.orders.models import Assignment, OrderEvent, Status, WorkOrder
 
-# Roles that read every order: the ledger (联工委), dispatching and administration.
-SEES_ALL = frozenset({Role.LIAISON, Role.DISPATCHER, Role.ADMIN})
+# Roles that read every order: the ledger (联工委) and dispatching. The administrators have no
+# workbench: the system administrator reads orders in the admin only (read-only, requester
+# masked), the security and audit administrators not at all.
+SEES_ALL = frozenset({Role.LIAISON, Role.DISPATCHER})
 # What a callback agent works on.
 CALLBACK_STATES = (Status.REPLIED, Status.CALLBACK)
 
@@ -19,18 +21,18 @@ CALLBACK_STATES = (Status.REPLIED, Status.CALLBACK)
 def orders_visible_to(user) -> QuerySet[WorkOrder]:
     """Every order ``user`` may see, and no other.
 
-    - administrator, liaison officer, dispatcher: all orders;
+    - liaison officer, dispatcher: all orders;
     - department handler: orders with an assignment (any state, past or present) for their
       department;
     - callback agent: orders waiting for or in callback;
     - operator: the orders they recorded;
     - deputy: the orders they raised;
-    - anyone else (anonymous, no role): nothing.
+    - anyone else (anonymous, inactive, no role, the administrators): nothing.
     """
     orders = WorkOrder.objects.all()
-    if not user or not user.is_authenticated:
+    if not user or not user.is_authenticated or not user.is_active:
         return orders.none()
-    if user.is_superuser or user.role in SEES_ALL:
+    if user.role in SEES_ALL:
         return orders
     if user.role == Role.HANDLER and user.department_id:
         mine = Assignment.objects.filter(order=OuterRef("pk"), department_id=user.department_id)

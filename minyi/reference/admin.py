@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from minyi.adminsite.base import MinyiModelAdmin
 from minyi.reference.models import (
     Category,
     Department,
@@ -11,7 +12,7 @@ from minyi.reference.models import (
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(MinyiModelAdmin):
     list_display = ("name", "level", "code", "parent")
     list_filter = ("level",)
     search_fields = ("name", "code")
@@ -19,7 +20,7 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(MinyiModelAdmin):
     list_display = ("name", "region", "parent", "contact_name", "contact_phone", "is_active")
     list_filter = ("is_active", "region")
     search_fields = ("name", "short_name")
@@ -28,7 +29,7 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(MinyiModelAdmin):
     list_display = ("name", "parent", "is_active")
     list_filter = ("is_active",)
     search_fields = ("name",)
@@ -36,13 +37,13 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(RequestType)
-class RequestTypeAdmin(admin.ModelAdmin):
+class RequestTypeAdmin(MinyiModelAdmin):
     list_display = ("name", "code", "is_report", "sort")
     list_editable = ("sort",)
 
 
 @admin.register(TimeLimitRule)
-class TimeLimitRuleAdmin(admin.ModelAdmin):
+class TimeLimitRuleAdmin(MinyiModelAdmin):
     list_display = (
         "__str__",
         "stage",
@@ -58,7 +59,7 @@ class TimeLimitRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(ScopeReason)
-class ScopeReasonAdmin(admin.ModelAdmin):
+class ScopeReasonAdmin(MinyiModelAdmin):
     list_display = ("title", "code", "sort", "is_active")
     list_editable = ("sort", "is_active")
     search_fields = ("title", "basis")

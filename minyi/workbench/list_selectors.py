@@ -336,13 +336,12 @@ def rows_prepare(rows: list, user) -> list:
     return rows
 
 
-# Where ``/work/`` sends each role.
+# Where ``/work/`` sends each role. The administrators have none: they work in the admin.
 HOME_BY_ROLE = {
     Role.DISPATCHER: "work-dispatch",
     Role.HANDLER: "work-department",
     Role.CALLBACK: "work-callback",
     Role.LIAISON: "work-ledger",
-    Role.ADMIN: "work-ledger",
     Role.DEPUTY: "work-mine",
     Role.OPERATOR: "console",
 }

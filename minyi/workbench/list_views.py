@@ -29,7 +29,7 @@ def work_home(request: HttpRequest) -> HttpResponse:
         from django.contrib.auth.views import redirect_to_login
 
         return redirect_to_login(request.get_full_path())
-    name = "work-ledger" if user.is_superuser else lists.HOME_BY_ROLE.get(user.role)
+    name = lists.HOME_BY_ROLE.get(user.role)
     if name is None:
         raise PermissionDenied("您的角色没有工作台。")
     return redirect(name)
@@ -132,7 +132,7 @@ def mine_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@role_required(Role.LIAISON, Role.ADMIN)
+@role_required(Role.LIAISON)
 @require_GET
 def ledger_list(request: HttpRequest) -> HttpResponse:
     form = LedgerFilterForm(request.GET or None)

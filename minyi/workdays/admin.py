@@ -1,17 +1,19 @@
 """Calendar editing in the admin goes through the services, so every edit recomputes deadlines."""
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
+from minyi.adminsite.base import MinyiModelAdmin, ReadOnlyAdmin
 from minyi.workdays import services
 from minyi.workdays.forms import NoticeForm
 from minyi.workdays.models import CalendarChange, CalendarYear, SpecialDay
 
 
 @admin.register(SpecialDay)
-class SpecialDayAdmin(admin.ModelAdmin):
+class SpecialDayAdmin(MinyiModelAdmin):
     list_display = ("date", "weekday", "kind", "name")
     list_filter = ("kind", ("date", admin.DateFieldListFilter))
     search_fields = ("name",)
@@ -44,7 +46,7 @@ class SpecialDayAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(admin.ModelAdmin):
+class CalendarYearAdmin(MinyiModelAdmin):
     list_display = ("year", "status", "source", "updated_at")
     list_filter = ("status",)
     readonly_fields = ("updated_at",)
@@ -70,7 +72,7 @@ class CalendarYearAdmin(admin.ModelAdmin):
 
     def publish_view(self, request):
         if not self.has_change_permission(request):
-            return redirect("admin:index")
+            raise PermissionDenied
         form = NoticeForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
@@ -95,15 +97,5 @@ class CalendarYearAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarChange)
-class CalendarChangeAdmin(admin.ModelAdmin):
+class CalendarChangeAdmin(ReadOnlyAdmin):
     list_display = ("at", "actor", "summary", "orders_recomputed")
-    readonly_fields = [f.name for f in CalendarChange._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -11,6 +11,7 @@ from django.test import Client
 
 from minyi.accounts.models import Role, User
 from tests.factories import DepartmentFactory, HandlerFactory, UserFactory, make_order
+from tests.logins import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -34,8 +35,7 @@ class Browser:
         context = self.browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
         context.add_init_script(RECORDER)
         if user is not None:
-            client = Client()
-            client.force_login(user)
+            client = sign_in(Client(), user)  # the administrators with their second factor
             cookie = client.cookies["sessionid"]
             context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": self.base}])
         page = context.new_page()
@@ -73,7 +73,7 @@ def people(db):
         "handler": HandlerFactory(username="hana", department=city, password=password),
         "callback": UserFactory(username="carl", role=Role.CALLBACK, password=password),
         "liaison": UserFactory(username="lia", role=Role.LIAISON, password=password),
-        "admin": User.objects.create_superuser("ada", "ada@example.invalid", role=Role.ADMIN),
+        "admin": UserFactory(username="ada", role=Role.ADMIN, password=password),
     }
     people["accepted"] = make_order("accepted", operator=people["operator"])
     people["dispatched"] = make_order(
@@ -97,7 +97,7 @@ def test_the_main_pages_run_under_the_policy_without_a_violation(csp_browser, pe
     accepted, dispatched = people["accepted"].number, people["dispatched"].number
     visits = [
         (None, "/login/", "#id_username"),
-        (None, "/admin/login/", "#login-form"),
+        (None, "/admin/login/", "#id_username"),  # the admin signs in on the same page
         ("operator", "/console/", "#lookup-phone"),
         ("operator", f"/console/orders/{accepted}/", "main"),
         ("dispatcher", "/work/dispatch/", "main"),

@@ -9,9 +9,10 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db.models import Count, Q
+from django.test import RequestFactory
 from django.utils import timezone
 
-from minyi.accounts.models import Role, User
+from minyi.accounts.models import ADMIN_ROLES, Role, User
 from minyi.demo import loader
 from minyi.deputies.models import Congress, Deputy, DeputyPhone, Mandate
 from minyi.orders.models import Channel, EventKind, OrderEvent, Status, Warning, WorkOrder
@@ -206,9 +207,18 @@ def test_a_failed_load_leaves_nothing_behind(monkeypatch):
 
 
 def test_it_prints_the_demo_log_ins(city):
-    for username in ("operator", "dispatcher", "handler_cg", "callback", "deputy", "admin"):
+    for username in (
+        "operator",
+        "dispatcher",
+        "handler_cg",
+        "callback",
+        "deputy",
+        "admin",
+        "security",
+        "auditor",
+    ):
         assert username in city
-    assert city.count("minyi-demo-2026") == 9
+    assert city.count("minyi-demo-2026") == 11
     assert "http://127.0.0.1:8000/admin/" in city
 
 
@@ -220,15 +230,24 @@ def test_once_prints_the_log_ins_again_with_the_port_of_make_run(city, monkeypat
 
 
 def test_the_demo_log_ins_work_and_carry_their_roles(city):
-    assert authenticate(username="dispatcher", password="minyi-demo-2026") is not None
+    request = RequestFactory().post("/login/")
+    assert authenticate(request, username="dispatcher", password="minyi-demo-2026") is not None
     deputy = User.objects.get(username="deputy")
     assert deputy.role == Role.DEPUTY
     assert deputy.deputy.mandates.filter(congress__name="湖南省人大").exists()
     assert User.objects.get(username="handler_qx").department.name == "清溪镇人民政府"
     assert not User.objects.filter(role=Role.HANDLER, department__isnull=True).exists()
-    admin = User.objects.get(username="admin")
-    assert admin.is_staff and admin.is_superuser
+    administrators = {u.username: u for u in User.objects.filter(role__in=ADMIN_ROLES)}
+    assert {u: a.role for u, a in administrators.items()} == {
+        "admin": Role.ADMIN,
+        "security": Role.SECURITY,
+        "auditor": Role.AUDIT,
+    }
+    assert not User.objects.filter(is_superuser=True).exists()
+    assert not User.objects.filter(is_staff=True).exists()  # the admin reads roles, not flags
+    assert administrators["admin"].has_perm("deputies.change_deputy")
+    assert not administrators["admin"].has_perm("calls.add_ctitoken")
+    assert administrators["security"].has_perm("calls.add_ctitoken")
+    assert administrators["auditor"].has_perm("privacy.view_personaldataaccess")
     liaison = User.objects.get(username="liaison")
-    assert liaison.is_staff and liaison.has_perm("orders.view_workorder")
-    assert liaison.has_perm("deputies.view_deputy")
-    assert not liaison.has_perm("orders.change_workorder")
+    assert not liaison.has_perm("orders.view_workorder")

@@ -27,11 +27,20 @@ def numbers(user) -> set[str]:
     return set(orders_visible_to(user).values_list("number", flat=True))
 
 
-def test_the_liaison_officer_dispatcher_and_administrator_see_every_order(world, dan):
+def test_the_liaison_officer_and_dispatcher_see_every_order(world, dan):
     everything = {o.number for o in (world["a"], world["b"], world["c"])}
     assert numbers(UserFactory(role="liaison")) == everything
     assert numbers(dan) == everything
-    assert numbers(UserFactory(role="admin")) == everything
+
+
+@pytest.mark.parametrize("role", ["admin", "security", "audit"])
+def test_the_administrators_see_no_order_outside_the_admin(world, role):
+    assert numbers(UserFactory(role=role)) == set()
+
+
+def test_an_inactive_user_sees_nothing(world, dan):
+    dan.is_active = False
+    assert numbers(dan) == set()
 
 
 def test_a_department_sees_only_the_orders_dispatched_to_it(world, hana, henry):

@@ -10,6 +10,7 @@ from minyi.orders.models import Status, Warning, WorkOrder
 from minyi.orders.services.closing import order_supervise
 from minyi.orders.services.handling import extension_request
 from tests.factories import MONDAY, lead_of, make_order
+from tests.logins import sign_in
 from tests.workbench.lists_helpers import deputy_user, numbers, staggered
 
 pytestmark = pytest.mark.django_db
@@ -25,12 +26,13 @@ def test_work_home_sends_each_role_to_its_queue(client, dan, hana, carl, ada, ol
         dan: "/work/dispatch/",
         hana: "/work/department/",
         carl: "/work/callback/",
-        ada: "/work/ledger/",
         olivia: "/console/",
     }
     for user, url in expected.items():
         client.force_login(user)
         assert client.get("/work/").url == url
+    # the administrators work in the admin only
+    assert sign_in(client, ada).get("/work/").status_code == 403
 
 
 def test_dispatcher_sees_accepted_orders_first_in_first_out(client, dan, dept_a):
@@ -165,7 +167,6 @@ def test_deputy_sees_only_their_own_orders(client, deputy):
         ("dan", "/work/dispatch/"),
         ("hana", "/work/department/?tab=pending"),
         ("carl", "/work/callback/"),
-        ("ada", "/work/ledger/"),
     ],
 )
 def test_every_list_masks_the_requester(client, request, persona, url, hana):

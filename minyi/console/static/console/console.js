@@ -65,4 +65,9 @@
   const source = new EventSource(root.dataset.events);
   source.addEventListener("ring", function (event) { show(JSON.parse(event.data)); });
   source.addEventListener("open", function () { root.dataset.live = "1"; });
+  // The server ends the stream when the session has been idle too long and then refuses it
+  // (401): the browser stops reconnecting, and a reload shows the log-in page.
+  source.addEventListener("error", function () {
+    if (source.readyState === EventSource.CLOSED) window.location.reload();
+  });
 })();

@@ -65,7 +65,10 @@ class Command(BaseCommand):
             cells = [_pad(v, w) for v, w in zip((role, username, password), widths, strict=True)]
             self.stdout.write("  " + "  ".join(cells) + "  " + does)
         self.stdout.write("其他承办单位的承办人：handler_<单位代码>，如 handler_ga（公安局）。")
-        self.stdout.write(f"\n后台入口：{admin_url()}")
+        self.stdout.write(f"\n后台入口（仅三类管理员）：{admin_url()}")
+        self.stdout.write(
+            "管理员首次登录须启用两步验证：用手机身份验证器扫描页面上的二维码，再输入 6 位验证码。"
+        )
 
 
 def _width(text: str) -> int:

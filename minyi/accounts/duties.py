@@ -1,0 +1,191 @@
+"""Separation of duties (等保 2.0 三级 三权分立): what each administrator may do in the admin.
+
+The one table. The permission backend (``accounts/backends.py``) answers ``user.has_perm``
+from it, so the admin site shows and allows exactly this; ``is_superuser``, groups and
+per-user permissions grant nothing. Roles outside the table (every workbench role) get
+nothing, and the admin site turns them away before any page (``minyi/adminsite/site.py``).
+
+- 系统管理员 ``admin``: users' records (not their credentials), reference data, the deputy
+  registry, the calendar, message templates; reads orders and calls (masked, logged reveal).
+- 安全管理员 ``security``: accounts' security (passwords, lock-outs, two-factor devices,
+  administrator roles and administrator accounts' activation), CTI tokens and extensions.
+- 审计管理员 ``audit``: reads the audit and access logs; changes nothing.
+
+``tests/adminsite/test_duty_matrix.py`` walks every registered ModelAdmin against this table:
+a model the table does not mention is a test failure, not a silent default.
+"""
+
+from __future__ import annotations
+
+from minyi.accounts.models import ADMIN_ROLES, Role
+
+VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
+ACTIONS = (VIEW, ADD, CHANGE, DELETE)
+
+READ = frozenset({VIEW})
+EDIT = frozenset({VIEW, ADD, CHANGE})
+ALL = frozenset(ACTIONS)
+
+# role -> model label ("app_label.model_name") -> actions
+DUTIES: dict[str, dict[str, frozenset[str]]] = {
+    Role.ADMIN: {
+        # users' records: create, name, role (of non-administrators), department, deputy
+        # link, deactivate; never delete, never credentials (field rules below)
+        "accounts.user": EDIT,
+        # reference data
+        "reference.region": ALL,
+        "reference.department": ALL,
+        "reference.category": ALL,
+        "reference.requesttype": ALL,
+        "reference.timelimitrule": ALL,
+        "reference.scopereason": ALL,
+        # the deputy registry (imports, exports, ending mandates: deputies/admin.py); a deputy
+        # and a mandate are kept for the record, a wrong phone number can go
+        "deputies.deputy": EDIT,
+        "deputies.deputyphone": ALL,
+        "deputies.mandate": EDIT,
+        "deputies.congress": ALL,
+        "deputies.liaisonstation": ALL,
+        # the working-day calendar
+        "workdays.specialday": ALL,
+        "workdays.calendaryear": EDIT,
+        # message templates
+        "notify.messagetemplate": EDIT,
+        # orders and calls, read-only, requester masked (the order page shows its parts and
+        # its timeline)
+        "orders.workorder": READ,
+        "orders.assignment": READ,
+        "orders.orderevent": READ,
+        "calls.calllog": READ,
+        "calls.callevent": READ,
+        # background jobs (SMS sends, SLA scans), to see why one failed
+        "core.backgroundtask": READ,
+    },
+    Role.SECURITY: {
+        # accounts' security: password reset, unlock, two-factor reset, administrator roles
+        # and administrator accounts' activation (field rules below)
+        "accounts.user": frozenset({VIEW, CHANGE}),
+        "accounts.loginattempt": frozenset({VIEW, DELETE}),  # delete = unlock
+        "accounts.authenticator": frozenset({VIEW, DELETE}),  # delete = reset two-factor
+        "calls.ctitoken": EDIT,  # add = create, change = revoke
+        "calls.agentmapping": ALL,
+    },
+    Role.AUDIT: {
+        "accounts.accountevent": READ,
+        "admin.logentry": READ,
+        "privacy.personaldataaccess": READ,
+        "orders.orderevent": READ,
+        "accounts.loginattempt": READ,
+        "deputies.registrychange": READ,
+        "workdays.calendarchange": READ,
+        "notify.outboxmessage": READ,
+        "notify.notice": READ,
+        "core.housekeepingrun": READ,
+    },
+}
+
+# Personal fields an administrator may reveal in the admin (each reveal logged). An order's
+# requester is not here: the privacy rule decides that (minyi/privacy/rules.py).
+REVEALS: dict[str, frozenset[str]] = {
+    Role.ADMIN: frozenset({"accounts.user", "deputies.deputy"}),
+}
+
+# Admin pages that are not a model's: page name -> roles.
+PAGES: dict[str, frozenset[str]] = {
+    "security_policy": frozenset({Role.SECURITY, Role.AUDIT}),
+}
+
+
+def role_of(user) -> str:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ""
+    if not getattr(user, "is_active", False):
+        return ""
+    return getattr(user, "role", "") or ""
+
+
+def duties_of(user) -> dict[str, frozenset[str]]:
+    return DUTIES.get(role_of(user), {})
+
+
+def permissions_of(user) -> frozenset[str]:
+    """Django permission names (``reference.change_region``) the user's role holds."""
+    names = set()
+    for label, actions in duties_of(user).items():
+        app_label, model = label.split(".")
+        names.update(f"{app_label}.{action}_{model}" for action in actions)
+    return frozenset(names)
+
+
+def may(user, label: str, action: str) -> bool:
+    return action in duties_of(user).get(label, ())
+
+
+def may_reveal(user, label: str) -> bool:
+    return label in REVEALS.get(role_of(user), ())
+
+
+def may_open_page(user, page: str) -> bool:
+    return role_of(user) in PAGES.get(page, ())
+
+
+# -- users: who changes which part of an account ---------------------------------------------
+# A user's record and a user's credentials belong to different administrators. Administrator
+# accounts (and the administrator roles) are the security administrator's; nobody changes
+# their own role or activation, and nobody resets their own credentials in the admin (the
+# change-password page is for that).
+
+RECORD_FIELDS = frozenset({"last_name", "first_name", "email", "phone", "department", "deputy"})
+
+
+def _is_admin_account(user) -> bool:
+    return getattr(user, "role", "") in ADMIN_ROLES
+
+
+def user_fields_editable(actor, target) -> frozenset[str]:
+    """The fields of ``target`` that ``actor`` may change (``None`` target: a new user)."""
+    role = role_of(actor)
+    own = target is not None and target.pk == actor.pk
+    if role == Role.ADMIN:
+        fields = set(RECORD_FIELDS)
+        if target is None or (not own and not _is_admin_account(target)):
+            fields |= {"role", "is_active"}
+        return frozenset(fields)
+    if role == Role.SECURITY and target is not None and not own:
+        return frozenset({"role", "is_active"} if _is_admin_account(target) else {"role"})
+    return frozenset()
+
+
+def roles_assignable(actor, target) -> tuple[str, ...]:
+    """The roles ``actor`` may give ``target`` ("" = no role)."""
+    role = role_of(actor)
+    if "role" not in user_fields_editable(actor, target):
+        return ()
+    if role == Role.ADMIN:
+        return ("", *(r for r in Role.values if r not in ADMIN_ROLES))
+    if role == Role.SECURITY:
+        return ("", *sorted(ADMIN_ROLES))
+    return ()
+
+
+def role_change_refused(actor, target, new_role: str) -> str | None:
+    """Why ``actor`` may not give ``target`` the role ``new_role`` (``None``: allowed)."""
+    if target is not None and target.pk == actor.pk:
+        return "不能更改自己的角色。"
+    current = getattr(target, "role", "") if target is not None else ""
+    if new_role == current:
+        return None
+    if new_role not in roles_assignable(actor, target):
+        if role_of(actor) == Role.SECURITY:
+            return "安全管理员只能授予或撤销管理员角色；业务角色由系统管理员设置。"
+        if role_of(actor) == Role.ADMIN:
+            return "系统管理员不能授予或更改管理员角色（由安全管理员负责）。"
+        return "您不能更改用户的角色。"
+    if role_of(actor) == Role.SECURITY and new_role == "" and not _is_admin_account(target):
+        return "该用户不是管理员，其业务角色由系统管理员设置。"
+    return None
+
+
+def may_manage_credentials(actor, target) -> bool:
+    """Reset a password, unlock, reset two-factor: the security administrator, for others."""
+    return role_of(actor) == Role.SECURITY and target is not None and target.pk != actor.pk
