@@ -72,6 +72,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # 400 for a NUL byte, a lone surrogate or invalid UTF-8 before anything reads the request
+    "minyi.core.request_guard.RequestGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -80,7 +82,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # innermost, so its page still passes through the session and CSRF middleware
+    "minyi.core.error_views.ErrorBodyMiddleware",
 ]
+CSRF_FAILURE_VIEW = "minyi.core.error_views.csrf_failure"
 
 ROOT_URLCONF = "minyi.urls"
 TEMPLATES = [
@@ -160,7 +165,9 @@ WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# A request body without its files: the largest real one is an order (5,000 characters of
+# content, ~15 KB); beyond this a page answers 413 (error_views), as the API does for JSON.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 
 TASKS = {
     "default": {
@@ -174,6 +181,12 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "EXCEPTION_HANDLER": "minyi.core.api_errors.exception_handler",
+    # JSON through minyi.core.json_input: an object, bounded depth and size, no NUL
+    "DEFAULT_PARSER_CLASSES": [
+        "minyi.core.json_input.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Minyi 民意直通 API",

@@ -9,6 +9,12 @@ admin.site.site_header = "民意直通 管理后台"
 admin.site.site_title = "民意直通"
 admin.site.index_title = "基础数据与工单管理"
 
+# Chinese pages, or the API's JSON error shape under /api/ (minyi/core/error_views.py)
+handler400 = "minyi.core.error_views.bad_request"
+handler403 = "minyi.core.error_views.permission_denied"
+handler404 = "minyi.core.error_views.page_not_found"
+handler500 = "minyi.core.error_views.server_error"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),

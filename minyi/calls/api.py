@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
 from django.contrib.auth.models import AnonymousUser
+from django.http.request import RawPostDataException
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
@@ -14,7 +13,9 @@ from rest_framework.views import APIView
 
 from minyi.calls.models import PBX_EVENTS, CallLog, CtiToken
 from minyi.calls.services import call_event_receive, cti_token_authenticate
+from minyi.core import api_fields
 from minyi.core.errors import DomainError
+from minyi.core.json_input import JsonInputError, parse_json
 
 
 class CtiTokenAuthentication(authentication.BaseAuthentication):
@@ -68,7 +69,7 @@ def _event_fields() -> dict:
         "from": _Text(max_length=64),
         "to": _Text(max_length=32),
         "agent": _Text(max_length=64),
-        "at": serializers.DateTimeField(required=False, allow_null=True, default=None),
+        "at": api_fields.DateTimeField(required=False, allow_null=True, default=None),
     }
 
 
@@ -155,11 +156,13 @@ class CtiEvents(APIView):
     )
     def post(self, request):
         try:
-            data = json.loads(request.body or b"")
-        except (ValueError, UnicodeDecodeError):
-            return self.invalid("请求体不是有效的 JSON。", {})
-        if not isinstance(data, dict):
-            return self.invalid("请求体应为 JSON 对象。", {})
+            data = parse_json(request.body)
+        except JsonInputError as error:  # the PBX's contract: every bad body is "invalid"
+            if error.status != 400:
+                return Response(error_body(error.message, error.code), status=error.status)
+            return self.invalid(error.message, {})
+        except RawPostDataException:  # sent as multipart: the guard has read it as a form
+            return self.invalid("请求体应为 JSON 对象（{…}）。", {})
         serializer = CtiEventSerializer(data=data)
         if not serializer.is_valid():
             return self.invalid("事件内容有误。", _flatten(serializer.errors))

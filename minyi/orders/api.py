@@ -4,8 +4,8 @@ numbers masked. The actions are in ``minyi.workbench.api`` (same rules as the pa
 from __future__ import annotations
 
 from rest_framework import generics, permissions, serializers
-from rest_framework.pagination import CursorPagination
 
+from minyi.core.api_pagination import CursorPagination
 from minyi.core.masking import mask_name, mask_phone
 from minyi.orders.models import Assignment, OrderEvent, WorkOrder
 from minyi.orders.selectors import orders_visible_to, sees_requester_identity

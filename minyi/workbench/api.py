@@ -14,7 +14,6 @@ from django.http import QueryDict
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import permissions as drf_permissions
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -81,7 +80,6 @@ class OrderActions(APIView):
 
 class OrderAction(APIView):
     permission_classes = [drf_permissions.IsAuthenticated]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     @extend_schema(
         summary="执行工单操作（与工作台页面同一规则、同一服务）",
