@@ -7,6 +7,7 @@ from minyi.calls.lookup import DeputyCard, deputy_card, deputy_for_caller
 from minyi.calls.models import CallLog
 from minyi.calls.services import call_link_order
 from minyi.core import clock
+from minyi.core.bounds import parse_id
 from minyi.core.masking import mask_phone
 from minyi.deputies.models import Deputy
 from minyi.orders.models import Channel, WorkOrder
@@ -52,8 +53,8 @@ def intake_initial(params) -> dict:
         initial["call_id"] = call.call_id
         phone = call.caller or call.caller_raw
         deputy = call.deputy
-    elif params.get("deputy", "").isdigit():
-        deputy = Deputy.objects.filter(pk=int(params["deputy"]), is_active=True).first()
+    elif parse_id(params.get("deputy")) is not None:
+        deputy = Deputy.objects.filter(pk=parse_id(params["deputy"]), is_active=True).first()
     if deputy is not None and deputy_card(deputy.pk) is not None:
         initial.update(channel=Channel.DEPUTY_CALL, deputy=deputy.pk, requester_name=deputy.name)
     initial["requester_phone"] = phone
@@ -64,8 +65,8 @@ def deputy_of_form(form) -> Deputy | None:
     value = form["deputy"].value()
     if isinstance(value, Deputy):
         return value
-    if value and str(value).isdigit():
-        return Deputy.objects.filter(pk=int(value)).first()
+    if parse_id(value) is not None:
+        return Deputy.objects.filter(pk=parse_id(value)).first()
     return None
 
 

@@ -15,12 +15,15 @@ Two kinds of bounds:
   ``DEADLINE_HORIZON`` ahead; a longer "deadline" is a typo, and no rule in DESIGN §4 comes
   near it (the longest is 10 working days, an extension a few weeks).
 
+A row id typed into a URL or form goes through ``parse_id`` (ASCII digits, below 2**63).
+
 Text limits are stated per field (``minyi.orders.text_limits`` for the orders); ``check_length``
 is the services' side of the same number.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -89,3 +92,15 @@ def check_length(value: str | None, *, label: str, max_length: int) -> None:
     """Refuse a text longer than its stated limit (the form states the same number)."""
     if value and len(value) > max_length:
         raise ValidationFailed(f"{label}最多 {max_length} 字（现为 {len(value)} 字）。")
+
+
+_ID = re.compile(r"[0-9]{1,18}")  # ASCII digits only ("²".isdigit() is True), below 2**63
+
+
+def parse_id(value) -> int | None:
+    """A row id from user input, or None: a junk id must not reach a query (int("²") raises,
+    and SQLite cannot bind an integer of 20 digits)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if 0 < value < 2**63 else None
+    text = str(value).strip() if value is not None else ""
+    return int(text) if _ID.fullmatch(text) else None

@@ -13,6 +13,10 @@ test_form_limits.py`` walks them all and fails on one that does not. When a form
   reads "最多 N 字" under the field. A ``ModelForm`` (the admin's) may fall back to
   ``MODEL_TEXT_MAX`` for a model ``TextField`` that states none.
 
+The admin's forms (generated per ModelAdmin, or Django's own user forms) get the same step at
+start-up (``harden_admin``, from ``CoreConfig.ready``). A model choice field also refuses an
+id that is not one ("²", twenty digits) before any query.
+
 The services check the same bounds (``bounds.check_date``/``check_deadline``) and lengths, for
 callers that do not come through a form.
 """
@@ -24,6 +28,7 @@ import datetime as dt
 from django import forms
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.validators import MaxLengthValidator
+from django.db import models
 
 from minyi.core import bounds, clock
 
@@ -114,6 +119,54 @@ class DeadlineField(DateTimeField):
             )
 
 
+def _integer_key(field: forms.ModelChoiceField) -> bool:
+    model = field.queryset.model
+    key = model._meta.get_field(field.to_field_name) if field.to_field_name else model._meta.pk
+    return isinstance(key, models.IntegerField | models.AutoField)
+
+
+def _well_formed(field: forms.ModelChoiceField, value) -> bool:
+    if value in field.empty_values or isinstance(value, models.Model):
+        return True
+    return not _integer_key(field) or bounds.parse_id(value) is not None
+
+
+class _ModelChoiceChecks:
+    """For the model choice fields: an id that is not one ("²", 20 digits) is an invalid
+    choice before any query runs, and is not shown again (Django's own fields query it, and the
+    admin's autocomplete widget re-renders it with a query that raises)."""
+
+    def to_python(self, value):
+        if not _well_formed(self, value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+    def clean(self, value):
+        if isinstance(value, list | tuple):
+            for item in value:
+                if not _well_formed(self, item):
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"],
+                        code="invalid_pk_value",
+                        params={"pk": str(item)[:20]},
+                    )
+        return super().clean(value)
+
+    def bound_data(self, data, initial):
+        if isinstance(data, list | tuple):
+            return [v for v in data if _well_formed(self, v)]
+        return data if _well_formed(self, data) else None
+
+
+_CHECKED: dict[type, type] = {}
+
+
+def _checked_class(cls: type) -> type:
+    if cls not in _CHECKED:
+        _CHECKED[cls] = type(cls.__name__, (_ModelChoiceChecks, cls), {})
+    return _CHECKED[cls]
+
+
 TEMPORAL_FIELDS = (forms.DateField, forms.DateTimeField, forms.SplitDateTimeField)
 
 
@@ -137,6 +190,8 @@ def _picker_limits(field: forms.Field) -> tuple[str, str] | None:
 def harden(fields: dict, *, form_name: str, default_text_max: int | None = None) -> None:
     """Bound every date, require (and state) every text limit, in place. See the module text."""
     for name, field in fields.items():
+        if isinstance(field, forms.ModelChoiceField) and not isinstance(field, _ModelChoiceChecks):
+            field.__class__ = _checked_class(type(field))  # same field, with the id checks
         if isinstance(field, TEMPORAL_FIELDS):
             if validate_in_years not in field.validators:
                 field.validators.append(validate_in_years)
@@ -188,3 +243,25 @@ class ModelForm(_Hardened, forms.ModelForm):
     ``MODEL_TEXT_MAX``."""
 
     default_text_max = MODEL_TEXT_MAX
+
+
+def hardened(form_class: type) -> type:
+    """``form_class`` with the hardening of ``ModelForm`` (for a form the project did not write:
+    the admin's generated forms, Django's user forms)."""
+    if issubclass(form_class, _Hardened):
+        return form_class
+    return type(form_class.__name__, (_Hardened, form_class), {"default_text_max": MODEL_TEXT_MAX})
+
+
+def harden_admin(sites) -> None:
+    """Every form of every admin site goes through ``harden`` too (run once at start-up, after
+    the admin modules are loaded): a ModelAdmin that names no form, or one of Django's, gets the
+    same bounds and limits as the project's forms, without each admin class repeating it."""
+    for site in sites:
+        for model_admin in site._registry.values():
+            for attr in ("form", "add_form"):
+                form = getattr(model_admin, attr, None)
+                if isinstance(form, type):
+                    setattr(model_admin, attr, hardened(form))
+            for inline in model_admin.inlines:
+                inline.form = hardened(inline.form)

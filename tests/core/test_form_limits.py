@@ -130,3 +130,39 @@ def test_a_9mb_order_content_is_refused_and_5001_characters_say_the_limit(client
     assert huge.status_code == 413
     assert "最多 5000 字（现为 5001 字）" in long.content.decode()
     assert not WorkOrder.objects.exists()
+
+
+def test_every_admin_form_is_hardened_too():
+    from django.contrib.admin.sites import all_sites
+
+    unhardened = []
+    for site in all_sites:
+        for model, model_admin in site._registry.items():
+            forms_used = [
+                getattr(model_admin, "form", None),
+                getattr(model_admin, "add_form", None),
+            ]
+            forms_used += [inline.form for inline in model_admin.inlines]
+            unhardened += [
+                f"{model._meta.label}: {f.__name__}"
+                for f in forms_used
+                if isinstance(f, type) and not issubclass(f, core._Hardened)
+            ]
+    assert not unhardened
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("junk", ["²", "99999999999999999999999", "1e3", "-1", " 1x"])
+def test_a_choice_of_row_that_is_no_id_is_invalid_before_any_query(junk, django_assert_num_queries):
+    from minyi.reference.models import Department
+
+    class Pick(core.Form):
+        one = forms.ModelChoiceField(queryset=Department.objects.all())
+        many = forms.ModelMultipleChoiceField(queryset=Department.objects.all())
+
+    form = Pick({"one": junk, "many": [junk]})
+
+    with django_assert_num_queries(0):
+        assert not form.is_valid()
+    assert set(form.errors) == {"one", "many"}
+    assert form["one"].value() is None  # not shown again: a widget would query it
