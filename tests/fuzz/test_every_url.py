@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+from collections import Counter
 
 import pytest
 from django import forms
@@ -68,8 +69,11 @@ def fuzzer(client):
 
 
 def assert_no_failures(fuzzer: h.Fuzzer) -> None:
-    shown = "\n".join(str(f) for f in fuzzer.failures[:30])
-    assert not fuzzer.failures, f"{len(fuzzer.failures)} of {fuzzer.sent} requests:\n{shown}"
+    """5xx first, then the bad encodings that were not refused, with a count of each status."""
+    failures = sorted(fuzzer.failures, key=lambda f: f.status < 500)
+    counts = Counter(f.status for f in failures)
+    shown = "\n".join(str(f) for f in failures[:30])
+    assert not failures, f"{len(failures)} of {fuzzer.sent} requests {dict(counts)}:\n{shown}"
 
 
 def _personas(route, world, turn: int):
