@@ -194,6 +194,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # every error response documented in the one error shape (minyi/core/api_schema.py)
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "minyi.core.api_schema.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "OrderStatusEnum": "minyi.orders.models.Status",
         "AssignmentStatusEnum": "minyi.orders.models.AssignmentStatus",

@@ -11,7 +11,7 @@ from rest_framework import authentication, exceptions, permissions, serializers,
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from minyi.calls.models import PBX_EVENTS, CallLog, CtiToken
+from minyi.calls.models import PBX_EVENTS, CallLog, CallStatus, CtiToken
 from minyi.calls.services import call_event_receive, cti_token_authenticate
 from minyi.core import api_fields
 from minyi.core.errors import DomainError
@@ -75,6 +75,41 @@ def _event_fields() -> dict:
 
 # ``from`` is a Python keyword, hence the class built from a dict.
 CtiEventSerializer = type("CtiEventSerializer", (serializers.Serializer,), _event_fields())
+
+
+def _call_state_schema():
+    """The 200 body in the OpenAPI document (what ``call_state`` returns)."""
+    s = serializers
+    deputy = inline_serializer(
+        "DeputyCard",
+        {
+            "id": s.IntegerField(),
+            "name": s.CharField(),
+            "levels": s.ListField(child=s.CharField()),
+            "banner": s.CharField(),
+            "greeting": s.CharField(),
+        },
+        allow_null=True,
+    )
+    moment = {"allow_null": True}
+    return inline_serializer(
+        "CallState",
+        {
+            "call_id": s.CharField(),
+            "status": s.ChoiceField(choices=CallStatus.choices),
+            "status_display": s.CharField(),
+            "caller": s.CharField(allow_null=True),
+            "agent": s.CharField(allow_null=True),
+            "agent_user": s.CharField(allow_null=True),
+            "rang_at": s.DateTimeField(**moment),
+            "answered_at": s.DateTimeField(**moment),
+            "ended_at": s.DateTimeField(**moment),
+            "ring_seconds": s.IntegerField(allow_null=True),
+            "talk_seconds": s.IntegerField(allow_null=True),
+            "callback_todo": s.BooleanField(),
+            "deputy": deputy,
+        },
+    )
 
 
 def call_state(call: CallLog) -> dict:
@@ -147,9 +182,12 @@ class CtiEvents(APIView):
 
     @extend_schema(
         summary="CTI 来电事件",
-        request=inline_serializer("CtiEvent", _event_fields()),
+        # The view reads its body itself (no parser classes), so the media type is named here.
+        request={"application/json": inline_serializer("CtiEvent", _event_fields())},
         responses={
-            200: OpenApiResponse(description="来电当前状态；ring 时 deputy 为代表信息或 null"),
+            200: OpenApiResponse(
+                _call_state_schema(), description="来电当前状态；ring 时 deputy 为代表信息或 null"
+            ),
             400: OpenApiResponse(description='{"error", "code": "invalid", "fields"}'),
             401: OpenApiResponse(description='{"error", "code": "unauthorized"}'),
         },

@@ -11,7 +11,12 @@ answer as an order that does not exist), 403 ``forbidden`` (visible, but not thi
 from __future__ import annotations
 
 from django.http import QueryDict
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import permissions as drf_permissions
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -83,11 +88,15 @@ class OrderAction(APIView):
 
     @extend_schema(
         summary="执行工单操作（与工作台页面同一规则、同一服务）",
+        parameters=[OpenApiParameter("action", str, OpenApiParameter.PATH, enum=list(ACTIONS))],
         request=inline_serializer(
             "OrderActionBody", {"note": serializers.CharField(required=False)}
         ),
         responses={
-            200: OrderDetailSerializer,
+            200: inline_serializer(
+                "OrderActionResult",
+                {"message": serializers.CharField(), "order": OrderDetailSerializer()},
+            ),
             400: OpenApiResponse(description='{"error", "code", "fields"}'),
             403: OpenApiResponse(description='{"error", "code": "forbidden"}'),
             404: OpenApiResponse(description='{"error", "code": "not_found"}'),
