@@ -52,7 +52,7 @@ CSRF_FAILED = Refusal(
     "页面已过期",
     "安全校验未通过：页面可能已过期，或浏览器禁用了 Cookie。请刷新页面后重新提交。",
 )
-NOT_FOUND = Refusal(404, "not_found", "页面不存在", "您访问的页面不存在，或您无权查看。")
+NOT_FOUND = Refusal(404, "not_found", "页面不存在", "您要找的内容不存在，或您无权查看。")
 METHOD_NOT_ALLOWED = Refusal(
     405, "method_not_allowed", "不支持的请求方式", "此地址不支持该请求方式。"
 )
