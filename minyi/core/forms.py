@@ -216,9 +216,13 @@ def harden(fields: dict, *, form_name: str, default_text_max: int | None = None)
                     field.help_text = f"{field.help_text}（{note}）" if field.help_text else note
 
 
-class _Hardened:
+class Hardened:
     """Hardens the fields when the form is built, and again before it validates (a field a
-    subclass adds after ``super().__init__()`` is bounded too; ``harden`` is idempotent)."""
+    subclass adds after ``super().__init__()`` is bounded too; ``harden`` is idempotent).
+
+    Mix it in first for a form built on one of Django's (``class ChangePassword(Hardened,
+    PasswordChangeForm)``, with ``default_text_max`` for fields Django leaves unlimited), or
+    wrap such a class with ``hardened()``."""
 
     default_text_max: int | None = None
 
@@ -234,11 +238,11 @@ class _Hardened:
         harden(self.fields, form_name=type(self).__name__, default_text_max=self.default_text_max)
 
 
-class Form(_Hardened, forms.Form):
+class Form(Hardened, forms.Form):
     """The base of every form in the project (see the module text)."""
 
 
-class ModelForm(_Hardened, forms.ModelForm):
+class ModelForm(Hardened, forms.ModelForm):
     """The base of a model form (the admin's): a model text without a limit gets
     ``MODEL_TEXT_MAX``."""
 
@@ -248,9 +252,10 @@ class ModelForm(_Hardened, forms.ModelForm):
 def hardened(form_class: type) -> type:
     """``form_class`` with the hardening of ``ModelForm`` (for a form the project did not write:
     the admin's generated forms, Django's user forms)."""
-    if issubclass(form_class, _Hardened):
+    if issubclass(form_class, Hardened):
         return form_class
-    return type(form_class.__name__, (_Hardened, form_class), {"default_text_max": MODEL_TEXT_MAX})
+    attrs = {"default_text_max": MODEL_TEXT_MAX, "__module__": form_class.__module__}
+    return type(form_class.__name__, (Hardened, form_class), attrs)
 
 
 def harden_admin(sites) -> None:
