@@ -28,6 +28,8 @@ from django.shortcuts import render
 from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from minyi.core.request_guard import UnsafeInput
+
 API_PREFIX = "/api/"
 RETRY_AFTER_SECONDS = 10
 
@@ -136,11 +138,8 @@ def _bad_request_kind(exception: BaseException | None) -> Refusal:
         return TOO_LARGE
     if isinstance(exception, TooManyFieldsSent | TooManyFilesSent):
         return TOO_MANY_FIELDS
-    code = getattr(exception, "code", None)
-    if code:  # the request guard's refusals name what they refused
-        return Refusal(
-            400, code, BAD_REQUEST.title, getattr(exception, "message", BAD_REQUEST.message)
-        )
+    if isinstance(exception, UnsafeInput):  # the request guard names what it refused
+        return Refusal(400, exception.code, BAD_REQUEST.title, exception.message)
     return BAD_REQUEST
 
 
