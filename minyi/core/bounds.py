@@ -24,7 +24,7 @@ is the services' side of the same number.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import MAXYEAR, MINYEAR, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from minyi.core.errors import ValidationFailed
@@ -43,8 +43,8 @@ def _local_day(value: date | datetime) -> date:
     if isinstance(value, datetime):
         if value.tzinfo is None:
             return value.date()
-        # Compare the offset first: astimezone() on year 1 or 9999 can itself overflow.
-        if not (EARLIEST_YEAR <= value.year <= LATEST_YEAR):
+        # Converting a time in year 1 or 9999 can itself overflow; either is out anyway.
+        if value.year in (MINYEAR, MAXYEAR):
             return value.date()
         return value.astimezone(SHANGHAI).date()
     return value

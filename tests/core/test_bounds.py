@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -31,7 +31,10 @@ def test_a_date_inside_passes(value):
 
 def test_midnight_of_new_year_2000_in_beijing_is_inside_though_utc_is_still_1999():
     assert bounds.date_allowed(at(2000, 1, 1))
+    assert bounds.date_allowed(at(2000, 1, 1).astimezone(UTC))
     assert not bounds.date_allowed(at(2100, 1, 1))
+    assert not bounds.date_allowed(datetime(9999, 12, 31, 23, 59, tzinfo=UTC))
+    assert not bounds.date_allowed(datetime(1, 1, 1, tzinfo=UTC))
 
 
 def test_a_naive_time_is_refused_rather_than_guessed():
