@@ -80,9 +80,9 @@ def api_schema(world, client, in_test_transaction):
     return schemathesis.openapi.from_wsgi("/api/schema/", application, headers=headers)
 
 
-# Bounded: per operation, 12 valid and 12 invalid examples for each persona.
+# Bounded: per operation, 25 valid and 25 invalid examples for each persona (a few seconds).
 BOUNDED = hypothesis_settings(
-    max_examples=12,
+    max_examples=25,
     deadline=None,
     database=None,  # nothing written under the work tree
     phases=[Phase.explicit, Phase.generate],
