@@ -81,6 +81,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # 400 for a NUL byte, a lone surrogate or invalid UTF-8 before anything reads the request
+    "minyi.core.request_guard.RequestGuardMiddleware",
     "csp.middleware.CSPMiddleware",
     "minyi.core.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -97,9 +99,12 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # turns a locked-out log-in into the log-in page with the reason (minyi/accounts/lockout.py)
     "axes.middleware.AxesMiddleware",
+    # innermost, so its page still passes through the session and CSRF middleware
+    "minyi.core.error_views.ErrorBodyMiddleware",
     # last, so its process_exception sees a view's database error first: a 503, not a 500
     "minyi.core.unavailable.DatabaseUnavailableMiddleware",
 ]
+CSRF_FAILURE_VIEW = "minyi.core.error_views.csrf_failure"
 
 ROOT_URLCONF = "minyi.urls"
 TEMPLATES = [
@@ -213,7 +218,9 @@ WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# A request body without its files: the largest real one is an order (5,000 characters of
+# content, ~15 KB); beyond this a page answers 413 (error_views), as the API does for JSON.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 
 # -- uploads (minyi/uploads, docs/security-files.md) -------------------------------------------
 _UPLOAD_MAX_MB = env_int("MINYI_UPLOAD_MAX_MB", 20)
@@ -249,6 +256,12 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "EXCEPTION_HANDLER": "minyi.core.api_errors.exception_handler",
+    # JSON through minyi.core.json_input: an object, bounded depth and size, no NUL
+    "DEFAULT_PARSER_CLASSES": [
+        "minyi.core.json_input.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Minyi 民意直通 API",
@@ -256,6 +269,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # every error response documented in the one error shape (minyi/core/api_schema.py)
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "minyi.core.api_schema.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "OrderStatusEnum": "minyi.orders.models.Status",
         "AssignmentStatusEnum": "minyi.orders.models.AssignmentStatus",

@@ -4,6 +4,12 @@ from django.urls import include, path
 from minyi.core.api_docs import SchemaView, docs
 from minyi.core.views import healthz, readyz
 
+# Chinese pages, or the API's JSON error shape under /api/ (minyi/core/error_views.py)
+handler400 = "minyi.core.error_views.bad_request"
+handler403 = "minyi.core.error_views.permission_denied"
+handler404 = "minyi.core.error_views.page_not_found"
+handler500 = "minyi.core.error_views.server_error"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),

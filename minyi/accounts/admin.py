@@ -26,6 +26,7 @@ from minyi.accounts import duties, lockout
 from minyi.accounts.models import AccountEvent, Authenticator, LoginAttempt, User
 from minyi.accounts.services import credentials, users
 from minyi.adminsite.base import MinyiModelAdmin, ReadOnlyAdmin, masked_phone
+from minyi.core import forms as core
 from minyi.core.errors import DomainError
 from minyi.deputies.phones import PhoneError, normalize_phone
 
@@ -38,7 +39,7 @@ if admin.site.is_registered(TOTPDevice):
 RECORD_FIELDS = ("last_name", "first_name", "role", "department", "deputy", "is_active")
 
 
-class UserForm(forms.ModelForm):
+class UserForm(core.ModelForm):
     """One form; the admin offers each administrator only the fields their duty allows, and
     the role list only the roles they may give."""
 

@@ -6,8 +6,11 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 
+from minyi.core import forms as core
 
-class LoginForm(AuthenticationForm):
+
+class LoginForm(core.Hardened, AuthenticationForm):
+    default_text_max = 128  # the password, which Django leaves unlimited
     error_messages = {
         "invalid_login": "用户名或密码不正确，请重新输入。",
         "inactive": "该账号已停用，请联系系统管理员。",
@@ -19,10 +22,11 @@ class LoginForm(AuthenticationForm):
         self.fields["password"].label = "密码"
 
 
-class PasswordChangeForm(forms.Form):
+class PasswordChangeForm(core.Form):
     old_password = forms.CharField(
         label="原密码",
         strip=False,
+        max_length=128,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
     )
     new_password1 = forms.CharField(
@@ -53,7 +57,7 @@ class PasswordChangeForm(forms.Form):
         return cleaned
 
 
-class TokenForm(forms.Form):
+class TokenForm(core.Form):
     token = forms.CharField(
         label="验证码",
         max_length=8,

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
 from django.contrib.auth.models import AnonymousUser
+from django.http.request import RawPostDataException
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
@@ -12,9 +11,11 @@ from rest_framework import authentication, exceptions, permissions, serializers,
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from minyi.calls.models import PBX_EVENTS, CallLog, CtiToken
+from minyi.calls.models import PBX_EVENTS, CallLog, CallStatus, CtiToken
 from minyi.calls.services import call_event_receive, cti_token_authenticate
+from minyi.core import api_fields
 from minyi.core.errors import DomainError
+from minyi.core.json_input import JsonInputError, parse_json
 
 
 class CtiTokenAuthentication(authentication.BaseAuthentication):
@@ -68,12 +69,47 @@ def _event_fields() -> dict:
         "from": _Text(max_length=64),
         "to": _Text(max_length=32),
         "agent": _Text(max_length=64),
-        "at": serializers.DateTimeField(required=False, allow_null=True, default=None),
+        "at": api_fields.DateTimeField(required=False, allow_null=True, default=None),
     }
 
 
 # ``from`` is a Python keyword, hence the class built from a dict.
 CtiEventSerializer = type("CtiEventSerializer", (serializers.Serializer,), _event_fields())
+
+
+def _call_state_schema():
+    """The 200 body in the OpenAPI document (what ``call_state`` returns)."""
+    s = serializers
+    deputy = inline_serializer(
+        "DeputyCard",
+        {
+            "id": s.IntegerField(),
+            "name": s.CharField(),
+            "levels": s.ListField(child=s.CharField()),
+            "banner": s.CharField(),
+            "greeting": s.CharField(),
+        },
+        allow_null=True,
+    )
+    moment = {"allow_null": True}
+    return inline_serializer(
+        "CallState",
+        {
+            "call_id": s.CharField(),
+            "status": s.ChoiceField(choices=CallStatus.choices),
+            "status_display": s.CharField(),
+            "caller": s.CharField(allow_null=True),
+            "agent": s.CharField(allow_null=True),
+            "agent_user": s.CharField(allow_null=True),
+            "rang_at": s.DateTimeField(**moment),
+            "answered_at": s.DateTimeField(**moment),
+            "ended_at": s.DateTimeField(**moment),
+            "ring_seconds": s.IntegerField(allow_null=True),
+            "talk_seconds": s.IntegerField(allow_null=True),
+            "callback_todo": s.BooleanField(),
+            "deputy": deputy,
+        },
+    )
 
 
 def call_state(call: CallLog) -> dict:
@@ -146,20 +182,25 @@ class CtiEvents(APIView):
 
     @extend_schema(
         summary="CTI 来电事件",
-        request=inline_serializer("CtiEvent", _event_fields()),
+        # The view reads its body itself (no parser classes), so the media type is named here.
+        request={"application/json": inline_serializer("CtiEvent", _event_fields())},
         responses={
-            200: OpenApiResponse(description="来电当前状态；ring 时 deputy 为代表信息或 null"),
+            200: OpenApiResponse(
+                _call_state_schema(), description="来电当前状态；ring 时 deputy 为代表信息或 null"
+            ),
             400: OpenApiResponse(description='{"error", "code": "invalid", "fields"}'),
             401: OpenApiResponse(description='{"error", "code": "unauthorized"}'),
         },
     )
     def post(self, request):
         try:
-            data = json.loads(request.body or b"")
-        except (ValueError, UnicodeDecodeError):
-            return self.invalid("请求体不是有效的 JSON。", {})
-        if not isinstance(data, dict):
-            return self.invalid("请求体应为 JSON 对象。", {})
+            data = parse_json(request.body)
+        except JsonInputError as error:  # the PBX's contract: every bad body is "invalid"
+            if error.status != 400:
+                return Response(error_body(error.message, error.code), status=error.status)
+            return self.invalid(error.message, {})
+        except RawPostDataException:  # sent as multipart: the guard has read it as a form
+            return self.invalid("请求体应为 JSON 对象（{…}）。", {})
         serializer = CtiEventSerializer(data=data)
         if not serializer.is_valid():
             return self.invalid("事件内容有误。", _flatten(serializer.errors))

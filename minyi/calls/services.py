@@ -22,6 +22,7 @@ from minyi.calls.models import (
     CtiToken,
 )
 from minyi.core import clock
+from minyi.core.bounds import check_date, check_length
 from minyi.core.errors import InvalidTransition, ValidationFailed
 from minyi.core.sql import column, insert_row, table
 from minyi.deputies.phones import caller_e164
@@ -29,6 +30,7 @@ from minyi.deputies.phones import caller_e164
 # last_used_at is rewritten at most this often, so a busy PBX does not queue every webhook
 # behind one hot token row.
 TOKEN_TOUCH_INTERVAL = timedelta(seconds=60)
+CALLBACK_NOTE_MAX = 1_000  # a short note on the callback, as the orders' notes
 
 _MOMENT = {
     CallEventKind.RING: "rang_at",
@@ -216,6 +218,7 @@ def call_event_receive(
     if not call_id:
         raise ValidationFailed("缺少 call_id。")
     caller, called, agent = (caller or "").strip(), (called or "").strip(), (agent or "").strip()
+    check_date(at, label="事件时间 at")
     received_at = clock.now()
     at = at or received_at
     # A ring names the caller of a new call: identify it before the transaction (the lookup
@@ -320,6 +323,7 @@ def call_link_order(*, call: CallLog, order, actor: User | None) -> CallLog:
 @transaction.atomic
 def missed_call_resolve(*, call: CallLog, actor: User | None, note: str = "") -> CallLog:
     """Close the callback to-do of a missed call: an operator has called the deputy back."""
+    check_length((note or "").strip(), label="回拨说明", max_length=CALLBACK_NOTE_MAX)
     call = _lock(call)
     if call.status != CallStatus.MISSED:
         raise InvalidTransition(

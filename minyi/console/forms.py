@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django import forms
 
+from minyi.core import forms as core
 from minyi.core.errors import DomainError
 from minyi.deputies.models import Deputy
 from minyi.deputies.phones import normalize_phone
+from minyi.orders import text_limits as limits
 from minyi.orders.models import Channel
 from minyi.reference.models import (
     Category,
@@ -19,7 +21,7 @@ from minyi.reference.models import (
 )
 
 
-class IntakeForm(forms.Form):
+class IntakeForm(core.Form):
     channel = forms.ChoiceField(
         label="来源渠道", choices=Channel.choices, initial=Channel.CITIZEN_CALL
     )
@@ -29,11 +31,11 @@ class IntakeForm(forms.Form):
         required=False,
         widget=forms.HiddenInput,
     )
-    call_id = forms.CharField(required=False, widget=forms.HiddenInput)
+    call_id = core.text("来电", max_length=64, required=False, widget=forms.HiddenInput)
     # proof that the operator's own ring or look-up identified the deputy (console.identified)
-    identified = forms.CharField(required=False, widget=forms.HiddenInput)
-    requester_name = forms.CharField(label="诉求人", max_length=64, required=False)
-    requester_phone = forms.CharField(label="联系电话", max_length=40, required=False)
+    identified = core.text("代表识别", max_length=200, required=False, widget=forms.HiddenInput)
+    requester_name = core.text("诉求人", max_length=limits.NAME, required=False)
+    requester_phone = core.text("联系电话", max_length=limits.PHONE, required=False)
     is_anonymous = forms.BooleanField(label="匿名", required=False)
     request_type = forms.ModelChoiceField(
         label="诉求类型", queryset=RequestType.objects.all(), empty_label=None
@@ -48,9 +50,9 @@ class IntakeForm(forms.Form):
         required=False,
     )
     region = forms.ModelChoiceField(label="所属区域", queryset=Region.objects.all(), required=False)
-    address = forms.CharField(label="事发地址", max_length=200, required=False)
-    title = forms.CharField(label="标题", max_length=120)
-    content = forms.CharField(label="诉求内容", widget=forms.Textarea(attrs={"rows": 5}))
+    address = core.text("事发地址", max_length=limits.ADDRESS, required=False)
+    title = core.text("标题", max_length=limits.TITLE)
+    content = core.text("诉求内容", max_length=limits.CONTENT, rows=5)
 
     def clean_requester_phone(self) -> str:
         raw = self.cleaned_data.get("requester_phone", "").strip()
@@ -68,7 +70,7 @@ class IntakeForm(forms.Form):
         return data
 
 
-class DispatchForm(forms.Form):
+class DispatchForm(core.Form):
     lead = forms.ModelChoiceField(
         label="主办单位", queryset=Department.objects.filter(is_active=True)
     )
@@ -78,24 +80,23 @@ class DispatchForm(forms.Form):
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 5}),
     )
-    note = forms.CharField(
-        label="派单说明", required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    note = core.text("派单说明", max_length=limits.NOTE, rows=2, required=False)
 
 
-class DirectAnswerForm(forms.Form):
-    content = forms.CharField(label="答复内容", widget=forms.Textarea(attrs={"rows": 4}))
+class DirectAnswerForm(core.Form):
+    content = core.text("答复内容", max_length=limits.REPLY, rows=4)
 
 
-class RejectForm(forms.Form):
+class RejectForm(core.Form):
     reason = forms.ModelChoiceField(
         label="不予受理理由",
         queryset=ScopeReason.objects.filter(is_active=True),
         empty_label="请选择理由",
     )
-    basis = forms.CharField(
-        label="告知代表的依据",
+    basis = core.text(
+        "告知代表的依据",
+        max_length=limits.NOTE,
+        rows=3,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="留空则使用该理由的标准依据。",
     )

@@ -8,6 +8,7 @@ from minyi.calls import selectors as calls
 from minyi.calls.lookup import DeputyCard, deputy_for_caller
 from minyi.calls.models import CallLog, CallStatus
 from minyi.calls.services import call_link_order
+from minyi.core.bounds import parse_id
 from minyi.core.masking import mask_phone
 from minyi.deputies.models import Deputy
 from minyi.orders.models import WorkOrder
@@ -66,8 +67,8 @@ def deputy_of_form(form) -> Deputy | None:
     value = form["deputy"].value()
     if isinstance(value, Deputy):
         return value
-    if value and str(value).isdigit():
-        return Deputy.objects.filter(pk=int(value)).first()
+    if parse_id(value) is not None:
+        return Deputy.objects.filter(pk=parse_id(value)).first()
     return None
 
 

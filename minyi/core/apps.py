@@ -5,3 +5,11 @@ class CoreConfig(AppConfig):
     name = "minyi.core"
     label = "core"
     verbose_name = "系统"
+
+    def ready(self) -> None:
+        # The admin has loaded every admin module by now (django.contrib.admin comes first).
+        from django.contrib.admin.sites import all_sites
+
+        from minyi.core.forms import harden_admin
+
+        harden_admin(all_sites)

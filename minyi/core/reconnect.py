@@ -20,7 +20,25 @@ log = logging.getLogger("minyi.reconnect")
 
 # Connection lost, refused, server shutting down or starting up, pool timeout (OperationalError);
 # a connection used after it was closed (InterfaceError). Anything else is a bug, not an outage.
-DATABASE_OUTAGE = (OperationalError, InterfaceError)
+# psycopg's own classes too, for what the connection pool raises outside Django's wrapper.
+DATABASE_OUTAGE: tuple[type[BaseException], ...] = (OperationalError, InterfaceError)
+try:
+    import psycopg
+
+    DATABASE_OUTAGE += (psycopg.OperationalError, psycopg.InterfaceError)
+except ImportError:  # pragma: no cover - an SQLite-only install
+    pass
+
+
+def is_database_outage(exc: BaseException | None) -> bool:
+    """Whether ``exc``, or what caused it, is a failure to reach the database (the one test:
+    the workers' retry, the 503 of pages and API, and /readyz all ask it)."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, DATABASE_OUTAGE):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
 
 
 def describe(exc: BaseException) -> str:

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from minyi.accounts import duties
 from minyi.adminsite.base import MinyiModelAdmin, MinyiTabularInline, ReadOnlyAdmin, masked_phone
+from minyi.core import forms as core
 from minyi.core.access import client_ip
 from minyi.core.errors import DomainError
 from minyi.deputies import services
@@ -42,7 +43,7 @@ def _download(content: bytes, *, filename: str, content_type: str) -> HttpRespon
     return response
 
 
-class PhoneForm(forms.ModelForm):
+class PhoneForm(core.ModelForm):
     """A deputy's number is write-only here: the row shows it masked, and 新号码 replaces it
     (or gives a new row its number). The full number is a logged reveal (显示完整信息)."""
 

@@ -4,13 +4,14 @@ from datetime import date
 
 from django import forms
 
+from minyi.core import forms as core
 from minyi.deputies.models import Mandate
 from minyi.deputies.registry.parser import FORMATS
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
-class ImportForm(forms.Form):
+class ImportForm(core.Form):
     file = forms.FileField(
         label="代表名单文件",
         help_text="Excel（.xlsx）或 CSV（UTF-8 或 GBK 编码），按导入模板填写，不超过 5 MB。",
@@ -31,6 +32,6 @@ class ImportForm(forms.Form):
         return upload
 
 
-class MandateEndForm(forms.Form):
-    ended_on = forms.DateField(label="终止日期", initial=date.today)
+class MandateEndForm(core.Form):
+    ended_on = core.DateField(label="终止日期", initial=date.today)
     reason = forms.ChoiceField(label="终止原因", choices=Mandate.EndReason.choices)

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from minyi.core import clock
+from minyi.core.bounds import check_date
 from minyi.core.errors import InvalidTransition, ValidationFailed
 from minyi.deputies.errors import ImportFailed
 from minyi.deputies.models import (
@@ -234,6 +235,7 @@ def mandate_end(*, mandate: Mandate, ended_on: date, reason: str, actor=None) ->
         )
     if reason not in Mandate.EndReason.values:
         raise ValidationFailed(f"未知的终止原因：{reason}")
+    check_date(ended_on, label="终止日期")
     today = timezone.localdate(clock.now())
     if ended_on > today:
         raise ValidationFailed("终止日期不能晚于今天：到期后再办理终止。")

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 
 from minyi.adminsite.base import MinyiModelAdmin, ReadOnlyAdmin, masked_phone
+from minyi.core import forms as core
 from minyi.core.errors import ValidationFailed
 
 from . import rules, texts
@@ -15,7 +16,15 @@ def allowed_placeholders(code: str) -> set[str]:
     return set(rules.TEMPLATE_PARAMS.get(code, texts.SAMPLES))
 
 
-class MessageTemplateForm(forms.ModelForm):
+class MessageTemplateForm(core.ModelForm):
+    # An SMS provider takes at most 500 characters of template text (Tencent Cloud's limit).
+    body = core.TextField(
+        label="内容",
+        max_length=500,
+        widget=forms.Textarea,
+        help_text=MessageTemplate._meta.get_field("body").help_text,
+    )
+
     class Meta:
         model = MessageTemplate
         fields = ["code", "name", "channel", "body", "provider_template_code", "is_active"]

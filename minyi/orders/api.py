@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, status
-from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from minyi.core.access import client_ip
+from minyi.core.api_pagination import CursorPagination
 from minyi.orders.api_output import OrderDetailOutput, OrderListOutput, RequesterRevealOutput
 from minyi.orders.selectors import orders_visible_to
 from minyi.privacy.models import Surface

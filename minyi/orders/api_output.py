@@ -115,7 +115,9 @@ class AssignmentOutput(serializers.ModelSerializer):
 
 
 class EventOutput(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.username", default=None)
+    actor = serializers.CharField(
+        source="actor.username", default=None, allow_null=True
+    )  # 系统 (the SLA scan)
     data = serializers.SerializerMethodField()
 
     class Meta:

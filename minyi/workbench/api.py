@@ -11,10 +11,14 @@ answer as an order that does not exist), 403 ``forbidden`` (visible, but not thi
 from __future__ import annotations
 
 from django.http import QueryDict
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import permissions as drf_permissions
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -82,10 +86,10 @@ class OrderActions(APIView):
 
 class OrderAction(APIView):
     permission_classes = [drf_permissions.IsAuthenticated]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     @extend_schema(
         summary="执行工单操作（与工作台页面同一规则、同一服务）",
+        parameters=[OpenApiParameter("action", str, OpenApiParameter.PATH, enum=list(ACTIONS))],
         request=inline_serializer(
             "OrderActionBody", {"note": serializers.CharField(required=False)}
         ),

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from minyi.accounts.models import Role
 from minyi.core.access import client_ip, role_required
+from minyi.core.bounds import parse_id
 from minyi.orders.models import Attachment, WorkOrder
 from minyi.orders.selectors import orders_visible_to
 from minyi.privacy import rules
@@ -133,10 +134,6 @@ def attachment_download(request: HttpRequest, number: str, pk: int) -> FileRespo
     return download_response(handle, name=name, content_type=attachment.content_type)
 
 
-def _int(value) -> int | None:
-    return int(value) if value and str(value).isdigit() else None
-
-
 @role_required(Role.DISPATCHER, Role.HANDLER)
 @require_GET
 def department_options(request: HttpRequest) -> HttpResponse:
@@ -146,10 +143,10 @@ def department_options(request: HttpRequest) -> HttpResponse:
     departments = Department.objects.filter(is_active=True)
     if q:
         departments = departments.filter(Q(name__icontains=q) | Q(short_name__icontains=q))
-    region = Region.objects.filter(pk=_int(request.GET.get("region"))).first()
+    region = Region.objects.filter(pk=parse_id(request.GET.get("region"))).first()
     if region is not None:
         departments = departments.filter(Q(region=region) | Q(region_id=region.parent_id))
-    category = Category.objects.filter(pk=_int(request.GET.get("category"))).first()
+    category = Category.objects.filter(pk=parse_id(request.GET.get("category"))).first()
     if category is not None:
         in_charge = [category.pk] + ([category.parent_id] if category.parent_id else [])
         departments = departments.filter(categories__in=in_charge).distinct()

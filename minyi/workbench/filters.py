@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django import forms
 
+from minyi.core import forms as core
 from minyi.deputies.models import Level
 from minyi.orders.models import Channel, Status, Warning
 from minyi.reference.models import Category, Department, Region
@@ -17,8 +18,8 @@ def _blank(choices) -> list:
     return [("", "全部"), *choices]
 
 
-class LedgerFilterForm(forms.Form):
-    deputy = forms.CharField(label="代表姓名", max_length=32, required=False)
+class LedgerFilterForm(core.Form):
+    deputy = core.text("代表姓名", max_length=32, required=False)
     level = forms.ChoiceField(label="代表层级", choices=_blank(Level.choices), required=False)
     department = forms.ModelChoiceField(
         label="承办单位", queryset=Department.objects.all(), required=False, empty_label="全部"
@@ -35,12 +36,8 @@ class LedgerFilterForm(forms.Form):
     status = forms.ChoiceField(label="状态", choices=_blank(Status.choices), required=False)
     warning = forms.ChoiceField(label="预警", choices=_blank(Warning.choices), required=False)
     channel = forms.ChoiceField(label="来源渠道", choices=_blank(Channel.choices), required=False)
-    date_from = forms.DateField(
-        label="登记日期自", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label="至", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = core.DateField(label="登记日期自", required=False)
+    date_to = core.DateField(label="至", required=False)
 
     def clean(self):
         data = super().clean()

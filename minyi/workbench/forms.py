@@ -10,6 +10,8 @@ from __future__ import annotations
 from django import forms
 
 from minyi import uploads
+from minyi.core import forms as core
+from minyi.orders import text_limits as limits
 from minyi.orders.models import (
     ExtensionRequest,
     ReturnRequest,
@@ -21,41 +23,22 @@ from minyi.orders.models import (
 from minyi.reference.models import Department, ScopeReason
 from minyi.workbench.permissions import OrderContext
 
-DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+
+def _text(
+    label: str, *, rows: int = 2, required: bool = True, max_length: int = limits.NOTE, **kwargs
+) -> core.TextField:
+    return core.text(label, max_length=max_length, rows=rows, required=required, **kwargs)
 
 
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
-def _text(label: str, *, rows: int = 2, required: bool = True, **kwargs) -> forms.CharField:
-    return forms.CharField(
-        label=label, required=required, widget=forms.Textarea(attrs={"rows": rows}), **kwargs
-    )
-
-
-def _due(label: str, *, required: bool = False, **kwargs) -> forms.DateTimeField:
-    return forms.DateTimeField(
-        label=label,
-        required=required,
-        input_formats=DATETIME_FORMATS,
-        widget=DateTimeInput(),
-        **kwargs,
-    )
+def _due(label: str, *, required: bool = False, **kwargs) -> core.DeadlineField:
+    return core.DeadlineField(label=label, required=required, **kwargs)
 
 
 def _departments():
     return Department.objects.filter(is_active=True).order_by("name")
 
 
-class ActionForm(forms.Form):
+class ActionForm(core.Form):
     def __init__(self, *args, ctx: OrderContext, action: str, **kwargs):
         # distinct ids per form: several forms with a "note" field share one page
         kwargs.setdefault("auto_id", f"id_{action}_%s")
@@ -146,7 +129,7 @@ class EscalateForm(ActionForm):
 
 
 class MergeForm(ActionForm):
-    master = forms.CharField(label="主工单编号", max_length=32)
+    master = core.text("主工单编号", max_length=limits.ORDER_NUMBER)
     note = _text("说明", required=False)
 
     def clean_master(self) -> WorkOrder:
@@ -189,13 +172,15 @@ class ExtendForm(ActionForm):
 
 
 class ReplyForm(ActionForm):
-    content = _text("答复内容", rows=4)
+    content = _text("答复内容", rows=4, max_length=limits.REPLY)
     method = forms.ChoiceField(
         label="答复方式", choices=[("phone", "电话"), ("sms", "短信")], initial="phone"
     )
     solved = forms.ChoiceField(label="解决情况", choices=Solved.choices, initial=Solved.SOLVED)
-    plan = _text("下一步措施", required=False, help_text="未完全解决的必填。")
-    plan_due = forms.DateField(label="计划完成时间", required=False, widget=DateInput())
+    plan = _text(
+        "下一步措施", required=False, max_length=limits.PLAN, help_text="未完全解决的必填。"
+    )
+    plan_due = core.DateField(label="计划完成时间", required=False)
 
 
 # -- callback agent ----------------------------------------------------------------------------

@@ -2,18 +2,20 @@ from __future__ import annotations
 
 from django import forms
 
+from minyi.core import forms as core
 from minyi.core.errors import DomainError
 from minyi.workdays.notice import parse_notice
 
 
-class NoticeForm(forms.Form):
+class NoticeForm(core.Form):
     year = forms.IntegerField(label="年份", min_value=2004, max_value=2099)
-    source = forms.CharField(
-        label="来源", max_length=200, required=False, help_text="如：国办发明电〔2026〕X号"
+    source = core.text(
+        "来源", max_length=200, required=False, help_text="如：国办发明电〔2026〕X号"
     )
     official = forms.BooleanField(label="标记为正式", initial=True, required=False)
-    text = forms.CharField(
+    text = core.TextField(
         label="节假日安排",
+        max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 14, "cols": 60}),
         help_text="每行一条：2027-02-05..2027-02-11 放假 春节；2027-02-20 上班 春节调休。将替换该年全部特殊日期。",
     )

@@ -4,7 +4,10 @@ A year with a ``CalendarYear`` row is described completely by its ``SpecialDay``
 without one is computed as provisional (weekends plus the fixed statutory holidays).
 """
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+
+from minyi.core.bounds import EARLIEST_YEAR, LATEST_YEAR
 
 
 class YearStatus(models.TextChoices):
@@ -13,7 +16,12 @@ class YearStatus(models.TextChoices):
 
 
 class CalendarYear(models.Model):
-    year = models.PositiveSmallIntegerField("年份", primary_key=True)
+    # The product's years (minyi.core.bounds): the calendar knows the lunar holidays of no other.
+    year = models.PositiveSmallIntegerField(
+        "年份",
+        primary_key=True,
+        validators=[MinValueValidator(EARLIEST_YEAR), MaxValueValidator(LATEST_YEAR)],
+    )
     status = models.CharField("状态", max_length=16, choices=YearStatus.choices)
     source = models.CharField(
         "来源", max_length=200, blank=True, help_text="如：国办发明电〔2026〕X号"

@@ -10,6 +10,7 @@ from datetime import date
 
 from django.db import transaction
 
+from minyi.core.bounds import check_date, check_year
 from minyi.core.errors import ValidationFailed
 from minyi.workdays import calendar
 from minyi.workdays.models import (
@@ -76,6 +77,7 @@ def _calendar_changed(*, dates: Iterable[date], actor, summary: str) -> Calendar
 
 @calendar_edit
 def special_day_save(*, day: date, kind: str, name: str = "", actor=None) -> CalendarChange:
+    check_date(day, label="日期")
     if kind not in DayKind.values:
         raise ValidationFailed(f"未知的日期类型：{kind}")
     _ensure_year_defined(day.year)
@@ -90,6 +92,7 @@ def special_day_save(*, day: date, kind: str, name: str = "", actor=None) -> Cal
 
 @calendar_edit
 def special_day_delete(*, day: date, actor=None) -> CalendarChange:
+    check_date(day, label="日期")
     _ensure_year_defined(day.year)
     SpecialDay.objects.filter(date=day).delete()
     return _calendar_changed(
@@ -110,6 +113,7 @@ def calendar_year_publish(
 
     ``days`` holds (date, kind, name). Every date must lie in ``year``.
     """
+    check_year(year)
     days = list(days)
     bad = [d for d, _, _ in days if d.year != year]
     if bad:
@@ -145,6 +149,7 @@ def calendar_year_publish(
 def calendar_year_set_status(
     *, year: int, official: bool, source: str = "", actor=None
 ) -> CalendarChange:
+    check_year(year)
     row = _ensure_year_defined(year)
     row.status = YearStatus.OFFICIAL if official else YearStatus.PROVISIONAL
     row.source = source or row.source

@@ -57,10 +57,16 @@ def test_cursor_paging_walks_the_ledger_newest_first(client):
 
 
 @pytest.mark.parametrize(
-    "cursor",
-    ["garbage", "eyJhIjoxfQ", "WyJkdWUiLG51bGwsMV0:1abc:forged", "%00%ff", ""],
+    ("cursor", "message"),
+    [
+        ("garbage", "翻页参数无效"),
+        ("eyJhIjoxfQ", "翻页参数无效"),
+        ("WyJkdWUiLG51bGwsMV0:1abc:forged", "翻页参数无效"),
+        ("%00%ff", "不允许的字符"),  # refused by the request guard before the list runs
+        ("", ""),
+    ],
 )
-def test_a_tampered_cursor_is_a_400_with_a_chinese_message(client, dan, cursor):
+def test_a_tampered_cursor_is_a_400_with_a_chinese_message(client, dan, cursor, message):
     for _ in range(3):
         make_order("accepted")
     client.force_login(dan)
@@ -69,7 +75,7 @@ def test_a_tampered_cursor_is_a_400_with_a_chinese_message(client, dan, cursor):
         assert response.status_code == 200
         return
     assert response.status_code == 400
-    assert "翻页参数无效" in response.content.decode()
+    assert message in response.content.decode()
 
 
 def test_a_cursor_from_another_list_ordering_is_refused(client, dan):

@@ -8,7 +8,9 @@ from datetime import datetime
 from django.db import transaction
 
 from minyi.core import clock
+from minyi.core.bounds import check_deadline, check_length
 from minyi.core.errors import InvalidTransition, ValidationFailed
+from minyi.orders import text_limits as limits
 from minyi.orders.models import (
     ASSIGNMENT_ACTIVE,
     OPEN_STATUSES,
@@ -36,6 +38,7 @@ def order_callback(
     *, order: WorkOrder, satisfaction: str, solved: bool | None = None, note: str = "", actor=None
 ) -> Callback:
     """回访: one call attempt. 未接通 keeps the order in callback for another try."""
+    check_length((note or "").strip(), label="回访记录", max_length=limits.NOTE)
     order = lock_order(order)
     require_status(order, [Status.REPLIED, Status.CALLBACK], "回访")
     if satisfaction not in Satisfaction.values:
@@ -72,6 +75,7 @@ def order_callback(
 @transaction.atomic
 def order_archive(*, order: WorkOrder, note: str = "", actor=None) -> WorkOrder:
     """归档. A dissatisfied order can be archived only with a written explanation."""
+    check_length((note or "").strip(), label="归档说明", max_length=limits.NOTE)
     order = lock_order(order)
     require_status(order, [Status.CALLBACK], "归档")
     callbacks = list(order.callbacks.order_by("-at", "-id"))
@@ -117,6 +121,7 @@ def _reopen_lead(order: WorkOrder, *, due: datetime | None, actor) -> dict:
     if due is not None:
         if due <= now:
             raise ValidationFailed("重办时限须晚于当前时间。")
+        check_deadline(due, label="重办时限", now=now)
         lead.reply_clock_start, lead.reply_due, lead.reply_due_provisional, lead.reply_due_fixed = (
             now,
             due,
@@ -152,6 +157,7 @@ def order_redo(
     """发回重办: the lead department handles again, with a new deadline (by the rule, or ``due``)."""
     if not (note or "").strip():
         raise ValidationFailed("发回重办须写明理由。")
+    check_length(note.strip(), label="发回重办理由", max_length=limits.NOTE)
     order = lock_order(order)
     require_status(order, [Status.CALLBACK, Status.REPLIED], "发回重办")
     reopened = _reopen_lead(order, due=due, actor=actor)
@@ -177,6 +183,7 @@ def order_supervise(
         raise ValidationFailed("督办级别须为黄色或红色。")
     if not (note or "").strip():
         raise ValidationFailed("请填写督办意见。")
+    check_length(note.strip(), label="督办意见", max_length=limits.NOTE)
     order = lock_order(order)
     require_status(order, ACCEPTED_AND_OPEN, "督办")
     order.supervision = level
@@ -211,6 +218,7 @@ def order_escalate(*, order: WorkOrder, note: str, actor=None) -> WorkOrder:
     """转闭会期间代表建议: too complex for the hotline; the liaison committee takes it on."""
     if not (note or "").strip():
         raise ValidationFailed("请写明转为闭会期间代表建议的理由。")
+    check_length(note.strip(), label="转为代表建议的理由", max_length=limits.NOTE)
     order = lock_order(order)
     require_status(order, ACCEPTED_AND_OPEN, "转为代表建议")
     cancelled = _cancel_active_assignments(order)
@@ -232,6 +240,7 @@ def order_merge(*, order: WorkOrder, master: WorkOrder, note: str = "", actor=No
     """合并重复工单: the duplicate closes and points to the master, which gets an event too."""
     if order.pk == master.pk:
         raise ValidationFailed("不能把工单合并到它自己。")
+    check_length((note or "").strip(), label="合并说明", max_length=limits.NOTE)
     # lock both rows in id order so two opposite merges cannot deadlock
     first, second = sorted([order.pk, master.pk])
     locked = {first: lock_order(first), second: lock_order(second)}

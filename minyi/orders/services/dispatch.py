@@ -7,7 +7,9 @@ from collections.abc import Sequence
 from django.db import transaction
 
 from minyi.core import clock
+from minyi.core.bounds import check_length
 from minyi.core.errors import InvalidTransition, ValidationFailed
+from minyi.orders import text_limits
 from minyi.orders.models import (
     ASSIGNMENT_ACTIVE,
     Assignment,
@@ -51,6 +53,7 @@ def order_dispatch(
     rules=None,
 ) -> WorkOrder:
     """派单: one lead department and any assisting ones. The sign-for and return clocks start now."""
+    check_length((note or "").strip(), label="派单说明", max_length=text_limits.NOTE)
     order = lock_order(order)
     require_status(order, [Status.ACCEPTED], "派单")
     assisting = list(dict.fromkeys(assisting))
@@ -194,6 +197,8 @@ def assignment_return_request(
         missing.append("领导签署意见附件")
     if missing:
         raise ValidationFailed(f"退件必须写明：{'、'.join(missing)}。")
+    check_length(reason.strip(), label="退件理由", max_length=text_limits.NOTE)
+    check_length(basis.strip(), label="法定或职责依据", max_length=text_limits.NOTE)
     if leader_opinion.order_id != order.pk or leader_opinion.kind != AttachmentKind.LEADER_OPINION:
         raise ValidationFailed("领导签署意见须作为本工单的“领导签署意见”附件上传。")
     if suggested_department.pk == assignment.department_id:
@@ -234,6 +239,7 @@ def return_accept(
 ) -> WorkOrder:
     """同意退件: the department's part ends; a returned lead puts the order back in the dispatch
     queue, or straight to ``redispatch_to`` (usually the suggested department)."""
+    check_length((note or "").strip(), label="审核意见", max_length=text_limits.NOTE)
     request, assignment, order = _lock_return(request)
     record_ruling(request, ReturnRequest.Ruling.ACCEPTED, actor=actor, note=note)
     assignment.status = AssignmentStatus.RETURNED
@@ -254,7 +260,10 @@ def return_accept(
     )
     if redispatch_to is not None and order.status == Status.ACCEPTED:
         order = order_dispatch(
-            order=order, lead=redispatch_to, note=f"退件后改派：{note}".strip("："), actor=actor
+            order=order,
+            lead=redispatch_to,
+            note=f"退件后改派：{note}".strip("：")[: text_limits.NOTE],
+            actor=actor,
         )
     return order
 
@@ -264,6 +273,7 @@ def return_refuse(*, request: ReturnRequest, note: str, actor=None) -> WorkOrder
     """驳回退件: back to the department, which must finish within the original deadline."""
     if not (note or "").strip():
         raise ValidationFailed("驳回退件须写明理由。")
+    check_length(note.strip(), label="驳回理由", max_length=text_limits.NOTE)
     request, assignment, order = _lock_return(request)
     record_ruling(request, ReturnRequest.Ruling.REFUSED, actor=actor, note=note)
     assignment.status = assignment.status_before_return or AssignmentStatus.PENDING

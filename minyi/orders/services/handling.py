@@ -7,7 +7,9 @@ from datetime import datetime
 from django.db import transaction
 
 from minyi.core import clock
+from minyi.core.bounds import check_date, check_deadline, check_length
 from minyi.core.errors import InvalidTransition, ValidationFailed
+from minyi.orders import text_limits as limits
 from minyi.orders.models import (
     Assignment,
     AssignmentRole,
@@ -40,6 +42,7 @@ def extension_request(
         raise InvalidTransition("请先签收，再申请延期。")
     if not (reason or "").strip():
         raise ValidationFailed("请写明延期理由。")
+    check_length(reason.strip(), label="延期理由", max_length=limits.NOTE)
     now = clock.now()
     if assignment.reply_due is None:
         raise InvalidTransition("该任务尚无办结时限，无需延期。")
@@ -49,6 +52,7 @@ def extension_request(
         )
     if requested_due <= assignment.reply_due:
         raise ValidationFailed("申请延至的时间须晚于现有办结时限。")
+    check_deadline(requested_due, label="申请延至的时间", now=now)
     if assignment.extension_requests.filter(ruling=ExtensionRequest.Ruling.PENDING).exists():
         raise InvalidTransition("已有一份延期申请待审批。")
     request = ExtensionRequest.objects.create(
@@ -80,6 +84,7 @@ def extension_approve(
     *, request: ExtensionRequest, approved_due: datetime | None = None, note: str = "", actor=None
 ) -> ExtensionRequest:
     """批准延期: the new due date replaces the old one and no longer follows the calendar."""
+    check_length((note or "").strip(), label="审批意见", max_length=limits.NOTE)
     request, assignment, order = _lock_extension(request)
     if assignment.status != AssignmentStatus.SIGNED or order.status not in (
         Status.SIGNED,
@@ -92,6 +97,7 @@ def extension_approve(
     due = approved_due or request.requested_due
     if due <= now:
         raise ValidationFailed("批准延至的时间须晚于当前时间。")
+    check_deadline(due, label="批准延至的时间", now=now)
     request.approved_due = due
     record_ruling(
         request, ExtensionRequest.Ruling.APPROVED, actor=actor, note=note, fields=["approved_due"]
@@ -120,6 +126,7 @@ def extension_approve(
 def extension_deny(*, request: ExtensionRequest, note: str, actor=None) -> ExtensionRequest:
     if not (note or "").strip():
         raise ValidationFailed("不批准延期须写明理由。")
+    check_length(note.strip(), label="不批准理由", max_length=limits.NOTE)
     request, assignment, order = _lock_extension(request)
     record_ruling(request, ExtensionRequest.Ruling.DENIED, actor=actor, note=note)
     transition(
@@ -160,6 +167,9 @@ def assignment_reply(
         raise ValidationFailed("请选择解决情况。")
     if solved != Solved.SOLVED and (not (plan or "").strip() or plan_due is None):
         raise ValidationFailed("未完全解决的，须写明下一步措施和计划完成时间。")
+    check_length(content.strip(), label="答复内容", max_length=limits.REPLY)
+    check_length((plan or "").strip(), label="下一步措施", max_length=limits.PLAN)
+    check_date(plan_due, label="计划完成时间")
     now = clock.now()
     reply = Reply.objects.create(
         order=order,

@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.db import transaction
 
 from minyi.core import clock
+from minyi.core.bounds import check_length
 from minyi.core.errors import ValidationFailed
+from minyi.orders import text_limits as limits
 from minyi.orders.models import Channel, EventKind, Reply, ReplyMethod, Solved, Status, WorkOrder
 from minyi.orders.services.common import lock_order, record_event, require_status, transition
 from minyi.orders.services.numbering import order_number_next
@@ -42,6 +44,14 @@ def order_create(
         raise ValidationFailed("请填写工单标题。")
     if not content:
         raise ValidationFailed("请填写诉求内容。")
+    for label, value, max_length in (
+        ("工单标题", title, limits.TITLE),
+        ("诉求内容", content, limits.CONTENT),
+        ("诉求人姓名", requester_name, limits.NAME),
+        ("联系电话", requester_phone, limits.PHONE),
+        ("事发地址", address, limits.ADDRESS),
+    ):
+        check_length((value or "").strip(), label=label, max_length=max_length)
     if channel == Channel.DEPUTY_CALL and deputy is None:
         raise ValidationFailed("代表来电工单必须关联代表。")
     if not is_anonymous and not (requester_name.strip() or deputy):
@@ -62,7 +72,7 @@ def order_create(
         category=category,
         region=region,
         address=address.strip(),
-        title=title[:120],
+        title=title,
         content=content,
         created_by=actor,
         created_at=now,
@@ -92,6 +102,7 @@ def order_reject(
     require_status(order, [Status.DRAFT, Status.ACCEPTED], "不予受理")
     if not reason.is_active:
         raise ValidationFailed("该不予受理理由已停用。")
+    check_length((basis or "").strip(), label="不予受理依据", max_length=limits.NOTE)
     order.reject_reason = reason
     order.reject_basis = (basis or reason.basis).strip()
     order.closed_at = clock.now()
@@ -123,6 +134,7 @@ def order_direct_answer(
         raise ValidationFailed("请填写答复内容。")
     if method not in ReplyMethod.values or solved not in Solved.values:
         raise ValidationFailed("答复方式或解决情况取值无效。")
+    check_length(content.strip(), label="答复内容", max_length=limits.REPLY)
     now = clock.now()
     Reply.objects.create(
         order=order, content=content.strip(), method=method, solved=solved, author=actor, at=now
