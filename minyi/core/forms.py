@@ -207,6 +207,15 @@ def harden(fields: dict, *, form_name: str, default_text_max: int | None = None)
                     )
                 field.max_length = default_text_max
                 field.validators.append(MaxLengthValidator(default_text_max))
+            elif not any(
+                isinstance(v, MaxLengthValidator) and v.limit_value == field.max_length
+                for v in field.validators
+            ):
+                # a limit set after the field was built (AuthenticationForm sets its username's
+                # in __init__) is only an HTML attribute until a validator holds it
+                field.validators = [
+                    v for v in field.validators if not isinstance(v, MaxLengthValidator)
+                ] + [MaxLengthValidator(field.max_length)]
             # Django's own words ("确保该变量包含不超过 …") read badly; say it as the services do.
             field.error_messages["max_length"] = TOO_LONG
             if not field.widget.is_hidden:

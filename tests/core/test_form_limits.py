@@ -166,3 +166,25 @@ def test_a_choice_of_row_that_is_no_id_is_invalid_before_any_query(junk, django_
         assert not form.is_valid()
     assert set(form.errors) == {"one", "many"}
     assert form["one"].value() is None  # not shown again: a widget would query it
+
+
+def test_a_limit_set_after_the_field_was_built_is_enforced_not_only_shown():
+    class Late(core.Form):
+        name = forms.CharField(max_length=200)
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.fields["name"].max_length = 5  # as Django's AuthenticationForm does
+
+    form = Late({"name": "x" * 6})
+
+    assert not form.is_valid()
+    assert "最多 5 字" in form.errors["name"][0]
+
+
+@pytest.mark.django_db
+def test_an_overlong_user_name_at_log_in_is_a_message_not_a_500(client):
+    response = client.post("/login/", {"username": "x" * 300, "password": "secret"})
+
+    assert response.status_code == 200
+    assert "用户名或密码不正确" in response.content.decode()
