@@ -17,7 +17,7 @@ a model the table does not mention is a test failure, not a silent default.
 
 from __future__ import annotations
 
-from minyi.accounts.models import ADMIN_ROLES, Role
+from minyi.accounts.models import ADMIN_ROLES, Role, role_of
 
 VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
 ACTIONS = (VIEW, ADD, CHANGE, DELETE)
@@ -94,14 +94,6 @@ REVEALS: dict[str, frozenset[str]] = {
 PAGES: dict[str, frozenset[str]] = {
     "security_policy": frozenset({Role.SECURITY, Role.AUDIT}),
 }
-
-
-def role_of(user) -> str:
-    if user is None or not getattr(user, "is_authenticated", False):
-        return ""
-    if not getattr(user, "is_active", False):
-        return ""
-    return getattr(user, "role", "") or ""
 
 
 def duties_of(user) -> dict[str, frozenset[str]]:

@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from minyi.core.append_only import AppendOnlyModel
+
 
 class Role(models.TextChoices):
     OPERATOR = "operator", "话务员"
@@ -26,6 +28,17 @@ ADMIN_ROLES = frozenset({Role.ADMIN, Role.SECURITY, Role.AUDIT})
 # The hotline itself: the people who take calls, dispatch and call back. Only they (and the
 # system administrator, in the admin) may reveal a requester who asked to stay anonymous.
 HOTLINE_ROLES = frozenset({Role.OPERATOR, Role.DISPATCHER, Role.CALLBACK})
+
+
+def role_of(user) -> str:
+    """The role a request may act in: none for a missing, anonymous or deactivated user (the
+    rules that read it — the duty table, the privacy rule — fail closed on "")."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ""
+    if not getattr(user, "is_active", False):
+        return ""
+    return getattr(user, "role", "") or ""
+
 
 NO_SUPERUSERS = (
     "本系统没有超级用户：请用 python manage.py create_admin 用户名 --role security|admin|audit "
@@ -152,15 +165,7 @@ class AccountEventKind(models.TextChoices):
     ACTIVATED = "activated", "启用账号"
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):  # evidence is never edited
-        raise TypeError("the account audit log is append-only")
-
-    def delete(self):
-        raise TypeError("the account audit log is append-only")
-
-
-class AccountEvent(models.Model):
+class AccountEvent(AppendOnlyModel):
     """The account audit log (等保 安全审计): log-ins, log-outs, failures, lock-outs, password
     and two-factor changes, and every change an administrator makes to an account.
 
@@ -191,8 +196,6 @@ class AccountEvent(models.Model):
     user_agent = models.CharField("浏览器", max_length=200, blank=True)
     details = models.JSONField("详情", default=dict, blank=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         verbose_name = "账号审计记录"
         verbose_name_plural = "账号审计记录"
@@ -204,14 +207,6 @@ class AccountEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_kind_display()}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError("the account audit log is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("the account audit log is append-only")
 
 
 class PasswordHistory(models.Model):

@@ -41,7 +41,7 @@ def housekeeping_monthly(*, force: bool = False) -> HousekeepingRun | None:
                 "outbox": OutboxMessage.objects.filter(
                     status="sent", sent_at__lt=sent_before
                 ).delete()[0],
-                "access_log": PersonalDataAccess.objects.filter(at__lt=seen_before).delete()[0],
+                "access_log": PersonalDataAccess.objects.filter(at__lt=seen_before).prune(),
             }
             run.at, run.summary = now, summary
             run.save(update_fields=["at", "summary"])

@@ -9,6 +9,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 
+from minyi.core.append_only import AppendOnlyModel
 from minyi.reference.models import Complexity, Urgency
 
 
@@ -510,15 +511,7 @@ class EventKind(models.TextChoices):
     ATTACHMENT_ADDED = "attachment_added", "上传附件"
 
 
-class OrderEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):  # the ledger is append-only
-        raise TypeError("order events are append-only")
-
-    def delete(self):
-        raise TypeError("order events are append-only")
-
-
-class OrderEvent(models.Model):
+class OrderEvent(AppendOnlyModel):
     """The ledger: one row per change (who, when, from, to, what). Never edited."""
 
     order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="events")
@@ -540,8 +533,6 @@ class OrderEvent(models.Model):
     note = models.TextField("说明", blank=True)
     data = models.JSONField("数据", default=dict, blank=True)
 
-    objects = OrderEventQuerySet.as_manager()
-
     class Meta:
         verbose_name = "工单事件"
         verbose_name_plural = "工单事件（台账）"
@@ -553,12 +544,3 @@ class OrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError("order events are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        # Model.delete() goes through the deletion collector, not the queryset's delete().
-        raise TypeError("order events are append-only")

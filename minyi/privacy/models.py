@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from minyi.core.append_only import AppendOnlyModel
+
 
 class Surface(models.TextChoices):
     """Where the full view happened."""
@@ -15,12 +17,7 @@ class Surface(models.TextChoices):
     CONSOLE = "console", "接线工作台"
 
 
-class PersonalDataAccessQuerySet(models.QuerySet):
-    def update(self, **kwargs):  # evidence is never edited
-        raise TypeError("the personal-data access log is append-only")
-
-
-class PersonalDataAccess(models.Model):
+class PersonalDataAccess(AppendOnlyModel):
     """One row per full view of a person's data: who saw whose data, what, when, from where.
 
     Append-only; kept at least 6 months (DESIGN §9). The viewer is PROTECTed: users are
@@ -51,8 +48,6 @@ class PersonalDataAccess(models.Model):
     at = models.DateTimeField("查看时间")
     ip = models.GenericIPAddressField("IP 地址", null=True, blank=True)
 
-    objects = PersonalDataAccessQuerySet.as_manager()
-
     class Meta:
         db_table = "workbench_personaldataaccess"  # moved here from the workbench app
         verbose_name = "个人信息查看记录"
@@ -65,8 +60,3 @@ class PersonalDataAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} 查看 {self.fields}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError("the personal-data access log is append-only")
-        super().save(*args, **kwargs)

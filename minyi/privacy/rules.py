@@ -35,7 +35,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from minyi.accounts.models import HOTLINE_ROLES, Role
+from minyi.accounts.models import HOTLINE_ROLES, Role, role_of
 from minyi.core.masking import mask_name, mask_phone, phone_spellings
 
 
@@ -108,14 +108,6 @@ class Person:
         }
 
 
-def _role(user) -> str:
-    if user is None or not getattr(user, "is_authenticated", False):
-        return ""
-    if not getattr(user, "is_active", False):
-        return ""
-    return getattr(user, "role", "") or ""
-
-
 def _withheld(order, label: str, *, protected: bool = False) -> Person:
     return Person(
         Shown.WITHHELD,
@@ -152,7 +144,7 @@ def _deputy_name(order) -> str:
 
 def requester_shown(user, order) -> Person:
     """The requester of ``order`` as ``user`` may see them by default: masked or withheld."""
-    role = _role(user)
+    role = role_of(user)
     if role not in _MASKED_ROLES:
         return _withheld(order, WITHHELD_LABEL)
     if order.protect_identity and role == Role.HANDLER:
@@ -188,7 +180,7 @@ def may_reveal(user, order) -> bool:
     """Whether ``user`` may ask for the full view of ``order``'s requester (each view logged)."""
     if requester_shown(user, order).withheld:
         return False
-    role = _role(user)
+    role = role_of(user)
     if role in (Role.DISPATCHER, Role.CALLBACK, Role.ADMIN):
         return True
     if role == Role.OPERATOR:

@@ -11,7 +11,7 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from minyi.accounts import duties
-from minyi.accounts.models import AccountEventKind, PasswordHistory, Role, User
+from minyi.accounts.models import AccountEventKind, PasswordHistory, Role, User, role_of
 from minyi.accounts.passwords import NoReuseValidator, temporary_password
 from minyi.accounts.services.audit import account_event_record
 from minyi.accounts.services.users import AccountRefused
@@ -115,7 +115,7 @@ def lockout_clear(*, actor, attempts, request=None) -> int:
     user name. Never the actor's own."""
     from axes.models import AccessAttempt
 
-    if duties.role_of(actor) != Role.SECURITY:
+    if role_of(actor) != Role.SECURITY:
         raise AccountRefused("只有安全管理员可以解除登录锁定。")
     rows = list(AccessAttempt.objects.filter(pk__in=[a.pk for a in attempts]))
     if any(row.username == actor.username for row in rows):
