@@ -222,7 +222,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # content, ~15 KB); beyond this a page answers 413 (error_views), as the API does for JSON.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 
-# -- uploads (minyi/uploads, docs/security-files.md) -------------------------------------------
+# -- uploads (minyi/uploads, docs/security.md) -------------------------------------------
 _UPLOAD_MAX_MB = env_int("MINYI_UPLOAD_MAX_MB", 20)
 if not 1 <= _UPLOAD_MAX_MB <= 1024:
     raise ConfigError("MINYI_UPLOAD_MAX_MB must be between 1 and 1024 (megabytes).")
@@ -317,7 +317,7 @@ MINYI = {
     # … or when an unsent message has waited in the outbox longer than this (seconds).
     "READY_OUTBOX_MAX_AGE": env_int("MINYI_READY_OUTBOX_MAX_AGE", 600),
 }
-# -- accounts: passwords, lock-out, second factor, sessions (docs/security-admin.md) ---------------
+# -- accounts: passwords, lock-out, second factor, sessions (docs/security.md) ---------------
 _TWO_FACTOR_SCOPES = ("admins", "staff", "off")
 MINYI_ACCOUNTS = {
     "PASSWORD_MIN_LENGTH": env_int("MINYI_PASSWORD_MIN_LENGTH", 10),
@@ -451,7 +451,7 @@ LOGGING = {
     },
 }
 
-# -- HTTPS and security headers (docs/security-files.md) ---------------------------------------
+# -- HTTPS and security headers (docs/security.md) ---------------------------------------
 # Production defaults are safe; each one can be changed from the environment. Behind a TLS proxy
 # Django must learn that the request was HTTPS: uvicorn's --proxy-headers does it for the proxy's
 # address (--forwarded-allow-ips), or name the header the proxy sets in SECURE_PROXY_SSL_HEADER.

@@ -42,7 +42,7 @@ def role_of(user) -> str:
 
 NO_SUPERUSERS = (
     "本系统没有超级用户：请用 python manage.py create_admin 用户名 --role security|admin|audit "
-    "创建管理员（三权分立，见 docs/security-admin.md）。"
+    "创建管理员（三权分立，见 docs/security.md）。"
 )
 NEVER_DELETED = "用户只能停用，不能删除：停用后登录即失效，操作与查看记录仍指向此人。"
 

@@ -1,4 +1,4 @@
-"""Files users give us and files we give back (docs/security-files.md).
+"""Files users give us and files we give back (docs/security.md).
 
 Every stored file comes in through ``check_upload`` (called by the one service that stores
 attachments, ``orders.services.dispatch.attachment_add``): the type is read from the content

@@ -6,7 +6,7 @@ and streams a larger one to a temporary file. This handler replaces the temporar
 the limit it stops writing and only counts, then hands over an empty ``OversizeUpload`` with the
 size it counted, which ``check_upload`` refuses with the size in its message (a clear form error
 instead of a reset connection). The proxy in front should refuse far larger bodies outright
-(``client_max_body_size``, docs/security-files.md).
+(``client_max_body_size``, docs/security.md).
 """
 
 from __future__ import annotations
