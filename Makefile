@@ -9,11 +9,20 @@ BENCH_ARGS ?=
 
 .PHONY: run test install migrate demo worker scheduler lint bench clean
 
-# DEBUG is off unless the environment says otherwise (production behaviour by default). The demo
-# targets turn on what the demo needs, explicitly: DEBUG=1 (a generated secret key under var/,
-# local host names) and the console SMS backend, which prints each message with the number masked.
+# DEBUG is off unless the environment says otherwise, the demo included: it runs the production
+# settings and turns on only what a laptop without HTTPS needs, explicitly (the environment wins):
+# a secret key generated once under var/, the local host names, plain HTTP (no redirect, no HSTS,
+# cookies without Secure), and the console SMS backend, which prints each message with the
+# number masked instead of sending it.
 DEMO_TARGETS := run migrate demo worker scheduler
-$(DEMO_TARGETS): export DEBUG ?= 1
+DEMO_SECRET = $(shell test -s var/secret_key || { mkdir -p var && umask 077 && \
+	$(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > var/secret_key; }; cat var/secret_key)
+$(DEMO_TARGETS): export SECRET_KEY ?= $(DEMO_SECRET)
+$(DEMO_TARGETS): export ALLOWED_HOSTS ?= 127.0.0.1,localhost
+$(DEMO_TARGETS): export SECURE_SSL_REDIRECT ?= 0
+$(DEMO_TARGETS): export SECURE_HSTS_SECONDS ?= 0
+$(DEMO_TARGETS): export SECURE_COOKIES ?= 0
+$(DEMO_TARGETS): export MINYI_SMS_ALLOW_TEST_BACKEND ?= 1
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required (set PYTHON=python3.11)")'
@@ -31,7 +40,7 @@ demo: migrate
 
 ## make run: install, migrate SQLite under var/, load the demo once, serve on 127.0.0.1:$(PORT)
 run: migrate
-	@echo "演示模式：DEBUG=1，短信只打印在终端（号码已脱敏）。生产部署见 README 的 Production deployment。"
+	@echo "演示模式：生产设置（DEBUG=0），只为本机演示打开：本地地址 127.0.0.1、HTTP（不跳转 HTTPS、Cookie 不加 Secure）、var/secret_key 中的密钥；短信只打印在终端（号码已脱敏）。生产部署见 README 的 Production deployment。"
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py demo --once
 	@echo "Serving on http://127.0.0.1:$(PORT)/ with the background worker and scheduler (Ctrl-C stops all three)"

@@ -2,7 +2,7 @@
 
 DATABASE_URL   sqlite:///… (default: var/minyi.sqlite3) or postgres://user@host:5432/name
 SECRET_KEY     required when DEBUG is off; in DEBUG a key is generated once under var/
-DEBUG          1/0 (default 0: production behaviour unless asked; `make run` sets 1 for the demo)
+DEBUG          1/0 (default 0: production behaviour unless asked; the demo runs with it off too)
 ALLOWED_HOSTS  comma-separated (default: 127.0.0.1,localhost when DEBUG)
 """
 
