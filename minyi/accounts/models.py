@@ -117,6 +117,10 @@ class User(AbstractUser):
         # Chinese names are family name first, with no space.
         return f"{self.last_name}{self.first_name}".strip()
 
+    def get_short_name(self) -> str:
+        # the admin greets with this ("欢迎，…"): a given name alone reads oddly in Chinese
+        return self.get_full_name() or self.username
+
     # PermissionsMixin answers True for an active superuser before asking any backend. Here
     # the backends (the duty table, accounts/backends.py) are the only answer.
     def has_perm(self, perm, obj=None) -> bool:
