@@ -230,6 +230,7 @@ def server_env() -> dict:
             "DEBUG": "0",
             "ALLOWED_HOSTS": HOST,
             "SECURE_COOKIES": "0",  # plain http on the loopback: the session cookie must stick
+            "SECURE_SSL_REDIRECT": "0",  # …and no redirect to an https the loopback does not serve
             "MINYI_VAR_DIR": str(VAR_DIR),
             "LOG_LEVEL": "WARNING",
             "PYTHONPATH": os.pathsep.join(path),
@@ -570,6 +571,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["ALLOWED_HOSTS"] = HOST
     os.environ["DEBUG"] = "0"
     os.environ["SECURE_COOKIES"] = "0"
+    os.environ["SECURE_SSL_REDIRECT"] = "0"
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
     # Playwright's sync API keeps an event loop in this thread; the ORM work here is sync.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"

@@ -37,6 +37,8 @@ def setup_django(url: str) -> None:
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
     os.environ.setdefault("ALLOWED_HOSTS", "localhost")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
+    # the bench sends no SMS: the console backend stands in, allowed with DEBUG off on purpose
+    os.environ.setdefault("MINYI_SMS_ALLOW_TEST_BACKEND", "1")
     import django
 
     django.setup()

@@ -420,9 +420,9 @@ if MINYI_SMS["BACKEND"] == "tencent" and not DEBUG:
 
 # -- logging: no full phone number, SMS code or ID number in any log line (DESIGN §9) ---------
 # Every handler carries ``personal_data`` (minyi/core/logfilters.py); the access log also drops
-# query-string values. Django's own handlers and uvicorn's are replaced by these: uvicorn sets
-# its logging up before it imports the app, and this configuration, applied when the app starts,
-# takes over its loggers (``make run`` and production alike; no --log-config needed).
+# query-string values. Django's own handlers are replaced by these. uvicorn's loggers stay as
+# uvicorn set them up before importing the app (its --log-level and --no-access-log hold);
+# CoreConfig.ready puts the same filters on them (minyi/core/logfilters.guard_server_loggers).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -443,8 +443,6 @@ LOGGING = {
         # no handlers: Django's unfiltered console and mail_admins go; records reach the root's
         "django": {"handlers": [], "level": "INFO"},
         "django.server": {"handlers": ["access"], "level": "INFO", "propagate": False},
-        "uvicorn": {"handlers": ["console"], "level": "INFO", "propagate": False},
-        "uvicorn.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
         # axes narrates every log-in at INFO; failures and lock-outs (WARNING) are enough here,
         # and every one of them is also an AccountEvent row
         "axes": {"level": "WARNING"},

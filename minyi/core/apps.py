@@ -11,5 +11,8 @@ class CoreConfig(AppConfig):
         from django.contrib.admin.sites import all_sites
 
         from minyi.core.forms import harden_admin
+        from minyi.core.logfilters import guard_server_loggers
 
         harden_admin(all_sites)
+        # the server (uvicorn) configured its loggers before importing the app: filter them
+        guard_server_loggers()

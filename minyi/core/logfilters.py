@@ -5,9 +5,14 @@ message, its arguments, its traceback — phone numbers become ``138****5678``, 
 numbers are starred (``minyi.core.masking.mask_numbers_in``). It changes the record in place,
 so a handler after it sees the masked record too.
 
-``DropQueryValues`` sits on the access-log handler (uvicorn's ``uvicorn.access``, and Django's
+``DropQueryValues`` sits on the access logs (uvicorn's ``uvicorn.access``, and Django's
 ``django.server`` under runserver): a request line keeps its path and the names of its query
 parameters, never their values — ``GET /console/intake/?call=…&tab=…``.
+
+The servers' own loggers are configured by the server before it imports the app (uvicorn's
+``--log-level``, ``--no-access-log``, ``--log-config``): ``guard_server_loggers`` leaves that
+configuration as it is and only filters what they log — on the loggers themselves, so a record
+is masked before any handler sees it, the server's own or the root's after propagation.
 
 This module imports nothing from Django, so a log configuration can name it before Django has
 started.
@@ -78,3 +83,24 @@ class DropQueryValues(logging.Filter):
         if isinstance(record.args, tuple):
             record.args = tuple(drop_query_values(a) for a in record.args)
         return True
+
+
+SERVER_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.asgi", "uvicorn.access", "django.server")
+ACCESS_LOGGERS = ("uvicorn.access", "django.server")
+
+
+def _ensure(filterer: logging.Filterer, cls: type[logging.Filter]) -> None:
+    if not any(isinstance(f, cls) for f in filterer.filters):
+        filterer.addFilter(cls())
+
+
+def guard_server_loggers() -> None:
+    """Mask what the server's loggers log, whatever handlers the server gave them (run when
+    the app starts: ``CoreConfig.ready``). Idempotent."""
+    for name in SERVER_LOGGERS:
+        logger = logging.getLogger(name)
+        if name in ACCESS_LOGGERS:
+            _ensure(logger, DropQueryValues)  # before the masking: it sees the whole query
+        _ensure(logger, MaskPersonalData)
+        for handler in logger.handlers:  # what a child logger propagates to them
+            _ensure(handler, MaskPersonalData)

@@ -47,14 +47,28 @@ def test_every_configured_handler_masks_personal_data():
         assert any(isinstance(f, MaskPersonalData) for f in handler.filters), (logger, handler)
 
 
-def test_the_access_handlers_also_drop_query_values():
-    access = [
-        h for name, h in handlers_of_every_logger() if name in ("uvicorn.access", "django.server")
-    ]
+def test_the_access_logs_drop_query_values_before_any_handler():
+    for name in ("uvicorn.access", "django.server"):
+        logger = logging.getLogger(name)
+        kinds = [type(f) for f in logger.filters]
 
-    assert len(access) == 2
-    for handler in access:
-        assert any(isinstance(f, DropQueryValues) for f in handler.filters), handler
+        assert DropQueryValues in kinds and MaskPersonalData in kinds, name
+        assert kinds.index(DropQueryValues) < kinds.index(MaskPersonalData), name
+
+
+def test_the_servers_own_logging_choices_are_kept(monkeypatch):
+    """uvicorn --log-level warning --no-access-log: the app filters the server's loggers but
+    neither turns the access log back on nor lowers the level (each access line costs CPU)."""
+    from minyi.core.logfilters import guard_server_loggers
+
+    access = logging.getLogger("uvicorn.access")
+    monkeypatch.setattr(access, "handlers", [])
+    monkeypatch.setattr(access, "level", logging.WARNING)
+
+    logging.config.dictConfig(settings.LOGGING)
+    guard_server_loggers()
+
+    assert access.handlers == [] and access.level == logging.WARNING
 
 
 @pytest.mark.parametrize(
@@ -201,23 +215,28 @@ def test_a_failed_send_is_logged_without_the_number(olivia, caplog, settings):
 @pytest.fixture
 def production_logging():
     """Logging as a uvicorn worker has it: uvicorn's own configuration first, then the app's
-    (applied when the app is imported), its two streams read by the test. Afterwards the
-    app's configuration again, on the streams the test run gave it."""
+    (applied when the app starts), its streams read by the test. Afterwards uvicorn's loggers
+    are emptied again and the app's configuration restored on the test run's streams."""
     import uvicorn.config
 
     import minyi.asgi  # noqa: F401 — imported (Django set up) before, not in the server thread
+    from minyi.core.logfilters import SERVER_LOGGERS, guard_server_loggers
 
     ours = next(h for h in logging.getLogger().handlers if isinstance(h, logging.StreamHandler))
-    access = logging.getLogger("uvicorn.access").handlers[0]
-    before = (access.stream, ours.stream)
+    before = ours.stream
     out, err = io.StringIO(), io.StringIO()
+    uvicorns = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    uvicorns["handlers"]["access"]["stream"] = out
+    uvicorns["handlers"]["default"]["stream"] = err
     config = copy.deepcopy(settings.LOGGING)
-    config["handlers"]["access"]["stream"] = out
     config["handlers"]["console"]["stream"] = err
-    logging.config.dictConfig(uvicorn.config.LOGGING_CONFIG)
+    logging.config.dictConfig(uvicorns)
     logging.config.dictConfig(config)
+    guard_server_loggers()
     yield lambda: out.getvalue() + err.getvalue()
-    with contextlib.redirect_stdout(before[0]), contextlib.redirect_stderr(before[1]):
+    for name in SERVER_LOGGERS:
+        logging.getLogger(name).handlers = []
+    with contextlib.redirect_stderr(before):
         logging.config.dictConfig(settings.LOGGING)
 
 
