@@ -6,17 +6,17 @@ user, an anonymous visitor, an inactive account or a role it does not know gets 
 
 What a role sees of the requester (and of the deputy, who may be the requester):
 
-| who                                         | sees                       | may reveal (logged)   |
-| ------------------------------------------- | -------------------------- | --------------------- |
-| nobody / anonymous / inactive / no role     | withheld                   | no                    |
-| security administrator                      | withheld (not their work)  | no                    |
-| department handler, on a 举报 order          | withheld, the deputy too   | no                    |
-| anyone outside the hotline, anonymous order | withheld ("匿名")           | no                    |
-| dispatcher, callback agent                  | masked                     | yes                   |
-| operator                                    | masked                     | the orders they recorded |
-| system administrator (admin site only)      | masked                     | yes                   |
-| department handler                          | masked                     | while the order is open and their part live or replied |
-| liaison officer, audit administrator, deputy| masked                     | no                    |
+| who                                          | sees                                     | may reveal (logged)                                    |
+| -------------------------------------------- | ---------------------------------------- | ------------------------------------------------------ |
+| nobody / anonymous / inactive / no role      | withheld                                 | no                                                     |
+| security administrator                       | withheld (not their work)                | no                                                     |
+| department handler, on a 举报 order          | withheld, the deputy and the channel too | no                                                     |
+| anyone outside the hotline, anonymous order  | withheld ("匿名")                        | no                                                     |
+| dispatcher, callback agent                   | masked                                   | yes                                                    |
+| operator                                     | masked                                   | the orders they recorded                               |
+| system administrator (admin site only)       | masked                                   | yes                                                    |
+| department handler                           | masked                                   | while the order is open and their part live or replied |
+| liaison officer, audit administrator, deputy | masked                                   | no                                                     |
 
 The full view exists only through ``minyi.privacy.services.requester_reveal``, which writes
 the access-log row in the same step: no code can show a full name or number unlogged.
@@ -176,14 +176,14 @@ class Person:
         }
 
 
-def _withheld(order, label: str, viewer: _Viewer, *, channel: bool) -> Person:
+def _withheld(order, label: str, viewer: _Viewer, *, protected: bool, channel: bool) -> Person:
     return Person(
         Shown.WITHHELD,
         label,
         "",
         "",
         "",
-        label == WHISTLEBLOWER_LABEL,
+        protected,
         bool(order.is_anonymous),
         *_channel(order, shown=channel),
         functools.cache(functools.partial(_identity_pattern, order)),
@@ -222,12 +222,13 @@ def requester_shown(user, order) -> Person:
     """The requester of ``order`` as ``user`` may see them by default: masked or withheld."""
     role, viewer = role_of(user), _viewer(user)
     if role not in _MASKED_ROLES:
-        return _withheld(order, WITHHELD_LABEL, viewer, channel=False)
+        return _withheld(order, WITHHELD_LABEL, viewer, protected=False, channel=False)
     if order.protect_identity and _withholds_reporter(role):
-        return _withheld(order, WHISTLEBLOWER_LABEL, viewer, channel=False)
+        # the channel goes with the reporter: a deputy's call narrows them down to a few dozen
+        return _withheld(order, WHISTLEBLOWER_LABEL, viewer, protected=True, channel=False)
     if order.is_anonymous and _withholds_anonymous(role):
         # who it is stays with the hotline; how they called does not name them
-        return _withheld(order, ANONYMOUS_LABEL, viewer, channel=True)
+        return _withheld(order, ANONYMOUS_LABEL, viewer, protected=False, channel=True)
     name = mask_name(order.requester_name)
     phone = mask_phone(order.requester_phone) if order.requester_phone else ""
     label = ANONYMOUS_LABEL if order.is_anonymous else (name or "—")
