@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from minyi.orders.models import (
     AssignmentStatus,
+    AttachmentKind,
     EventKind,
     ReplyMethod,
     Satisfaction,
@@ -63,6 +64,7 @@ CHOICE_LABELS = {
     "method": dict(ReplyMethod.choices),
     "satisfaction": dict(Satisfaction.choices),
     "solved": {**dict(Solved.choices), True: "已解决", False: "未解决"},
+    "attachment_kind": dict(AttachmentKind.choices),
 }
 
 
