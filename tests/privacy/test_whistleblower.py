@@ -668,22 +668,18 @@ def test_two_reports_can_be_merged(hana, dan, channel):
     assert order_merge(order=duplicate, master=master, actor=dan).master == master
 
 
-def test_a_merge_made_before_the_guard_does_not_link_a_report_for_the_department(
-    client, hana, dan, reporter, channel
-):
+def test_a_merge_made_before_the_guard_does_not_link_a_report_for_the_department(client, hana, dan):
     from minyi.orders.services.closing import order_merge
+    from tests.factories import request_type
 
-    master = make_order("dispatched", handler=hana, dispatcher=dan)
-    ordinary = make_order("dispatched", handler=hana, dispatcher=dan)
-    protected = report(channel, "dispatched", handler=hana, dispatcher=dan)
-    # merged as they could be before: each pair made of two ordinary orders, one then turned into
-    # the report it was (an ordinary order's merge is refused with a report now)
-    old = make_order("dispatched", handler=hana, dispatcher=dan)
+    # merged as they could be before the guard: two pairs of ordinary orders, one of each pair
+    # then turned into the report it was
+    master, old = (make_order("dispatched", handler=hana, dispatcher=dan) for _ in range(2))
+    older, ordinary = (make_order("dispatched", handler=hana, dispatcher=dan) for _ in range(2))
     order_merge(order=old, master=master, actor=dan)
-    older = make_order("dispatched", handler=hana, dispatcher=dan)
     order_merge(order=ordinary, master=older, actor=dan)
     WorkOrder.objects.filter(pk__in=[old.pk, older.pk]).update(
-        request_type=protected.request_type, protect_identity=True
+        request_type=request_type("report"), protect_identity=True
     )
     client.force_login(hana)
 
@@ -692,6 +688,11 @@ def test_a_merge_made_before_the_guard_does_not_link_a_report_for_the_department
         api = as_text(client.get(f"/api/orders/{order.number}/"))
         assert other.number not in page, (order, other)
         assert other.number not in api, (order, other)
+    assert (
+        '并入主工单</dt><dd class="muted">〔保密〕'
+        in client.get(f"/work/orders/{old.number}/").content.decode()
+    )
     # the dispatcher, who sees both, follows the link
     client.force_login(dan)
     assert old.number in client.get(f"/work/orders/{master.number}/").content.decode()
+    assert master.number in client.get(f"/work/orders/{old.number}/").content.decode()
