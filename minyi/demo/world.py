@@ -149,19 +149,22 @@ class World:
         title, content = matter.title.format(**words), matter.content.format(**words)
         request_type = self.types[plan.request_type]
         people: dict = {}
+        # A report's text names neither who reported nor how they came (the operators are
+        # trained so): the department reads it, and "代表来电" with the town narrows the
+        # reporter down to a few dozen deputies.
+        plain = request_type.is_report
         if plan.channel in (Channel.DEPUTY_CALL, Channel.QR_MESSAGE):
             deputy = self.deputy_for(plan.township)
             people["deputy"] = deputy
             if plan.channel == Channel.DEPUTY_CALL:
                 people["requester_phone"] = self.people.phone_of[deputy.pk]
-                content = f"代表来电反映：{content}"
+                content = content if plain else f"代表来电反映：{content}"
             else:
                 citizen = self.names.person(unique=False)[0]
                 people["requester_name"] = citizen
                 people["requester_phone"] = e164(self.citizen_phones.mobile())
-                content = (
-                    f"【码上找代表】选民{citizen}留言：{content}（经{deputy.name}代表转交12345）"
-                )
+                if not plain:
+                    content = f"【码上找代表】选民{citizen}留言：{content}（经{deputy.name}代表转交12345）"
         else:
             anonymous = plan.channel == Channel.CITIZEN_CALL and rng.random() < 0.06
             people["is_anonymous"] = anonymous

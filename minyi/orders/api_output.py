@@ -2,18 +2,22 @@
 
 What a response shows of the requester is the privacy rule's answer for the request's user
 (``minyi.privacy.rules.requester_shown``); a serializer built without a request, or with no
-user, shows the requester withheld — it fails closed, never open. When the rule withholds the
-requester from the viewer, every string of the response passes through ``Person.redact``, so
-a note or a title that names them says 〔保密〕 instead.
+user, shows the requester withheld — it fails closed, never open. Each text is read through the
+rule field by field, by who wrote it: the order's title, content and address (the hotline's)
+through ``Person.redact``, an event's note and data through ``Person.redact_from`` with the
+event's actor — so a note that names a withheld requester says 〔保密〕, and what the viewer's
+own department wrote comes back as it was typed. The channel is ``null`` when the rule withholds
+it (a report shown to a department).
 """
 
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from minyi.orders.models import Assignment, OrderEvent, WorkOrder
-from minyi.orders.selectors import event_data_shown
+from minyi.orders.models import Assignment, Channel, OrderEvent, WorkOrder
+from minyi.orders.selectors import event_read, links_hidden
 from minyi.privacy import rules
 
 
@@ -30,14 +34,12 @@ def person_for(context: dict, order: WorkOrder) -> rules.Person:
     return people[order.pk]
 
 
-def _redacted(value, person: rules.Person):
-    if isinstance(value, str):
-        return person.redact(value)
-    if isinstance(value, dict):
-        return {key: _redacted(item, person) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_redacted(item, person) for item in value]
-    return value
+def hidden_for(context: dict, order: WorkOrder) -> set[int]:
+    """The merged orders this response's user may not see ``order`` linked to, once per order."""
+    hidden = context.setdefault("_hidden_links", {})
+    if order.pk not in hidden:
+        hidden[order.pk] = links_hidden(viewer(context), order)
+    return hidden[order.pk]
 
 
 class PersonOutput(serializers.Serializer):
@@ -61,11 +63,41 @@ class RequesterField(serializers.Field):
         return person_for(self.context, order).as_dict()
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class HotlineText(serializers.Field):
+    """A text the hotline wrote on the order (title, content, address), as the rule lets this
+    user read it (``Person.redact``)."""
+
+    def __init__(self, attribute: str, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+        self.attribute = attribute
+
+    def to_representation(self, order: WorkOrder) -> str:
+        return person_for(self.context, order).redact(getattr(order, self.attribute))
+
+
+@extend_schema_field(
+    {"type": "string", "enum": Channel.values, "nullable": True},
+)
+class ChannelField(serializers.Field):
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "help_text",
+            "来源渠道；举报工单对承办单位不显示（null），以免从代表来电推知举报人",
+        )
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, order: WorkOrder) -> str | None:
+        return person_for(self.context, order).channel
+
+
 class _OrderOutput(serializers.ModelSerializer):
     """What every order response shares; see the module docstring for the requester."""
 
     request_type = serializers.CharField(source="request_type.name")
     requester = RequesterField()
+    channel = ChannelField()
+    title = HotlineText("title")
 
     class Meta:
         model = WorkOrder
@@ -83,11 +115,6 @@ class _OrderOutput(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = fields
-
-    def to_representation(self, order: WorkOrder) -> dict:
-        data = super().to_representation(order)
-        person = person_for(self.context, order)
-        return _redacted(data, person) if person.withheld else data
 
 
 class OrderListOutput(_OrderOutput):
@@ -115,22 +142,33 @@ class AssignmentOutput(serializers.ModelSerializer):
 
 
 class EventOutput(serializers.ModelSerializer):
+    """One event of the order's timeline; its note and data as the privacy rule lets this user
+    read them (a name it withholds is cut from text others wrote, as 〔保密〕)."""
+
     actor = serializers.CharField(
         source="actor.username", default=None, allow_null=True
     )  # 系统 (the SLA scan)
-    data = serializers.SerializerMethodField()
+    # both read in to_representation (minyi.orders.selectors.event_read)
+    note = serializers.CharField(read_only=True, help_text="说明")
+    data = serializers.DictField(read_only=True, help_text="数据（只含可公开的键）")
 
     class Meta:
         model = OrderEvent
         fields = ["at", "kind", "actor", "from_status", "to_status", "note", "data"]
 
-    def get_data(self, event: OrderEvent) -> dict:
-        return event_data_shown(event.data)
+    def to_representation(self, event: OrderEvent) -> dict:
+        data = super().to_representation(event)
+        order = event.order  # the order being shown (set by the prefetch, no query)
+        person = person_for(self.context, order)
+        data["note"], data["data"] = event_read(event, person, hidden_for(self.context, order))
+        return data
 
 
 class OrderDetailOutput(_OrderOutput):
     """GET /api/orders/<number>/ — the order with its parts and its timeline."""
 
+    content = HotlineText("content")
+    address = HotlineText("address")
     assignments = AssignmentOutput(many=True)
     events = EventOutput(many=True)
 

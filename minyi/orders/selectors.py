@@ -5,10 +5,11 @@ Pages and the API call ``orders_visible_to(user)`` and never filter by role them
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from minyi.accounts.models import Role
 from minyi.orders.models import Assignment, OrderEvent, Status, WorkOrder
+from minyi.privacy import rules
 
 # Roles that read every order: the ledger (联工委) and dispatching. The administrators have no
 # workbench: the system administrator reads orders in the admin only (read-only, requester
@@ -94,6 +95,44 @@ EVENT_DATA_SHOWN = frozenset(
 
 def event_data_shown(data: dict | None) -> dict:
     return {key: value for key, value in (data or {}).items() if key in EVENT_DATA_SHOWN}
+
+
+# the keys that link an event to another order (a merge), dropped when the link is not shown
+_LINK_KEYS = {"master": "master_number", "duplicate": "duplicate_number"}
+
+
+def links_hidden(user, order: WorkOrder) -> set[int]:
+    """The orders merged with ``order`` (its master, its duplicates) that ``user`` may not see
+    it linked to (``privacy.rules.link_shown``)."""
+    linked = WorkOrder.objects.filter(Q(pk=order.master_id) | Q(master=order))
+    return {
+        other.pk
+        for other in linked.select_related("deputy")
+        if not rules.link_shown(user, order, other)
+    }
+
+
+def event_read(event: OrderEvent, person: rules.Person, hidden: set[int]) -> tuple[str, dict]:
+    """An event's note and data as ``person``'s viewer may read them (the page's timeline and
+    the API's events): the readable keys only; no channel when the rule withholds it; no link
+    to an order in ``hidden`` (``links_hidden``); and every text cut by who wrote it — the
+    event's actor (``Person.redact_from``)."""
+    data = event_data_shown(event.data)
+    if person.channel is None:
+        data.pop("channel", None)
+    for key, number in _LINK_KEYS.items():
+        if key in data and data[key] in hidden:
+            data.pop(key)
+            data.pop(number, None)
+
+    def read(value):
+        if isinstance(value, list):
+            return [read(item) for item in value]
+        if isinstance(value, dict):
+            return {key: read(item) for key, item in value.items()}
+        return person.redact_from(value, event.actor) if isinstance(value, str) else value
+
+    return person.redact_from(event.note, event.actor), {k: read(v) for k, v in data.items()}
 
 
 def order_timeline(order: WorkOrder):

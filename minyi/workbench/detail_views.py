@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
@@ -16,8 +16,8 @@ from django.views.decorators.http import require_GET, require_POST
 from minyi.accounts.models import Role
 from minyi.core.access import client_ip, role_required
 from minyi.core.bounds import parse_id
-from minyi.orders.models import Attachment, WorkOrder
-from minyi.orders.selectors import orders_visible_to
+from minyi.orders.models import Attachment, ExtensionRequest, ReturnRequest, WorkOrder
+from minyi.orders.selectors import links_hidden, orders_visible_to
 from minyi.privacy import rules
 from minyi.privacy.models import Surface
 from minyi.privacy.services import RevealRefused, requester_reveal
@@ -44,28 +44,37 @@ def detail_context(
     person: rules.Person | None = None,
 ) -> dict:
     """Everything the page shows. ``bound`` holds the one form the user just posted (with its
-    errors), so it is shown again in place of a blank one. ``person`` is the requester as the
-    privacy rule lets this user see them (the full view only from ``requester_reveal``)."""
+    errors), so it is shown again in place of a blank one — as typed: what a user sends is never
+    read back through the privacy rule. ``person`` is the requester as the rule lets this user
+    see them (the full view only from ``requester_reveal``); every text the page prints comes
+    from the presenters, cut by who wrote it (``Person.redact_from``)."""
     from minyi.workbench.action_views import action_forms  # the registry lives with the actions
 
     user = request.user
     person = person or rules.requester_shown(user, order)
+    hidden = links_hidden(user, order)
+    returns = ReturnRequest.objects.select_related(
+        "suggested_department", "leader_opinion__uploaded_by", "requested_by", "ruled_by"
+    )
+    extensions = ExtensionRequest.objects.select_related("requested_by", "ruled_by")
     assignments = list(
         order.assignments.select_related("department", "signed_by").prefetch_related(
-            "return_requests__suggested_department",
-            "return_requests__leader_opinion",
-            "extension_requests",
+            Prefetch("return_requests", queryset=returns),
+            Prefetch("extension_requests", queryset=extensions),
         )
     )
+    presenters.requests_read(assignments, person)
     return {
         "order": order,
+        "texts": presenters.order_texts(order, person),
+        "master": order.master if order.master_id and order.master_id not in hidden else None,
         "ctx": ctx,
         "deadlines": presenters.order_deadlines(order, assignments),
         "assignments": [(a, presenters.assignment_deadlines(a)) for a in assignments],
-        "timeline": presenters.timeline(order),
-        "attachments": order.attachments.select_related("uploaded_by").order_by("uploaded_at"),
-        "replies": order.replies.select_related("assignment__department", "author"),
-        "callbacks": order.callbacks.select_related("agent"),
+        "timeline": presenters.timeline(order, person, hidden),
+        "attachments": presenters.attachments(order, person),
+        "replies": presenters.replies(order, person),
+        "callbacks": presenters.callbacks(order, person),
         "requester": person,
         "may_reveal": person.shown != rules.Shown.FULL and rules.may_reveal(user, order),
         "actions": action_forms(user, ctx, bound=bound or {}),
@@ -81,15 +90,9 @@ def detail_context(
 
 
 def render_order_page(request: HttpRequest, context: dict, *, status: int = 200) -> HttpResponse:
-    """The detail page as this user may read it. When the rule withholds the requester from
-    them, every spelling of the requester and the deputy is cut out of the whole page — notes,
-    titles, file names, whatever a template prints now or later — not field by field."""
-    response = render(request, "workbench/order_detail.html", context, status=status)
-    person: rules.Person = context["requester"]
-    if person.withheld:
-        charset = response.charset
-        response.content = person.redact(response.content.decode(charset)).encode(charset)
-    return response
+    """The detail page. Nothing is cut out of the rendered page as a whole: that would cut the
+    user's own text and the form they just sent too, and so confirm a guess at who reported."""
+    return render(request, "workbench/order_detail.html", context, status=status)
 
 
 @login_required
@@ -124,13 +127,16 @@ def attachment_download(request: HttpRequest, number: str, pk: int) -> FileRespo
     """The only way out for a stored file: after the visibility check, as a download with the
     type detected on upload (minyi.uploads.download_response); nothing serves /media/."""
     order = visible_order(request, number)
-    attachment = get_object_or_404(Attachment, pk=pk, order=order)
+    attachment = get_object_or_404(
+        Attachment.objects.select_related("uploaded_by"), pk=pk, order=order
+    )
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError:
         raise Http404("附件文件不存在。") from None
-    # The file's name is free text like any other: a withheld requester's name is cut out of it.
-    name = rules.requester_shown(request.user, order).redact(attachment.name)
+    # The file's name is free text like any other: cut by who uploaded it.
+    person = rules.requester_shown(request.user, order)
+    name = person.redact_from(attachment.name, attachment.uploaded_by)
     return download_response(handle, name=name, content_type=attachment.content_type)
 
 

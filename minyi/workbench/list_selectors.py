@@ -37,6 +37,7 @@ from minyi.orders.models import (
 )
 from minyi.orders.selectors import orders_visible_to
 from minyi.privacy import rules
+from minyi.workbench.presenters import shown
 
 PAGE_SIZE = 50
 REPLIED_WINDOW = timedelta(days=30)  # 已答复: what the department answered in the last 30 days
@@ -168,7 +169,7 @@ def dispatch_queue(user, tab: str) -> QuerySet[WorkOrder]:
     if tab == "returns":
         pending = _pending(ReturnRequest, assignment__order=OuterRef("pk"))
         returns = ReturnRequest.objects.filter(ruling=ReturnRequest.Ruling.PENDING).select_related(
-            "suggested_department", "leader_opinion"
+            "suggested_department", "leader_opinion__uploaded_by", "requested_by"
         )
         asking = Assignment.objects.filter(
             return_requests__ruling=ReturnRequest.Ruling.PENDING
@@ -184,12 +185,14 @@ def dispatch_queue(user, tab: str) -> QuerySet[WorkOrder]:
         )
     if tab == "extensions":
         pending = _pending(ExtensionRequest, assignment__order=OuterRef("pk"))
-        requests = ExtensionRequest.objects.filter(ruling=ExtensionRequest.Ruling.PENDING)
+        requests = ExtensionRequest.objects.filter(
+            ruling=ExtensionRequest.Ruling.PENDING
+        ).select_related("requested_by")
         assignments = Assignment.objects.select_related("department").prefetch_related(
             Prefetch("extension_requests", queryset=requests, to_attr="pending_extensions")
         )
         return orders.filter(pending).prefetch_related(
-            Prefetch("assignments", queryset=assignments)
+            Prefetch("assignments", queryset=assignments, to_attr="extending")
         )
     if tab == "supervision":
         return orders.open().filter(~Q(supervision=Warning.NONE) | Q(warning=Warning.RED))
@@ -251,7 +254,7 @@ def ledger_list(user, filters: dict) -> QuerySet[WorkOrder]:
     orders = orders.annotate(
         lead_department=Subquery(lead.order_by("-id").values("department__name")[:1])
     )
-    return filters_apply(orders, filters)
+    return filters_apply(orders, filters, user)
 
 
 # A red order's deadline has passed; a yellow one's is close. These ranges are implied by the
@@ -273,9 +276,15 @@ def warning_filtered(data: dict) -> bool:
     return data.get("warning") in (Warning.RED, Warning.YELLOW)
 
 
-def filters_apply(orders: QuerySet[WorkOrder], data: dict) -> QuerySet[WorkOrder]:
+def filters_apply(orders: QuerySet[WorkOrder], data: dict, user) -> QuerySet[WorkOrder]:
+    """The ledger's filters for ``user``. A filter that reads what the privacy rule may withhold
+    from a row — the deputy (their name, their level), the channel — answers only among the
+    orders whose row shows it: otherwise ``?deputy=谭萍`` would find the anonymous order the row
+    shows as 匿名, and confirm who called."""
     from minyi.deputies.models import Deputy, Mandate
 
+    if data.get("deputy") or data.get("level"):
+        orders = orders.filter(rules.identity_visible_q(user))
     if data.get("deputy"):
         # deputy_id IN (a few deputies) then the (deputy, created_at) index
         named = Deputy.objects.filter(name__contains=data["deputy"]).values("pk")
@@ -297,7 +306,7 @@ def filters_apply(orders: QuerySet[WorkOrder], data: dict) -> QuerySet[WorkOrder
     if data.get("warning"):
         orders = orders.filter(warning=data["warning"]).filter(**_warning_range(data["warning"]))
     if data.get("channel"):
-        orders = orders.filter(channel=data["channel"])
+        orders = orders.filter(rules.channel_visible_q(user), channel=data["channel"])
     if data.get("created_from"):
         orders = orders.filter(created_at__gte=data["created_from"])
     if data.get("created_until"):
@@ -317,8 +326,9 @@ def detail_url(number: str) -> str:
 
 def rows_prepare(rows: list, user) -> list:
     """What each row shows of the requester and the deputy is the privacy rule's answer
-    (``order.person``), and the title passes through it too; no template reads the order's
-    own requester or deputy fields."""
+    (``order.person``), and every text passes through it too — the title (the hotline's), a
+    pending return or extension (by who asked); no template reads the order's own requester or
+    deputy fields, nor a text but its ``shown_`` reading."""
     status_labels = dict(AssignmentStatus.choices)
     role_labels = dict(AssignmentRole.choices)
     for order in rows:
@@ -329,6 +339,13 @@ def rows_prepare(rows: list, user) -> list:
     prefetch_related_objects(withheld, "deputy__phones")
     for order in rows:
         order.shown_title = order.person.redact(order.title)
+        for a in getattr(order, "returning", ()):  # 退件待审
+            for r in a.pending_returns:
+                shown(order.person, r, r.requested_by, "reason", "basis")
+                shown(order.person, r.leader_opinion, r.leader_opinion.uploaded_by, "name")
+        for a in getattr(order, "extending", ()):  # 延期待批
+            for x in a.pending_extensions:
+                shown(order.person, x, x.requested_by, "reason")
         order.link = detail_url(order.number)
         if hasattr(order, "my_status"):
             order.my_status_label = status_labels.get(order.my_status, "")

@@ -1,6 +1,9 @@
-"""What the detail page shows, read once: the timeline in words, every deadline, the requester.
+"""What the detail page shows, read once: the timeline in words, every deadline, and every
+text as the privacy rule lets this user read it.
 
-Pure reads; the page template only loops over what these return.
+Pure reads; the page template only loops over what these return. A text reaches the page only
+through ``Person.redact`` (the hotline's text on the order) or ``Person.redact_from`` (a text
+someone wrote: cut unless the viewer or their department wrote it) — see minyi/privacy/rules.py.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from django.utils import timezone
 
 from minyi.orders.models import (
     AssignmentStatus,
+    AttachmentKind,
     EventKind,
     ReplyMethod,
     Satisfaction,
@@ -20,7 +24,8 @@ from minyi.orders.models import (
     Warning,
     WorkOrder,
 )
-from minyi.orders.selectors import event_data_shown, order_timeline
+from minyi.orders.selectors import event_read, order_timeline
+from minyi.privacy.rules import Person
 from minyi.reference.models import ScopeReason
 
 # The keys of OrderEvent.data worth reading, in the order shown; ids (lead, request, …) are not.
@@ -59,6 +64,7 @@ CHOICE_LABELS = {
     "method": dict(ReplyMethod.choices),
     "satisfaction": dict(Satisfaction.choices),
     "solved": {**dict(Solved.choices), True: "已解决", False: "未解决"},
+    "attachment_kind": dict(AttachmentKind.choices),
 }
 
 
@@ -104,11 +110,12 @@ class TimelineRow:
     data: list[tuple[str, str]]
 
 
-def timeline(order: WorkOrder) -> list[TimelineRow]:
+def timeline(order: WorkOrder, person: Person, hidden: set[int]) -> list[TimelineRow]:
+    """The ledger in words; notes and data as ``minyi.orders.selectors.event_read`` gives them."""
     reasons = dict(ScopeReason.objects.values_list("code", "title"))
     rows = []
     for event in order_timeline(order):
-        shown = event_data_shown(event.data)
+        note, shown = event_read(event, person, hidden)
         data = [
             (label, _value(key, shown[key], reasons))
             for key, label in DATA_LABELS.items()
@@ -127,11 +134,53 @@ def timeline(order: WorkOrder) -> list[TimelineRow]:
                 department=event.assignment.department.name if event.assignment else "",
                 from_status=_status_label(event.from_status) if moved else "",
                 to_status=_status_label(event.to_status) if moved else "",
-                note=event.note,
+                note=note,
                 data=data,
             )
         )
     return rows
+
+
+def order_texts(order: WorkOrder, person: Person) -> dict[str, str]:
+    """The hotline's own text on the order (the operator's, the rejecting dispatcher's)."""
+    return {
+        name: person.redact(getattr(order, name))
+        for name in ("title", "content", "address", "reject_basis")
+    }
+
+
+def shown(person: Person, row, author, *fields: str):
+    """``row`` with ``shown_<field>`` beside each field: the text as ``person`` reads it."""
+    for name in fields:
+        setattr(row, f"shown_{name}", person.redact_from(getattr(row, name), author))
+    return row
+
+
+def replies(order: WorkOrder, person: Person) -> list:
+    rows = order.replies.select_related("assignment__department", "author")
+    return [shown(person, r, r.author, "content", "plan") for r in rows]
+
+
+def callbacks(order: WorkOrder, person: Person) -> list:
+    return [shown(person, c, c.agent, "note") for c in order.callbacks.select_related("agent")]
+
+
+def attachments(order: WorkOrder, person: Person) -> list:
+    rows = order.attachments.select_related("uploaded_by").order_by("uploaded_at")
+    return [shown(person, a, a.uploaded_by, "name") for a in rows]
+
+
+def requests_read(assignments, person: Person) -> None:
+    """Each return and extension request of ``assignments`` (prefetched) as ``person`` reads it:
+    the request by who asked, the ruling by who ruled, the leader's opinion by who uploaded it."""
+    for assignment in assignments:
+        for r in assignment.return_requests.all():
+            shown(person, r, r.requested_by, "reason", "basis")
+            shown(person, r, r.ruled_by, "ruling_note")
+            shown(person, r.leader_opinion, r.leader_opinion.uploaded_by, "name")
+        for e in assignment.extension_requests.all():
+            shown(person, e, e.requested_by, "reason")
+            shown(person, e, e.ruled_by, "ruling_note")
 
 
 @dataclass

@@ -174,6 +174,19 @@ def test_deputy_calls_come_from_the_deputys_registered_phone(loaded):
     assert WorkOrder.objects.filter(channel=Channel.CITIZEN_CALL, deputy__isnull=True).exists()
 
 
+def test_a_reports_text_names_neither_the_reporter_nor_the_channel(loaded):
+    """Operators are trained so: a department reads the content, and 代表来电 with the town would
+    narrow the reporter down to a few dozen deputies."""
+    reports = WorkOrder.objects.filter(request_type__is_report=True).select_related("deputy")
+    assert reports.filter(deputy__isnull=False).exists()
+    for order in reports:
+        said = order.title + order.content + order.address
+        people = [order.requester_name, order.deputy.name if order.deputy else ""]
+        assert [
+            w for w in ("代表来电", "码上找代表", "代表", *filter(None, people)) if w in said
+        ] == []
+
+
 def test_most_archived_orders_are_rated_satisfied(loaded):
     # Like the seed's 96.97%: over closed orders; one sent back for redo is still being handled.
     rated = Counter(

@@ -40,12 +40,12 @@ REPORTERS = {
 
 
 def report(channel: str, state: str, **kwargs) -> WorkOrder:
-    """A 举报 order from ``REPORTERS[channel]`` in ``state``, through the services."""
+    """A 举报 order from ``REPORTERS[channel]`` in ``state``, through the services (pass the
+    ``deputy`` of an earlier report to report again)."""
     reporter = REPORTERS[channel]
     fields = {"requester_phone": reporter.phone}
-    if channel == Channel.DEPUTY_CALL:
-        deputy = DeputyFactory(name=reporter.name, phone__number=reporter.phone)
-        fields["deputy"] = deputy
+    if channel == Channel.DEPUTY_CALL and "deputy" not in kwargs:
+        fields["deputy"] = DeputyFactory(name=reporter.name, phone__number=reporter.phone)
     else:
         fields["requester_name"] = reporter.name
     fields.update(kwargs)

@@ -113,3 +113,25 @@ def test_the_callback_agent_reveals_to_call_back(client, carl, hana, dan):
     assert response.status_code == 200
     assert response.json()["requester"]["phone"] == "13511112222"
     assert PersonalDataAccess.objects.get().surface == Surface.API
+
+
+# -- the filters say no more than the rows ------------------------------------------------------
+
+
+def test_the_ledger_cannot_find_an_anonymous_deputy_by_name_or_level(client, zhang, li):
+    from tests.workbench.lists_helpers import liaison_user, numbers
+
+    hidden = anonymous("accepted", deputy=zhang, channel="deputy_call")
+    shown = make_order("accepted", deputy=li, channel="deputy_call")
+    client.force_login(liaison_user())
+
+    row = client.get("/work/ledger/").content.decode()
+    assert hidden.number in row and "张三" not in row  # the row: 匿名, no deputy
+
+    # a filter on a person answers only for orders whose person the liaison may see
+    assert numbers(client.get("/work/ledger/?deputy=张三")) == []
+    assert numbers(client.get("/work/ledger/?deputy=李四")) == [shown.number]
+    assert numbers(client.get("/work/ledger/?level=provincial")) == []
+    assert numbers(client.get("/work/ledger/?level=city")) == [shown.number]
+    # filters that read no person still find the order
+    assert hidden.number in numbers(client.get("/work/ledger/?channel=deputy_call"))

@@ -236,3 +236,105 @@ def test_the_api_shape_is_spelled_in_one_place(order, dan):
         "phone": "138****5678",
         "deputy": None,
     }
+
+
+# -- the rule's counterparts for querysets -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "role",
+    [
+        "",
+        Role.OPERATOR,
+        Role.DISPATCHER,
+        Role.HANDLER,
+        Role.CALLBACK,
+        Role.DEPUTY,
+        Role.LIAISON,
+        Role.ADMIN,
+        Role.SECURITY,
+        Role.AUDIT,
+    ],
+)
+def test_the_queryset_counterparts_answer_as_the_rule_does_row_by_row(hana, role):
+    from minyi.orders.models import WorkOrder
+
+    viewer = hana if role == Role.HANDLER else user(role)
+    kinds = [
+        make_order("accepted"),
+        make_order("accepted", is_anonymous=True),
+        make_order("accepted", request_type_code="report"),
+        make_order("accepted", request_type_code="report", is_anonymous=True),
+        make_order("accepted", channel=Channel.DEPUTY_CALL, deputy=DeputyFactory()),
+    ]
+
+    identity = set(WorkOrder.objects.filter(rules.identity_visible_q(viewer)))
+    channel = set(WorkOrder.objects.filter(rules.channel_visible_q(viewer)))
+
+    for order in kinds:
+        person = requester_shown(viewer, order)
+        assert (order in identity) == (not person.withheld), order
+        assert (order in channel) == (person.channel is not None), order
+
+
+# -- text: cut by who wrote it -------------------------------------------------------------------
+
+
+@pytest.fixture
+def report(hana, dan):
+    return make_order(
+        "signed",
+        request_type_code="report",
+        handler=hana,
+        dispatcher=dan,
+        requester_name=NAME,
+        requester_phone=PHONE,
+    )
+
+
+def test_text_from_outside_the_department_is_cut_and_its_own_is_not(report, hana, dan, carl):
+    from tests.factories import HandlerFactory
+
+    colleague = HandlerFactory(username="hugo", department=hana.department)
+    stranger = HandlerFactory(username="stranger")
+    text = f"{NAME}（13812345678）"
+    person = requester_shown(hana, report)
+
+    assert person.redact(text) == "〔保密〕（〔保密〕）"  # the hotline's text on the order
+    for author in (dan, carl, stranger, None):
+        assert person.redact_from(text, author) == "〔保密〕（〔保密〕）", author
+    for author in (hana, colleague):
+        assert person.redact_from(text, author) == text, author
+    # a viewer who is shown the requester reads every text as written
+    assert requester_shown(dan, report).redact_from(text, carl) == text
+
+
+def test_a_user_the_rule_does_not_know_reads_no_text_as_written(report, hana):
+    person = requester_shown(None, report)
+
+    assert person.redact_from(f"{NAME}来电", hana) == "〔保密〕来电"
+
+
+def test_a_colleague_who_is_not_a_handler_is_not_the_department(report, hana):
+    """A dispatcher given a department by mistake does not write for it."""
+    odd = user(Role.DISPATCHER, department=hana.department)
+
+    assert requester_shown(hana, report).redact_from(f"{NAME}来电", odd) == "〔保密〕来电"
+
+
+def test_the_department_reads_the_channel_of_a_report_as_the_hotline(report, hana, dan):
+    assert (requester_shown(hana, report).channel, requester_shown(hana, report).channel_label) == (
+        None,
+        "12345热线",
+    )
+    assert requester_shown(dan, report).channel == Channel.CITIZEN_CALL
+
+
+def test_a_link_is_shown_only_between_orders_the_rule_treats_alike(report, hana, dan):
+    ordinary = make_order("signed", handler=hana, dispatcher=dan)
+    other_report = make_order("signed", request_type_code="report", handler=hana, dispatcher=dan)
+
+    assert rules.link_shown(hana, report, ordinary) is False
+    assert rules.link_shown(hana, ordinary, report) is False
+    assert rules.link_shown(hana, report, other_report) is True
+    assert rules.link_shown(dan, report, ordinary) is True

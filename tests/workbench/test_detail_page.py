@@ -172,6 +172,13 @@ def test_an_attachment_downloads_for_users_who_see_the_order(client, hana, dan, 
         assert "attachment" in response["Content-Disposition"]
 
 
+def test_the_timeline_names_the_kind_of_an_uploaded_file_in_words(client, dan, returned):
+    html = page(client, dan, returned)
+
+    assert "文件：领导签署意见.pdf；附件类型：领导签署意见" in html
+    assert "leader_opinion" not in html
+
+
 def test_an_attachment_is_refused_to_another_department(client, henry, returned):
     attachment = returned.attachments.get()
     client.force_login(henry)

@@ -237,7 +237,8 @@ def order_escalate(*, order: WorkOrder, note: str, actor=None) -> WorkOrder:
 
 @transaction.atomic
 def order_merge(*, order: WorkOrder, master: WorkOrder, note: str = "", actor=None) -> WorkOrder:
-    """合并重复工单: the duplicate closes and points to the master, which gets an event too."""
+    """合并重复工单: the duplicate closes and points to the master, which gets an event too.
+    A report (举报, the reporter's identity protected) merges only with another report."""
     if order.pk == master.pk:
         raise ValidationFailed("不能把工单合并到它自己。")
     check_length((note or "").strip(), label="合并说明", max_length=limits.NOTE)
@@ -250,6 +251,12 @@ def order_merge(*, order: WorkOrder, master: WorkOrder, note: str = "", actor=No
         raise ValidationFailed(f"主工单 {master.number} 本身已并入其他工单，请合并到最终的主工单。")
     if master.status == Status.DRAFT:
         raise ValidationFailed("不能合并到草稿工单。")
+    if order.protect_identity != master.protect_identity:
+        # A department that handles both would read the link: the report's number on an order
+        # whose requester it is shown, and so who reported (minyi/privacy/rules.py).
+        raise ValidationFailed(
+            "举报工单只能与举报工单合并：与其他工单合并会让承办单位从关联的工单得知举报人。"
+        )
     cancelled = _cancel_active_assignments(order)
     order.master = master
     order.closed_at = clock.now()
