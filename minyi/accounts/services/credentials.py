@@ -55,11 +55,28 @@ def _locked(user: User) -> User:
     return User.objects.select_for_update().get(pk=user.pk)
 
 
+class TwoPersonRule(AccountRefused):
+    """两人原则 (``duties.credential_reset_refused``): another security administrator must."""
+
+    code = "two_person_rule"
+
+
 def _refuse_unless_security(actor, user: User) -> None:
     if not duties.may_manage_credentials(actor, user):
         if getattr(actor, "pk", None) == user.pk:
             raise AccountRefused("不能在管理后台处理自己的账号凭据，请使用“修改密码”页面。")
         raise AccountRefused("只有安全管理员可以处理账号凭据。")
+
+
+def _refuse_reset(actor, user: User, key: str) -> User:
+    """The account locked (a grant and a reset of one account happen one after the other, so
+    each sees the other's audit row), then the duty and the 两人原则 checked."""
+    _refuse_unless_security(actor, user)
+    user = _locked(user)
+    refused = duties.credential_reset_refused(actor, user, key)
+    if refused:
+        raise TwoPersonRule(refused)
+    return user
 
 
 @transaction.atomic
@@ -127,9 +144,9 @@ def _password_replace(user: User, old_password: str, new_password: str, request)
 @transaction.atomic
 def password_reset(*, actor, user: User, request=None) -> str:
     """重置密码, by the security administrator: a random temporary password, shown to them
-    once; the person must change it at their next log-in."""
-    _refuse_unless_security(actor, user)
-    user = _locked(user)
+    once; the person must change it at their next log-in. Refused by the 两人原则 to the one
+    who granted the account its administrator role (``TwoPersonRule``)."""
+    user = _refuse_reset(actor, user, "password")
     temporary = temporary_password()
     _store(user, temporary, must_change=True)
     account_event_record(
@@ -181,8 +198,9 @@ def lockout_clear(*, actor, attempts, request=None) -> int:
 @transaction.atomic
 def totp_reset(*, actor, user: User, request=None) -> int:
     """重置两步验证: remove the person's authenticator; they enrol a new one at their next
-    log-in. Done only after checking who asks (in person or by a call back)."""
-    _refuse_unless_security(actor, user)
+    log-in. Done only after checking who asks (in person or by a call back). Refused by the
+    两人原则 like ``password_reset``."""
+    user = _refuse_reset(actor, user, "second_factor")
     removed, _ = TOTPDevice.objects.filter(user=user).delete()
     account_event_record(
         kind=AccountEventKind.TOTP_RESET, user=user, actor=actor, request=request, removed=removed
