@@ -358,7 +358,10 @@ class AuthenticatorAdmin(MinyiModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and not duties.may_manage_credentials(request.user, obj.user):
+        if obj is not None and (
+            not duties.may_manage_credentials(request.user, obj.user)
+            or duties.credential_reset_refused(request.user, obj.user, "second_factor")
+        ):
             return False
         return super().has_delete_permission(request, obj)
 

@@ -261,3 +261,15 @@ def test_withdrawing_an_administrator_role_is_never_held_back(security_client, s
     assert grant(security_client, hana, role="").status_code == 302
     hana.refresh_from_db()
     assert hana.role == ""
+
+
+def test_the_authenticator_list_does_not_offer_a_reset_the_rule_refuses(security_client, hana):
+    device = TOTPDevice.objects.create(user=hana, name="手机", confirmed=True)
+    grant(security_client, hana)
+
+    response = security_client.post(
+        f"/admin/accounts/authenticator/{device.pk}/delete/", {"post": "yes"}
+    )
+
+    assert response.status_code == 403
+    assert TOTPDevice.objects.filter(pk=device.pk).exists()
