@@ -236,15 +236,18 @@ class UserAdmin(MinyiModelAdmin):
         target = self.get_object(request, unquote(object_id))
         extra = dict(extra_context or {})
         if duties.may_manage_credentials(request.user, target):
-            tools, refusals = [], []
+            tools, refused = [], {}  # reason -> the tools it refuses
             for _, label, action, key in self.TOOLS:
-                refused = key and duties.credential_reset_refused(request.user, target, key)
-                if refused:
-                    refusals.append(f"{label}：{refused}")
+                reason = key and duties.credential_reset_refused(request.user, target, key)
+                if reason:
+                    refused.setdefault(reason, []).append(label)
                 else:
                     url = reverse(f"admin:accounts_user_{action}", args=[target.pk])
                     tools.append({"url": url, "label": label})
-            extra["account_tools"], extra["account_tools_refused"] = tools, refusals
+            extra["account_tools"] = tools
+            extra["account_tools_refused"] = [
+                f"{'、'.join(labels)}：{reason}" for reason, labels in refused.items()
+            ]
         return super().change_view(request, object_id, form_url, extra_context=extra)
 
     def _tool(self, action: str):
