@@ -365,6 +365,16 @@ AXES_ENABLE_ADMIN = False  # minyi/accounts/admin.py shows the attempts, without
 AXES_VERBOSE = False
 # The client address axes keys on: REMOTE_ADDR, which the proxy sets (README, deployment).
 AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+# axes keeps a failed request's form data; never the passwords of the change-password page
+# (a wrong current password counts as a failed log-in) nor a second-factor code
+AXES_SENSITIVE_PARAMETERS = [
+    "username",
+    "ip_address",
+    "old_password",
+    "new_password1",
+    "new_password2",
+    "token",
+]
 
 if MINYI["ACCESS_LOG_KEEP_DAYS"] < 183:
     raise ConfigError(

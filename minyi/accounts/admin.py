@@ -214,10 +214,11 @@ class UserAdmin(MinyiModelAdmin):
 
     # -- the security administrator's buttons ------------------------------------------------
 
+    # slug, label, action, the key a reset hands over (两人原则: duties.credential_reset_refused)
     TOOLS = (
-        ("password-reset", "重置密码", "password_reset"),
-        ("unlock", "解除锁定", "unlock"),
-        ("totp-reset", "重置两步验证", "totp_reset"),
+        ("password-reset", "重置密码", "password_reset", "password"),
+        ("unlock", "解除锁定", "unlock", None),
+        ("totp-reset", "重置两步验证", "totp_reset", "second_factor"),
     )
 
     def get_urls(self):
@@ -228,16 +229,24 @@ class UserAdmin(MinyiModelAdmin):
                 view(self._tool(action)),
                 name=f"accounts_user_{action}",
             )
-            for slug, _, action in self.TOOLS
+            for slug, _, action, _ in self.TOOLS
         ] + super().get_urls()
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         target = self.get_object(request, unquote(object_id))
         extra = dict(extra_context or {})
         if duties.may_manage_credentials(request.user, target):
-            extra["account_tools"] = [
-                {"url": reverse(f"admin:accounts_user_{action}", args=[target.pk]), "label": label}
-                for _, label, action in self.TOOLS
+            tools, refused = [], {}  # reason -> the tools it refuses
+            for _, label, action, key in self.TOOLS:
+                reason = key and duties.credential_reset_refused(request.user, target, key)
+                if reason:
+                    refused.setdefault(reason, []).append(label)
+                else:
+                    url = reverse(f"admin:accounts_user_{action}", args=[target.pk])
+                    tools.append({"url": url, "label": label})
+            extra["account_tools"] = tools
+            extra["account_tools_refused"] = [
+                f"{'、'.join(labels)}：{reason}" for reason, labels in refused.items()
             ]
         return super().change_view(request, object_id, form_url, extra_context=extra)
 
@@ -271,6 +280,8 @@ class UserAdmin(MinyiModelAdmin):
                 else:
                     credentials.totp_reset(actor=request.user, user=target, request=request)
                     self.message_user(request, "已重置两步验证，本人下次登录时重新绑定。")
+            except credentials.TwoPersonRule as error:
+                self.message_user(request, error.message, messages.ERROR)
             except DomainError as error:
                 raise PermissionDenied(error.message) from None
             return redirect(back)
@@ -350,7 +361,10 @@ class AuthenticatorAdmin(MinyiModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and not duties.may_manage_credentials(request.user, obj.user):
+        if obj is not None and (
+            not duties.may_manage_credentials(request.user, obj.user)
+            or duties.credential_reset_refused(request.user, obj.user, "second_factor")
+        ):
             return False
         return super().has_delete_permission(request, obj)
 

@@ -175,9 +175,85 @@ def role_change_refused(actor, target, new_role: str) -> str | None:
         return "您不能更改用户的角色。"
     if role_of(actor) == Role.SECURITY and new_role == "" and not _is_admin_account(target):
         return "该用户不是管理员，其业务角色由系统管理员设置。"
+    if new_role in ADMIN_ROLES and target is not None:
+        return administrator_grant_refused(actor, target)
     return None
 
 
 def may_manage_credentials(actor, target) -> bool:
     """Reset a password, unlock, reset two-factor: the security administrator, for others."""
     return role_of(actor) == Role.SECURITY and target is not None and target.pk != actor.pk
+
+
+# -- 两人原则: who grants an administrator role never also holds that account's keys ---------
+# An account's keys are its password and its second factor. A security administrator "holds"
+# one when they reset it last and nothing since shows it is the owner's again: they saw the
+# temporary password (and could have signed in with it and set a password of their choosing —
+# no record tells them from the owner), or they removed the authenticator and no new one has
+# been enrolled (whoever signs in next enrols one). The account audit log (``AccountEvent``,
+# written by the services in the same transaction) is the history read here.
+#
+# 1. A security administrator who holds a key of an account does not grant it an administrator
+#    role; and nobody grants one to an account still without a password of its owner's (none
+#    yet, or a temporary one not changed): whoever saw that password could sign in first.
+# 2. A security administrator who granted an account its current administrator role does not
+#    reset its password or second factor.
+# 3. Nobody holds both keys of an administrator: the one who reset its password does not also
+#    reset its second factor, and the one who removed its authenticator does not reset its
+#    password before a new one is enrolled.
+# A second security administrator does the other half; each rule names them.
+
+OTHER = "请另一位安全管理员办理（两人原则）。"
+
+
+def _latest(target, *kinds):
+    """The account's newest audit row of ``kinds`` (rows are only appended: the id orders them)."""
+    from minyi.accounts.models import AccountEvent
+
+    return AccountEvent.objects.filter(user=target, kind__in=kinds).order_by("-id").first()
+
+
+def holds_password(actor, target) -> bool:
+    last = _latest(target, "password_reset")
+    return last is not None and last.actor_id == actor.pk
+
+
+def holds_second_factor(actor, target) -> bool:
+    last = _latest(target, "totp_reset", "totp_enrolled")
+    return last is not None and last.kind == "totp_reset" and last.actor_id == actor.pk
+
+
+def granted_current_role(actor, target) -> bool:
+    if not _is_admin_account(target):
+        return False
+    last = _latest(target, "role_changed")
+    return (
+        last is not None and last.actor_id == actor.pk and last.details.get("after") == target.role
+    )
+
+
+def administrator_grant_refused(actor, target) -> str | None:
+    """Why ``actor`` may not make ``target`` an administrator now (rule 1), ``None``: allowed."""
+    if holds_password(actor, target):
+        return "该账号的密码最近一次由您重置，您不能再授予其管理员角色。" + OTHER
+    if holds_second_factor(actor, target):
+        return "您重置了该账号的两步验证且本人尚未重新绑定，您不能再授予其管理员角色。" + OTHER
+    if not target.has_usable_password() or target.password_change_required:
+        return (
+            "该账号尚无本人设置的密码（没有密码，或临时密码尚未修改）：请本人先登录并修改密码，"
+            "再授予管理员角色（两人原则）。"
+        )
+    return None
+
+
+def credential_reset_refused(actor, target, key: str) -> str | None:
+    """Why ``actor`` may not reset ``target``'s ``key`` ("password" or "second_factor") now
+    (rules 2 and 3), ``None``: allowed. The duty itself is ``may_manage_credentials``."""
+    if granted_current_role(actor, target):
+        return "您授予了该账号现在的管理员角色，不能再重置其密码或两步验证。" + OTHER
+    if _is_admin_account(target):
+        if key == "second_factor" and holds_password(actor, target):
+            return "该管理员的密码最近一次由您重置，您不能再重置其两步验证。" + OTHER
+        if key == "password" and holds_second_factor(actor, target):
+            return "您重置了该管理员的两步验证且本人尚未重新绑定，您不能再重置其密码。" + OTHER
+    return None

@@ -179,11 +179,17 @@ def _send_to(request, url_name: str, *, code: str, message: str, status: int = 4
     return redirect(target)
 
 
+def end_session(request, reason: str) -> None:
+    """Sign the user out for ``reason`` (idle, absolute, locked): the audit row says why
+    (accounts/signals.py)."""
+    request.minyi_logout_reason = reason
+    logout(request)
+
+
 def _signed_out(request, reason: str):
     message = EXPIRED_MESSAGES[reason]
-    request.minyi_logout_reason = reason  # the audit row says why (accounts/signals.py)
     next_url = request.get_full_path() if request.method == "GET" else ""
-    logout(request)
+    end_session(request, reason)
     if _wants_json(request) or getattr(request, "minyi_passive", False):
         return JsonResponse({"error": message, "code": "session_expired"}, status=401)
     if request.headers.get("HX-Request"):

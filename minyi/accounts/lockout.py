@@ -24,6 +24,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from axes.handlers.database import AxesDatabaseHandler
+from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_client_username
 from django.conf import settings
 from django.db.models import IntegerField, OuterRef, Subquery, Sum, Value
@@ -34,6 +35,11 @@ from django.utils import timezone
 USER_AND_IP = ("username", "ip_address")
 LOCKED_MESSAGE = (
     "登录失败次数过多，账号已暂时锁定。请 {minutes} 分钟后再试，或联系安全管理员解除锁定。"
+)
+# a signed-in session that guessed its own password (修改密码) until the lock: it is ended
+SESSION_LOCKED_MESSAGE = (
+    "原密码连续输错次数过多，账号已暂时锁定，已退出登录。"
+    "请 {minutes} 分钟后再试，或联系安全管理员解除锁定。"
 )
 
 
@@ -117,6 +123,15 @@ def with_lock_state(users):
     )
 
 
+def request_locked(request, username: str) -> bool:
+    """Whether a log-in as ``username`` from this request's address would be refused now (the
+    same counters and limits as the log-in page: a page that checks a signed-in user's
+    password asks this first)."""
+    if not settings.AXES_ENABLED or not username:
+        return False
+    return AxesProxyHandler.is_locked(request, {"username": username})
+
+
 def locked_by(failures_total: int, failures_one_address: int) -> bool:
     policy = _policy()
     return (
@@ -125,12 +140,17 @@ def locked_by(failures_total: int, failures_one_address: int) -> bool:
     )
 
 
+def locked_message(template: str = LOCKED_MESSAGE) -> str:
+    return template.format(minutes=_policy()["COOLOFF_MINUTES"])
+
+
 def locked_response(request, original_response=None, credentials=None):
-    """AXES_LOCKOUT_CALLABLE: the log-in page again, with the reason, as 429."""
+    """AXES_LOCKOUT_CALLABLE: the log-in page again, with the reason, as 429. A page that
+    ended a session because of the lock says so in ``request.minyi_locked_message``."""
     from minyi.accounts.forms import LoginForm
 
     username = get_client_username(request, credentials) or ""
     form = LoginForm(request, initial={"username": username})
-    message = LOCKED_MESSAGE.format(minutes=_policy()["COOLOFF_MINUTES"])
+    message = getattr(request, "minyi_locked_message", "") or locked_message()
     context = {"form": form, "locked": message, "next": request.POST.get("next", "")}
     return render(request, "registration/login.html", context, status=429)

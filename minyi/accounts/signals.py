@@ -30,8 +30,12 @@ def _logged_out(sender, request, user, **kwargs):
 
 
 @receiver(user_login_failed, dispatch_uid="minyi_login_failure_recorded")
-def _login_failed(sender, credentials, request=None, **kwargs):
-    audit.login_failure_recorded(username=credentials.get("username", ""), request=request)
+def _login_failed(sender, credentials, request=None, minyi_page="", **kwargs):
+    # minyi_page: sent by accounts.services.credentials.password_confirm (a signed-in user's
+    # wrong current password), so the row says where the password was tried
+    audit.login_failure_recorded(
+        username=credentials.get("username", ""), request=request, page=minyi_page
+    )
 
 
 @receiver(user_locked_out, dispatch_uid="minyi_lockout_recorded")

@@ -17,7 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
-from minyi.accounts import gate
+from minyi.accounts import gate, lockout
 from minyi.accounts.forms import LoginForm, PasswordChangeForm, TokenForm
 from minyi.accounts.services import credentials
 from minyi.accounts.twofactor import key_groups, qr_svg
@@ -58,6 +58,11 @@ def password_change(request: HttpRequest) -> HttpResponse:
                 new_password=form.cleaned_data["new_password1"],
                 request=request,
             )
+        except credentials.AccountLocked as error:
+            # no more passwords are tried in this session: it ends, and says why
+            gate.end_session(request, "locked")
+            request.minyi_locked_message = error.message
+            return lockout.locked_response(request, credentials={"username": user.username})
         except DomainError as error:
             field = "old_password" if error.code == "wrong_password" else "new_password1"
             for message in getattr(error, "messages", None) or [error.message]:
@@ -86,8 +91,12 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         return redirect("home")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        confirmed = credentials.totp_enrol_confirm(
-            user=user, token=form.cleaned_data["token"], request=request
+        confirmed = _code_checked(
+            lambda: credentials.totp_enrol_confirm(
+                user=user, token=form.cleaned_data["token"], request=request
+            ),
+            form,
+            wrong="验证码不正确或已过期，请输入身份验证器上当前显示的验证码。",
         )
         if confirmed is not None:
             django_otp.login(request, confirmed)
@@ -96,7 +105,6 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
                 request, "两步验证已启用。以后每次登录都需要输入身份验证器上的验证码。"
             )
             return redirect(_next(request))
-        form.add_error("token", "验证码不正确或已过期，请输入身份验证器上当前显示的验证码。")
     context = {
         "form": form,
         "qr": qr_svg(device),
@@ -119,19 +127,32 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         return redirect(_next(request))
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = credentials.totp_verify(
-            user=user, token=form.cleaned_data["token"], request=request
+        device = _code_checked(
+            lambda: credentials.totp_verify(
+                user=user, token=form.cleaned_data["token"], request=request
+            ),
+            form,
+            wrong="验证码不正确。请输入身份验证器上当前显示的 6 位验证码；连续出错需稍候再试。"
+            "如手机丢失，请联系安全管理员重置。",
         )
         if device is not None:
             django_otp.login(request, device)
             return redirect(_next(request))
-        form.add_error(
-            "token",
-            "验证码不正确。请输入身份验证器上当前显示的 6 位验证码；连续出错需稍候再试。"
-            "如手机丢失，请联系安全管理员重置。",
-        )
     context = {"form": form, "next": _next(request, "")}
     return render(request, "accounts/two_factor_verify.html", context, status=_status(form))
+
+
+def _code_checked(check, form, *, wrong: str):
+    """The device that accepted the code, or ``None`` with the reason on the form: a wrong
+    code, or one tried before the wait after the last wrong one is over."""
+    try:
+        device = check()
+    except credentials.CodeThrottled as error:
+        form.add_error("token", error.message)
+        return None
+    if device is None:
+        form.add_error("token", wrong)
+    return device
 
 
 def _status(form) -> int:

@@ -42,10 +42,6 @@ def label_of(model) -> str:
     return model._meta.concrete_model._meta.label_lower
 
 
-def personal_fields(model) -> frozenset[str]:
-    return PERSONAL.get(label_of(model), frozenset())
-
-
 def protected_fields(model) -> frozenset[str]:
     label = label_of(model)
     return PERSONAL.get(label, frozenset()) | SECRET.get(label, frozenset())

@@ -19,7 +19,9 @@ from minyi.demo.names import DEPUTY_PREFIXES, NameMaker, PhoneBook, e164, landli
 from minyi.demo.reference import TOWNSHIPS, Reference
 from minyi.deputies.models import Deputy, DeputyPhone, Gender, LiaisonStation, Mandate
 
-PASSWORD = "minyi-demo-2026"
+# Meets the password policy, like any password a person could set here (it is published all
+# the same: `manage.py demo` refuses a deployment, minyi/demo/guard.py).
+PASSWORD = "Shaoshan-2026"
 
 # Terms and first sessions: plausible values for the demo (an administrator edits them).
 TERMS = {

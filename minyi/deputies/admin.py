@@ -9,6 +9,7 @@ from urllib.parse import quote
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -45,7 +46,10 @@ def _download(content: bytes, *, filename: str, content_type: str) -> HttpRespon
 
 class PhoneForm(core.ModelForm):
     """A deputy's number is write-only here: the row shows it masked, and 新号码 replaces it
-    (or gives a new row its number). The full number is a logged reveal (显示完整信息)."""
+    (or gives a new row its number). The full number is a logged reveal (显示完整信息).
+
+    The form only checks; ``PhoneInline.save_phones`` hands each change to the registry
+    services, which record it. It never saves by itself."""
 
     new_number = forms.CharField(
         label="新号码",
@@ -59,6 +63,7 @@ class PhoneForm(core.ModelForm):
         fields = ["is_primary"]
 
     def clean_new_number(self):
+        """The number as typed (the service stores it beside its E.164 form), once checked."""
         raw = self.cleaned_data["new_number"].strip()
         if not raw:
             if self.instance.pk is None and self.has_changed():
@@ -70,20 +75,31 @@ class PhoneForm(core.ModelForm):
             raise forms.ValidationError(error.message) from None
         taken = DeputyPhone.objects.filter(number=number).exclude(pk=self.instance.pk)
         if taken.exists():
-            raise forms.ValidationError("该号码已登记在另一位代表名下，一个号码只能属于一人。")
-        return number
+            raise forms.ValidationError(services.TAKEN)
+        self.number = number
+        return raw
 
     def save(self, commit=True):
-        number = self.cleaned_data.get("new_number")
-        if number:
-            self.instance.number = number
-            self.instance.raw = self.cleaned_data["new_number"]
-        return super().save(commit)
+        raise NotImplementedError("代表电话只经 minyi.deputies.services 保存（每次变更都有记录）。")
+
+
+class PhoneFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            number = getattr(form, "number", None)
+            if number is None or self._should_delete_form(form):
+                continue
+            if number in seen:
+                raise forms.ValidationError("同一号码填写了两次。")
+            seen.add(number)
 
 
 class PhoneInline(MinyiTabularInline):
     model = DeputyPhone
     form = PhoneForm
+    formset = PhoneFormSet
     extra = 0
     fields = ("masked_number", "new_number", "is_primary")
     readonly_fields = ("masked_number",)
@@ -91,6 +107,42 @@ class PhoneInline(MinyiTabularInline):
     @admin.display(description="号码")
     def masked_number(self, phone: DeputyPhone) -> str:
         return masked_phone(phone.number) if phone.pk else "—"
+
+    @staticmethod
+    def save_phones(formset, *, deputy: Deputy, actor) -> None:
+        """Each change of the inline through its service: removed rows first (a number may
+        move to a new row), then replaced and new numbers, then the primary flags. Fills what
+        the admin's change history reads (``new_objects`` …), as ``formset.save()`` would."""
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        kept = []
+        for form in formset.initial_forms:
+            if formset.can_delete and formset._should_delete_form(form):
+                services.deputy_phone_remove(phone=form.instance, actor=actor)
+                formset.deleted_objects.append(form.instance)
+            elif form.has_changed():
+                kept.append(form)
+        added = []
+        for form in formset.extra_forms:
+            if form.has_changed() and not formset._should_delete_form(form):
+                primary = form.cleaned_data.get("is_primary", False)
+                raw = form.cleaned_data["new_number"]
+                phone = services.deputy_phone_add(deputy=deputy, raw=raw, actor=actor)
+                added.append((phone, primary))
+                formset.new_objects.append(phone)
+        for form in kept:
+            phone, changed = form.instance, []
+            if form.cleaned_data.get("new_number"):
+                raw = form.cleaned_data["new_number"]
+                phone = services.deputy_phone_replace(phone=phone, raw=raw, actor=actor)
+                changed.append("new_number")
+            if "is_primary" in form.changed_data:
+                primary = form.cleaned_data["is_primary"]
+                services.deputy_phone_set_primary(phone=phone, primary=primary, actor=actor)
+                changed.append("is_primary")
+            formset.changed_objects.append((phone, changed))
+        for phone, primary in added:
+            if primary and not phone.is_primary:
+                services.deputy_phone_set_primary(phone=phone, primary=True, actor=actor)
 
 
 class MandateInline(MinyiTabularInline):
@@ -110,6 +162,14 @@ class DeputyAdmin(MinyiModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("mandates__congress", "phones")
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not DeputyPhone:
+            return super().save_formset(request, form, formset, change)
+        try:
+            PhoneInline.save_phones(formset, deputy=form.instance, actor=request.user)
+        except DomainError as error:  # a number taken meanwhile: nothing of the page is saved
+            raise PermissionDenied(error.message) from None
 
     @staticmethod
     def _phones(obj: Deputy) -> list[DeputyPhone]:

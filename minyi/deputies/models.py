@@ -172,6 +172,10 @@ class RegistryChangeKind(models.TextChoices):
     IMPORT = "import", "导入名单"
     EXPORT = "export", "导出名单"
     MANDATE_END = "mandate_end", "终止代表资格"
+    PHONE_ADD = "phone_add", "新增号码"
+    PHONE_CHANGE = "phone_change", "更换号码"
+    PHONE_PRIMARY = "phone_primary", "设置主号码"
+    PHONE_REMOVE = "phone_remove", "删除号码"
 
 
 class RegistryChange(models.Model):

@@ -1,5 +1,6 @@
-"""Every change to the deputy registry: imports, exports (logged, they carry personal data) and
-ending a mandate. Each writes one ``RegistryChange`` audit row."""
+"""Every change to the deputy registry: imports, exports (logged, they carry personal data),
+ending a mandate, and a deputy's numbers (added, replaced, made primary, removed). Each writes
+one ``RegistryChange`` audit row, with numbers masked (the auditor reads it)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from django.utils import timezone
 from minyi.core import clock
 from minyi.core.bounds import check_date
 from minyi.core.errors import InvalidTransition, ValidationFailed
+from minyi.core.masking import mask_phone
 from minyi.deputies.errors import ImportFailed
 from minyi.deputies.models import (
     Deputy,
@@ -23,11 +25,22 @@ from minyi.deputies.models import (
     RegistryChange,
     RegistryChangeKind,
 )
+from minyi.deputies.phones import normalize_phone
 from minyi.deputies.registry import writer
 from minyi.deputies.registry.parser import SheetRow, read_rows
 from minyi.deputies.registry.plan import PersonPlan, build_plan
 
-__all__ = ["ImportFailed", "ImportResult", "deputies_export", "deputies_import", "mandate_end"]
+__all__ = [
+    "ImportFailed",
+    "ImportResult",
+    "deputies_export",
+    "deputies_import",
+    "deputy_phone_add",
+    "deputy_phone_remove",
+    "deputy_phone_replace",
+    "deputy_phone_set_primary",
+    "mandate_end",
+]
 
 
 @dataclass(frozen=True)
@@ -264,3 +277,104 @@ def mandate_end(*, mandate: Mandate, ended_on: date, reason: str, actor=None) ->
         },
     )
     return mandate
+
+
+# -- a deputy's numbers ----------------------------------------------------------------------------
+
+TAKEN = "该号码已登记在另一位代表名下，一个号码只能属于一人。"
+
+
+def _phone_recorded(kind: str, phone: DeputyPhone, actor, what: str, **details) -> None:
+    _record(
+        kind=kind,
+        actor=actor,
+        summary=f"{phone.deputy.name}：{what}",
+        details={"deputy": phone.deputy_id, "phone": phone.pk, **details},
+    )
+
+
+def _numbered(phone: DeputyPhone, raw: str) -> None:
+    """Give ``phone`` the number typed as ``raw`` (E.164; refused when it is not a number or
+    belongs to another row), saved in a savepoint so a concurrent taker is a clear refusal."""
+    number = normalize_phone(raw)
+    if DeputyPhone.objects.filter(number=number).exclude(pk=phone.pk).exists():
+        raise ValidationFailed(TAKEN)
+    phone.number, phone.raw = number, raw.strip()[:40]
+    try:
+        with transaction.atomic():
+            phone.save()
+    except IntegrityError:
+        raise ValidationFailed(TAKEN) from None
+
+
+@transaction.atomic
+def deputy_phone_add(*, deputy: Deputy, raw: str, primary: bool = False, actor=None) -> DeputyPhone:
+    """A new number for ``deputy``; their first number is the primary one whatever is asked."""
+    deputy = Deputy.objects.select_for_update().get(pk=deputy.pk)
+    first = not deputy.phones.exists()
+    phone = DeputyPhone(deputy=deputy, is_primary=primary or first)
+    _numbered(phone, raw)
+    if phone.is_primary:
+        deputy.phones.exclude(pk=phone.pk).filter(is_primary=True).update(is_primary=False)
+    label = "（主号码）" if phone.is_primary else ""
+    _phone_recorded(
+        RegistryChangeKind.PHONE_ADD,
+        phone,
+        actor,
+        f"新增号码 {mask_phone(phone.number)}{label}",
+        number=mask_phone(phone.number),
+        primary=phone.is_primary,
+    )
+    return phone
+
+
+@transaction.atomic
+def deputy_phone_replace(*, phone: DeputyPhone, raw: str, actor=None) -> DeputyPhone:
+    """Replace a number (a deputy changed phones): the row, and its primary flag, stay."""
+    phone = DeputyPhone.objects.select_for_update().select_related("deputy").get(pk=phone.pk)
+    before = mask_phone(phone.number)
+    _numbered(phone, raw)
+    after = mask_phone(phone.number)
+    _phone_recorded(
+        RegistryChangeKind.PHONE_CHANGE,
+        phone,
+        actor,
+        f"号码 {before} 更换为 {after}",
+        before=before,
+        after=after,
+    )
+    return phone
+
+
+@transaction.atomic
+def deputy_phone_set_primary(*, phone: DeputyPhone, primary: bool, actor=None) -> DeputyPhone:
+    """Make a number the deputy's primary one (SMS about their orders go there; the others
+    stop being primary), or stop it being primary."""
+    phone = DeputyPhone.objects.select_for_update().select_related("deputy").get(pk=phone.pk)
+    if phone.is_primary == primary:
+        return phone
+    phone.is_primary = primary
+    phone.save(update_fields=["is_primary"])
+    if primary:
+        phone.deputy.phones.exclude(pk=phone.pk).filter(is_primary=True).update(is_primary=False)
+    masked = mask_phone(phone.number)
+    what = f"设 {masked} 为主号码" if primary else f"{masked} 不再是主号码"
+    _phone_recorded(
+        RegistryChangeKind.PHONE_PRIMARY, phone, actor, what, number=masked, primary=primary
+    )
+    return phone
+
+
+@transaction.atomic
+def deputy_phone_remove(*, phone: DeputyPhone, actor=None) -> None:
+    """Remove a number (no longer the deputy's). Calls and orders keep what they recorded."""
+    phone = DeputyPhone.objects.select_for_update().select_related("deputy").get(pk=phone.pk)
+    masked = mask_phone(phone.number)
+    _phone_recorded(
+        RegistryChangeKind.PHONE_REMOVE,
+        phone,
+        actor,
+        f"删除号码 {masked}" + ("（原主号码）" if phone.is_primary else ""),
+        number=masked,
+    )
+    phone.delete()

@@ -222,4 +222,41 @@ def test_guessing_codes_is_slowed_down(client, admin_user):
 
     too_soon = client.post("/account/2fa/verify/", {"token": code(device)})
 
-    assert too_soon.status_code == 400 and "稍候再试" in too_soon.content.decode()
+    assert too_soon.status_code == 400 and "秒后再试" in too_soon.content.decode()
+
+
+def test_every_wrong_code_is_recorded_and_a_try_too_soon_is_not_checked(client, admin_user):
+    device = TOTPDevice.objects.create(user=admin_user, name="手机", confirmed=True)
+    sign_in(client, admin_user)
+    client.post("/account/2fa/verify/", {"token": "111111"})
+
+    too_soon = client.post("/account/2fa/verify/", {"token": code(device)})
+
+    assert too_soon.status_code == 400
+    assert "验证码连续输错，请 1 秒后再试" in too_soon.content.decode()
+    assert client.get("/admin/").status_code == 302  # the right code was not even looked at
+    failures = AccountEvent.objects.filter(user=admin_user, kind="totp_failed").order_by("id")
+    assert [f.details for f in failures] == [
+        {"stage": "login"},
+        {"stage": "login", "throttled": True},
+    ]
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 1  # a try too soon does not lengthen the wait
+
+
+def test_the_wait_doubles_with_each_wrong_code(client, admin_user):
+    from django.utils import timezone
+
+    TOTPDevice.objects.create(
+        user=admin_user,
+        name="手机",
+        confirmed=True,
+        throttling_failure_count=10,
+        throttling_failure_timestamp=timezone.now(),
+    )
+    sign_in(client, admin_user)
+
+    response = client.post("/account/2fa/verify/", {"token": "111111"})
+
+    # ten wrong codes: 2⁹ s, about nine minutes, before the next one is even checked
+    assert "验证码连续输错，请 9 分钟后再试" in response.content.decode()

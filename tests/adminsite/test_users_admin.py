@@ -141,6 +141,8 @@ def test_nobody_changes_their_own_role(admin_client, ada, sam):
 def test_the_security_administrator_grants_and_withdraws_administrator_roles(
     security_client, sam, olivia, audrey
 ):
+    olivia.set_password("Olivia-Own#2025")  # an administrator role needs the owner's password
+    olivia.save()
     response = security_client.post(change_url(olivia), {"role": Role.AUDIT})
     assert response.status_code == 302
     olivia.refresh_from_db()

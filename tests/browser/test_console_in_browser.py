@@ -48,7 +48,7 @@ def test_a_demo_deputy_rings_pops_up_and_the_call_becomes_an_accepted_order(
     card = deputy_card(deputy.pk)
     assert "(" in card.banner  # the demo's provincial deputy sits in several congresses
 
-    _sign_in(page, asgi_server, "operator", "minyi-demo-2026")
+    _sign_in(page, asgi_server, "operator", "Shaoshan-2026")
     page.goto(f"{asgi_server}/console/")
     page.wait_for_selector("#console[data-live='1']")  # the event stream is connected
 

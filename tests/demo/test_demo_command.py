@@ -231,7 +231,7 @@ def test_it_prints_the_demo_log_ins(city):
         "auditor",
     ):
         assert username in city
-    assert city.count("minyi-demo-2026") == 11
+    assert city.count("Shaoshan-2026") == 11
     assert "http://127.0.0.1:8000/admin/" in city
 
 
@@ -244,7 +244,7 @@ def test_once_prints_the_log_ins_again_with_the_port_of_make_run(city, monkeypat
 
 def test_the_demo_log_ins_work_and_carry_their_roles(city):
     request = RequestFactory().post("/login/")
-    assert authenticate(request, username="dispatcher", password="minyi-demo-2026") is not None
+    assert authenticate(request, username="dispatcher", password="Shaoshan-2026") is not None
     deputy = User.objects.get(username="deputy")
     assert deputy.role == Role.DEPUTY
     assert deputy.deputy.mandates.filter(congress__name="湖南省人大").exists()

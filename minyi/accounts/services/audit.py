@@ -48,20 +48,30 @@ def login_recorded(*, user, request) -> AccountEvent:
     return account_event_record(kind=AccountEventKind.LOGIN, user=user, request=request)
 
 
+# why a session ended other than by 退出: its time ran out, or the account was locked
+EXPIRY_REASONS = frozenset({"idle", "absolute"})
+
+
 def logout_recorded(*, user, request, reason: str = "") -> AccountEvent:
-    kind = AccountEventKind.SESSION_EXPIRED if reason else AccountEventKind.LOGOUT
+    kind = AccountEventKind.SESSION_EXPIRED if reason in EXPIRY_REASONS else AccountEventKind.LOGOUT
     details = {"reason": reason} if reason else {}
     return account_event_record(kind=kind, user=user, request=request, **details)
 
 
-def login_failure_recorded(*, username: str, request) -> AccountEvent:
-    """A wrong user name or password. The account, when the name is one, is named; the
-    password never is."""
+def login_failure_recorded(*, username: str, request, page: str = "") -> AccountEvent:
+    """A wrong user name or password: at the log-in page, or a signed-in user's wrong current
+    password on ``page`` (修改密码). The account, when the name is one, is named; the password
+    never is."""
     from minyi.accounts.models import User
 
     user = User.objects.filter(username=username).first() if username else None
+    details = {"page": page} if page else {}
     return account_event_record(
-        kind=AccountEventKind.LOGIN_FAILED, user=user, username=username or "", request=request
+        kind=AccountEventKind.LOGIN_FAILED,
+        user=user,
+        username=username or "",
+        request=request,
+        **details,
     )
 
 

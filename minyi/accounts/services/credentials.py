@@ -5,18 +5,22 @@ lock-out or resets an authenticator (``duties.may_manage_credentials``)."""
 
 from __future__ import annotations
 
+import math
+
 from django.contrib.auth import password_validation
+from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from minyi.accounts import duties
+from minyi.accounts import duties, lockout
 from minyi.accounts.models import AccountEventKind, PasswordHistory, Role, User, role_of
 from minyi.accounts.passwords import NoReuseValidator, temporary_password
-from minyi.accounts.services.audit import account_event_record
+from minyi.accounts.services.audit import account_event_record, login_failure_recorded
 from minyi.accounts.services.users import AccountRefused
 from minyi.core import clock
-from minyi.core.errors import ValidationFailed
+from minyi.core.errors import DomainError, ValidationFailed
 
 DEVICE_NAME = "身份验证器"
 
@@ -51,11 +55,28 @@ def _locked(user: User) -> User:
     return User.objects.select_for_update().get(pk=user.pk)
 
 
+class TwoPersonRule(AccountRefused):
+    """两人原则 (``duties.credential_reset_refused``): another security administrator must."""
+
+    code = "two_person_rule"
+
+
 def _refuse_unless_security(actor, user: User) -> None:
     if not duties.may_manage_credentials(actor, user):
         if getattr(actor, "pk", None) == user.pk:
             raise AccountRefused("不能在管理后台处理自己的账号凭据，请使用“修改密码”页面。")
         raise AccountRefused("只有安全管理员可以处理账号凭据。")
+
+
+def _refuse_reset(actor, user: User, key: str) -> User:
+    """The account locked (a grant and a reset of one account happen one after the other, so
+    each sees the other's audit row), then the duty and the 两人原则 checked."""
+    _refuse_unless_security(actor, user)
+    user = _locked(user)
+    refused = duties.credential_reset_refused(actor, user, key)
+    if refused:
+        raise TwoPersonRule(refused)
+    return user
 
 
 @transaction.atomic
@@ -67,12 +88,51 @@ def password_set_initial(*, user: User, password: str, must_change: bool) -> Use
     return user
 
 
-@transaction.atomic
+class AccountLocked(DomainError):
+    """The account is locked (too many wrong passwords): the session asking must end."""
+
+    code = "account_locked"
+
+
+def password_confirm(*, user: User, password: str, page: str, request=None) -> None:
+    """The one check of a signed-in user's own password (修改密码 asks for the current one).
+
+    It counts exactly like a log-in, because it is one more way to guess: a locked account
+    (the log-in page's counters, for this user name from this address) is refused before the
+    password is looked at (``AccountLocked``); a wrong password is Django's
+    ``user_login_failed``, so axes counts it against the same limits and the audit log records
+    a failed log-in naming ``page``; the failure that reaches the limit raises
+    ``AccountLocked`` too. Not atomic on purpose: the failure is recorded even though the
+    caller's change is refused."""
+    if request is not None and lockout.request_locked(request, user.username):
+        raise AccountLocked(lockout.locked_message(lockout.SESSION_LOCKED_MESSAGE))
+    user = User.objects.get(pk=user.pk)  # the stored password, not a copy from before a change
+    if user.check_password(password):
+        return
+    if request is None:  # called from code: no address to count, the row is still written
+        login_failure_recorded(username=user.username, request=None, page=page)
+    else:
+        user_login_failed.send(
+            sender=__name__,
+            credentials={"username": user.username},
+            request=request,
+            minyi_page=page,
+        )
+        if getattr(request, "axes_locked_out", False):
+            raise AccountLocked(lockout.locked_message(lockout.SESSION_LOCKED_MESSAGE))
+    raise ValidationFailed("原密码不正确。", code="wrong_password")
+
+
 def password_change(*, user: User, old_password: str, new_password: str, request=None) -> User:
-    """修改密码, by the person themself: the old password, then the whole policy."""
+    """修改密码, by the person themself: the current password (``password_confirm``), then the
+    whole policy."""
+    password_confirm(user=user, password=old_password, page="修改密码", request=request)
+    return _password_replace(user, old_password, new_password, request)
+
+
+@transaction.atomic
+def _password_replace(user: User, old_password: str, new_password: str, request) -> User:
     user = _locked(user)
-    if not user.check_password(old_password):
-        raise ValidationFailed("原密码不正确。", code="wrong_password")
     if new_password == old_password:
         raise ValidationFailed("新密码不能与原密码相同。", code="password_reused")
     _check_policy(new_password, user)
@@ -84,9 +144,9 @@ def password_change(*, user: User, old_password: str, new_password: str, request
 @transaction.atomic
 def password_reset(*, actor, user: User, request=None) -> str:
     """重置密码, by the security administrator: a random temporary password, shown to them
-    once; the person must change it at their next log-in."""
-    _refuse_unless_security(actor, user)
-    user = _locked(user)
+    once; the person must change it at their next log-in. Refused by the 两人原则 to the one
+    who granted the account its administrator role (``TwoPersonRule``)."""
+    user = _refuse_reset(actor, user, "password")
     temporary = temporary_password()
     _store(user, temporary, must_change=True)
     account_event_record(
@@ -138,8 +198,9 @@ def lockout_clear(*, actor, attempts, request=None) -> int:
 @transaction.atomic
 def totp_reset(*, actor, user: User, request=None) -> int:
     """重置两步验证: remove the person's authenticator; they enrol a new one at their next
-    log-in. Done only after checking who asks (in person or by a call back)."""
-    _refuse_unless_security(actor, user)
+    log-in. Done only after checking who asks (in person or by a call back). Refused by the
+    两人原则 like ``password_reset``."""
+    user = _refuse_reset(actor, user, "second_factor")
     removed, _ = TOTPDevice.objects.filter(user=user).delete()
     account_event_record(
         kind=AccountEventKind.TOTP_RESET, user=user, actor=actor, request=request, removed=removed
@@ -156,10 +217,55 @@ def totp_enrol_start(*, user: User) -> TOTPDevice:
     return device or TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
 
 
-@transaction.atomic
+class CodeThrottled(DomainError):
+    """A code tried before django-otp's wait after the last wrong one is over."""
+
+    code = "code_throttled"
+
+
+def _wait(device: TOTPDevice) -> int:
+    """Seconds before the device checks a code again: django-otp doubles the wait after each
+    wrong code (1 s, 2 s, 4 s … from ``throttling_failure_count``; a right code resets it)."""
+    allowed, data = device.verify_is_allowed()
+    if allowed:
+        return 0
+    until = (data or {}).get("locked_until")
+    return max(1, math.ceil((until - timezone.now()).total_seconds())) if until else 1
+
+
+def _throttled(wait: int) -> CodeThrottled:
+    span = f"{wait} 秒" if wait < 60 else f"{math.ceil(wait / 60)} 分钟"
+    if wait >= 3600:
+        span = f"{math.ceil(wait / 3600)} 小时"
+    return CodeThrottled(f"验证码连续输错，请 {span}后再试；如手机丢失，请联系安全管理员重置。")
+
+
+def _code_checked(device: TOTPDevice, token: str, *, user, request, stage: str) -> tuple[bool, int]:
+    """Check ``token`` on ``device`` (locked by the caller): (right, the wait in force when
+    it was tried too soon). A wrong code and a try too soon (not checked at all) are both
+    recorded, the second marked ``throttled``."""
+    wait = _wait(device)
+    if not wait and device.verify_token(token):
+        return True, 0
+    throttled = {"throttled": True} if wait else {}
+    account_event_record(
+        kind=AccountEventKind.TOTP_FAILED, user=user, request=request, stage=stage, **throttled
+    )
+    return False, wait
+
+
 def totp_enrol_confirm(*, user: User, token: str, request=None) -> TOTPDevice | None:
     """The first code from the app: the device becomes the user's authenticator. Returns
-    ``None`` (and records the failure) for a wrong code."""
+    ``None`` (and records the failure) for a wrong code; ``CodeThrottled`` when tried too
+    soon after one."""
+    device, wait = _enrol_confirmed(user, token, request)
+    if wait:
+        raise _throttled(wait)
+    return device
+
+
+@transaction.atomic
+def _enrol_confirmed(user: User, token: str, request) -> tuple[TOTPDevice | None, int]:
     device = (
         TOTPDevice.objects.select_for_update()
         .filter(user=user, confirmed=False)
@@ -168,32 +274,40 @@ def totp_enrol_confirm(*, user: User, token: str, request=None) -> TOTPDevice | 
     )
     if device is None:
         raise ValidationFailed("请重新打开启用两步验证页面扫描二维码。")
-    if not device.verify_token(token):
-        account_event_record(
-            kind=AccountEventKind.TOTP_FAILED, user=user, request=request, stage="enrol"
-        )
-        return None
+    right, wait = _code_checked(device, token, user=user, request=request, stage="enrol")
+    if not right:
+        return None, wait
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     account_event_record(kind=AccountEventKind.TOTP_ENROLLED, user=user, request=request)
+    return device, 0
+
+
+def totp_verify(*, user: User, token: str, request=None) -> TOTPDevice | None:
+    """The code asked at log-in. Returns the device that accepted it, or ``None`` for a wrong
+    code (recorded); ``CodeThrottled`` when tried too soon after one (recorded, not checked)."""
+    device, wait = _verified(user, token, request)
+    if wait:
+        raise _throttled(wait)
     return device
 
 
 @transaction.atomic
-def totp_verify(*, user: User, token: str, request=None) -> TOTPDevice | None:
-    """The code asked at log-in. Returns the device that accepted it, or ``None`` (recorded).
-    The device throttles repeated failures by itself (django-otp)."""
+def _verified(user: User, token: str, request) -> tuple[TOTPDevice | None, int]:
     device = (
         TOTPDevice.objects.select_for_update()
         .filter(user=user, confirmed=True)
         .order_by("id")
         .first()
     )
-    if device is not None and device.verify_token(token):
-        account_event_record(kind=AccountEventKind.TOTP_VERIFIED, user=user, request=request)
-        return device
-    account_event_record(
-        kind=AccountEventKind.TOTP_FAILED, user=user, request=request, stage="login"
-    )
-    return None
+    if device is None:
+        account_event_record(
+            kind=AccountEventKind.TOTP_FAILED, user=user, request=request, stage="login"
+        )
+        return None, 0
+    right, wait = _code_checked(device, token, user=user, request=request, stage="login")
+    if not right:
+        return None, wait
+    account_event_record(kind=AccountEventKind.TOTP_VERIFIED, user=user, request=request)
+    return device, 0

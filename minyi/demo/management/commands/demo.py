@@ -2,6 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from minyi.demo.guard import deployment_signs, refusal
 from minyi.demo.loader import (
     DEFAULT_ORDERS,
     DEFAULT_SEED,
@@ -31,10 +32,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--seed", type=int, default=DEFAULT_SEED, help=f"随机种子（默认 {DEFAULT_SEED}）"
         )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="环境像是正式部署（本机以外的 ALLOWED_HOSTS，或已有用户账号）时仍然加载"
+            "（演示账号的密码是公开的）",
+        )
 
-    def handle(self, *args, orders: int, seed: int, **options):
+    def handle(self, *args, orders: int, seed: int, force: bool = False, **options):
         if orders < 0:
             raise CommandError("--orders 不能为负数。")
+        signs = deployment_signs()
+        if signs and not force:
+            raise CommandError(refusal(signs))
         if demo_present():
             self.stdout.write("演示数据已加载（韶山市 430382 已存在），不再重复加载。")
         else:
