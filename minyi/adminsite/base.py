@@ -2,7 +2,8 @@
 
 1. Protected fields (``protected.py``) are never form fields, never lookups (``lookup_allowed``),
    and may not be named in search, filters, ordering, list columns or read-only fields (a
-   system check fails at start-up): pages show them masked through display methods.
+   system check fails at start-up): pages show them masked through display methods. Other
+   filters typed into a changelist's address are checked like any input (``lookups.py``).
 2. A full view is a POST to ``<id>/reveal/``: the admin's ``reveal`` logs it through the
    privacy services and only then returns the values (``revealed_values``).
 3. Permissions are the duty table's, through ``user.has_perm`` (``accounts/duties.py``).
@@ -13,6 +14,7 @@ from __future__ import annotations
 import re
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.core import checks
 from django.core.exceptions import PermissionDenied
@@ -21,7 +23,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from minyi.accounts import duties
-from minyi.adminsite import protected
+from minyi.adminsite import lookups, protected
 from minyi.core.access import client_ip
 from minyi.core.masking import mask_phone
 from minyi.privacy.models import Surface
@@ -121,7 +123,17 @@ class MinyiModelAdmin(ProtectedFieldsMixin, admin.ModelAdmin):
     def lookup_allowed(self, lookup, value, request=None):
         if protected.touches_protected(self.model, lookup):
             return False
+        lookups.check_lookup(self.model, lookup, value)  # BadFilter: a 400 with the reason
         return super().lookup_allowed(lookup, value, request)
+
+    def get_changelist_instance(self, request):
+        # What the checks above let through and the ORM still refuses (a page number past the
+        # end, a filter's own parameter with a value it does not know): the same 400 page, not
+        # Django's redirect to an English "database error".
+        try:
+            return super().get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            raise lookups.BadFilter("条件与数据不符。") from None
 
     # -- reveal ------------------------------------------------------------------------------
 

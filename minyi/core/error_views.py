@@ -29,8 +29,8 @@ from django.template import loader
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from minyi.core.errors import BadInput
 from minyi.core.reconnect import is_database_outage
-from minyi.core.request_guard import UnsafeInput
 
 API_PREFIX = "/api/"
 RETRY_AFTER_SECONDS = 10
@@ -121,7 +121,7 @@ def _bad_request_kind(exception: BaseException | None) -> Refusal:
         return TOO_LARGE
     if isinstance(exception, TooManyFieldsSent | TooManyFilesSent):
         return TOO_MANY_FIELDS
-    if isinstance(exception, UnsafeInput):  # the request guard names what it refused
+    if isinstance(exception, BadInput):  # the request guard, an admin filter: names what it refused
         return Refusal(400, exception.code, BAD_REQUEST.title, exception.message)
     return BAD_REQUEST
 

@@ -19,7 +19,7 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from minyi.core.models import ProcessHeartbeat, ProcessKind
-from minyi.core.reconnect import DATABASE_OUTAGE
+from minyi.core.reconnect import DATABASE_OUTAGE, is_database_outage
 
 PROCESSES = {
     ProcessKind.WORKER: ("worker", "后台任务进程（db_worker）", "manage.py db_worker"),
@@ -72,9 +72,10 @@ def readiness_report(*, now: datetime | None = None) -> tuple[bool, dict]:
         oldest = OutboxMessage.objects.filter(
             status__in=[OutboxStatus.PENDING, OutboxStatus.SENDING]
         ).aggregate(oldest=Min("created_at"))["oldest"]
-    except DATABASE_OUTAGE:
-        return False, _unavailable("unreachable", "数据库无法连接。")
-    except DatabaseError:  # e.g. tables missing before the first migrate
+    except (DatabaseError, *DATABASE_OUTAGE) as exc:
+        if is_database_outage(exc):
+            return False, _unavailable("unreachable", "数据库无法连接。")
+        # e.g. tables missing before the first migrate
         return False, _unavailable("error", "数据库查询失败：是否已执行 manage.py migrate？")
 
     reasons: list[str] = []

@@ -10,6 +10,7 @@ data, and nothing else is logged), then the loop waits 1 s, 2 s, 4 s … at most
 from __future__ import annotations
 
 import logging
+import sqlite3
 import time
 from collections.abc import Callable
 
@@ -18,25 +19,55 @@ from django.db import InterfaceError, OperationalError, connections
 
 log = logging.getLogger("minyi.reconnect")
 
-# Connection lost, refused, server shutting down or starting up, pool timeout (OperationalError);
-# a connection used after it was closed (InterfaceError). Anything else is a bug, not an outage.
-# psycopg's own classes too, for what the connection pool raises outside Django's wrapper.
+# What a loop catches: any error of these classes *may* be an outage; ``is_database_outage``
+# decides. Django's wrappers, and psycopg's own classes for what the connection pool raises
+# outside Django's wrapper.
 DATABASE_OUTAGE: tuple[type[BaseException], ...] = (OperationalError, InterfaceError)
 try:
     import psycopg
 
     DATABASE_OUTAGE += (psycopg.OperationalError, psycopg.InterfaceError)
 except ImportError:  # pragma: no cover - an SQLite-only install
-    pass
+    psycopg = None
+
+# PostgreSQL's SQLSTATEs for "the server is not there for you": class 08 (connection exception),
+# shutting down or starting up (57P01–57P05), too many connections (53300). A cancelled query
+# (57014), a deadlock (40P01) or a bad regular expression (2201B) are answers, not outages.
+PG_OUTAGE_STATES = frozenset({"57P01", "57P02", "57P03", "57P04", "57P05", "53300"})
+# SQLite's: the file cannot be opened or read, or another process holds it too long.
+SQLITE_OUTAGE_WORDS = ("unable to open", "disk i/o", "is locked")
+
+
+def _verdict(exc: BaseException) -> bool | None:
+    """True or False when ``exc`` is a database driver's error; None to look at its cause."""
+    if psycopg is not None and isinstance(exc, psycopg.Error):
+        if isinstance(exc, psycopg.InterfaceError):
+            return True
+        if isinstance(exc, psycopg.OperationalError):  # no SQLSTATE: refused, lost, pool timeout
+            state = exc.sqlstate
+            return state is None or state.startswith("08") or state in PG_OUTAGE_STATES
+        return False
+    if isinstance(exc, sqlite3.Error):
+        message = str(exc).lower()
+        return isinstance(exc, sqlite3.OperationalError) and any(
+            words in message for words in SQLITE_OUTAGE_WORDS
+        )
+    if isinstance(exc, DATABASE_OUTAGE):
+        # Django's wrapper says what the driver said; raised by Django itself ("connection
+        # already closed"), it has no driver's error behind it and is an outage.
+        return None if exc.__cause__ is not None else True
+    return None
 
 
 def is_database_outage(exc: BaseException | None) -> bool:
     """Whether ``exc``, or what caused it, is a failure to reach the database (the one test:
-    the workers' retry, the 503 of pages and API, and /readyz all ask it)."""
+    the workers' retry, the 503 of pages and API, and /readyz all ask it). An error the
+    database answered a bad query with is not one: it stays a bug (500), never "try later"."""
     seen = 0
     while exc is not None and seen < 10:
-        if isinstance(exc, DATABASE_OUTAGE):
-            return True
+        verdict = _verdict(exc)
+        if verdict is not None:
+            return verdict
         exc, seen = exc.__cause__ or exc.__context__, seen + 1
     return False
 
@@ -76,7 +107,10 @@ class Reconnect:
         return min(self.most, self.first * 2 ** (self.failures - 1))
 
     def failed(self, exc: BaseException) -> float:
-        """Close the connections, log, wait. Returns the wait in seconds."""
+        """Close the connections, log, wait. Returns the wait in seconds. An error of an
+        outage's class that is not one (a query the database refused) is raised again."""
+        if not is_database_outage(exc):
+            raise exc
         self.failures += 1
         if self.since is None:
             self.since = time.monotonic()

@@ -16,8 +16,9 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote_to_bytes
 
-from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
+
+from minyi.core.errors import BadInput
 
 # NUL, and the UTF-16 surrogates no UTF-8 text can hold.
 _FORBIDDEN = re.compile("[\x00\ud800-\udfff]")
@@ -27,15 +28,14 @@ _REPERCENTED = re.compile("%[89A-F][0-9A-F]")
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
-class UnsafeInput(BadRequest):
+class UnsafeInput(BadInput):
     """Refused by the guard; ``error_views.bad_request`` shows ``message`` with ``code``."""
 
     code = "bad_encoding"
 
     def __init__(self, where: str):
         self.where = where
-        self.message = f"{where}中含有不允许的字符（如空字符或无效的编码），请检查后重试。"
-        super().__init__(self.message)
+        super().__init__(f"{where}中含有不允许的字符（如空字符或无效的编码），请检查后重试。")
 
 
 def text_is_safe(value: str) -> bool:

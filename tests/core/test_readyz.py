@@ -4,6 +4,7 @@ the reasons when anything is stale (README "Background worker")."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import timedelta
 from unittest import mock
 
@@ -173,3 +174,19 @@ def test_the_readiness_limits_have_documented_defaults():
     assert MINYI["READY_OUTBOX_MAX_AGE"] == 600
     assert MINYI["HEARTBEAT_SECONDS"] == 5
     assert MINYI["DB_RETRY_MAX_SECONDS"] == 30
+
+
+def test_a_database_that_answers_with_an_error_is_told_apart_from_one_that_is_away(
+    client, both_alive
+):
+    missing = sqlite3.OperationalError("no such table: core_processheartbeat")
+    with mock.patch(
+        "django.db.backends.utils.CursorWrapper.execute",
+        side_effect=OperationalError(str(missing)).with_traceback(None),
+    ) as execute:
+        execute.side_effect.__cause__ = missing
+        response = client.get("/readyz")
+
+    assert response.status_code == 503
+    assert response.json()["database"] == {"status": "error"}
+    assert response.json()["reasons"] == ["数据库查询失败：是否已执行 manage.py migrate？"]

@@ -80,6 +80,11 @@ JSON_BODIES = [
 # As one field's value in an otherwise valid JSON object.
 JSON_VALUES = [None, [], {}, [[1, [2]]], {"a": {"b": 1}}, 10**30, -1, True, 1.5e308]
 
+# Field lookups typed into an admin changelist's address, and the values they get in turn.
+ADMIN_LOOKUPS = ["", "__gte", "__year", "__month", "__date", "__regex", "__in", "__range"]
+ADMIN_LOOKUPS += ["__isnull", "__contains", "__has_key", "__iregex"]
+ADMIN_VALUES = ["9999-12-31", "0001-01-01", "(", "99999999999999999999999", "²", "1e309", "a,b"]
+
 QUERY_NAMES = [
     "q",
     "cursor",

@@ -20,7 +20,10 @@ from collections import Counter
 
 import pytest
 from django import forms
+from django.contrib import admin
+from django.urls import reverse
 
+from minyi.adminsite import protected
 from minyi.core import clock
 from tests.factories import MONDAY
 from tests.fuzz import hostile as h
@@ -132,6 +135,23 @@ def test_every_url_takes_hostile_bodies_without_a_5xx(world, fuzzer):
             raw = f"note={next(raws)}&content=x".encode()
             fuzzer.post_raw(path, raw, "application/x-www-form-urlencoded", expect_400=True)
             fuzzer.post_json(path, next(bodies))
+    assert_no_failures(fuzzer)
+
+
+def test_every_admin_changelist_takes_hostile_field_filters_without_a_5xx(world, fuzzer):
+    # The admin turns any query parameter into a filter on any field: each field of each
+    # model it shows gets each lookup once, with a hostile value in turn.
+    values = itertools.cycle(h.ADMIN_VALUES)
+    for model in admin.site._registry:
+        fuzzer.as_user(administrator_for(world, model))
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        for field in model._meta.get_fields():
+            if getattr(field, "concrete", False) and not protected.touches_protected(
+                model, field.name
+            ):
+                for lookup in h.ADMIN_LOOKUPS:
+                    fuzzer.get(url, h.encode_query([(field.name + lookup, next(values))]))
+    assert fuzzer.sent > 500
     assert_no_failures(fuzzer)
 
 
