@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from minyi.core import timefmt
 from minyi.core.append_only import AppendOnlyModel
 
 
@@ -210,7 +211,7 @@ class AccountEvent(AppendOnlyModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_kind_display()}"
+        return f"{timefmt.local_text(self.at)} {self.username} {self.get_kind_display()}"
 
 
 class PasswordHistory(models.Model):
@@ -233,7 +234,7 @@ class PasswordHistory(models.Model):
         indexes = [models.Index(fields=["user", "-at"], name="password_history_user_at")]
 
     def __str__(self) -> str:
-        return f"{self.user_id} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.user_id} {timefmt.local_text(self.at)}"
 
 
 # The admin shows two third-party tables under our names, in Chinese (neither package ships a

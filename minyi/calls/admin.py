@@ -4,7 +4,6 @@ are read-only."""
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.utils import timezone
 
 from minyi.accounts.models import Role, User
 from minyi.adminsite.base import (
@@ -16,6 +15,7 @@ from minyi.adminsite.base import (
 )
 from minyi.calls.models import AgentMapping, CallEvent, CallLog, CtiToken
 from minyi.calls.services import cti_token_create, cti_token_revoke
+from minyi.core import timefmt
 from minyi.core.errors import DomainError
 
 
@@ -142,7 +142,7 @@ class CallLogAdmin(ReadOnlyAdmin):
 
     @admin.display(description="来电时间", ordering="started_at")
     def started_local(self, call: CallLog) -> str:
-        return timezone.localtime(call.started_at).strftime("%Y-%m-%d %H:%M:%S")
+        return timefmt.local_text(call.started_at, seconds=True)
 
     @admin.display(description="主叫号码")
     def masked_caller(self, call: CallLog) -> str:

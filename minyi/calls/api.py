@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
 from django.http.request import RawPostDataException
-from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import authentication, exceptions, permissions, serializers, status
@@ -13,7 +12,7 @@ from rest_framework.views import APIView
 
 from minyi.calls.models import PBX_EVENTS, CallLog, CallStatus, CtiToken
 from minyi.calls.services import call_event_receive, cti_token_authenticate
-from minyi.core import api_fields
+from minyi.core import api_fields, timefmt
 from minyi.core.errors import DomainError
 from minyi.core.json_input import JsonInputError, parse_json
 
@@ -116,7 +115,7 @@ def call_state(call: CallLog) -> dict:
     card = getattr(call, "deputy_card", None)
 
     def iso(value):
-        return timezone.localtime(value).isoformat() if value else None
+        return timefmt.iso(value) if value else None
 
     return {
         "call_id": call.call_id,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 
 from minyi.calls.models import CallLog
+from minyi.core import timefmt
 from minyi.core.masking import mask_phone
 
 logger = logging.getLogger(__name__)
@@ -34,7 +35,7 @@ def ring_payload(call_log: CallLog, deputy_card) -> dict:
         "status": call_log.status,
         "caller_masked": mask_phone(call_log.caller) if call_log.caller else "隐藏号码",
         "agent": call_log.agent_raw,
-        "rang_at": call_log.rang_at.isoformat() if call_log.rang_at else None,
+        "rang_at": timefmt.iso(call_log.rang_at) if call_log.rang_at else None,
         "deputy": deputy_card.as_dict() if deputy_card else None,
     }
 

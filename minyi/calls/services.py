@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 from functools import partial
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from minyi.accounts.models import Role, User
 from minyi.calls import lookup, notify
@@ -21,7 +20,7 @@ from minyi.calls.models import (
     CallStatus,
     CtiToken,
 )
-from minyi.core import clock
+from minyi.core import clock, timefmt
 from minyi.core.bounds import check_date, check_length
 from minyi.core.errors import InvalidTransition, ValidationFailed
 from minyi.core.sql import column, insert_row, table
@@ -330,8 +329,8 @@ def missed_call_resolve(*, call: CallLog, actor: User | None, note: str = "") ->
             f"来电 {call.call_id} 当前为“{call.get_status_display()}”，只有未接来电需要回拨。"
         )
     if call.callback_done_at is not None:
-        done = timezone.localtime(call.callback_done_at)
-        raise InvalidTransition(f"来电 {call.call_id} 已于 {done:%m-%d %H:%M} 回拨。")
+        done = timefmt.short_text(call.callback_done_at)
+        raise InvalidTransition(f"来电 {call.call_id} 已于 {done} 回拨。")
     now = clock.now()
     call.callback_done_at, call.callback_done_by = now, actor
     call.callback_note = (note or "").strip()

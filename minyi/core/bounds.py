@@ -25,11 +25,11 @@ from __future__ import annotations
 
 import re
 from datetime import MAXYEAR, MINYEAR, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
+from minyi.core import timefmt
 from minyi.core.errors import ValidationFailed
+from minyi.core.timefmt import SHANGHAI
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 EARLIEST_YEAR = 2000
 LATEST_YEAR = 2099
 EARLIEST_DATE = date(EARLIEST_YEAR, 1, 1)
@@ -83,9 +83,7 @@ def check_deadline(value: datetime | None, *, label: str, now: datetime) -> None
         raise ValidationFailed(f"{label}须晚于当前时间。")
     latest = deadline_latest(now)
     if value > latest:
-        raise ValidationFailed(
-            f"{label}不能晚于 {latest.astimezone(SHANGHAI):%Y-%m-%d}（一年之内）。"
-        )
+        raise ValidationFailed(f"{label}不能晚于 {timefmt.day_text(latest)}（一年之内）。")
 
 
 def check_length(value: str | None, *, label: str, max_length: int) -> None:

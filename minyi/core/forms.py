@@ -23,14 +23,12 @@ callers that do not come through a form.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django import forms
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 
-from minyi.core import bounds, clock
+from minyi.core import bounds, clock, timefmt
 
 MODEL_TEXT_MAX = 10_000
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
@@ -78,10 +76,6 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
 
 
-def _local(value: dt.datetime) -> dt.datetime:
-    return value.astimezone(bounds.SHANGHAI)
-
-
 def validate_in_years(value) -> None:
     """The validator every date and date-time field carries (``harden`` adds it)."""
     if value not in (None, "") and not bounds.date_allowed(value):
@@ -115,7 +109,7 @@ class DeadlineField(DateTimeField):
         latest = bounds.deadline_latest(now)
         if value > latest:
             raise ValidationError(
-                f"不能晚于 {_local(latest):%Y-%m-%d %H:%M}（一年之内）。", code="too_far"
+                f"不能晚于 {timefmt.local_text(latest)}（一年之内）。", code="too_far"
             )
 
 
@@ -176,10 +170,10 @@ def _picker_limits(field: forms.Field) -> tuple[str, str] | None:
     if isinstance(field, DeadlineField):
         now = clock.now()
         return (
-            f"{_local(now):%Y-%m-%dT%H:%M}",
-            f"{_local(bounds.deadline_latest(now)):%Y-%m-%dT%H:%M}",
+            timefmt.input_text(now),
+            timefmt.input_text(bounds.deadline_latest(now)),
         )
-    first, last = bounds.EARLIEST_DATE.isoformat(), bounds.LATEST_DATE.isoformat()
+    first, last = timefmt.day_text(bounds.EARLIEST_DATE), timefmt.day_text(bounds.LATEST_DATE)
     if kind == "date":
         return first, last
     if kind == "datetime-local":

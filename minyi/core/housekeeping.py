@@ -17,9 +17,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
-from minyi.core import clock
+from minyi.core import clock, timefmt
 from minyi.core.models import HousekeepingRun
-from minyi.workdays.calendar import SHANGHAI
 
 
 def housekeeping_monthly(*, force: bool = False) -> HousekeepingRun | None:
@@ -28,7 +27,7 @@ def housekeeping_monthly(*, force: bool = False) -> HousekeepingRun | None:
     from minyi.privacy.models import PersonalDataAccess
 
     now = clock.now()
-    month = now.astimezone(SHANGHAI).strftime("%Y-%m")
+    month = timefmt.month_text(now)
     keep = settings.MINYI
     try:
         with transaction.atomic():

@@ -14,10 +14,10 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils import timezone
 
 from minyi.accounts import duties
 from minyi.adminsite.base import MinyiModelAdmin, MinyiTabularInline, ReadOnlyAdmin, masked_phone
+from minyi.core import clock, timefmt
 from minyi.core import forms as core
 from minyi.core.access import client_ip
 from minyi.core.errors import DomainError
@@ -262,7 +262,7 @@ class DeputyAdmin(MinyiModelAdmin):
             actor=request.user,
             ip=client_ip(request),
         )
-        stamp = timezone.localdate().strftime("%Y%m%d")
+        stamp = timefmt.compact_day(clock.now())
         if fmt == "xlsx":
             return _download(out.getvalue(), filename=f"代表名单{stamp}.xlsx", content_type=XLSX)
         return _download(

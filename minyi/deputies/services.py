@@ -11,9 +11,8 @@ from pathlib import Path
 from typing import IO
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
-from minyi.core import clock
+from minyi.core import clock, timefmt
 from minyi.core.bounds import check_date
 from minyi.core.errors import InvalidTransition, ValidationFailed
 from minyi.core.masking import mask_phone
@@ -244,16 +243,18 @@ def mandate_end(*, mandate: Mandate, ended_on: date, reason: str, actor=None) ->
     )
     if mandate.ended_on is not None:
         raise InvalidTransition(
-            f"该代表资格已于 {mandate.ended_on:%Y-%m-%d} 终止（{mandate.get_end_reason_display()}）。"
+            f"该代表资格已于 {timefmt.day_text(mandate.ended_on)} 终止（{mandate.get_end_reason_display()}）。"
         )
     if reason not in Mandate.EndReason.values:
         raise ValidationFailed(f"未知的终止原因：{reason}")
     check_date(ended_on, label="终止日期")
-    today = timezone.localdate(clock.now())
+    today = timefmt.local_date(clock.now())
     if ended_on > today:
         raise ValidationFailed("终止日期不能晚于今天：到期后再办理终止。")
     if mandate.started_on and ended_on < mandate.started_on:
-        raise ValidationFailed(f"终止日期不能早于任期开始日期（{mandate.started_on:%Y-%m-%d}）。")
+        raise ValidationFailed(
+            f"终止日期不能早于任期开始日期（{timefmt.day_text(mandate.started_on)}）。"
+        )
     mandate.ended_on, mandate.end_reason = ended_on, reason
     mandate.save(update_fields=["ended_on", "end_reason"])
     deputy = mandate.deputy
@@ -266,12 +267,12 @@ def mandate_end(*, mandate: Mandate, ended_on: date, reason: str, actor=None) ->
         kind=RegistryChangeKind.MANDATE_END,
         actor=actor,
         summary=f"{deputy.name} {mandate.congress.name}代表 {mandate.term}".strip()
-        + f" 于 {ended_on:%Y-%m-%d} 终止（{mandate.get_end_reason_display()}）"
+        + f" 于 {timefmt.day_text(ended_on)} 终止（{mandate.get_end_reason_display()}）"
         + ("，已无有效代表资格，标记为无效" if deactivated else ""),
         details={
             "deputy": deputy.pk,
             "mandate": mandate.pk,
-            "ended_on": ended_on.isoformat(),
+            "ended_on": timefmt.day_text(ended_on),
             "reason": reason,
             "deputy_deactivated": deactivated,
         },

@@ -9,6 +9,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from minyi.core import timefmt
+
 
 class MessageChannel(models.TextChoices):
     SMS = "sms", "短信"
@@ -161,4 +163,4 @@ class WarningCursor(models.Model):
         verbose_name_plural = "预警通知进度"
 
     def __str__(self) -> str:
-        return f"{self.collected_until:%Y-%m-%d %H:%M:%S}"
+        return timefmt.local_text(self.collected_until, seconds=True)

@@ -16,6 +16,7 @@ from datetime import datetime
 import phonenumbers
 
 from minyi.accounts.models import Role, User
+from minyi.core import timefmt
 from minyi.deputies.models import DeputyPhone
 from minyi.orders.models import (
     ASSIGNMENT_ACTIVE,
@@ -28,7 +29,6 @@ from minyi.orders.models import (
     WorkOrder,
 )
 from minyi.privacy import rules as privacy
-from minyi.workdays.calendar import SHANGHAI
 
 from .models import MessageChannel
 
@@ -97,10 +97,7 @@ def _when(value: datetime | str | None) -> str:
         return ""
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    local = value.astimezone(SHANGHAI)
-    if (local.hour, local.minute) in ((23, 59), (0, 0)):
-        return f"{local.month}月{local.day}日"
-    return f"{local.month}月{local.day}日 {local:%H:%M}"
+    return timefmt.sms_text(value)
 
 
 def _base(order: WorkOrder) -> dict[str, str]:

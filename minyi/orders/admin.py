@@ -8,10 +8,10 @@ does not read an anonymous requester's name out of a note."""
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
 from django.utils.html import format_html
 
 from minyi.adminsite.base import ReadOnlyAdmin, ReadOnlyInline
+from minyi.core import timefmt
 from minyi.core.access import client_ip
 from minyi.orders.models import Assignment, OrderEvent, Warning, WorkOrder
 from minyi.orders.selectors import event_data_shown
@@ -26,7 +26,7 @@ def deadline_label(value, provisional: bool) -> str:
     """A deadline as people read it, with （暂定） when a provisional year was counted."""
     if value is None:
         return "—"
-    text = timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    text = timefmt.local_text(value)
     return f"{text}（暂定）" if provisional else text
 
 

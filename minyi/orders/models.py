@@ -9,6 +9,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 
+from minyi.core import timefmt
 from minyi.core.append_only import AppendOnlyModel
 from minyi.reference.models import Complexity, Urgency
 
@@ -71,7 +72,7 @@ class DailyCounter(models.Model):
     last = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:
-        return f"{self.day:%Y%m%d}: {self.last}"
+        return f"{timefmt.compact_day(self.day)}: {self.last}"
 
 
 class WorkOrderQuerySet(models.QuerySet):
@@ -482,7 +483,7 @@ class SlaScanState(models.Model):
         verbose_name_plural = "预警扫描状态"
 
     def __str__(self) -> str:
-        return f"{self.last_scan_at:%Y-%m-%d %H:%M:%S}"
+        return timefmt.local_text(self.last_scan_at, seconds=True)
 
 
 class EventKind(models.TextChoices):
@@ -543,4 +544,4 @@ class OrderEvent(AppendOnlyModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}"
+        return f"{timefmt.local_text(self.at)} {self.get_kind_display()}"

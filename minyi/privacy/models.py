@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from minyi.core import timefmt
 from minyi.core.append_only import AppendOnlyModel
 
 
@@ -59,4 +60,4 @@ class PersonalDataAccess(AppendOnlyModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.user} 查看 {self.fields}"
+        return f"{timefmt.local_text(self.at)} {self.user} 查看 {self.fields}"

@@ -11,8 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.utils import timezone
-
+from minyi.core import timefmt
 from minyi.orders.models import (
     AssignmentStatus,
     AttachmentKind,
@@ -69,7 +68,7 @@ CHOICE_LABELS = {
 
 
 def local(value: datetime | None) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else "—"
+    return timefmt.local_text(value) if value else "—"
 
 
 def _status_label(value: str) -> str:

@@ -20,13 +20,13 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
+from minyi.core import timefmt
+from minyi.core.timefmt import SHANGHAI
 from minyi.workdays.statutory import statutory_holidays
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 END_OF_DAY = timedelta(hours=23, minutes=59, seconds=59)
 ONE_DAY = timedelta(days=1)
 # A deadline more than this many days away is a configuration mistake, not a real limit.
@@ -44,7 +44,7 @@ class Due:
     provisional: bool
 
     def isoformat(self) -> str:
-        return self.at.astimezone(SHANGHAI).isoformat()
+        return timefmt.iso(self.at)
 
 
 class WorkCalendar:

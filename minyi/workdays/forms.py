@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from minyi.core import forms as core
+from minyi.core import timefmt
 from minyi.core.errors import DomainError
 from minyi.workdays.notice import parse_notice
 
@@ -29,6 +30,8 @@ class NoticeForm(core.Form):
                 raise forms.ValidationError(exc.message) from None
             outside = [d for d, _, _ in days if d.year != data["year"]]
             if outside:
-                raise forms.ValidationError(f"{outside[0]:%Y-%m-%d} 不在 {data['year']} 年内。")
+                raise forms.ValidationError(
+                    f"{timefmt.day_text(outside[0])} 不在 {data['year']} 年内。"
+                )
             data["days"] = days
         return data

@@ -7,6 +7,7 @@ without one is computed as provisional (weekends plus the fixed statutory holida
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from minyi.core import timefmt
 from minyi.core.bounds import EARLIEST_YEAR, LATEST_YEAR
 
 
@@ -63,7 +64,7 @@ class SpecialDay(models.Model):
         ordering = ["date"]
 
     def __str__(self) -> str:
-        return f"{self.date:%Y-%m-%d} {self.get_kind_display()} {self.name}".strip()
+        return f"{timefmt.day_text(self.date)} {self.get_kind_display()} {self.name}".strip()
 
 
 class CalendarRevision(models.Model):

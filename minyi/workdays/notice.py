@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from minyi.core import timefmt
 from minyi.core.errors import ValidationFailed
 from minyi.workdays.models import DayKind
 
@@ -57,7 +58,9 @@ def parse_notice(text: str) -> list[tuple[date, str, str]]:
         day = first
         while day <= last:
             if day in days and days[day][0] != kind:
-                raise ValidationFailed(f"第 {line_no} 行：{day:%Y-%m-%d} 同时被写成放假和上班。")
+                raise ValidationFailed(
+                    f"第 {line_no} 行：{timefmt.day_text(day)} 同时被写成放假和上班。"
+                )
             days[day] = (kind, name)
             day += timedelta(days=1)
     return sorted((d, k, n) for d, (k, n) in days.items())

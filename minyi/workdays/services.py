@@ -10,6 +10,7 @@ from datetime import date
 
 from django.db import transaction
 
+from minyi.core import timefmt
 from minyi.core.bounds import check_date, check_year
 from minyi.core.errors import ValidationFailed
 from minyi.workdays import calendar
@@ -70,7 +71,7 @@ def _calendar_changed(*, dates: Iterable[date], actor, summary: str) -> Calendar
     return CalendarChange.objects.create(
         actor=actor,
         summary=summary[:300],
-        dates=[d.isoformat() for d in dates],
+        dates=[timefmt.day_text(d) for d in dates],
         orders_recomputed=moved,
     )
 
@@ -86,7 +87,7 @@ def special_day_save(*, day: date, kind: str, name: str = "", actor=None) -> Cal
     return _calendar_changed(
         dates=[day],
         actor=actor,
-        summary=f"设置 {day:%Y-%m-%d} 为{label}{(' ' + name) if name else ''}",
+        summary=f"设置 {timefmt.day_text(day)} 为{label}{(' ' + name) if name else ''}",
     )
 
 
@@ -96,7 +97,7 @@ def special_day_delete(*, day: date, actor=None) -> CalendarChange:
     _ensure_year_defined(day.year)
     SpecialDay.objects.filter(date=day).delete()
     return _calendar_changed(
-        dates=[day], actor=actor, summary=f"删除 {day:%Y-%m-%d} 的特殊安排，按周末规则计算"
+        dates=[day], actor=actor, summary=f"删除 {timefmt.day_text(day)} 的特殊安排，按周末规则计算"
     )
 
 
@@ -117,7 +118,7 @@ def calendar_year_publish(
     days = list(days)
     bad = [d for d, _, _ in days if d.year != year]
     if bad:
-        raise ValidationFailed(f"{bad[0]:%Y-%m-%d} 不在 {year} 年内")
+        raise ValidationFailed(f"{timefmt.day_text(bad[0])} 不在 {year} 年内")
     wrong_kind = [k for _, k, _ in days if k not in DayKind.values]
     if wrong_kind:
         raise ValidationFailed(f"未知的日期类型：{wrong_kind[0]}")

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from django.db import transaction
 from django.db.models import Q
 
-from minyi.core import clock
+from minyi.core import clock, timefmt
 from minyi.orders.models import (
     ASSIGNMENT_ACTIVE,
     CLOSED_STATUSES,
@@ -28,7 +28,7 @@ from minyi.orders.models import (
 )
 from minyi.reference.limits import Limit
 from minyi.reference.models import ClockStart
-from minyi.workdays.calendar import SHANGHAI, WorkCalendar, day_start, get_calendar
+from minyi.workdays.calendar import WorkCalendar, day_start, get_calendar
 
 # The states in which a department is on the clock.
 DEPARTMENT_STAGES = frozenset({Status.DISPATCHED, Status.RETURNED, Status.SIGNED})
@@ -88,7 +88,7 @@ def assignment_recompute(assignment: Assignment, cal: WorkCalendar) -> dict[str,
 
 
 def iso(value: datetime | None) -> str | None:
-    return value.astimezone(SHANGHAI).isoformat() if value else None
+    return timefmt.iso(value) if value else None
 
 
 def warning_lead_hours(limit: Limit | None) -> float:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from django.db import transaction
 
-from minyi.core import clock
+from minyi.core import clock, timefmt
 from minyi.core.bounds import check_length
 from minyi.core.errors import InvalidTransition, ValidationFailed
 from minyi.orders import text_limits
@@ -184,7 +184,7 @@ def assignment_return_request(
     now = clock.now()
     if assignment.return_due and now > assignment.return_due:
         raise InvalidTransition(
-            f"已超过退件时限（{assignment.return_due:%Y-%m-%d %H:%M}），请继续办理或申请延期。"
+            f"已超过退件时限（{timefmt.local_text(assignment.return_due)}），请继续办理或申请延期。"
         )
     missing = [
         label

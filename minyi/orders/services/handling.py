@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.db import transaction
 
-from minyi.core import clock
+from minyi.core import clock, timefmt
 from minyi.core.bounds import check_date, check_deadline, check_length
 from minyi.core.errors import InvalidTransition, ValidationFailed
 from minyi.orders import text_limits as limits
@@ -48,7 +48,7 @@ def extension_request(
         raise InvalidTransition("该任务尚无办结时限，无需延期。")
     if now > assignment.reply_due:
         raise InvalidTransition(
-            f"办结时限（{assignment.reply_due:%Y-%m-%d %H:%M}）已过，不能再申请延期。"
+            f"办结时限（{timefmt.local_text(assignment.reply_due)}）已过，不能再申请延期。"
         )
     if requested_due <= assignment.reply_due:
         raise ValidationFailed("申请延至的时间须晚于现有办结时限。")

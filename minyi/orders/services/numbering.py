@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from minyi.core import timefmt
 from minyi.orders.models import DailyCounter
 
 
@@ -25,4 +26,4 @@ def order_number_next(*, day: date) -> str:
                 DailyCounter.objects.filter(day=day).update(last=F("last") + 1)
         last = DailyCounter.objects.values_list("last", flat=True).get(day=day)
     prefix = settings.MINYI["ORDER_NUMBER_PREFIX"]
-    return f"{prefix}-{day:%Y%m%d}-{last:06d}"
+    return f"{prefix}-{timefmt.compact_day(day)}-{last:06d}"

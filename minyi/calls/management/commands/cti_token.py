@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from minyi.calls.models import CtiToken
 from minyi.calls.services import cti_token_create, cti_token_revoke
+from minyi.core import timefmt
 from minyi.core.errors import DomainError
 
 
@@ -31,11 +31,7 @@ class Command(BaseCommand):
             self.stdout.write(plain)
         elif action == "list":
             for token in CtiToken.objects.order_by("name"):
-                used = (
-                    timezone.localtime(token.last_used_at).strftime("%Y-%m-%d %H:%M")
-                    if token.last_used_at
-                    else "从未使用"
-                )
+                used = timefmt.local_text(token.last_used_at) if token.last_used_at else "从未使用"
                 state = "有效" if token.is_active else "已吊销"
                 self.stdout.write(f"{token.name}\t{token.prefix}…\t{state}\t{used}")
         else:

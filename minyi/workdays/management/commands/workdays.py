@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
+from minyi.core import timefmt
 from minyi.workdays.calendar import SHANGHAI, get_calendar
 
 
@@ -90,7 +91,7 @@ class Command(BaseCommand):
             "natural_days": "natural_days",
         }[unit]
         due = cal.due(start, amount, unit_name)
-        self.stdout.write(due.isoformat() + (" provisional" if due.provisional else ""))
+        self.stdout.write(timefmt.iso(due.at) + (" provisional" if due.provisional else ""))
 
     def _show(self, year: int) -> None:
         if not 1901 <= year <= 2099:
@@ -112,5 +113,5 @@ class Command(BaseCommand):
         for day, is_workday, _stored in cal.special_days(year):
             kind = "workday 调休上班" if is_workday else "holiday 放假"
             self.stdout.write(
-                f"{day.isoformat()} 周{weekdays[day.weekday()]} {kind} {names.get(day, '')}".rstrip()
+                f"{timefmt.day_text(day)} 周{weekdays[day.weekday()]} {kind} {names.get(day, '')}".rstrip()
             )
