@@ -25,7 +25,7 @@ from django.conf import settings
 
 from minyi.core import timefmt
 from minyi.core.timefmt import SHANGHAI
-from minyi.workdays.statutory import statutory_holidays
+from minyi.workdays.statutory import provisional_holidays
 
 END_OF_DAY = timedelta(hours=23, minutes=59, seconds=59)
 ONE_DAY = timedelta(days=1)
@@ -65,7 +65,7 @@ class WorkCalendar:
         days = self._generated.get(year)
         if days is None:
             with self._lock:
-                days = {d: False for d in statutory_holidays(year) if d.year == year}
+                days = {d: False for d in provisional_holidays(year) if d.year == year}
                 self._generated[year] = days
         return days
 

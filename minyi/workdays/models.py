@@ -1,7 +1,8 @@
 """The working-day calendar as data (DESIGN §4).
 
 A year with a ``CalendarYear`` row is described completely by its ``SpecialDay`` rows; a year
-without one is computed as provisional (weekends plus the fixed statutory holidays).
+without one is computed as provisional (weekends plus the fixed statutory holidays and their
+make-up days off, ``statutory.provisional_holidays``).
 """
 
 from django.core.validators import MaxValueValidator, MinValueValidator

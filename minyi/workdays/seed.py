@@ -8,7 +8,7 @@ from datetime import date
 import chinese_calendar
 from chinese_calendar import constants
 
-from minyi.workdays.statutory import statutory_holidays
+from minyi.workdays.statutory import provisional_holidays
 
 OFFICIAL_SOURCE = f"chinese-calendar {getattr(chinese_calendar, '__version__', '1.11.0')}（国务院办公厅节假日安排）"
 
@@ -46,6 +46,7 @@ def official_days(year: int) -> list[tuple[date, bool, str]]:
 
 
 def provisional_days(year: int) -> list[tuple[date, bool, str]]:
+    """The statutory days of a year without the notice and their make-up days off (补休)."""
     return sorted(
-        (d, False, name) for d, name in statutory_holidays(year).items() if d.year == year
+        (d, False, name) for d, name in provisional_holidays(year).items() if d.year == year
     )

@@ -11,7 +11,7 @@ import pytest
 from minyi.workdays import calendar
 from minyi.workdays.calendar import SHANGHAI, get_calendar
 from minyi.workdays.models import CalendarRevision, CalendarYear, DayKind, SpecialDay
-from minyi.workdays.statutory import statutory_holidays
+from minyi.workdays.statutory import provisional_holidays, statutory_holidays
 from tests.factories import at
 
 pytestmark = pytest.mark.django_db
@@ -196,8 +196,8 @@ def test_a_deadline_inside_an_official_year_is_not_provisional():
     assert due.provisional is False
 
 
-def test_the_provisional_2027_holidays_are_the_statutory_days():
-    expected = {
+def test_the_provisional_2027_holidays_are_the_statutory_days_and_their_make_up_days_off():
+    statutory = {
         date(2027, 1, 1): "元旦",
         # 除夕 to 初三: the lunar new year 2027 is on 2/6.
         date(2027, 2, 5): "春节",
@@ -213,6 +213,18 @@ def test_the_provisional_2027_holidays_are_the_statutory_days():
         date(2027, 10, 2): "国庆节",
         date(2027, 10, 3): "国庆节",
     }
+    # 全国年节及纪念日放假办法 第六条: a statutory day on a Saturday or Sunday is made up on a working
+    # day — the next ones after the holiday: 初一/初二 (2/6–2/7), 5/1–5/2 and 10/2–10/3 fell on
+    # weekends in 2027.
+    make_up = {
+        date(2027, 2, 9): "春节补休",
+        date(2027, 2, 10): "春节补休",
+        date(2027, 5, 3): "劳动节补休",
+        date(2027, 5, 4): "劳动节补休",
+        date(2027, 10, 4): "国庆节补休",
+        date(2027, 10, 5): "国庆节补休",
+    }
+    expected = {**statutory, **make_up}
     stored = {
         d: (kind, name)
         for d, kind, name in SpecialDay.objects.filter(date__year=2027).values_list(
@@ -220,13 +232,42 @@ def test_the_provisional_2027_holidays_are_the_statutory_days():
         )
     }
 
-    assert statutory_holidays(2027) == expected
+    assert statutory_holidays(2027) == statutory
+    assert provisional_holidays(2027) == expected
     assert stored == {d: (DayKind.HOLIDAY, name) for d, name in expected.items()}
     cal = get_calendar()
     assert [d for d in expected if cal.is_workday(d)] == []
     # No make-up working days are guessed for a provisional year: Saturday 2/20 stays a rest day.
     assert cal.is_workday(date(2027, 2, 20)) is False
-    assert cal.is_workday(date(2027, 2, 9)) is True  # 初四, a Tuesday
+    assert cal.is_workday(date(2027, 2, 11)) is True  # 初六, a Thursday
+
+
+def test_a_deadline_across_the_provisional_spring_festival_counts_the_make_up_days_off():
+    due = get_calendar().add_working_days(at(2027, 2, 4, 10), 1)
+
+    # 2/5–2/8 are 春节, 2/9–2/10 make up for 初一 and 初二 (a weekend): Thursday 2/11.
+    assert iso(due) == "2027-02-11T23:59:59+08:00"
+    assert due.provisional is True
+
+
+def test_a_far_year_makes_up_a_weekend_new_year_on_the_monday():
+    cal = get_calendar()
+
+    assert cal.is_workday(date(2028, 1, 1)) is False  # 元旦, a Saturday
+    assert cal.is_workday(date(2028, 1, 3)) is False  # 元旦补休
+    assert cal.is_workday(date(2028, 1, 4)) is True
+    assert iso(cal.add_working_days(at(2027, 12, 31, 10), 1)) == "2028-01-04T23:59:59+08:00"
+
+
+@pytest.mark.parametrize("year", range(2027, 2100))
+def test_every_statutory_day_of_a_provisional_year_is_a_day_off_on_a_working_day(year):
+    """Thirteen statutory days give thirteen weekdays off, in the same year; a day on which two
+    holidays meet (中秋 on 10/3 in 2028) is made up like a weekend, as the 2020 notice did."""
+    days = provisional_holidays(year)
+
+    assert len([d for d in days if d.weekday() < 5]) == 13
+    assert {d.year for d in days} == {year}
+    assert [d for d, name in days.items() if name.endswith("补休") and d.weekday() >= 5] == []
 
 
 def test_a_far_year_without_rows_is_computed_on_the_fly_and_provisional():

@@ -26,7 +26,7 @@ from minyi.workdays.services import (
     special_day_delete,
     special_day_save,
 )
-from minyi.workdays.statutory import statutory_holidays
+from minyi.workdays.statutory import provisional_holidays
 from tests.factories import at, events, lead_of, make_order
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +43,7 @@ def days_of(year: int) -> dict[date, str]:
 
 
 def provisional_2027_notice() -> list[tuple[date, str, str]]:
-    return [(d, HOLIDAY, name) for d, name in sorted(statutory_holidays(2027).items())]
+    return [(d, HOLIDAY, name) for d, name in sorted(provisional_holidays(2027).items())]
 
 
 # -- special days --------------------------------------------------------------------------------
@@ -95,7 +95,7 @@ def test_editing_one_day_of_a_year_without_rows_first_writes_down_its_holidays(a
     year = CalendarYear.objects.get(year=2031)
     assert year.status == YearStatus.PROVISIONAL
     stored = days_of(2031)
-    assert set(stored) == {d for d in statutory_holidays(2031)} | {date(2031, 3, 4)}
+    assert set(stored) == {d for d in provisional_holidays(2031)} | {date(2031, 3, 4)}
     cal = get_calendar()
     # The other holidays of 2031 are still holidays: the edit did not wipe them.
     assert cal.is_workday(date(2031, 1, 1)) is False
@@ -109,7 +109,7 @@ def test_deleting_a_day_of_a_year_without_rows_keeps_its_other_holidays(ada):
     cal = get_calendar()
     assert cal.is_workday(date(2031, 1, 1)) is True
     assert cal.is_workday(date(2031, 10, 1)) is False
-    assert len(days_of(2031)) == len(statutory_holidays(2031)) - 1
+    assert len(days_of(2031)) == len(provisional_holidays(2031)) - 1
 
 
 def test_an_unknown_day_kind_is_refused_and_nothing_is_written(ada):
@@ -129,7 +129,7 @@ def test_an_unknown_day_kind_is_refused_and_nothing_is_written(ada):
 def test_publishing_the_official_notice_replaces_the_year_and_makes_it_official(ada):
     notice = [
         *provisional_2027_notice(),
-        (date(2027, 2, 9), HOLIDAY, "春节"),
+        (date(2027, 2, 11), HOLIDAY, "春节"),
         (date(2027, 2, 20), WORKDAY, "春节调休"),
     ]
     before = revision()
@@ -141,18 +141,18 @@ def test_publishing_the_official_notice_replaces_the_year_and_makes_it_official(
     year = CalendarYear.objects.get(year=2027)
     assert year.status == YearStatus.OFFICIAL and year.source == "国办发明电〔2026〕X号"
     assert days_of(2027)[date(2027, 2, 20)] == WORKDAY
-    assert len(days_of(2027)) == 15
+    assert len(days_of(2027)) == 19 + 2
     cal = get_calendar()
     assert cal.is_official_year(2027)
     assert cal.is_workday(date(2027, 2, 20)) is True
-    assert cal.is_workday(date(2027, 2, 9)) is False
+    assert cal.is_workday(date(2027, 2, 11)) is False
     assert revision() != before
     assert change.actor == ada and "2027" in change.summary and "正式" in change.summary
-    assert {"2027-02-09", "2027-02-20"} <= set(change.dates)
+    assert {"2027-02-11", "2027-02-20"} <= set(change.dates)
 
 
 def test_a_published_year_with_no_rows_yet_is_compared_with_its_computed_holidays(ada):
-    notice = [(d, HOLIDAY, n) for d, n in statutory_holidays(2031).items()]
+    notice = [(d, HOLIDAY, n) for d, n in provisional_holidays(2031).items()]
 
     change = calendar_year_publish(year=2031, days=notice, official=False, actor=ada)
 
@@ -180,7 +180,7 @@ def test_a_notice_with_an_unknown_kind_is_refused(ada):
     with pytest.raises(ValidationFailed):
         calendar_year_publish(year=2027, days=[(date(2027, 1, 1), "party", "元旦")], actor=ada)
 
-    assert len(days_of(2027)) == 13
+    assert len(days_of(2027)) == len(provisional_holidays(2027))  # 13 and 6 make-up days off
 
 
 def test_marking_a_year_official_and_back(ada):
@@ -199,7 +199,7 @@ def test_marking_a_year_official_and_back(ada):
 def test_marking_a_year_without_rows_writes_down_its_holidays_first(ada):
     calendar_year_set_status(year=2031, official=False, actor=ada)
 
-    assert set(days_of(2031)) == set(statutory_holidays(2031))
+    assert set(days_of(2031)) == set(provisional_holidays(2031))
 
 
 # -- recomputing open deadlines ------------------------------------------------------------------
@@ -461,3 +461,42 @@ def test_a_deadline_moved_by_the_calendar_changes_the_warning_in_the_ledger(cros
     last = events(crossing, EventKind.WARNING)[-1]
     assert (last.data["from"], last.data["to"], last.actor) == (Warning.RED, Warning.YELLOW, ada)
     assert last.data["cause"] == EventKind.DEADLINE_RECOMPUTED
+
+
+# -- the migration that gave the provisional years written before the rule their 补休 -----------
+
+
+def test_a_provisional_year_seeded_before_the_rule_gets_its_make_up_days_off(ada, settings):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("minyi.workdays.migrations.0004_provisional_make_up_days_off")
+    SpecialDay.objects.filter(name__endswith="补休").delete()  # as 0002 wrote 2027 before
+    special_day_save(day=date(2027, 10, 4), kind=WORKDAY, name="单位自定", actor=ada)
+    before = revision()
+    settings.MINYI = {**settings.MINYI, "CALENDAR_RECHECK_SECONDS": 0}  # as another process
+
+    migration.add_make_up_days(apps, None)
+
+    stored = dict(SpecialDay.objects.filter(date__year=2027).values_list("date", "name"))
+    assert {d: stored[d] for d in (date(2027, 2, 9), date(2027, 5, 4), date(2027, 10, 5))} == {
+        date(2027, 2, 9): "春节补休",
+        date(2027, 5, 4): "劳动节补休",
+        date(2027, 10, 5): "国庆节补休",
+    }
+    assert days_of(2027)[date(2027, 10, 4)] == WORKDAY  # what an administrator set stays
+    assert revision() != before
+    assert get_calendar().is_workday(date(2027, 2, 9)) is False
+    change = CalendarChange.objects.latest("id")
+    assert "第六条" in change.summary and change.actor is None
+    assert change.dates == [
+        "2027-02-09",
+        "2027-02-10",
+        "2027-05-03",
+        "2027-05-04",
+        "2027-10-05",
+    ]
+
+    migration.add_make_up_days(apps, None)  # a second run finds nothing missing
+    assert CalendarChange.objects.latest("id") == change

@@ -53,8 +53,10 @@ def test_show_2027_says_provisional_and_lists_its_holidays():
 
     assert lines[0].startswith("2027 provisional")
     assert "暂定" in lines[0]
-    assert len(lines) == 1 + 13
+    assert "补休" in lines[0]
+    assert len(lines) == 1 + 13 + 6
     assert "2027-01-01 周五 holiday 放假 元旦" in lines
+    assert "2027-02-09 周二 holiday 放假 春节补休" in lines
     assert "2027-02-05 周五 holiday 放假 春节" in lines
     assert "2027-10-03 周日 holiday 放假 国庆节" in lines
 

@@ -101,14 +101,16 @@ class Command(BaseCommand):
         cal = get_calendar()
         status = "official" if cal.is_official_year(year) else "provisional"
         label = (
-            "正式（国务院通知）" if status == "official" else "暂定（仅按法定节日推算，未含调休）"
+            "正式（国务院通知）"
+            if status == "official"
+            else "暂定（按法定节日及补休推算，未含调休）"
         )
         self.stdout.write(f"{year} {status} {label}")
         names = dict(SpecialDay.objects.filter(date__year=year).values_list("date", "name"))
         if not names:
-            from minyi.workdays.statutory import statutory_holidays
+            from minyi.workdays.statutory import provisional_holidays
 
-            names = statutory_holidays(year)
+            names = provisional_holidays(year)
         weekdays = "一二三四五六日"
         for day, is_workday, _stored in cal.special_days(year):
             kind = "workday 调休上班" if is_workday else "holiday 放假"
