@@ -299,6 +299,22 @@ def test_the_callback_agent_archives(client, carl, hana, dan):
     assert_done(response, order, Status.ARCHIVED, EventKind.ARCHIVED, back=False)
 
 
+def test_a_dissatisfied_callback_offers_only_redo_and_supervision(client, carl, hana, dan):
+    order = make_order("replied", handler=hana, dispatcher=dan)
+    post(client, carl, order, "callback", {"satisfaction": "dissatisfied", "solved": "no"})
+    before = snapshot(order)
+
+    page = client.get(detail_url(order)).content.decode()
+    offered = client.get(f"/api/orders/{order.number}/actions/").json()["actions"]
+    refused = post(client, carl, order, "archive", {"note": "已解释，归档"})
+
+    assert sorted(offered) == ["redo", "supervise"]
+    assert 'id="action-redo"' in page and 'id="action-supervise"' in page
+    assert 'id="action-archive"' not in page and 'id="action-callback"' not in page
+    assert refused.status_code == 403
+    assert snapshot(order) == before
+
+
 def test_the_callback_agent_sends_back_for_redo(client, carl, hana, dan):
     order = make_order("callback", handler=hana, dispatcher=dan, agent=carl)
 

@@ -31,6 +31,44 @@ OPEN = OPEN_STATUSES
 ACCEPTED_AND_OPEN = [s for s in OPEN if s != Status.DRAFT]
 # After this many unanswered callback attempts an order may be archived without a rating.
 UNREACHABLE_ATTEMPTS_TO_ARCHIVE = 3
+DISSATISFIED_NEXT_STEP = "代表或群众对办理结果不满意，请发回重办或转督办，不能{action}。"
+
+
+def _callbacks(order: WorkOrder) -> list[Callback]:
+    return list(order.callbacks.order_by("-at", "-id"))
+
+
+def callback_refusal(order: WorkOrder) -> str:
+    """Why another callback of ``order`` is refused now ("" when it may be made). A dissatisfied
+    callback is answered by redo or supervision (衡阳 第四步: "不满意的，则发回重办或转入督办程序"),
+    not by calling again until someone says satisfied. The service and the buttons ask this."""
+    if order.status != Status.CALLBACK:
+        return ""  # a new reply starts a new round of callbacks
+    last = order.callbacks.order_by("-at", "-id").first()
+    if last is not None and last.satisfaction == Satisfaction.DISSATISFIED:
+        return DISSATISFIED_NEXT_STEP.format(action="再次回访")
+    return ""
+
+
+def archive_refusal(order: WorkOrder) -> str:
+    """Why ``order`` (in callback) cannot be archived now, "" when it can: "满意的，则审结归档；
+    不满意的，则发回重办或转入督办程序" (衡阳 第四步). The service and the buttons ask this."""
+    callbacks = _callbacks(order)
+    if not callbacks:
+        return "尚未回访，不能归档。"
+    last = callbacks[0]
+    if last.satisfaction == Satisfaction.DISSATISFIED:
+        return DISSATISFIED_NEXT_STEP.format(action="归档")
+    unreachable = sum(1 for c in callbacks if c.satisfaction == Satisfaction.UNREACHABLE)
+    if (
+        last.satisfaction == Satisfaction.UNREACHABLE
+        and unreachable < UNREACHABLE_ATTEMPTS_TO_ARCHIVE
+    ):
+        return (
+            f"回访未接通（已尝试 {unreachable} 次），"
+            f"须接通或尝试满 {UNREACHABLE_ATTEMPTS_TO_ARCHIVE} 次后才能归档。"
+        )
+    return ""
 
 
 @transaction.atomic
@@ -41,6 +79,8 @@ def order_callback(
     check_length((note or "").strip(), label="回访记录", max_length=limits.NOTE)
     order = lock_order(order)
     require_status(order, [Status.REPLIED, Status.CALLBACK], "回访")
+    if refusal := callback_refusal(order):
+        raise InvalidTransition(refusal)
     if satisfaction not in Satisfaction.values:
         raise ValidationFailed("请选择满意度（满意、基本满意、不满意、未接通）。")
     reached = satisfaction != Satisfaction.UNREACHABLE
@@ -74,24 +114,14 @@ def order_callback(
 
 @transaction.atomic
 def order_archive(*, order: WorkOrder, note: str = "", actor=None) -> WorkOrder:
-    """归档. A dissatisfied order can be archived only with a written explanation."""
+    """归档, after a callback that reached someone who is not dissatisfied (or after the
+    attempts that reached nobody); ``archive_refusal`` says why not."""
     check_length((note or "").strip(), label="归档说明", max_length=limits.NOTE)
     order = lock_order(order)
     require_status(order, [Status.CALLBACK], "归档")
-    callbacks = list(order.callbacks.order_by("-at", "-id"))
-    if not callbacks:
-        raise InvalidTransition("尚未回访，不能归档。")
-    last = callbacks[0]
-    unreachable = sum(1 for c in callbacks if c.satisfaction == Satisfaction.UNREACHABLE)
-    if (
-        last.satisfaction == Satisfaction.UNREACHABLE
-        and unreachable < UNREACHABLE_ATTEMPTS_TO_ARCHIVE
-    ):
-        raise InvalidTransition(
-            f"回访未接通（已尝试 {unreachable} 次），须接通或尝试满 {UNREACHABLE_ATTEMPTS_TO_ARCHIVE} 次后才能归档。"
-        )
-    if last.satisfaction == Satisfaction.DISSATISFIED and not (note or "").strip():
-        raise ValidationFailed("代表或群众不满意的工单，归档须写明理由；也可以发回重办或转督办。")
+    if refusal := archive_refusal(order):
+        raise InvalidTransition(refusal)
+    last = _callbacks(order)[0]
     # An assisting part that never replied ends with the order; the ledger is closed.
     cancelled = _cancel_active_assignments(order)
     order.closed_at = clock.now()
