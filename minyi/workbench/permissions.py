@@ -29,6 +29,7 @@ from minyi.orders.models import (
 from minyi.orders.services.closing import (
     ACCEPTED_AND_OPEN,
     OPEN,
+    SUPERVISABLE,
     archive_refusal,
     callback_refusal,
 )
@@ -152,10 +153,10 @@ ACTIONS.add_rule("extension-approve", is_dispatcher & has_pending_extension)
 ACTIONS.add_rule("extension-deny", is_dispatcher & has_pending_extension)
 ACTIONS.add_rule("escalate", is_dispatcher & _status_in(*ACCEPTED_AND_OPEN))
 ACTIONS.add_rule("merge", is_dispatcher & _status_in(*OPEN))
-# 督办: the dispatcher on any accepted open order; the callback agent hands a replied order over
+# 督办: the dispatcher on an order a department holds; the callback agent hands a replied order over
 ACTIONS.add_rule(
     "supervise",
-    (is_dispatcher & _status_in(*ACCEPTED_AND_OPEN)) | (is_callback_agent & in_callback),
+    (is_dispatcher & _status_in(*SUPERVISABLE)) | (is_callback_agent & in_callback),
 )
 # department handler (承办人), on their own department's live part only
 ACTIONS.add_rule(

@@ -332,6 +332,19 @@ def test_the_callback_agent_hands_to_supervision(client, carl, hana, dan):
     assert_done(response, order, Status.SIGNED, EventKind.SUPERVISED, back=False)
 
 
+def test_supervision_is_not_offered_on_an_order_never_dispatched(client, dan):
+    order = make_order("accepted")
+    client.force_login(dan)
+    before = snapshot(order)
+
+    offered = client.get(f"/api/orders/{order.number}/actions/").json()["actions"]
+    response = post(client, dan, order, "supervise", {"level": "red", "note": "尽快"})
+
+    assert "supervise" not in offered and "dispatch" in offered
+    assert response.status_code == 403
+    assert snapshot(order) == before
+
+
 def test_an_unknown_action_is_a_404(client, dan):
     order = make_order("accepted")
 

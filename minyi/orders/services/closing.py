@@ -27,8 +27,17 @@ from minyi.orders.services.common import lock_order, record_event, require_statu
 from minyi.orders.services.deadlines import assignment_start_reply_clock, iso
 
 OPEN = OPEN_STATUSES
-# Supervision and escalation act on orders the hotline has accepted, not on drafts.
+# Escalation acts on orders the hotline has accepted, not on drafts.
 ACCEPTED_AND_OPEN = [s for s in OPEN if s != Status.DRAFT]
+# 督办 presses the department that holds the order: only once it has been dispatched, and until
+# it is finished (from callback it sends the order back to the lead department).
+SUPERVISABLE = [
+    Status.DISPATCHED,
+    Status.RETURNED,
+    Status.SIGNED,
+    Status.REPLIED,
+    Status.CALLBACK,
+]
 # After this many unanswered callback attempts an order may be archived without a rating.
 UNREACHABLE_ATTEMPTS_TO_ARCHIVE = 3
 DISSATISFIED_NEXT_STEP = "代表或群众对办理结果不满意，请发回重办或转督办，不能{action}。"
@@ -208,14 +217,16 @@ def order_redo(
 def order_supervise(
     *, order: WorkOrder, level: str, note: str, due: datetime | None = None, actor=None
 ) -> WorkOrder:
-    """督办 (yellow or red). From callback it also sends the order back to the lead department."""
+    """督办 (yellow or red) of an order a department holds (``SUPERVISABLE``): sets the order's
+    supervision flag, the only thing that may be called 督办 in a text. From callback it also sends
+    the order back to the lead department."""
     if level not in (Warning.YELLOW, Warning.RED):
         raise ValidationFailed("督办级别须为黄色或红色。")
     if not (note or "").strip():
         raise ValidationFailed("请填写督办意见。")
     check_length(note.strip(), label="督办意见", max_length=limits.NOTE)
     order = lock_order(order)
-    require_status(order, ACCEPTED_AND_OPEN, "督办")
+    require_status(order, SUPERVISABLE, "督办")
     order.supervision = level
     fields = ["supervision"]
     extra: dict = {}
