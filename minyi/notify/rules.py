@@ -182,8 +182,12 @@ def drafts_for(event: OrderEvent) -> list[Draft]:
         params = {**_base(order), "due": _when((event.data or {}).get("new_due"))}
         return _sms("extension_approved", _told_phones(order), params)
     if kind == EventKind.EXTENSION_DENIED:
-        params = {**_base(order), "due": _when(order.reply_due)}
-        return _sms("extension_denied", _told_phones(order), params)
+        # "正在办理中，将于{due}前办结答复": true only while a department handles the order, and
+        # only with the order's deadline in force when the request was denied.
+        due = _when((event.data or {}).get("order_due"))
+        if event.to_status not in (Status.DISPATCHED, Status.SIGNED) or not due:
+            return []
+        return _sms("extension_denied", _told_phones(order), {**_base(order), "due": due})
     if kind == EventKind.WARNING:
         return _warning_drafts(event, order)
     if kind == EventKind.SUPERVISED:

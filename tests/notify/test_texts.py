@@ -6,16 +6,24 @@ state does not bear out (a date left empty, "已列入督办" on an order nobody
 import pytest
 
 from minyi.core import clock
+from minyi.core.errors import InvalidTransition
 from minyi.notify.models import OutboxMessage
 from minyi.notify.services import warning_notices_collect
-from minyi.orders.models import Warning
-from minyi.orders.services.closing import order_supervise
+from minyi.orders.models import Satisfaction, Warning
+from minyi.orders.services.closing import order_callback, order_supervise
+from minyi.orders.services.handling import (
+    assignment_reply,
+    extension_approve,
+    extension_deny,
+    extension_request,
+)
 from minyi.orders.services.sla import sla_scan
-from tests.factories import MONDAY, at, make_order
+from tests.factories import MONDAY, at, lead_of, make_order
 
 pytestmark = pytest.mark.django_db
 
 TITLE = "小区门口占道经营"
+CITIZEN = "+8613800138000"
 DEPARTMENT = "市城市管理和综合执法局"
 
 
@@ -69,3 +77,63 @@ def test_supervision_tells_the_handling_department_it_is_supervised(hana, henry,
     assert notice.body == (
         f"【红牌督办】工单{order.number}“{TITLE}”已列入督办，办理时限3月9日，请抓紧办理。"
     )
+
+
+@pytest.fixture
+def asked(deputy, hana, dan):
+    """A deputy's order signed for on Monday (due 3月9日 24:00), an extension asked on Wednesday."""
+    order = make_order(
+        "signed", at=MONDAY, channel="deputy_call", deputy=deputy, handler=hana, dispatcher=dan
+    )
+    with clock.frozen(at(2026, 3, 4, 10)):
+        request = extension_request(
+            assignment=lead_of(order),
+            requested_due=at(2026, 3, 20, 17, 30),
+            reason="需等待第三方检测报告",
+            actor=hana,
+        )
+    return order, request
+
+
+def test_an_approved_extension_tells_the_new_date_in_beijing_time(asked, dan):
+    order, request = asked
+    with clock.frozen(at(2026, 3, 5, 9)):
+        extension_approve(request=request, actor=dan)
+
+    text = f"您好，工单{order.number}（{TITLE}）因办理需要已批准延期，将于3月20日 17:30前办结答复，感谢您的理解。"
+    assert bodies(order, "extension_approved") == [text, text]  # the deputy and the requester
+
+
+def test_a_denied_extension_tells_the_deadline_in_force_in_beijing_time(asked, dan):
+    order, request = asked
+    with clock.frozen(at(2026, 3, 5, 9)):
+        extension_deny(request=request, note="检测报告可加急", actor=dan)
+
+    text = f"您好，工单{order.number}（{TITLE}）正在办理中，将于3月9日前办结答复。"
+    assert bodies(order, "extension_denied") == [text, text]
+
+
+def test_a_request_that_lapsed_with_the_reply_sends_no_denial(asked, hana, dan):
+    order, request = asked
+    with clock.frozen(at(2026, 3, 5, 9)):
+        assignment_reply(
+            assignment=lead_of(order),
+            content="已清理占道摊点",
+            method="phone",
+            solved="solved",
+            actor=hana,
+        )
+        with pytest.raises(InvalidTransition):
+            extension_deny(request=request, note="不同意", actor=dan)
+
+    assert bodies(order, "extension_denied") == []
+
+
+def test_an_unreachable_callback_asks_to_call_back(hana, carl):
+    order = make_order("replied", at=MONDAY, handler=hana)
+    with clock.frozen(at(2026, 3, 3, 10)):
+        order_callback(order=order, satisfaction=Satisfaction.UNREACHABLE, actor=carl)
+
+    assert bodies(order, "callback_request") == [
+        f"您好，12345热线就工单{order.number}（{TITLE}）的办理情况回访，未能与您接通，请方便时回电12345。"
+    ]

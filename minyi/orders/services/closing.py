@@ -12,7 +12,6 @@ from minyi.core.bounds import check_deadline, check_length
 from minyi.core.errors import InvalidTransition, ValidationFailed
 from minyi.orders import text_limits as limits
 from minyi.orders.models import (
-    ASSIGNMENT_ACTIVE,
     OPEN_STATUSES,
     AssignmentRole,
     AssignmentStatus,
@@ -23,7 +22,13 @@ from minyi.orders.models import (
     Warning,
     WorkOrder,
 )
-from minyi.orders.services.common import lock_order, record_event, require_status, transition
+from minyi.orders.services.common import (
+    assignments_cancel,
+    lock_order,
+    record_event,
+    require_status,
+    transition,
+)
 from minyi.orders.services.deadlines import assignment_start_reply_clock, iso
 
 OPEN = OPEN_STATUSES
@@ -132,7 +137,7 @@ def order_archive(*, order: WorkOrder, note: str = "", actor=None) -> WorkOrder:
         raise InvalidTransition(refusal)
     last = _callbacks(order)[0]
     # An assisting part that never replied ends with the order; the ledger is closed.
-    cancelled = _cancel_active_assignments(order)
+    cancelled = _cancel_active_assignments(order, cause=EventKind.ARCHIVED, actor=actor)
     order.closed_at = clock.now()
     transition(
         order,
@@ -248,10 +253,8 @@ def order_supervise(
     return order
 
 
-def _cancel_active_assignments(order: WorkOrder) -> int:
-    return order.assignments.filter(status__in=ASSIGNMENT_ACTIVE).update(
-        status=AssignmentStatus.CANCELLED
-    )
+def _cancel_active_assignments(order: WorkOrder, *, cause: str, actor) -> int:
+    return assignments_cancel(order, order.assignments.all(), cause=cause, actor=actor)
 
 
 @transaction.atomic
@@ -262,7 +265,7 @@ def order_escalate(*, order: WorkOrder, note: str, actor=None) -> WorkOrder:
     check_length(note.strip(), label="转为代表建议的理由", max_length=limits.NOTE)
     order = lock_order(order)
     require_status(order, ACCEPTED_AND_OPEN, "转为代表建议")
-    cancelled = _cancel_active_assignments(order)
+    cancelled = _cancel_active_assignments(order, cause=EventKind.ESCALATED, actor=actor)
     order.closed_at = clock.now()
     transition(
         order,
@@ -298,7 +301,7 @@ def order_merge(*, order: WorkOrder, master: WorkOrder, note: str = "", actor=No
         raise ValidationFailed(
             "举报工单只能与举报工单合并：与其他工单合并会让承办单位从关联的工单得知举报人。"
         )
-    cancelled = _cancel_active_assignments(order)
+    cancelled = _cancel_active_assignments(order, cause=EventKind.MERGED, actor=actor)
     order.master = master
     order.closed_at = clock.now()
     transition(
