@@ -48,8 +48,8 @@ UNREACHABLE_ATTEMPTS_TO_ARCHIVE = 3
 DISSATISFIED_NEXT_STEP = "代表或群众对办理结果不满意，请发回重办或转督办，不能{action}。"
 
 
-def _callbacks(order: WorkOrder) -> list[Callback]:
-    return list(order.callbacks.order_by("-at", "-id"))
+def _last_callback(order: WorkOrder) -> Callback | None:
+    return order.callbacks.order_by("-at", "-id").first()
 
 
 def callback_refusal(order: WorkOrder) -> str:
@@ -58,7 +58,7 @@ def callback_refusal(order: WorkOrder) -> str:
     not by calling again until someone says satisfied. The service and the buttons ask this."""
     if order.status != Status.CALLBACK:
         return ""  # a new reply starts a new round of callbacks
-    last = order.callbacks.order_by("-at", "-id").first()
+    last = _last_callback(order)
     if last is not None and last.satisfaction == Satisfaction.DISSATISFIED:
         return DISSATISFIED_NEXT_STEP.format(action="再次回访")
     return ""
@@ -67,7 +67,7 @@ def callback_refusal(order: WorkOrder) -> str:
 def archive_refusal(order: WorkOrder) -> str:
     """Why ``order`` (in callback) cannot be archived now, "" when it can: "满意的，则审结归档；
     不满意的，则发回重办或转入督办程序" (衡阳 第四步). The service and the buttons ask this."""
-    callbacks = _callbacks(order)
+    callbacks = list(order.callbacks.order_by("-at", "-id"))
     if not callbacks:
         return "尚未回访，不能归档。"
     last = callbacks[0]
@@ -135,7 +135,7 @@ def order_archive(*, order: WorkOrder, note: str = "", actor=None) -> WorkOrder:
     require_status(order, [Status.CALLBACK], "归档")
     if refusal := archive_refusal(order):
         raise InvalidTransition(refusal)
-    last = _callbacks(order)[0]
+    last = _last_callback(order)
     # An assisting part that never replied ends with the order; the ledger is closed.
     cancelled = _cancel_active_assignments(order, cause=EventKind.ARCHIVED, actor=actor)
     order.closed_at = clock.now()
