@@ -48,11 +48,6 @@ from minyi.orders.services.intake import order_direct_answer, order_reject
 
 Steps = Generator[datetime, None, object]
 
-DISSATISFIED_ARCHIVE_NOTE = (
-    "承办单位已按政策答复到位，诉求人期望超出现行政策范围，已做好解释工作，经审核予以归档。"
-)
-
-
 # -- shared steps -----------------------------------------------------------------------------
 
 
@@ -147,31 +142,25 @@ def callback(w: World, order: WorkOrder, satisfaction: str, solved: bool | None,
 
 
 def close(w: World, order: WorkOrder, *, satisfaction: str | None = None) -> Steps:
-    """Callback (sometimes nobody answers the first time), then archive."""
+    """Callback (sometimes nobody answers the first time), then archive. A dissatisfied
+    requester is never archived (the redo and supervised stories send the order back)."""
     rng = w.rng
     if rng.random() < 0.08:
         yield from callback(
             w, order, Satisfaction.UNREACHABLE, None, "电话无人接听，次日再次回访。"
         )
     if satisfaction is None:
-        satisfaction = rng.choices(
-            [Satisfaction.SATISFIED, Satisfaction.BASICALLY, Satisfaction.DISSATISFIED],
-            [90, 6, 4],
-        )[0]
+        satisfaction = rng.choices([Satisfaction.SATISFIED, Satisfaction.BASICALLY], [94, 6])[0]
     solved = satisfaction == Satisfaction.SATISFIED or (
         satisfaction == Satisfaction.BASICALLY and rng.random() < 0.6
     )
     notes = {
         Satisfaction.SATISFIED: "诉求人对办理结果表示满意。",
         Satisfaction.BASICALLY: "诉求人表示基本满意，希望后续持续关注。",
-        Satisfaction.DISSATISFIED: "诉求人对办理结果不满意。",
     }
     yield from callback(w, order, satisfaction, solved, notes[satisfaction])
     yield w.pace.minutes(2, 90)
-    dissatisfied = satisfaction == Satisfaction.DISSATISFIED
-    return order_archive(
-        order=order, note=DISSATISFIED_ARCHIVE_NOTE if dissatisfied else "", actor=w.agent
-    )
+    return order_archive(order=order, actor=w.agent)
 
 
 # -- stories that end closed ----------------------------------------------------------------

@@ -44,7 +44,10 @@ TEMPLATE_PARAMS: dict[str, tuple[str, ...]] = {
     "warning_red_handler": ("number", "title", "due"),
     "warning_yellow_dispatcher": ("number", "title", "due", "department"),
     "warning_red_dispatcher": ("number", "title", "due", "department"),
+    "supervised_handler": ("number", "title", "due", "level"),
 }
+# How a supervision level is named in a text (the badges on the pages say the same).
+SUPERVISION_LEVEL = {Warning.YELLOW: "黄牌", Warning.RED: "红牌"}
 
 
 @dataclass(frozen=True)
@@ -108,24 +111,41 @@ def _sms(code: str, phones: list[str], params: dict[str, str]) -> list[Draft]:
     return [Draft(code, params, phone=phone) for phone in phones if phone]
 
 
+def _holders(order: WorkOrder) -> tuple[list, list[User]]:
+    """The order's live parts (the lead last) and the handlers of their departments."""
+    active = order.assignments.filter(status__in=ASSIGNMENT_ACTIVE).select_related("department")
+    active = list(active.order_by("role", "id"))  # "assisting" < "lead"
+    handlers = User.objects.filter(
+        role=Role.HANDLER, is_active=True, department__in=[a.department_id for a in active]
+    ).order_by("id")
+    return active, list(handlers)
+
+
 def _warning_drafts(event: OrderEvent, order: WorkOrder) -> list[Draft]:
     level = (event.data or {}).get("to")
     if level not in (Warning.YELLOW, Warning.RED) or level == (event.data or {}).get("from"):
         return []
-    active = order.assignments.filter(status__in=ASSIGNMENT_ACTIVE).select_related("department")
-    active = list(active.order_by("role", "id"))  # "assisting" < "lead"; the lead is named below
+    active, handlers = _holders(order)
     if not active and order.status not in (Status.ACCEPTED, Status.RETURNED):
         return []
     lead = next((a.department for a in active if a.role == AssignmentRole.LEAD), None)
     params = {**_base(order), "due": _when(order.next_due)}
-    handlers = User.objects.filter(
-        role=Role.HANDLER, is_active=True, department__in=[a.department_id for a in active]
-    ).order_by("id")
     dispatchers = User.objects.filter(role=Role.DISPATCHER, is_active=True).order_by("id")
     dispatcher_params = {**params, "department": lead.name if lead else "待派单"}
     return [
         Draft(f"warning_{level}_handler", _as_seen_by(u, order, params), user=u) for u in handlers
     ] + [Draft(f"warning_{level}_dispatcher", dispatcher_params, user=u) for u in dispatchers]
+
+
+def _supervised_drafts(event: OrderEvent, order: WorkOrder) -> list[Draft]:
+    """督办: the departments that hold the order are told, the only text that says 已列入督办
+    (a red warning does not: it is time passing, not a decision to supervise)."""
+    level = SUPERVISION_LEVEL.get((event.data or {}).get("level"))
+    if level is None or order.supervision == Warning.NONE:
+        return []
+    _, handlers = _holders(order)
+    params = {**_base(order), "due": _when(order.next_due), "level": level}
+    return [Draft("supervised_handler", _as_seen_by(u, order, params), user=u) for u in handlers]
 
 
 def _as_seen_by(user: User, order: WorkOrder, params: dict[str, str]) -> dict[str, str]:
@@ -159,10 +179,16 @@ def drafts_for(event: OrderEvent) -> list[Draft]:
         params = {**_base(order), "due": _when((event.data or {}).get("new_due"))}
         return _sms("extension_approved", _told_phones(order), params)
     if kind == EventKind.EXTENSION_DENIED:
-        params = {**_base(order), "due": _when(order.reply_due)}
-        return _sms("extension_denied", _told_phones(order), params)
+        # "正在办理中，将于{due}前办结答复": true only while a department handles the order, and
+        # only with the order's deadline in force when the request was denied.
+        due = _when((event.data or {}).get("order_due"))
+        if event.to_status not in (Status.DISPATCHED, Status.SIGNED) or not due:
+            return []
+        return _sms("extension_denied", _told_phones(order), {**_base(order), "due": due})
     if kind == EventKind.WARNING:
         return _warning_drafts(event, order)
+    if kind == EventKind.SUPERVISED:
+        return _supervised_drafts(event, order)
     return []
 
 
@@ -176,5 +202,6 @@ _KINDS = frozenset(
         EventKind.EXTENSION_APPROVED,
         EventKind.EXTENSION_DENIED,
         EventKind.WARNING,
+        EventKind.SUPERVISED,
     }
 )

@@ -14,6 +14,7 @@ SAMPLES: dict[str, str] = {
     "basis": "《12345政务服务便民热线受理范围》第三条",
     "due": "3月9日 24:00",
     "department": "市城市管理和综合执法局",
+    "level": "红牌",
 }
 PLACEHOLDER_NAMES = {
     "number": "工单编号",
@@ -22,6 +23,7 @@ PLACEHOLDER_NAMES = {
     "basis": "依据",
     "due": "时限",
     "department": "主办单位",
+    "level": "督办级别",
 }
 
 

@@ -319,6 +319,7 @@ class ReturnRequest(models.Model):
         PENDING = "pending", "待审核"
         ACCEPTED = "accepted", "同意退件"
         REFUSED = "refused", "驳回"
+        LAPSED = "lapsed", "已失效"  # still pending when the department's part ended
 
     assignment = models.ForeignKey(
         Assignment, on_delete=models.CASCADE, related_name="return_requests"
@@ -360,6 +361,7 @@ class ExtensionRequest(models.Model):
         PENDING = "pending", "待审批"
         APPROVED = "approved", "已批准"
         DENIED = "denied", "不批准"
+        LAPSED = "lapsed", "已失效"  # still pending when the department's part ended
 
     assignment = models.ForeignKey(
         Assignment, on_delete=models.CASCADE, related_name="extension_requests"
@@ -499,6 +501,7 @@ class EventKind(models.TextChoices):
     EXTENSION_REQUESTED = "extension_requested", "申请延期"
     EXTENSION_APPROVED = "extension_approved", "批准延期"
     EXTENSION_DENIED = "extension_denied", "不批准延期"
+    REQUEST_LAPSED = "request_lapsed", "申请失效"
     REPLIED = "replied", "答复"
     CALLED_BACK = "called_back", "回访"
     ARCHIVED = "archived", "归档"

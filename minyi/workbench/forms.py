@@ -202,7 +202,7 @@ class CallbackForm(ActionForm):
 
 
 class ArchiveForm(ActionForm):
-    note = _text("归档说明", required=False, help_text="不满意的工单归档须写明理由。")
+    note = _text("归档说明", required=False)
 
 
 class RedoForm(ActionForm):

@@ -158,7 +158,7 @@ DISPATCH_TABS = (
     Tab("accepted", "待派单"),
     Tab("returns", "退件待审"),
     Tab("extensions", "延期待批"),
-    Tab("supervision", "督办"),
+    Tab("supervision", "超期与督办"),
 )
 
 

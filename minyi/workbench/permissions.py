@@ -26,7 +26,13 @@ from minyi.orders.models import (
     Status,
     WorkOrder,
 )
-from minyi.orders.services.closing import ACCEPTED_AND_OPEN, OPEN
+from minyi.orders.services.closing import (
+    ACCEPTED_AND_OPEN,
+    OPEN,
+    SUPERVISABLE,
+    archive_refusal,
+    callback_refusal,
+)
 
 
 @dataclass
@@ -124,6 +130,16 @@ def my_assignment_has_no_pending_extension(user, ctx: OrderContext) -> bool:
     )
 
 
+@rules.predicate
+def may_call_back(user, ctx: OrderContext) -> bool:
+    return not callback_refusal(ctx.order)
+
+
+@rules.predicate
+def may_archive(user, ctx: OrderContext) -> bool:
+    return not archive_refusal(ctx.order)
+
+
 in_callback = _status_in(Status.REPLIED, Status.CALLBACK)
 being_handled = _status_in(Status.DISPATCHED, Status.SIGNED)
 
@@ -137,10 +153,10 @@ ACTIONS.add_rule("extension-approve", is_dispatcher & has_pending_extension)
 ACTIONS.add_rule("extension-deny", is_dispatcher & has_pending_extension)
 ACTIONS.add_rule("escalate", is_dispatcher & _status_in(*ACCEPTED_AND_OPEN))
 ACTIONS.add_rule("merge", is_dispatcher & _status_in(*OPEN))
-# 督办: the dispatcher on any accepted open order; the callback agent hands a replied order over
+# 督办: the dispatcher on an order a department holds; the callback agent hands a replied order over
 ACTIONS.add_rule(
     "supervise",
-    (is_dispatcher & _status_in(*ACCEPTED_AND_OPEN)) | (is_callback_agent & in_callback),
+    (is_dispatcher & _status_in(*SUPERVISABLE)) | (is_callback_agent & in_callback),
 )
 # department handler (承办人), on their own department's live part only
 ACTIONS.add_rule(
@@ -164,8 +180,9 @@ ACTIONS.add_rule(
 )
 ACTIONS.add_rule("reply", is_handler & being_handled & _my_assignment_in(AssignmentStatus.SIGNED))
 # callback agent (回访员)
-ACTIONS.add_rule("callback", is_callback_agent & in_callback)
-ACTIONS.add_rule("archive", is_callback_agent & _status_in(Status.CALLBACK))
+# after a dissatisfied callback only redo and supervision are offered (衡阳 第四步)
+ACTIONS.add_rule("callback", is_callback_agent & in_callback & may_call_back)
+ACTIONS.add_rule("archive", is_callback_agent & _status_in(Status.CALLBACK) & may_archive)
 ACTIONS.add_rule("redo", is_callback_agent & in_callback)
 
 ACTION_NAMES: tuple[str, ...] = tuple(ACTIONS)

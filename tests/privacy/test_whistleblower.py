@@ -511,7 +511,7 @@ def written_by_others(channel, *, hana, henry, olivia, dan, carl):
             actor=henry,
         )
 
-        def reply_and_call_back(note=""):
+        def reply_and_call_back(note="", satisfaction=Satisfaction.DISSATISFIED):
             handling.assignment_reply(
                 assignment=lead_of(life),
                 content="已处理。",
@@ -521,7 +521,7 @@ def written_by_others(channel, *, hana, henry, olivia, dan, carl):
             )
             closing.order_callback(
                 order=life,
-                satisfaction=Satisfaction.DISSATISFIED,
+                satisfaction=satisfaction,
                 solved=False,
                 note=note,
                 actor=carl,
@@ -531,8 +531,8 @@ def written_by_others(channel, *, hana, henry, olivia, dan, carl):
         closing.order_redo(order=life, note=f"{says}仍不满意", actor=carl)
         reply_and_call_back()
         closing.order_supervise(order=life, level="yellow", note=f"督办：{says}", actor=dan)
-        reply_and_call_back()
-        closing.order_archive(order=life, note=f"{says}仍不满意，按规定归档", actor=carl)
+        reply_and_call_back(satisfaction=Satisfaction.BASICALLY)
+        closing.order_archive(order=life, note=f"{says}基本满意，按规定归档", actor=carl)
 
         # returned to the hotline, then not accepted
         rejected = new()

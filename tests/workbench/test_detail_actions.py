@@ -299,6 +299,22 @@ def test_the_callback_agent_archives(client, carl, hana, dan):
     assert_done(response, order, Status.ARCHIVED, EventKind.ARCHIVED, back=False)
 
 
+def test_a_dissatisfied_callback_offers_only_redo_and_supervision(client, carl, hana, dan):
+    order = make_order("replied", handler=hana, dispatcher=dan)
+    post(client, carl, order, "callback", {"satisfaction": "dissatisfied", "solved": "no"})
+    before = snapshot(order)
+
+    page = client.get(detail_url(order)).content.decode()
+    offered = client.get(f"/api/orders/{order.number}/actions/").json()["actions"]
+    refused = post(client, carl, order, "archive", {"note": "已解释，归档"})
+
+    assert sorted(offered) == ["redo", "supervise"]
+    assert 'id="action-redo"' in page and 'id="action-supervise"' in page
+    assert 'id="action-archive"' not in page and 'id="action-callback"' not in page
+    assert refused.status_code == 403
+    assert snapshot(order) == before
+
+
 def test_the_callback_agent_sends_back_for_redo(client, carl, hana, dan):
     order = make_order("callback", handler=hana, dispatcher=dan, agent=carl)
 
@@ -314,6 +330,19 @@ def test_the_callback_agent_hands_to_supervision(client, carl, hana, dan):
     response = post(client, carl, order, "supervise", {"level": "yellow", "note": "不满意，督办"})
 
     assert_done(response, order, Status.SIGNED, EventKind.SUPERVISED, back=False)
+
+
+def test_supervision_is_not_offered_on_an_order_never_dispatched(client, dan):
+    order = make_order("accepted")
+    client.force_login(dan)
+    before = snapshot(order)
+
+    offered = client.get(f"/api/orders/{order.number}/actions/").json()["actions"]
+    response = post(client, dan, order, "supervise", {"level": "red", "note": "尽快"})
+
+    assert "supervise" not in offered and "dispatch" in offered
+    assert response.status_code == 403
+    assert snapshot(order) == before
 
 
 def test_an_unknown_action_is_a_404(client, dan):

@@ -12,7 +12,6 @@ from minyi.core.bounds import check_deadline, check_length
 from minyi.core.errors import InvalidTransition, ValidationFailed
 from minyi.orders import text_limits as limits
 from minyi.orders.models import (
-    ASSIGNMENT_ACTIVE,
     OPEN_STATUSES,
     AssignmentRole,
     AssignmentStatus,
@@ -23,14 +22,67 @@ from minyi.orders.models import (
     Warning,
     WorkOrder,
 )
-from minyi.orders.services.common import lock_order, record_event, require_status, transition
+from minyi.orders.services.common import (
+    assignments_cancel,
+    lock_order,
+    record_event,
+    require_status,
+    transition,
+)
 from minyi.orders.services.deadlines import assignment_start_reply_clock, iso
 
 OPEN = OPEN_STATUSES
-# Supervision and escalation act on orders the hotline has accepted, not on drafts.
+# Escalation acts on orders the hotline has accepted, not on drafts.
 ACCEPTED_AND_OPEN = [s for s in OPEN if s != Status.DRAFT]
+# 督办 presses the department that holds the order: only once it has been dispatched, and until
+# it is finished (from callback it sends the order back to the lead department).
+SUPERVISABLE = [
+    Status.DISPATCHED,
+    Status.RETURNED,
+    Status.SIGNED,
+    Status.REPLIED,
+    Status.CALLBACK,
+]
 # After this many unanswered callback attempts an order may be archived without a rating.
 UNREACHABLE_ATTEMPTS_TO_ARCHIVE = 3
+DISSATISFIED_NEXT_STEP = "代表或群众对办理结果不满意，请发回重办或转督办，不能{action}。"
+
+
+def _last_callback(order: WorkOrder) -> Callback | None:
+    return order.callbacks.order_by("-at", "-id").first()
+
+
+def callback_refusal(order: WorkOrder) -> str:
+    """Why another callback of ``order`` is refused now ("" when it may be made). A dissatisfied
+    callback is answered by redo or supervision (衡阳 第四步: "不满意的，则发回重办或转入督办程序"),
+    not by calling again until someone says satisfied. The service and the buttons ask this."""
+    if order.status != Status.CALLBACK:
+        return ""  # a new reply starts a new round of callbacks
+    last = _last_callback(order)
+    if last is not None and last.satisfaction == Satisfaction.DISSATISFIED:
+        return DISSATISFIED_NEXT_STEP.format(action="再次回访")
+    return ""
+
+
+def archive_refusal(order: WorkOrder) -> str:
+    """Why ``order`` (in callback) cannot be archived now, "" when it can: "满意的，则审结归档；
+    不满意的，则发回重办或转入督办程序" (衡阳 第四步). The service and the buttons ask this."""
+    callbacks = list(order.callbacks.order_by("-at", "-id"))
+    if not callbacks:
+        return "尚未回访，不能归档。"
+    last = callbacks[0]
+    if last.satisfaction == Satisfaction.DISSATISFIED:
+        return DISSATISFIED_NEXT_STEP.format(action="归档")
+    unreachable = sum(1 for c in callbacks if c.satisfaction == Satisfaction.UNREACHABLE)
+    if (
+        last.satisfaction == Satisfaction.UNREACHABLE
+        and unreachable < UNREACHABLE_ATTEMPTS_TO_ARCHIVE
+    ):
+        return (
+            f"回访未接通（已尝试 {unreachable} 次），"
+            f"须接通或尝试满 {UNREACHABLE_ATTEMPTS_TO_ARCHIVE} 次后才能归档。"
+        )
+    return ""
 
 
 @transaction.atomic
@@ -41,6 +93,8 @@ def order_callback(
     check_length((note or "").strip(), label="回访记录", max_length=limits.NOTE)
     order = lock_order(order)
     require_status(order, [Status.REPLIED, Status.CALLBACK], "回访")
+    if refusal := callback_refusal(order):
+        raise InvalidTransition(refusal)
     if satisfaction not in Satisfaction.values:
         raise ValidationFailed("请选择满意度（满意、基本满意、不满意、未接通）。")
     reached = satisfaction != Satisfaction.UNREACHABLE
@@ -74,26 +128,16 @@ def order_callback(
 
 @transaction.atomic
 def order_archive(*, order: WorkOrder, note: str = "", actor=None) -> WorkOrder:
-    """归档. A dissatisfied order can be archived only with a written explanation."""
+    """归档, after a callback that reached someone who is not dissatisfied (or after the
+    attempts that reached nobody); ``archive_refusal`` says why not."""
     check_length((note or "").strip(), label="归档说明", max_length=limits.NOTE)
     order = lock_order(order)
     require_status(order, [Status.CALLBACK], "归档")
-    callbacks = list(order.callbacks.order_by("-at", "-id"))
-    if not callbacks:
-        raise InvalidTransition("尚未回访，不能归档。")
-    last = callbacks[0]
-    unreachable = sum(1 for c in callbacks if c.satisfaction == Satisfaction.UNREACHABLE)
-    if (
-        last.satisfaction == Satisfaction.UNREACHABLE
-        and unreachable < UNREACHABLE_ATTEMPTS_TO_ARCHIVE
-    ):
-        raise InvalidTransition(
-            f"回访未接通（已尝试 {unreachable} 次），须接通或尝试满 {UNREACHABLE_ATTEMPTS_TO_ARCHIVE} 次后才能归档。"
-        )
-    if last.satisfaction == Satisfaction.DISSATISFIED and not (note or "").strip():
-        raise ValidationFailed("代表或群众不满意的工单，归档须写明理由；也可以发回重办或转督办。")
+    if refusal := archive_refusal(order):
+        raise InvalidTransition(refusal)
+    last = _last_callback(order)
     # An assisting part that never replied ends with the order; the ledger is closed.
-    cancelled = _cancel_active_assignments(order)
+    cancelled = _cancel_active_assignments(order, cause=EventKind.ARCHIVED, actor=actor)
     order.closed_at = clock.now()
     transition(
         order,
@@ -178,14 +222,16 @@ def order_redo(
 def order_supervise(
     *, order: WorkOrder, level: str, note: str, due: datetime | None = None, actor=None
 ) -> WorkOrder:
-    """督办 (yellow or red). From callback it also sends the order back to the lead department."""
+    """督办 (yellow or red) of an order a department holds (``SUPERVISABLE``): sets the order's
+    supervision flag, the only thing that may be called 督办 in a text. From callback it also sends
+    the order back to the lead department."""
     if level not in (Warning.YELLOW, Warning.RED):
         raise ValidationFailed("督办级别须为黄色或红色。")
     if not (note or "").strip():
         raise ValidationFailed("请填写督办意见。")
     check_length(note.strip(), label="督办意见", max_length=limits.NOTE)
     order = lock_order(order)
-    require_status(order, ACCEPTED_AND_OPEN, "督办")
+    require_status(order, SUPERVISABLE, "督办")
     order.supervision = level
     fields = ["supervision"]
     extra: dict = {}
@@ -207,10 +253,8 @@ def order_supervise(
     return order
 
 
-def _cancel_active_assignments(order: WorkOrder) -> int:
-    return order.assignments.filter(status__in=ASSIGNMENT_ACTIVE).update(
-        status=AssignmentStatus.CANCELLED
-    )
+def _cancel_active_assignments(order: WorkOrder, *, cause: str, actor) -> int:
+    return assignments_cancel(order, order.assignments.all(), cause=cause, actor=actor)
 
 
 @transaction.atomic
@@ -221,7 +265,7 @@ def order_escalate(*, order: WorkOrder, note: str, actor=None) -> WorkOrder:
     check_length(note.strip(), label="转为代表建议的理由", max_length=limits.NOTE)
     order = lock_order(order)
     require_status(order, ACCEPTED_AND_OPEN, "转为代表建议")
-    cancelled = _cancel_active_assignments(order)
+    cancelled = _cancel_active_assignments(order, cause=EventKind.ESCALATED, actor=actor)
     order.closed_at = clock.now()
     transition(
         order,
@@ -257,7 +301,7 @@ def order_merge(*, order: WorkOrder, master: WorkOrder, note: str = "", actor=No
         raise ValidationFailed(
             "举报工单只能与举报工单合并：与其他工单合并会让承办单位从关联的工单得知举报人。"
         )
-    cancelled = _cancel_active_assignments(order)
+    cancelled = _cancel_active_assignments(order, cause=EventKind.MERGED, actor=actor)
     order.master = master
     order.closed_at = clock.now()
     transition(

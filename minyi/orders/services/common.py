@@ -4,7 +4,20 @@ from collections.abc import Iterable
 
 from minyi.core import clock
 from minyi.core.errors import InvalidTransition
-from minyi.orders.models import Assignment, EventKind, OrderEvent, Status, WorkOrder
+from minyi.orders.models import (
+    ASSIGNMENT_ACTIVE,
+    Assignment,
+    AssignmentStatus,
+    EventKind,
+    ExtensionRequest,
+    OrderEvent,
+    ReturnRequest,
+    Status,
+    WorkOrder,
+)
+
+# The requests a department's part can leave waiting for the dispatcher, and their name in events.
+PENDING_REQUESTS = ((ExtensionRequest, "extension"), (ReturnRequest, "return"))
 
 
 def lock_order(order: WorkOrder | int) -> WorkOrder:
@@ -27,9 +40,55 @@ def lock_pending_request(model, request, *, already: str):
     refuse a second ruling on it."""
     assignment, order = lock_assignment(request.assignment_id)
     request = model.objects.select_for_update().get(pk=request.pk)
-    if request.ruling != "pending":
+    if request.ruling == model.Ruling.LAPSED:
+        raise InvalidTransition(f"该{model._meta.verbose_name}已随任务结束失效，无需再审。")
+    if request.ruling != model.Ruling.PENDING:
         raise InvalidTransition(already)
     return request, assignment, order
+
+
+def requests_lapse(order: WorkOrder, assignment_ids: Iterable[int], *, cause: str, actor) -> int:
+    """End the requests still pending on these department parts, which have just ended (replied,
+    returned, cancelled) because of ``cause`` (the event kind that ended them): a part that is over
+    leaves nothing for the dispatcher to rule on, and a ruling on it would tell the deputy about a
+    deadline that no longer runs. One ``request_lapsed`` event each. The order is locked."""
+    ids = list(assignment_ids)
+    ended = 0
+    for model, name in PENDING_REQUESTS:
+        pending = (
+            model.objects.select_for_update()
+            .filter(assignment_id__in=ids, ruling=model.Ruling.PENDING)
+            .select_related("assignment")
+            .order_by("id")
+        )
+        for request in pending:
+            request.ruling, request.ruled_by, request.ruled_at = (
+                model.Ruling.LAPSED,
+                None,
+                clock.now(),
+            )
+            request.save(update_fields=["ruling", "ruled_by", "ruled_at"])
+            record_event(
+                order,
+                EventKind.REQUEST_LAPSED,
+                actor=actor,
+                from_status=order.status,
+                to_status=order.status,
+                assignment=request.assignment,
+                note=f"{model._meta.verbose_name}随任务结束失效（{EventKind(cause).label}）。",
+                request=request.pk,
+                request_kind=name,
+                cause=str(cause),
+            )
+            ended += 1
+    return ended
+
+
+def assignments_cancel(order: WorkOrder, assignments, *, cause: str, actor) -> int:
+    """撤销 the live parts among ``assignments`` (a queryset), their pending requests with them."""
+    ids = list(assignments.filter(status__in=ASSIGNMENT_ACTIVE).values_list("pk", flat=True))
+    requests_lapse(order, ids, cause=cause, actor=actor)
+    return Assignment.objects.filter(pk__in=ids).update(status=AssignmentStatus.CANCELLED)
 
 
 def record_ruling(request, ruling: str, *, actor, note: str, fields: Iterable[str] = ()) -> None:

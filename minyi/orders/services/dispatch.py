@@ -11,7 +11,6 @@ from minyi.core.bounds import check_length
 from minyi.core.errors import InvalidTransition, ValidationFailed
 from minyi.orders import text_limits
 from minyi.orders.models import (
-    ASSIGNMENT_ACTIVE,
     Assignment,
     AssignmentRole,
     AssignmentStatus,
@@ -23,11 +22,13 @@ from minyi.orders.models import (
     WorkOrder,
 )
 from minyi.orders.services.common import (
+    assignments_cancel,
     lock_assignment,
     lock_order,
     lock_pending_request,
     record_event,
     record_ruling,
+    requests_lapse,
     require_status,
     transition,
 )
@@ -244,10 +245,11 @@ def return_accept(
     record_ruling(request, ReturnRequest.Ruling.ACCEPTED, actor=actor, note=note)
     assignment.status = AssignmentStatus.RETURNED
     assignment.save(update_fields=["status"])
+    requests_lapse(order, [assignment.pk], cause=EventKind.RETURN_ACCEPTED, actor=actor)
     lead_returned = assignment.role == AssignmentRole.LEAD
     if lead_returned:  # the assisting departments start over with the new lead
-        order.assignments.filter(status__in=ASSIGNMENT_ACTIVE).update(
-            status=AssignmentStatus.CANCELLED
+        assignments_cancel(
+            order, order.assignments.all(), cause=EventKind.RETURN_ACCEPTED, actor=actor
         )
     transition(
         order,

@@ -25,6 +25,7 @@ from minyi.orders.services.common import (
     lock_assignment,
     lock_pending_request,
     record_ruling,
+    requests_lapse,
     require_status,
     transition,
 )
@@ -76,7 +77,19 @@ def extension_request(
 
 
 def _lock_extension(request: ExtensionRequest):
-    return lock_pending_request(ExtensionRequest, request, already="该延期申请已审批。")
+    """Lock a pending request whose part is still being handled: only then does a ruling mean
+    anything (a part that ended took its requests with it, ``requests_lapse``)."""
+    request, assignment, order = lock_pending_request(
+        ExtensionRequest, request, already="该延期申请已审批。"
+    )
+    if assignment.status != AssignmentStatus.SIGNED or order.status not in (
+        Status.SIGNED,
+        Status.DISPATCHED,
+    ):
+        raise InvalidTransition(
+            f"任务当前为“{assignment.get_status_display()}”，延期申请已无需审批。"
+        )
+    return request, assignment, order
 
 
 @transaction.atomic
@@ -86,13 +99,6 @@ def extension_approve(
     """批准延期: the new due date replaces the old one and no longer follows the calendar."""
     check_length((note or "").strip(), label="审批意见", max_length=limits.NOTE)
     request, assignment, order = _lock_extension(request)
-    if assignment.status != AssignmentStatus.SIGNED or order.status not in (
-        Status.SIGNED,
-        Status.DISPATCHED,
-    ):
-        raise InvalidTransition(
-            f"任务当前为“{assignment.get_status_display()}”，延期申请已无需审批。"
-        )
     now = clock.now()
     due = approved_due or request.requested_due
     if due <= now:
@@ -124,6 +130,7 @@ def extension_approve(
 
 @transaction.atomic
 def extension_deny(*, request: ExtensionRequest, note: str, actor=None) -> ExtensionRequest:
+    """不批准延期: the part keeps its deadline; the deputy is told the order's deadline in force."""
     if not (note or "").strip():
         raise ValidationFailed("不批准延期须写明理由。")
     check_length(note.strip(), label="不批准理由", max_length=limits.NOTE)
@@ -136,6 +143,8 @@ def extension_deny(*, request: ExtensionRequest, note: str, actor=None) -> Exten
         assignment=assignment,
         note=note.strip(),
         request=request.pk,
+        reply_due=iso(assignment.reply_due),
+        order_due=iso(order.reply_due),
     )
     return request
 
@@ -201,4 +210,6 @@ def assignment_reply(
         on_time=assignment.reply_due is None or now <= assignment.reply_due,
         department=assignment.department.name,
     )
+    # the part is over: an extension it asked for has nothing left to extend
+    requests_lapse(order, [assignment.pk], cause=EventKind.REPLIED, actor=actor)
     return reply

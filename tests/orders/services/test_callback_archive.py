@@ -6,9 +6,27 @@ import pytest
 
 from minyi.core import clock
 from minyi.core.errors import InvalidTransition, ValidationFailed
-from minyi.orders.models import AssignmentStatus, Callback, EventKind, Satisfaction, Status
-from minyi.orders.services.closing import order_archive, order_callback
-from tests.factories import MONDAY, assisting_of, at, events, last_event, make_order, refused
+from minyi.orders.models import (
+    AssignmentStatus,
+    Callback,
+    EventKind,
+    ReplyMethod,
+    Satisfaction,
+    Solved,
+    Status,
+)
+from minyi.orders.services.closing import order_archive, order_callback, order_redo
+from minyi.orders.services.handling import assignment_reply
+from tests.factories import (
+    MONDAY,
+    assisting_of,
+    at,
+    events,
+    last_event,
+    lead_of,
+    make_order,
+    refused,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -115,15 +133,35 @@ def test_a_direct_answer_is_archived_after_its_callback(olivia, carl):
     ]
 
 
-def test_a_dissatisfied_order_is_archived_only_with_an_explanation(replied, carl):
+def test_a_dissatisfied_callback_cannot_be_archived(replied, carl):
+    # 衡阳 第四步: "满意的，则审结归档；不满意的，则发回重办或转入督办程序" — not even with a note.
     order_callback(order=replied, satisfaction=Satisfaction.DISSATISFIED, solved=False, actor=carl)
 
-    with refused(ValidationFailed, replied, match="写明理由"):
-        order_archive(order=replied, note=" ", actor=carl)
+    for note in ("", "诉求超出政策范围，已解释"):
+        with refused(InvalidTransition, replied, match="发回重办或转督办"):
+            order_archive(order=replied, note=note, actor=carl)
 
-    archived = order_archive(order=replied, note="诉求超出政策范围，已解释", actor=carl)
-    assert archived.status == Status.ARCHIVED
-    assert last_event(replied).note == "诉求超出政策范围，已解释"
+
+def test_a_dissatisfied_callback_is_not_called_again_to_change_its_rating(replied, carl):
+    order_callback(order=replied, satisfaction=Satisfaction.DISSATISFIED, solved=False, actor=carl)
+
+    with refused(InvalidTransition, replied, match="发回重办或转督办"):
+        order_callback(order=replied, satisfaction=Satisfaction.SATISFIED, solved=True, actor=carl)
+
+
+def test_after_a_redo_the_new_reply_is_called_back_and_archived(replied, carl, hana):
+    order_callback(order=replied, satisfaction=Satisfaction.DISSATISFIED, solved=False, actor=carl)
+    order_redo(order=replied, note="仍未解决", actor=carl)
+    assignment_reply(
+        assignment=lead_of(replied),
+        content="已重新处理。",
+        method=ReplyMethod.PHONE,
+        solved=Solved.SOLVED,
+        actor=hana,
+    )
+
+    order_callback(order=replied, satisfaction=Satisfaction.SATISFIED, solved=True, actor=carl)
+    assert order_archive(order=replied, actor=carl).status == Status.ARCHIVED
 
 
 @pytest.mark.parametrize("state", ["replied", "signed", "archived", "rejected"])

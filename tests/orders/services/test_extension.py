@@ -209,7 +209,7 @@ def test_a_ruled_request_cannot_be_ruled_again(signed, hana, dan):
             extension_approve(request=request, actor=dan)
 
 
-def test_a_request_left_pending_after_the_reply_can_no_longer_be_approved(signed, hana, dan):
+def test_a_request_pending_at_the_reply_lapses_and_can_no_longer_be_approved(signed, hana, dan):
     request = ask(signed, actor=hana)
     assignment_reply(
         assignment=lead_of(signed),
@@ -219,5 +219,5 @@ def test_a_request_left_pending_after_the_reply_can_no_longer_be_approved(signed
         actor=hana,
     )
 
-    with refused(InvalidTransition, signed, match="无需审批"):
+    with refused(InvalidTransition, signed, match="已随任务结束失效"):
         extension_approve(request=request, actor=dan)

@@ -7,8 +7,16 @@ import pytest
 
 from minyi.core import clock
 from minyi.core.errors import InvalidTransition, ValidationFailed
-from minyi.orders.models import AssignmentStatus, EventKind, Satisfaction, Status, Warning
+from minyi.orders.models import (
+    AssignmentStatus,
+    EventKind,
+    ReturnRequest,
+    Satisfaction,
+    Status,
+    Warning,
+)
 from minyi.orders.services.closing import order_callback, order_redo, order_supervise
+from minyi.orders.services.dispatch import return_accept
 from minyi.orders.services.handling import assignment_reply
 from tests.factories import MONDAY, at, last_event, lead_of, make_order, refused
 
@@ -160,3 +168,30 @@ def test_a_draft_cannot_be_supervised(dan):
 
     with refused(InvalidTransition, draft, match="不能督办"):
         order_supervise(order=draft, level=Warning.RED, note="尽快办理", actor=dan)
+
+
+def test_an_order_never_dispatched_cannot_be_supervised(dan):
+    # 督办 presses the department that holds the order; an accepted order has none yet.
+    order = make_order("accepted", at=MONDAY)
+
+    with refused(InvalidTransition, order, match="不能督办"):
+        order_supervise(order=order, level=Warning.RED, note="尽快办理", actor=dan)
+
+
+def test_an_order_back_with_the_dispatcher_after_a_return_cannot_be_supervised(dan, hana):
+    order = make_order("returned", at=MONDAY, handler=hana)
+    return_accept(request=ReturnRequest.objects.get(assignment__order=order), actor=dan)
+    order.refresh_from_db()
+    assert order.status == Status.ACCEPTED
+
+    with refused(InvalidTransition, order, match="不能督办"):
+        order_supervise(order=order, level=Warning.YELLOW, note="尽快改派", actor=dan)
+
+
+@pytest.mark.parametrize("state", ["dispatched", "returned", "signed", "replied", "callback"])
+def test_an_order_a_department_holds_can_be_supervised(state, dan, hana):
+    order = make_order(state, at=MONDAY, handler=hana)
+
+    assert order_supervise(order=order, level=Warning.RED, note="督办", actor=dan).supervision == (
+        Warning.RED
+    )
