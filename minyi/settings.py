@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "minyi.core.request_guard.RequestGuardMiddleware",
     "csp.middleware.CSPMiddleware",
     "minyi.core.headers.PermissionsPolicyMiddleware",
+    # no-store on what a signed-in browser is shown: Back shows the current state, no disk copy
+    "minyi.core.headers.PrivateAnswersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
