@@ -119,6 +119,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # the role's queues with counts, search and the bell (minyi/workbench/header.py)
+                "minyi.workbench.header.header",
             ],
         },
     },
