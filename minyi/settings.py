@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "minyi.core.request_guard.RequestGuardMiddleware",
     "csp.middleware.CSPMiddleware",
     "minyi.core.headers.PermissionsPolicyMiddleware",
+    # no-store on what a signed-in browser is shown: Back shows the current state, no disk copy
+    "minyi.core.headers.PrivateAnswersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -117,6 +119,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # the role's queues with counts, search and the bell (minyi/workbench/header.py)
+                "minyi.workbench.header.header",
             ],
         },
     },

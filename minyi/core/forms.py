@@ -230,6 +230,7 @@ class Hardened:
     default_text_max: int | None = None
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "：")  # Chinese text takes the full-width colon
         super().__init__(*args, **kwargs)
         self._harden()
 

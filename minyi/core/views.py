@@ -1,6 +1,6 @@
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -34,4 +34,14 @@ def readyz(request: HttpRequest) -> JsonResponse:
 
 @require_GET
 def home(request: HttpRequest):
+    """``/`` (where a log-in lands): each role on its own queue, an administrator on the
+    admin; the page itself only for a visitor, or an account without a role."""
+    from minyi.workbench.list_selectors import HOME_BY_ROLE
+
+    user = request.user
+    if user.is_authenticated:
+        if user.role in HOME_BY_ROLE:
+            return redirect(HOME_BY_ROLE[user.role])
+        if user.is_administrator:
+            return redirect("admin:index")
     return render(request, "core/home.html")

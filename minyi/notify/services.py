@@ -270,3 +270,12 @@ def outbox_sweep(*, limit: int = SWEEP_BATCH) -> dict[str, int]:
         key = status if status in counts else "skipped"
         counts[key] += 1
     return counts
+
+
+def notices_read(*, user, notice_id: int | None = None) -> int:
+    """标为已读: one of the user's own notices, or all of them (``notice_id`` None). Returns how
+    many were unread. Someone else's notice is never touched (it is simply not found)."""
+    unread = Notice.objects.filter(user=user, read_at__isnull=True)
+    if notice_id is not None:
+        unread = unread.filter(pk=notice_id)
+    return unread.update(read_at=clock.now())

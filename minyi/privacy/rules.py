@@ -295,6 +295,13 @@ def requester_full(order) -> Person:
     )
 
 
+def may_search_by_phone(user) -> bool:
+    """Whether ``user`` may find orders by a requester's phone (each search logged): the
+    hotline's roles, who take the calls and call back. Finding an order by a number is knowing
+    whose number it is."""
+    return role_of(user) in HOTLINE_ROLES
+
+
 def may_reveal(user, order) -> bool:
     """Whether ``user`` may ask for the full view of ``order``'s requester (each view logged)."""
     if requester_shown(user, order).withheld:

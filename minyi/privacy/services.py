@@ -6,6 +6,7 @@ from django.db import transaction
 
 from minyi.core import clock
 from minyi.core.errors import DomainError
+from minyi.core.masking import mask_phone
 from minyi.privacy import rules
 from minyi.privacy.models import PersonalDataAccess, Surface
 
@@ -38,6 +39,20 @@ def requester_reveal(
         user=user, order=order, fields=_shown_fields(order), surface=surface, at=clock.now(), ip=ip
     )
     return rules.requester_full(order)
+
+
+def phone_searched(*, user, phone_e164: str, ip: str | None = None) -> PersonalDataAccess:
+    """按电话查询工单: refuse unless the rule allows it, then log it like a full view (the
+    number masked in the subject: the log says whose calls were looked for, not the number)."""
+    if not rules.may_search_by_phone(user):
+        raise RevealRefused("您的角色不能按电话查询工单。")
+    return personal_data_seen(
+        user=user,
+        subject=f"按电话查询工单：{mask_phone(phone_e164)}",
+        fields="联系电话",
+        surface=Surface.WORKBENCH,
+        ip=ip,
+    )
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from minyi.workbench import action_views, detail_views
 urlpatterns = [
     path("_departments/", detail_views.department_options, name="order-departments"),
     path("<str:number>/", detail_views.order_detail, name="order-detail"),
+    path("<str:number>/print/", detail_views.order_print, name="order-print"),
     path("<str:number>/reveal/", detail_views.order_reveal, name="order-reveal"),
     path(
         "<str:number>/attachments/<int:pk>/",

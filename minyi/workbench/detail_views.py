@@ -1,4 +1,4 @@
-"""The order detail page (工单详情), the requester reveal, attachment download.
+"""The order detail page (工单详情), its print sheet, the requester reveal, attachment download.
 
 Every view here first finds the order in ``orders_visible_to(user)``: an order another
 department cannot see answers 404, so it does not even learn the number exists.
@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
 
 from minyi.accounts.models import Role
+from minyi.core import clock
 from minyi.core.access import client_ip, role_required
 from minyi.core.bounds import parse_id
 from minyi.orders.models import Attachment, ExtensionRequest, ReturnRequest, WorkOrder
@@ -35,21 +36,13 @@ def visible_order(request: HttpRequest, number: str) -> WorkOrder:
     )
 
 
-def detail_context(
-    request: HttpRequest,
-    order: WorkOrder,
-    ctx: permissions.OrderContext,
-    *,
-    bound: dict | None = None,
-    person: rules.Person | None = None,
+def sheet_context(
+    request: HttpRequest, order: WorkOrder, person: rules.Person | None = None
 ) -> dict:
-    """Everything the page shows. ``bound`` holds the one form the user just posted (with its
-    errors), so it is shown again in place of a blank one — as typed: what a user sends is never
-    read back through the privacy rule. ``person`` is the requester as the rule lets this user
-    see them (the full view only from ``requester_reveal``); every text the page prints comes
-    from the presenters, cut by who wrote it (``Person.redact_from``)."""
-    from minyi.workbench.action_views import action_forms  # the registry lives with the actions
-
+    """What an order *is*, as this user may see it: the page's facts, the print sheet's whole.
+    ``person`` is the requester as the rule lets this user see them (the full view only from
+    ``requester_reveal``); every text comes from the presenters, cut by who wrote it
+    (``Person.redact_from``)."""
     user = request.user
     person = person or rules.requester_shown(user, order)
     hidden = links_hidden(user, order)
@@ -68,7 +61,6 @@ def detail_context(
         "order": order,
         "texts": presenters.order_texts(order, person),
         "master": order.master if order.master_id and order.master_id not in hidden else None,
-        "ctx": ctx,
         "deadlines": presenters.order_deadlines(order, assignments),
         "assignments": [(a, presenters.assignment_deadlines(a)) for a in assignments],
         "timeline": presenters.timeline(order, person, hidden),
@@ -76,6 +68,28 @@ def detail_context(
         "replies": presenters.replies(order, person),
         "callbacks": presenters.callbacks(order, person),
         "requester": person,
+    }
+
+
+def detail_context(
+    request: HttpRequest,
+    order: WorkOrder,
+    ctx: permissions.OrderContext,
+    *,
+    bound: dict | None = None,
+    person: rules.Person | None = None,
+) -> dict:
+    """Everything the page shows: the sheet, and what the user may do now. ``bound`` holds the
+    one form the user just posted (with its errors), so it is shown again in place of a blank
+    one — as typed: what a user sends is never read back through the privacy rule."""
+    from minyi.workbench.action_views import action_forms  # the registry lives with the actions
+
+    user = request.user
+    context = sheet_context(request, order, person)
+    person = context["requester"]
+    return {
+        **context,
+        "ctx": ctx,
         "may_reveal": person.shown != rules.Shown.FULL and rules.may_reveal(user, order),
         "actions": action_forms(user, ctx, bound=bound or {}),
         # the dispatch form's department filters (lazy: read only when that form is shown)
@@ -101,6 +115,17 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     order = visible_order(request, number)
     ctx = permissions.order_context(request.user, order)
     return render_order_page(request, detail_context(request, order, ctx))
+
+
+@login_required
+@require_GET
+def order_print(request: HttpRequest, number: str) -> HttpResponse:
+    """打印: the order on an A4 sheet (the browser prints it), with the timeline and the
+    deadlines. The requester as the rule shows them to this user, masked: a full view is an
+    act on the page, logged, never a side effect of printing."""
+    order = visible_order(request, number)
+    context = {**sheet_context(request, order), "printed_at": clock.now(), "may_reveal": False}
+    return render(request, "workbench/order_print.html", context)
 
 
 @login_required

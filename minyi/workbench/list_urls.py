@@ -3,6 +3,7 @@
 from django.urls import path
 
 from minyi.workbench import list_views as views
+from minyi.workbench.search_views import order_search
 
 urlpatterns = [
     path("", views.work_home, name="work-home"),
@@ -11,4 +12,5 @@ urlpatterns = [
     path("callback/", views.callback_list, name="work-callback"),
     path("ledger/", views.ledger_list, name="work-ledger"),
     path("mine/", views.mine_list, name="work-mine"),
+    path("search/", order_search, name="work-search"),
 ]

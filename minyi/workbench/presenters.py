@@ -130,7 +130,7 @@ def timeline(order: WorkOrder, person: Person, hidden: set[int]) -> list[Timelin
                 actor=str(event.actor.get_full_name() or event.actor.username)
                 if event.actor
                 else "系统",
-                department=event.assignment.department.name if event.assignment else "",
+                department=_acting_department(event),
                 from_status=_status_label(event.from_status) if moved else "",
                 to_status=_status_label(event.to_status) if moved else "",
                 note=note,
@@ -138,6 +138,15 @@ def timeline(order: WorkOrder, person: Person, hidden: set[int]) -> list[Timelin
             )
         )
     return rows
+
+
+def _acting_department(event) -> str:
+    """The department the actor acted for: a handler's own. A dispatcher ruling on a
+    department's return is not of that department (the department is in the event's data)."""
+    assignment, actor = event.assignment, event.actor
+    if assignment is None or actor is None or actor.department_id != assignment.department_id:
+        return ""
+    return assignment.department.name
 
 
 def order_texts(order: WorkOrder, person: Person) -> dict[str, str]:

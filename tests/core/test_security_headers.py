@@ -50,6 +50,22 @@ def test_the_signed_in_pages_carry_it_too(client, hana):
     )
 
 
+@pytest.mark.parametrize("path", ["/work/department/", "/api/orders/", "/work/search/?q=路灯"])
+def test_what_a_signed_in_user_is_shown_is_never_stored_so_back_shows_the_current_state(
+    client, hana, path
+):
+    client.force_login(hana)
+
+    cache_control = client.get(path)["Cache-Control"]
+
+    assert "no-store" in cache_control and "private" in cache_control
+
+
+def test_a_request_without_a_session_is_left_as_the_view_answered_it(client):
+    # the PBX's webhook, a public page: no session cookie, nothing added
+    assert "Cache-Control" not in client.get("/no-such-page/")
+
+
 def test_every_response_names_the_other_security_headers(client):
     response = client.get("/login/")
 

@@ -25,6 +25,7 @@ from minyi.notify.models import MessageTemplate
 from minyi.workbench import permissions
 from minyi.workbench.action_views import ACTIONS
 from minyi.workbench.filters import LedgerFilterForm
+from minyi.workbench.search_forms import PhoneSearchForm, SearchForm
 from minyi.workdays.forms import NoticeForm
 from tests.factories import make_order
 from tests.fuzz.world import World, administrator_for
@@ -242,6 +243,14 @@ def form_cases(world: World) -> list[FormCase]:
         *_console_cases(world),
         FormCase(
             "ledger filters", "/work/ledger/", world.personas["liaison"], LedgerFilterForm(), "GET"
+        ),
+        FormCase("search", "/work/search/", world.personas["handler"], SearchForm(), "GET"),
+        FormCase(
+            "phone search",
+            "/work/search/",
+            world.personas["dispatcher"],
+            PhoneSearchForm(),
+            overrides={"phone": "13812345678"},
         ),
         FormCase("log-in", "/login/", None, LoginForm()),
         FormCase(

@@ -218,3 +218,32 @@ def test_the_department_search_filters_by_name(client, dan, dept_a, dept_b):
     html = client.get("/work/orders/_departments/", {"q": "住房"}).content.decode()
 
     assert dept_b.name in html and dept_a.name not in html
+
+
+def test_the_timeline_names_a_department_only_beside_its_own_people(client, dan, hana):
+    from datetime import timedelta
+
+    from minyi.orders.services.handling import extension_approve, extension_request
+    from tests.factories import lead_of
+
+    order = make_order("signed", handler=hana, dispatcher=dan)
+    lead = lead_of(order)
+    asked = extension_request(
+        assignment=lead,
+        requested_due=lead.reply_due + timedelta(days=3),
+        reason="需协调多部门",
+        actor=hana,
+    )
+    extension_approve(request=asked, actor=dan)
+
+    html = page(client, dan, order)
+
+    department = lead.department.name
+    assert f"韩娜 · {department}" in html  # the handler signs for their department
+    assert f"邓安 · {department}" not in html  # the dispatcher ruled; they are not of it
+
+
+def test_urgency_and_complexity_are_labelled_not_two_bare_words(client, dan):
+    html = page(client, dan, make_order("accepted"))
+
+    assert "紧急程度：一般 · 复杂程度：一般" in html

@@ -97,5 +97,19 @@ def test_no_page_counts_the_table(client, hana, django_capture_on_commit_callbac
     client.force_login(hana)
     with CaptureQueriesContext(connection) as captured:
         client.get("/work/department/")
+    counts = [q["sql"].upper() for q in captured.captured_queries if "COUNT(" in q["sql"].upper()]
     sql = " ".join(q["sql"].upper() for q in captured.captured_queries)
-    assert "COUNT(" not in sql and "OFFSET" not in sql
+    assert "OFFSET" not in sql
+    # only the header's to-do number and unread notices, each stopping at 100 rows
+    assert len(counts) == 2 and all("LIMIT 100" in q for q in counts)
+
+
+def test_the_list_says_how_many_are_on_this_page_not_a_page_size_it_does_not_have(client, dan):
+    from tests.factories import make_order as order_in
+
+    order_in("accepted")
+    client.force_login(dan)
+
+    html = client.get("/work/dispatch/").content.decode()
+
+    assert "本页 1 件" in html and "每页" not in html

@@ -1,0 +1,82 @@
+"""The header every signed-in page shows (``core/base.html``): the role's queues with their
+counts, 查询工单, and the bell with the unread notices. Counted only when a page renders the
+header, each count bounded ("99+", ``notify.inbox.bounded_count``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+
+from minyi.accounts.models import Role
+from minyi.notify import inbox
+from minyi.workbench import list_selectors as lists
+
+
+@dataclass(frozen=True)
+class QueueLink:
+    label: str
+    url: str
+    count: str = ""  # "" when the queue is not a to-do list (the ledger, the console)
+
+
+# Per role: its page, and the queue on it worth a number in the header: the first tab, what
+# waits for this role to start (待派单, 待签收, 待回访). One bounded count on an indexed state
+# per page; the other tabs (a pending return, an extension) would each cost a scan.
+_QUEUES: dict[str, tuple[str, str, tuple[lists.Tab, ...], Callable | None]] = {
+    Role.DISPATCHER: ("派单工作台", "work-dispatch", lists.DISPATCH_TABS[:1], lists.dispatch_queue),
+    Role.HANDLER: (
+        "承办工作台",
+        "work-department",
+        lists.DEPARTMENT_TABS[:1],
+        lists.department_queue,
+    ),
+    Role.CALLBACK: ("回访工作台", "work-callback", lists.CALLBACK_TABS[:1], lists.callback_queue),
+    Role.OPERATOR: ("接线工作台", "console", (), None),
+    Role.LIAISON: ("工作台账", "work-ledger", (), None),
+    Role.DEPUTY: ("我的工单", "work-mine", (), None),
+}
+
+
+class Header:
+    def __init__(self, user):
+        self.user = user
+
+    @cached_property
+    def home(self) -> QueueLink | None:
+        entry = _QUEUES.get(self.user.role)
+        return QueueLink(entry[0], reverse(entry[1])) if entry else None
+
+    @cached_property
+    def queues(self) -> list[QueueLink]:
+        entry = _QUEUES.get(self.user.role)
+        if not entry or entry[3] is None:
+            return []
+        _, name, tabs, queue = entry
+        if self.user.role == Role.HANDLER and not self.user.department_id:
+            return []
+        url = reverse(name)
+        return [
+            QueueLink(
+                tab.label, f"{url}?tab={tab.key}", inbox.bounded_count(queue(self.user, tab.key))
+            )
+            for tab in tabs
+        ]
+
+    @cached_property
+    def unread(self) -> str:
+        return inbox.unread_count(self.user)
+
+    @property
+    def searches(self) -> bool:
+        return self.user.role in lists.HOME_BY_ROLE
+
+
+def header(request) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"header": SimpleLazyObject(lambda: Header(user))}
