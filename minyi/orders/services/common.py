@@ -92,7 +92,11 @@ def transition(
     """Move the order to ``to`` (or keep its status), start the dispatch clock when it enters the
     dispatch queue, bring its deadline columns in line with its assignments, save the named
     fields with them, and write the event."""
-    from minyi.orders.services.deadlines import iso, order_start_dispatch_clock, order_sync_deadlines
+    from minyi.orders.services.deadlines import (
+        iso,
+        order_start_dispatch_clock,
+        order_sync_deadlines,
+    )
 
     before, warning_before = order.status, order.warning
     if to is not None:

@@ -16,7 +16,16 @@ from minyi.orders.services.sla import sla_scan
 from minyi.reference.models import LimitStage, LimitUnit, TimeLimitRule
 from minyi.workdays.models import DayKind
 from minyi.workdays.services import special_day_save
-from tests.factories import MONDAY, at, events, last_event, lead_of, make_order, refused, request_type
+from tests.factories import (
+    MONDAY,
+    at,
+    events,
+    last_event,
+    lead_of,
+    make_order,
+    refused,
+    request_type,
+)
 from tests.orders.services.test_return import ask_return
 
 pytestmark = pytest.mark.django_db

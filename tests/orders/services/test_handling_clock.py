@@ -33,9 +33,9 @@ def test_an_urgent_order_is_due_one_working_day_after_dispatch_whenever_it_is_si
 
 
 def test_the_seeded_rules_start_every_handling_clock_at_dispatch():
-    assert set(TimeLimitRule.objects.filter(stage="handle").values_list("clock_start", flat=True)) == {
-        ClockStart.DISPATCH
-    }
+    assert set(
+        TimeLimitRule.objects.filter(stage="handle").values_list("clock_start", flat=True)
+    ) == {ClockStart.DISPATCH}
 
 
 def test_a_rule_may_start_the_handling_clock_at_sign_for(hana):
@@ -51,9 +51,7 @@ def test_a_rule_may_start_the_handling_clock_at_sign_for(hana):
 
 
 @pytest.mark.parametrize("clock_start", [ClockStart.DISPATCH, ClockStart.SIGN])
-def test_a_return_refused_after_an_unsigned_return_keeps_the_original_clock(
-    clock_start, hana, dan
-):
+def test_a_return_refused_after_an_unsigned_return_keeps_the_original_clock(clock_start, hana, dan):
     start_handling_at(clock_start)
     order = make_order("dispatched", at=MONDAY, lead=hana.department, dispatcher=dan)
     with clock.frozen(MONDAY):
