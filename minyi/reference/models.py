@@ -172,7 +172,8 @@ CLOCK_STARTS = {
 
 class TimeLimitRule(models.Model):
     """One row of the time-limit policy (DESIGN §3). Among the rows that match an order, the one
-    with the highest priority wins, then the most specific (see ``reference.limits``)."""
+    with the highest priority wins, then the most specific (see ``reference.limits``). Where the
+    clock starts is part of the row (``clock_start``, within ``CLOCK_STARTS`` of its stage)."""
 
     stage = models.CharField("环节", max_length=16, choices=LimitStage.choices)
     request_type = models.ForeignKey(
