@@ -16,7 +16,7 @@ SEEDED = "（《湖南省12345政务服务热线运行规范》；衡阳、常�
 DISPATCH_NOTE = "属于受理范围内的，依程序第一时间交办：受理后2个工作小时内派单（韶山做法）"
 
 
-def forwards(apps, schema_editor):
+def seed(apps, schema_editor):
     TimeLimitRule = apps.get_model("reference", "TimeLimitRule")
     TimeLimitRule.objects.filter(stage__in=["sign", "return"]).update(clock_start="dispatch")
     TimeLimitRule.objects.filter(stage="handle", clock_start="sign", note__endswith=SEEDED).update(
@@ -76,5 +76,5 @@ class Migration(migrations.Migration):
                 verbose_name="环节",
             ),
         ),
-        migrations.RunPython(forwards, backwards),
+        migrations.RunPython(seed, backwards),
     ]
