@@ -50,8 +50,11 @@ def _reference_data_in_transactional_tests(request):
         request.getfixturevalue("transactional_db")
         for module in (
             "minyi.reference.migrations.0002_seed_policy",
+            "minyi.reference.migrations.0003_dispatch_limit_and_clock_starts",
             "minyi.workdays.migrations.0002_seed_calendar",
             "minyi.notify.migrations.0002_seed_templates",
+            "minyi.notify.migrations.0003_supervision_words_agree",
+            "minyi.notify.migrations.0004_dispatch_warning_templates",
         ):
             import_module(module).seed(apps, None)
     yield

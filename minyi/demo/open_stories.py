@@ -37,6 +37,7 @@ from minyi.orders.services.dispatch import (
 )
 from minyi.orders.services.handling import assignment_reply, extension_approve, extension_request
 from minyi.reference.limits import limits_for_order
+from minyi.reference.models import ClockStart
 from minyi.workdays.calendar import SHANGHAI
 
 
@@ -51,8 +52,9 @@ def _in_office(w: World, moment: datetime) -> bool:
 
 def warning_at(w: World, plan: Plan, *, stage: str, start: datetime, now: datetime):
     """(warning, next due) at ``now`` of an order of this plan whose lead department was
-    dispatched (stage "sign") or signed (stage "handle") at ``start``. The answer comes from
-    the deadline service itself, on unsaved rows, so the demo follows the policy in force."""
+    dispatched (stage "sign") or whose handling clock started (stage "handle") at ``start``.
+    The answer comes from the deadline service itself, on unsaved rows, so the demo follows the
+    policy in force."""
     cal = w.pace.cal
     order = WorkOrder(
         request_type=w.types[plan.request_type],
@@ -69,7 +71,7 @@ def warning_at(w: World, plan: Plan, *, stage: str, start: datetime, now: dateti
     assignment_start_clocks(lead, at=start, cal=cal)
     if stage == "handle":
         lead.status = AssignmentStatus.SIGNED
-        if lead.reply_clock_start is None:  # the handling clock starts at sign-for
+        if lead.reply_clock_start is None:  # a rule that starts the handling clock at sign-for
             assignment_start_reply_clock(lead, at=start, cal=cal)
     with clock.frozen(now):
         order_sync_deadlines(order, [lead], cal=cal)
@@ -110,6 +112,19 @@ def _chain_to_sign(w: World, plan: Plan, sign_at: datetime) -> None:
     _intake_before(w, plan, _before(w, sign_at, 0.5, 5))
 
 
+def _chain_to_handling(w: World, plan: Plan, start: datetime, now: datetime) -> None:
+    """The plan's handling clock starts at ``start``: at dispatch (the default) or at sign-for,
+    as the rule in force says (DESIGN §3)."""
+    order = WorkOrder(
+        request_type=w.types[plan.request_type], urgency=plan.urgency, complexity=plan.complexity
+    )
+    if limits_for_order(order, w.rules)["handle"]["clock_start"] == ClockStart.SIGN:
+        _chain_to_sign(w, plan, start)
+        return
+    _intake_before(w, plan, start)
+    plan.times["sign"] = min(start + _hours(w, 0.3, 4), start + (now - start) / 2)
+
+
 # -- planners: fill plan.start and plan.times; False when no moment fits ------------------------
 
 
@@ -118,7 +133,11 @@ def plan_draft(w: World, plan: Plan, now: datetime) -> bool:
     return True
 
 
-plan_accepted = plan_draft
+def plan_accepted(w: World, plan: Plan, now: datetime) -> bool:
+    """Waiting in the dispatch queue on its dispatch clock (2 working hours by default): most
+    within it, some nearing it or past it when the load runs in working time."""
+    plan.start = now - _hours(w, 0.1, 3)
+    return True
 
 
 def plan_dispatched(want: str):
@@ -150,7 +169,7 @@ def plan_signed(want: str | None):
         start = start_for(w, plan, "handle", now, want)
         if start is None:
             return False
-        _chain_to_sign(w, plan, start)
+        _chain_to_handling(w, plan, start, now)
         return True
 
     return planner

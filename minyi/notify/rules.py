@@ -45,6 +45,8 @@ TEMPLATE_PARAMS: dict[str, tuple[str, ...]] = {
     "warning_yellow_dispatcher": ("number", "title", "due", "department"),
     "warning_red_dispatcher": ("number", "title", "due", "department"),
     "supervised_handler": ("number", "title", "due", "level"),
+    "dispatch_yellow": ("number", "title", "due"),
+    "dispatch_red": ("number", "title", "due"),
 }
 # How a supervision level is named in a text (the badges on the pages say the same).
 SUPERVISION_LEVEL = {Warning.YELLOW: "黄牌", Warning.RED: "红牌"}
@@ -125,12 +127,14 @@ def _warning_drafts(event: OrderEvent, order: WorkOrder) -> list[Draft]:
     level = (event.data or {}).get("to")
     if level not in (Warning.YELLOW, Warning.RED) or level == (event.data or {}).get("from"):
         return []
+    dispatchers = User.objects.filter(role=Role.DISPATCHER, is_active=True).order_by("id")
+    params = {**_base(order), "due": _when(order.next_due)}
+    if order.status == Status.ACCEPTED:  # waiting for dispatch: its clock is the dispatchers'
+        return [Draft(f"dispatch_{level}", params, user=u) for u in dispatchers]
     active, handlers = _holders(order)
-    if not active and order.status not in (Status.ACCEPTED, Status.RETURNED):
+    if not active and order.status != Status.RETURNED:
         return []
     lead = next((a.department for a in active if a.role == AssignmentRole.LEAD), None)
-    params = {**_base(order), "due": _when(order.next_due)}
-    dispatchers = User.objects.filter(role=Role.DISPATCHER, is_active=True).order_by("id")
     dispatcher_params = {**params, "department": lead.name if lead else "待派单"}
     return [
         Draft(f"warning_{level}_handler", _as_seen_by(u, order, params), user=u) for u in handlers

@@ -178,6 +178,7 @@ class OrderDetailOutput(_OrderOutput):
             "address",
             "urgency",
             "complexity",
+            "dispatch_due",
             "sign_due",
             "return_due",
             "reply_due",

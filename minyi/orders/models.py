@@ -127,6 +127,12 @@ class WorkOrder(models.Model):
     title = models.CharField("标题", max_length=120)
     content = models.TextField("诉求内容")
 
+    # the dispatch clock (受理 → 派单), running while the order waits in the dispatch queue: its
+    # start and the limit in force then, so a calendar edit can recompute it (DESIGN §3)
+    dispatch_clock_start = models.DateTimeField("派单起算", null=True, blank=True)
+    dispatch_limit = models.JSONField("派单时限规则", null=True, blank=True)
+    dispatch_due = models.DateTimeField("派单时限", null=True, blank=True)
+    dispatch_due_provisional = models.BooleanField(default=False)
     # deadlines, copied from the assignments so lists and the SLA scan read one indexed row
     sign_due = models.DateTimeField("签收时限", null=True, blank=True)
     return_due = models.DateTimeField("退件时限", null=True, blank=True)

@@ -65,6 +65,8 @@ EVENT_DATA_SHOWN = frozenset(
         "current_due",
         "department",
         "departments",
+        "dispatch_due",
+        "dispatch_on_time",
         "duplicate",
         "duplicate_number",
         "from",

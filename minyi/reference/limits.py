@@ -55,13 +55,28 @@ def limit_for(
     return Limit(amount=rule.amount, unit=rule.unit, clock_start=rule.clock_start)
 
 
-def limits_for_order(order, rules=None) -> dict[str, dict]:
-    """Snapshot of the sign / return / handle limits for an order, stored on each assignment."""
-    if rules is None:
-        rules = list(TimeLimitRule.objects.all())
-    key = {
+# The stages a department is on the clock for, snapshotted on each assignment at dispatch.
+DEPARTMENT_STAGES = (LimitStage.SIGN, LimitStage.RETURN, LimitStage.HANDLE)
+
+
+def _key(order) -> dict:
+    return {
         "request_type_id": order.request_type_id,
         "urgency": order.urgency,
         "complexity": order.complexity,
     }
-    return {stage: limit_for(stage, rules=rules, **key).as_dict() for stage in LimitStage.values}
+
+
+def limits_for_order(order, rules=None) -> dict[str, dict]:
+    """Snapshot of the sign / return / handle limits for an order, stored on each assignment."""
+    if rules is None:
+        rules = list(TimeLimitRule.objects.filter(stage__in=DEPARTMENT_STAGES))
+    return {
+        str(stage): limit_for(stage, rules=rules, **_key(order)).as_dict()
+        for stage in DEPARTMENT_STAGES
+    }
+
+
+def dispatch_limit_for(order, rules=None) -> Limit:
+    """The dispatch limit (受理 → 派单) for an order, snapshotted on the order at acceptance."""
+    return limit_for(LimitStage.DISPATCH, rules=rules, **_key(order))

@@ -142,6 +142,7 @@ class Complexity(models.TextChoices):
 
 
 class LimitStage(models.TextChoices):
+    DISPATCH = "dispatch", "派单"
     SIGN = "sign", "签收"
     RETURN = "return", "退件"
     HANDLE = "handle", "办结答复"
@@ -154,13 +155,25 @@ class LimitUnit(models.TextChoices):
 
 
 class ClockStart(models.TextChoices):
+    ACCEPT = "accept", "受理时起算"
     DISPATCH = "dispatch", "派单时起算"
     SIGN = "sign", "签收时起算"
 
 
+# Where each stage's clock may start (DESIGN §3): the dispatch clock at acceptance; sign-for and
+# return at dispatch (the department receives the order); handling at dispatch or sign-for.
+CLOCK_STARTS = {
+    "dispatch": (ClockStart.ACCEPT,),
+    "sign": (ClockStart.DISPATCH,),
+    "return": (ClockStart.DISPATCH,),
+    "handle": (ClockStart.DISPATCH, ClockStart.SIGN),
+}
+
+
 class TimeLimitRule(models.Model):
     """One row of the time-limit policy (DESIGN §3). Among the rows that match an order, the one
-    with the highest priority wins, then the most specific (see ``reference.limits``)."""
+    with the highest priority wins, then the most specific (see ``reference.limits``). Where the
+    clock starts is part of the row (``clock_start``, within ``CLOCK_STARTS`` of its stage)."""
 
     stage = models.CharField("环节", max_length=16, choices=LimitStage.choices)
     request_type = models.ForeignKey(
@@ -184,7 +197,8 @@ class TimeLimitRule(models.Model):
         max_length=16,
         choices=ClockStart.choices,
         default=ClockStart.DISPATCH,
-        help_text="办结时限默认自签收起算（常德做法），可改为自派单起算",
+        help_text="派单时限自受理起算；签收、退件时限自派单（承办单位收到工单）起算；"
+        "办结时限默认自派单起算，可改为自签收起算",
     )
     priority = models.SmallIntegerField(
         "优先级",
@@ -197,6 +211,20 @@ class TimeLimitRule(models.Model):
         verbose_name = "办理时限规则"
         verbose_name_plural = "办理时限规则"
         ordering = ["stage", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    *(
+                        models.Q(stage=stage, clock_start__in=starts)
+                        for stage, starts in CLOCK_STARTS.items()
+                    ),
+                    _connector=models.Q.OR,
+                ),
+                name="time_limit_rule_clock_start_fits_stage",
+                violation_error_message="起算点与环节不符：派单时限自受理起算，签收、退件时限自派单"
+                "起算，办结时限自派单或签收起算。",
+            )
+        ]
 
     def __str__(self) -> str:
         scope = (

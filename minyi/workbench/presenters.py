@@ -35,6 +35,8 @@ DATA_LABELS = {
     "suggested_department": "建议承办单位",
     "reason": "理由",
     "basis": "依据",
+    "dispatch_due": "派单时限",
+    "dispatch_on_time": "是否按时派单",
     "sign_due": "签收时限",
     "requested_due": "申请延至",
     "current_due": "原办结时限",
@@ -55,7 +57,15 @@ DATA_LABELS = {
     "to": "新预警",
     "cancelled_assignments": "撤销承办任务数",
 }
-DUE_KEYS = {"sign_due", "requested_due", "current_due", "old_due", "new_due", "reply_due"}
+DUE_KEYS = {
+    "dispatch_due",
+    "sign_due",
+    "requested_due",
+    "current_due",
+    "old_due",
+    "new_due",
+    "reply_due",
+}
 CHOICE_LABELS = {
     "level": dict(Warning.choices),
     "from": dict(Warning.choices),
@@ -89,7 +99,7 @@ def _value(key: str, value, reasons: dict[str, str]) -> str:
         return CHOICE_LABELS[key].get(value, str(value))
     if key == "reason":
         return reasons.get(value, str(value))
-    if key == "on_time":
+    if key in ("on_time", "dispatch_on_time"):
         return "按时" if value else "超时"
     if isinstance(value, list):
         return "、".join(str(v) for v in value)
@@ -212,6 +222,11 @@ def order_deadlines(order: WorkOrder, assignments=()) -> list[Deadline]:
         return any(matches) if matches else order.deadline_provisional
 
     all_fields = ("sign_due", "return_due", "reply_due")
+    if order.dispatch_due is not None:  # waiting in the dispatch queue: its only deadline
+        return [
+            Deadline("派单时限", local(order.dispatch_due), order.dispatch_due_provisional),
+            Deadline("最近时限", local(order.next_due), order.deadline_provisional),
+        ]
     return [
         Deadline(label, local(value), value is not None and provisional(value, fields))
         for label, value, fields in (

@@ -58,3 +58,29 @@ def test_a_notice_is_delivered_once_even_if_sent_twice(hana, dan):
         outbox_sweep()
         outbox_sweep()
     assert Notice.objects.filter(user=hana, order=order).count() == 1
+
+
+def test_an_order_waiting_for_dispatch_asks_the_dispatchers_to_dispatch_it(hana, dan):
+    with clock.frozen(MONDAY):
+        warning_notices_collect()
+    order = make_order("accepted", at=MONDAY, request_type_code="urgent")
+    with clock.frozen(at(2026, 3, 2, 11, 30)):
+        sla_scan()
+    with clock.frozen(at(2026, 3, 2, 12, 30)):
+        sla_scan()
+    with clock.frozen(at(2026, 3, 2, 12, 31)):
+        warning_notices_collect()
+        outbox_sweep()
+
+    texts = list(Notice.objects.filter(order=order).order_by("id").values_list("user", "text"))
+    assert texts == [
+        (
+            dan.pk,
+            f"【黄色预警】工单{order.number}“小区门口占道经营”待派单，派单时限3月2日 12:00，请第一时间交办。",
+        ),
+        (
+            dan.pk,
+            f"【红色超期】工单{order.number}“小区门口占道经营”已超过派单时限（3月2日 12:00），请立即派单。",
+        ),
+    ]
+    assert not notices(order, "warning_").exists()

@@ -410,6 +410,7 @@ NOT_FREE_TEXT = {
     ("WorkOrder", "number"),
     ("WorkOrder", "requester_name"),  # the person itself: the rule shows it, or not
     ("WorkOrder", "requester_phone"),
+    ("WorkOrder", "dispatch_limit"),  # the dispatch limit in force at acceptance
     ("Assignment", "limits"),  # the time-limit policy in force
     ("Attachment", "content_type"),  # detected on upload
     ("OrderEvent", "from_status"),

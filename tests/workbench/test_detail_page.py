@@ -51,6 +51,15 @@ def test_the_page_shows_the_header_the_timeline_and_the_deadlines(client, dan, s
     assert "办结时限" in html and "签收时限" in html
 
 
+def test_an_order_waiting_for_dispatch_shows_its_dispatch_deadline(client, dan):
+    order = make_order("accepted", at=at(2026, 3, 2, 10))
+
+    html = page(client, dan, order)
+
+    assert "派单时限" in html and "2026-03-02 12:00" in html
+    assert "签收时限" not in html
+
+
 def test_a_deadline_counted_on_a_provisional_year_is_marked(client, dan, hana):
     # Dispatched at the end of 2026: the reply deadline falls in 2027, not yet officially known.
     order = make_order("signed", at=at(2026, 12, 29, 10), handler=hana, dispatcher=dan)

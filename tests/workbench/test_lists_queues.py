@@ -9,6 +9,7 @@ import pytest
 from minyi.orders.models import Status, Warning, WorkOrder
 from minyi.orders.services.closing import order_supervise
 from minyi.orders.services.handling import extension_request
+from minyi.orders.services.sla import sla_scan
 from tests.factories import MONDAY, lead_of, make_order
 from tests.logins import sign_in
 from tests.workbench.lists_helpers import deputy_user, numbers, staggered
@@ -35,16 +36,22 @@ def test_work_home_sends_each_role_to_its_queue(client, dan, hana, carl, ada, ol
     assert sign_in(client, ada).get("/work/").status_code == 403
 
 
-def test_dispatcher_sees_accepted_orders_first_in_first_out(client, dan, dept_a):
-    # Accepted orders have no deadline yet (the clocks start at dispatch): undated rows come
-    # after dated ones, in the order they arrived.
-    first = make_order("accepted", at=MONDAY + timedelta(days=1))
-    second = make_order("accepted", at=MONDAY)
+def test_dispatcher_sees_accepted_orders_by_their_dispatch_deadline_and_warning(
+    client, dan, dept_a
+):
+    # Accepted orders wait on the dispatch clock (2 working hours, 第一时间交办): the longest
+    # waiting comes first, with its deadline and its warning.
+    fresh = make_order("accepted", at=MONDAY + timedelta(days=1))
+    overdue = make_order("accepted", at=MONDAY)
     make_order("dispatched", lead=dept_a)  # nothing left to dispatch
+    sla_scan(now=MONDAY + timedelta(days=1, minutes=30))
     response = _get(client, dan, "/work/dispatch/")
     assert response.status_code == 200
-    assert numbers(response) == [first.number, second.number]
-    assert "待派单" in response.content.decode()
+    assert numbers(response) == [overdue.number, fresh.number]
+    html = response.content.decode()
+    assert "待派单" in html
+    assert "2026-03-02 12:00" in html and "2026-03-03 12:00" in html
+    assert html.count('<span class="badge red">红色超期</span>') == 1
 
 
 def test_dispatcher_sees_returns_with_reason_basis_and_leader_opinion(client, dan, hana):

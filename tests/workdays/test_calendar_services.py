@@ -207,14 +207,9 @@ def test_marking_a_year_without_rows_writes_down_its_holidays_first(ada):
 
 @pytest.fixture
 def crossing(dan, hana):
-    """Dispatched on Thursday 2026-12-24, signed Friday 12/25 10:00: the 5-working-day reply
-    deadline crosses the provisional 2027 New Year and lands on Monday 2027-01-04."""
-    order = make_order("dispatched", at=at(2026, 12, 24, 10), dispatcher=dan, handler=hana)
-    from minyi.orders.services.dispatch import assignment_sign
-
-    with clock.frozen(at(2026, 12, 25, 10)):
-        assignment_sign(assignment=lead_of(order), actor=hana)
-    order.refresh_from_db()
+    """Dispatched and signed on Friday 2026-12-25 10:00: the 5-working-day reply deadline
+    crosses the provisional 2027 New Year and lands on Monday 2027-01-04."""
+    order = make_order("signed", at=at(2026, 12, 25, 10), dispatcher=dan, handler=hana)
     assert order.reply_due == at(2027, 1, 4, 23, 59, 59)
     assert order.deadline_provisional is True
     return order

@@ -33,6 +33,9 @@ def backward(apps, schema_editor):
     MessageTemplate.objects.filter(code=SUPERVISED[0]).delete()
 
 
+seed = forward  # tests/conftest.py re-seeds after a transactional test's flush
+
+
 class Migration(migrations.Migration):
     dependencies = [("notify", "0002_seed_templates")]
 

@@ -148,14 +148,23 @@ def transition(
     note: str = "",
     **data,
 ) -> OrderEvent:
-    """Move the order to ``to`` (or keep its status), bring its deadline columns in line with
-    its assignments, save the named fields with them, and write the event."""
-    from minyi.orders.services.deadlines import order_sync_deadlines
+    """Move the order to ``to`` (or keep its status), start the dispatch clock when it enters the
+    dispatch queue, bring its deadline columns in line with its assignments, save the named
+    fields with them, and write the event."""
+    from minyi.orders.services.deadlines import (
+        iso,
+        order_start_dispatch_clock,
+        order_sync_deadlines,
+    )
 
     before, warning_before = order.status, order.warning
     if to is not None:
         order.status = to
     order.updated_at = clock.now()
+    if order.status == Status.ACCEPTED and before != Status.ACCEPTED:
+        # Into the dispatch queue (acceptance, or a lead's accepted return): 第一时间交办.
+        fields = [*fields, *order_start_dispatch_clock(order, at=order.updated_at)]
+        data["dispatch_due"] = iso(order.dispatch_due)
     synced = order_sync_deadlines(order)
     order.save(update_fields=list(dict.fromkeys(["status", "updated_at", *fields, *synced])))
     event = record_event(

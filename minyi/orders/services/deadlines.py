@@ -3,6 +3,12 @@
 An assignment keeps the limits in force at dispatch (``limits``) and the moments its clocks
 started, so the same rule can be recomputed when the calendar changes. The order carries the
 earliest open deadline (``next_due``), the moment it turns yellow (``warn_at``) and its warning.
+
+Where the clocks start: the dispatch clock when the order enters the dispatch queue (acceptance,
+or a lead's accepted return), kept on the order; the sign-for and return clocks at dispatch;
+the handling clock at dispatch, or at sign-for when the rule says so (``clock_start``). Once the
+handling clock has started it is never restarted by a later signature (a refused return keeps
+the original clock: 驳回重办 "应在原办理时限内完成").
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ from minyi.orders.models import (
     Warning,
     WorkOrder,
 )
-from minyi.reference.limits import Limit
+from minyi.reference.limits import Limit, dispatch_limit_for
 from minyi.reference.models import ClockStart
 from minyi.workdays.calendar import WorkCalendar, day_start, get_calendar
 
@@ -35,8 +41,46 @@ DEPARTMENT_STAGES = frozenset({Status.DISPATCHED, Status.RETURNED, Status.SIGNED
 WARNING_LEAD_HOURS = 24  # yellow one working day before a deadline
 
 
+# The order's dispatch clock, cleared when the order leaves the dispatch queue.
+DISPATCH_FIELDS = (
+    "dispatch_clock_start",
+    "dispatch_limit",
+    "dispatch_due",
+    "dispatch_due_provisional",
+)
+
+
+REPLY_CLOCK_FIELDS = ["reply_clock_start", "reply_due", "reply_due_provisional", "reply_due_fixed"]
+
+
 def _limit(assignment: Assignment, stage: str) -> Limit:
     return Limit.from_dict(assignment.limits[stage])
+
+
+def order_start_dispatch_clock(
+    order: WorkOrder, *, at: datetime, cal: WorkCalendar | None = None, rules=None
+) -> tuple[str, ...]:
+    """Start the dispatch clock (受理 → 派单, "第一时间交办") with the rule in force now; returns
+    the fields set (the caller saves them). Raises ``ValidationFailed`` without a dispatch rule."""
+    cal = cal or get_calendar()
+    limit = dispatch_limit_for(order, rules)
+    due = cal.due(at, limit.amount, limit.unit)
+    order.dispatch_clock_start, order.dispatch_limit = at, limit.as_dict()
+    order.dispatch_due, order.dispatch_due_provisional = due.at, due.provisional
+    return DISPATCH_FIELDS
+
+
+def order_recompute_dispatch(order: WorkOrder, cal: WorkCalendar) -> list | None:
+    """Recompute a running dispatch deadline from its stored start; return the move, if any."""
+    if order.status != Status.ACCEPTED or order.dispatch_clock_start is None:
+        return None
+    limit = Limit.from_dict(order.dispatch_limit)
+    due = cal.due(order.dispatch_clock_start, limit.amount, limit.unit)
+    old = (order.dispatch_due, order.dispatch_due_provisional)
+    if old == (due.at, due.provisional):
+        return None
+    order.dispatch_due, order.dispatch_due_provisional = due.at, due.provisional
+    return [iso(old[0]), iso(due.at), old[1], due.provisional]
 
 
 def assignment_start_clocks(
@@ -57,6 +101,7 @@ def assignment_start_clocks(
 def assignment_start_reply_clock(
     assignment: Assignment, *, at: datetime, cal: WorkCalendar | None = None
 ) -> None:
+    """Start (or, for a redo, restart) the handling clock at ``at``."""
     cal = cal or get_calendar()
     handle = _limit(assignment, "handle")
     due = cal.due(at, handle.amount, handle.unit)
@@ -124,6 +169,10 @@ def order_sync_deadlines(
         assignments = list(order.assignments.all())
     active = [a for a in assignments if a.status in ASSIGNMENT_ACTIVE]
     open_for_department = order.status in DEPARTMENT_STAGES
+    dispatch = []
+    if order.status == Status.ACCEPTED and order.dispatch_due is not None:
+        lead_hours = warning_lead_hours(Limit.from_dict(order.dispatch_limit))
+        dispatch = [(order.dispatch_due, order.dispatch_due_provisional, lead_hours)]
     sign = [
         (a.sign_due, a.sign_due_provisional, warning_lead_hours(_limit(a, "sign")))
         for a in active
@@ -148,18 +197,21 @@ def order_sync_deadlines(
         "warn_at": None,
         "deadline_provisional": False,
     }
+    if order.status != Status.ACCEPTED:  # out of the dispatch queue: its clock stops
+        values.update(dict.fromkeys(DISPATCH_FIELDS), dispatch_due_provisional=False)
+    duties = dispatch
     if open_for_department:
         if sign:
             values["sign_due"] = min(sign)[0]
         if lead is not None:
             values["return_due"] = lead.return_due
             values["reply_due"] = lead.reply_due
-        duties = sign + reply
-        if duties:
-            next_due, _, lead_hours = min(duties)
-            values["next_due"] = next_due
-            values["warn_at"] = cal.subtract_working_hours(next_due, lead_hours)
-        values["deadline_provisional"] = any(p for _, p, _ in duties)
+        duties = duties + sign + reply
+    if duties:
+        next_due, _, lead_hours = min(duties)
+        values["next_due"] = next_due
+        values["warn_at"] = cal.subtract_working_hours(next_due, lead_hours)
+    values["deadline_provisional"] = any(p for _, p, _ in duties)
     changed = [f for f, v in values.items() if getattr(order, f) != v]
     for field, value in values.items():
         setattr(order, field, value)
@@ -174,9 +226,46 @@ def _day_bounds(days: list[date]) -> tuple[datetime, datetime]:
     return day_start(min(days)), day_start(max(days) + timedelta(days=1))
 
 
+def _orders_touching(first: datetime, last: datetime) -> list[int]:
+    """Ids of the open orders with a running deadline whose window touches ``[first, last)``."""
+    by_assignment = (
+        Assignment.objects.filter(status__in=ASSIGNMENT_ACTIVE, dispatched_at__lt=last)
+        .filter(Q(sign_due__gte=first) | Q(return_due__gte=first) | Q(reply_due__gte=first))
+        # An archived order can keep an assisting part that never replied; its ledger is closed.
+        .exclude(order__status__in=CLOSED_STATUSES)
+        .values_list("order_id", flat=True)
+    )
+    waiting_dispatch = WorkOrder.objects.filter(
+        status=Status.ACCEPTED, dispatch_clock_start__lt=last, dispatch_due__gte=first
+    ).values_list("id", flat=True)
+    return sorted(set(by_assignment) | set(waiting_dispatch))
+
+
+def _order_recompute(order: WorkOrder, assignments: list[Assignment], cal: WorkCalendar) -> dict:
+    """Recompute one locked order's running deadlines and save what moved; return the moves."""
+    moved: dict = {}
+    for a in assignments:
+        changes = assignment_recompute(a, cal)
+        if changes:
+            a.save(update_fields=[f for name in changes for f in (name, f"{name}_provisional")])
+            moved.setdefault("assignments", {})[str(a.pk)] = changes
+    dispatch = order_recompute_dispatch(order, cal)
+    if dispatch:
+        moved["dispatch"] = dispatch
+    if moved:
+        fields = order_sync_deadlines(order, assignments, cal=cal)
+        if dispatch:
+            fields += ["dispatch_due", "dispatch_due_provisional"]
+        if fields:
+            order.updated_at = clock.now()
+            order.save(update_fields=[*dict.fromkeys(fields), "updated_at"])
+    return moved
+
+
 def deadlines_recompute_for_dates(*, dates: Iterable[date], actor=None, reason: str = "") -> int:
     """After a calendar edit: recompute every running deadline whose window touches the changed
-    dates; write one event per order whose deadlines moved. Returns the number of such orders."""
+    dates (the departments' and the dispatch clock); write one event per order whose deadlines
+    moved. Returns the number of such orders."""
     from minyi.orders.services.common import record_event
 
     days = sorted(set(dates))
@@ -184,22 +273,12 @@ def deadlines_recompute_for_dates(*, dates: Iterable[date], actor=None, reason: 
         return 0
     first, last = _day_bounds(days)
     cal = get_calendar()
-    touching = (
-        Assignment.objects.filter(status__in=ASSIGNMENT_ACTIVE, dispatched_at__lt=last)
-        .filter(Q(sign_due__gte=first) | Q(return_due__gte=first) | Q(reply_due__gte=first))
-        # An archived order can keep an assisting part that never replied; its ledger is closed.
-        .exclude(order__status__in=CLOSED_STATUSES)
-        .order_by("order_id", "id")
-    )
-    moved: dict[int, dict] = defaultdict(dict)
+    count = 0
     with transaction.atomic():
-        order_ids = sorted(set(touching.values_list("order_id", flat=True)))
+        order_ids = _orders_touching(first, last)
         for start in range(0, len(order_ids), 500):
             chunk = order_ids[start : start + 500]
-            orders = {
-                o.pk: o
-                for o in WorkOrder.objects.select_for_update().filter(pk__in=chunk).order_by("pk")
-            }
+            orders = WorkOrder.objects.select_for_update().filter(pk__in=chunk).order_by("pk")
             by_order: dict[int, list[Assignment]] = defaultdict(list)
             for a in (
                 Assignment.objects.select_for_update()
@@ -207,40 +286,32 @@ def deadlines_recompute_for_dates(*, dates: Iterable[date], actor=None, reason: 
                 .order_by("order_id", "id")
             ):
                 by_order[a.order_id].append(a)
-            for order_id, assignments in by_order.items():
-                for a in assignments:
-                    changes = assignment_recompute(a, cal)
-                    if changes:
-                        fields = [f for name in changes for f in (name, f"{name}_provisional")]
-                        a.save(update_fields=fields)
-                        moved[order_id][str(a.pk)] = changes
-                if order_id in moved:
-                    order = orders[order_id]
-                    warning_before = order.warning
-                    fields = order_sync_deadlines(order, assignments, cal=cal)
-                    if fields:
-                        order.updated_at = clock.now()
-                        order.save(update_fields=[*fields, "updated_at"])
+            for order in orders:
+                warning_before = order.warning
+                moved = _order_recompute(order, by_order[order.pk], cal)
+                if not moved:
+                    continue
+                count += 1
+                record_event(
+                    order,
+                    EventKind.DEADLINE_RECOMPUTED,
+                    actor=actor,
+                    from_status=order.status,
+                    to_status=order.status,
+                    note=reason[:500],
+                    **moved,
+                )
+                if order.warning != warning_before:
                     record_event(
                         order,
-                        EventKind.DEADLINE_RECOMPUTED,
+                        EventKind.WARNING,
                         actor=actor,
                         from_status=order.status,
                         to_status=order.status,
-                        note=reason[:500],
-                        assignments=moved[order_id],
+                        **{
+                            "from": warning_before,
+                            "to": order.warning,
+                            "cause": str(EventKind.DEADLINE_RECOMPUTED),
+                        },
                     )
-                    if order.warning != warning_before:
-                        record_event(
-                            order,
-                            EventKind.WARNING,
-                            actor=actor,
-                            from_status=order.status,
-                            to_status=order.status,
-                            **{
-                                "from": warning_before,
-                                "to": order.warning,
-                                "cause": str(EventKind.DEADLINE_RECOMPUTED),
-                            },
-                        )
-    return len(moved)
+    return count

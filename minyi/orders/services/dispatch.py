@@ -33,12 +33,13 @@ from minyi.orders.services.common import (
     transition,
 )
 from minyi.orders.services.deadlines import (
+    REPLY_CLOCK_FIELDS,
     assignment_start_clocks,
     assignment_start_reply_clock,
     iso,
 )
-from minyi.reference.limits import Limit, limits_for_order
-from minyi.reference.models import ClockStart, Department
+from minyi.reference.limits import limits_for_order
+from minyi.reference.models import Department
 from minyi.uploads import check_upload
 from minyi.workdays.calendar import get_calendar
 
@@ -53,7 +54,8 @@ def order_dispatch(
     actor=None,
     rules=None,
 ) -> WorkOrder:
-    """派单: one lead department and any assisting ones. The sign-for and return clocks start now."""
+    """派单: one lead department and any assisting ones. The dispatch clock stops (the event says
+    whether in time); the sign-for, return and (by default) handling clocks start now."""
     check_length((note or "").strip(), label="派单说明", max_length=text_limits.NOTE)
     order = lock_order(order)
     require_status(order, [Status.ACCEPTED], "派单")
@@ -92,6 +94,8 @@ def order_dispatch(
         departments=[d.name for d in [lead, *assisting]],
         # the order row is synced inside transition(), after these arguments are evaluated
         sign_due=iso(min(a.sign_due for a in created)),
+        dispatch_due=iso(order.dispatch_due),
+        dispatch_on_time=order.dispatch_due is None or now <= order.dispatch_due,
     )
     return order
 
@@ -109,9 +113,9 @@ def assignment_sign(*, assignment: Assignment, actor=None) -> Assignment:
     assignment.status = AssignmentStatus.SIGNED
     assignment.signed_at, assignment.signed_by = now, actor
     fields = ["status", "signed_at", "signed_by"]
-    if Limit.from_dict(assignment.limits["handle"]).clock_start == ClockStart.SIGN:
+    if assignment.reply_clock_start is None:  # a rule that starts handling at sign-for
         assignment_start_reply_clock(assignment, at=now)
-        fields += ["reply_clock_start", "reply_due", "reply_due_provisional", "reply_due_fixed"]
+        fields += REPLY_CLOCK_FIELDS
     assignment.save(update_fields=fields)
     lead_signs = assignment.role == AssignmentRole.LEAD and order.status == Status.DISPATCHED
     transition(
@@ -280,7 +284,13 @@ def return_refuse(*, request: ReturnRequest, note: str, actor=None) -> WorkOrder
     record_ruling(request, ReturnRequest.Ruling.REFUSED, actor=actor, note=note)
     assignment.status = assignment.status_before_return or AssignmentStatus.PENDING
     assignment.status_before_return = ""
-    assignment.save(update_fields=["status", "status_before_return"])
+    fields = ["status", "status_before_return"]
+    if assignment.reply_clock_start is None:
+        # Returned before signing under a sign-for rule: no clock yet. The original one counts
+        # from receipt, so a return never buys time (驳回重办 "应在原办理时限内完成").
+        assignment_start_reply_clock(assignment, at=assignment.dispatched_at)
+        fields += REPLY_CLOCK_FIELDS
+    assignment.save(update_fields=fields)
     back_to = None
     if assignment.role == AssignmentRole.LEAD:
         back_to = (

@@ -53,7 +53,7 @@ def test_dan_dispatches_to_a_lead_and_an_assisting_department(dan, dept_a, dept_
     assert event.data["departments"] == [dept_a.name, dept_b.name]
 
 
-def test_the_sign_and_return_clocks_start_at_dispatch(dan, dept_a):
+def test_the_sign_return_and_handling_clocks_start_at_dispatch(dan, dept_a):
     order = make_order("accepted")
 
     order = order_dispatch(order=order, lead=dept_a, actor=dan)
@@ -61,11 +61,11 @@ def test_the_sign_and_return_clocks_start_at_dispatch(dan, dept_a):
     lead = lead_of(order)
     assert lead.sign_due == at(2026, 3, 3, 10)  # 24 working hours
     assert lead.return_due == at(2026, 3, 3, 23, 59, 59)  # 1 working day
-    assert lead.reply_due is None  # the handling clock starts at sign-for
+    assert lead.reply_due == at(2026, 3, 9, 23, 59, 59)  # and the handling clock, 5 days
     assert (order.sign_due, order.return_due, order.reply_due) == (
         lead.sign_due,
         lead.return_due,
-        None,
+        lead.reply_due,
     )
     assert order.next_due == lead.sign_due
     assert last_event(order).data["sign_due"] == "2026-03-03T10:00:00+08:00"

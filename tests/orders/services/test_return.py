@@ -243,7 +243,9 @@ def test_dan_accepts_the_return_and_the_order_waits_for_dispatch_again(dispatche
     assert lead_of(order).status == AssignmentStatus.RETURNED
     # The assisting part starts over with the new lead.
     assert [a.status for a in assisting_of(order)] == [AssignmentStatus.CANCELLED]
-    assert (order.next_due, order.sign_due, order.reply_due) == (None, None, None)
+    assert (order.sign_due, order.reply_due) == (None, None)
+    # back in the dispatch queue, on a new dispatch clock of 2 working hours
+    assert order.next_due == order.dispatch_due == at(2026, 3, 2, 12)
     event = last_event(order)
     assert event.kind == EventKind.RETURN_ACCEPTED
     assert (event.from_status, event.to_status) == (Status.RETURNED, Status.ACCEPTED)

@@ -38,12 +38,12 @@ def test_hana_signs_for_the_lead_part_and_the_order_is_being_handled(dispatched,
     assert event.data["department"] == hana.department.name
 
 
-def test_the_handling_clock_starts_at_sign_for(dispatched, hana):
+def test_the_handling_clock_started_at_dispatch_runs_on_after_sign_for(dispatched, hana):
     with clock.frozen(at(2026, 3, 2, 14)):
         assignment = assignment_sign(assignment=lead_of(dispatched), actor=hana)
 
-    # A complaint: 5 working days, the day of signing not counted.
-    assert assignment.reply_clock_start == at(2026, 3, 2, 14)
+    # A complaint: 5 working days from the dispatch on Monday, the day itself not counted.
+    assert assignment.reply_clock_start == MONDAY
     assert assignment.reply_due == at(2026, 3, 9, 23, 59, 59)
     dispatched.refresh_from_db()
     assert dispatched.reply_due == assignment.reply_due

@@ -95,11 +95,13 @@ def test_a_closed_order_is_never_marked(hana):
     escalated = make_order("escalated", at=MONDAY)
     merged = make_order("merged", at=MONDAY)
 
+    master = merged.master  # still waiting for dispatch: overdue, and marked
     result = sla_scan(now=at(2026, 6, 1, 9))
 
-    assert (result.yellow, result.red) == (0, 0)
+    assert (result.yellow, result.red) == (0, 1)
     assert {warning_of(o) for o in (archived, escalated, merged)} == {Warning.NONE}
-    assert OrderEvent.objects.filter(kind=EventKind.WARNING).count() == 0
+    assert warning_of(master) == Warning.RED
+    assert OrderEvent.objects.filter(kind=EventKind.WARNING).exclude(order=master).count() == 0
 
 
 def test_an_order_waiting_for_callback_is_not_marked(hana):
