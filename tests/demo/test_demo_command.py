@@ -194,7 +194,8 @@ def test_no_archived_order_is_rated_dissatisfied(loaded):
         .exclude(satisfaction="")
         .values_list("satisfaction", flat=True)
     )
-    assert rated["satisfied"] > rated["basically"] > 0
+    # most satisfied; how many 基本满意 is a random draw of the demo's (6 %), possibly none
+    assert rated["satisfied"] > rated["basically"]
     assert rated["dissatisfied"] == 0
 
 
