@@ -36,7 +36,8 @@ from .models import MessageChannel
 TEMPLATE_PARAMS: dict[str, tuple[str, ...]] = {
     "order_accepted": ("number", "title"),
     "order_rejected": ("number", "title", "reason", "basis"),
-    "reply_ready": ("number", "title"),
+    "reply_ready": ("number", "title", "solved", "result"),
+    "reply_ready_deputy": ("number", "title", "solved", "result"),
     "callback_request": ("number", "title"),
     "extension_approved": ("number", "title", "due"),
     "extension_denied": ("number", "title", "due"),
@@ -111,6 +112,45 @@ def _sms(code: str, phones: list[str], params: dict[str, str]) -> list[Draft]:
     return [Draft(code, params, phone=phone) for phone in phones if phone]
 
 
+# How much of the reply the SMS carries (characters): a long reply is cut with "…"; the whole
+# reply is on the deputy's page, where they rate it.
+RESULT_CHARS = 60
+_TRAILING = "。．.！!；;，,、 "
+
+
+def reply_summary(text: str) -> str:
+    """The reply on one line, its closing punctuation dropped (the template adds "。"), at most
+    ``RESULT_CHARS`` characters and an ellipsis."""
+    line = " ".join((text or "").split()).rstrip(_TRAILING)
+    if len(line) > RESULT_CHARS:
+        line = line[:RESULT_CHARS].rstrip() + "…"
+    return line
+
+
+def _reply_drafts(event: OrderEvent, order: WorkOrder) -> list[Draft]:
+    """答复告知 with the result (衡阳: "告诉人大代表办理结果，并征求人大代表对办理结果是否满意"): the
+    deputy's text also asks for their rating on their page; the requester's says the hotline will
+    call back. A phone that is both gets the deputy's text once."""
+    replies = order.replies.select_related("author").order_by("-at", "-id")
+    reply = replies.filter(pk=(event.data or {}).get("reply")).first() or replies.first()
+    deputy = _deputy_phone(order)
+    result = {"solved": "", "result": ""}
+    if reply is not None:
+        result = {"solved": reply.get_solved_display(), "result": reply.content}
+    params = {**_base(order), **result, "result": reply_summary(result["result"])}
+    deputy_params = dict(params)
+    if deputy and reply is not None:
+        # What the department wrote, as the deputy's own account may read it (fail closed:
+        # without an account, as nobody may read it).
+        account = User.objects.filter(role=Role.DEPUTY, deputy_id=order.deputy_id, is_active=True)
+        shown = privacy.requester_shown(account.order_by("id").first(), order)
+        deputy_params["result"] = reply_summary(shown.redact_from(reply.content, reply.author))
+    requester = [p for p in _told_phones(order) if p != deputy]
+    return _sms("reply_ready_deputy", [deputy], deputy_params) + _sms(
+        "reply_ready", requester, params
+    )
+
+
 def _warning_drafts(event: OrderEvent, order: WorkOrder) -> list[Draft]:
     level = (event.data or {}).get("to")
     if level not in (Warning.YELLOW, Warning.RED) or level == (event.data or {}).get("from"):
@@ -152,7 +192,7 @@ def drafts_for(event: OrderEvent) -> list[Draft]:
         kind == EventKind.REPLIED and event.to_status == Status.REPLIED != event.from_status
     ):
         # An assisting department's reply is not the order's reply: only the lead's is.
-        return _sms("reply_ready", _told_phones(order), _base(order))
+        return _reply_drafts(event, order)
     if kind == EventKind.CALLED_BACK:
         if (event.data or {}).get("satisfaction") != Satisfaction.UNREACHABLE:
             return []

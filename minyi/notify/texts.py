@@ -14,6 +14,8 @@ SAMPLES: dict[str, str] = {
     "basis": "《12345政务服务便民热线受理范围》第三条",
     "due": "3月9日 24:00",
     "department": "市城市管理和综合执法局",
+    "solved": "已解决",
+    "result": "已清理占道摊点，并安排城管队员每日巡查",
 }
 PLACEHOLDER_NAMES = {
     "number": "工单编号",
@@ -22,6 +24,8 @@ PLACEHOLDER_NAMES = {
     "basis": "依据",
     "due": "时限",
     "department": "主办单位",
+    "solved": "解决情况",
+    "result": "答复摘要（至多60字）",
 }
 
 

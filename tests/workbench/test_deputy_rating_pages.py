@@ -27,9 +27,7 @@ def zora(zhang):
 
 @pytest.fixture
 def replied(zhang, hana, olivia):
-    return make_order(
-        "replied", channel="deputy_call", deputy=zhang, operator=olivia, handler=hana
-    )
+    return make_order("replied", channel="deputy_call", deputy=zhang, operator=olivia, handler=hana)
 
 
 def get(client, user, url):

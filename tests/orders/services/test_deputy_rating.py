@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from minyi.accounts.models import Role
 from minyi.core import clock
 from minyi.core.errors import DomainError, ValidationFailed
 from minyi.orders.models import (
@@ -21,7 +22,6 @@ from minyi.orders.models import (
 from minyi.orders.services.closing import order_archive, order_callback, order_redo
 from minyi.orders.services.handling import assignment_reply
 from minyi.orders.services.rating import order_deputy_rate
-from minyi.accounts.models import Role
 from tests.factories import MONDAY, DeputyFactory, UserFactory, lead_of, make_order, refused
 from tests.workbench.detail_helpers import deputy_user
 
@@ -124,9 +124,7 @@ def test_a_second_different_rating_is_refused_and_changes_nothing(replied, zora)
 
 def test_the_deputy_must_say_whether_it_is_solved(replied, zora):
     with refused(ValidationFailed, replied, match="是否解决"):
-        order_deputy_rate(
-            order=replied, satisfaction=Satisfaction.SATISFIED, solved="", actor=zora
-        )
+        order_deputy_rate(order=replied, satisfaction=Satisfaction.SATISFIED, solved="", actor=zora)
 
 
 def test_the_deputy_cannot_answer_unreachable(replied, zora):
