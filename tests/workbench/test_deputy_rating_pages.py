@@ -95,7 +95,8 @@ def test_a_rating_without_whether_solved_is_refused_in_chinese(client, zora, rep
     response = client.post(detail_url(replied, "rate"), {"satisfaction": "satisfied"})
 
     assert response.status_code == 400
-    assert "这个字段是必填项" in response.content.decode() or "请选择" in response.content.decode()
+    html = response.content.decode()
+    assert "评价办理结果未完成" in html and "该字段是必填项" in html
     assert not Callback.objects.filter(order=replied).exists()
 
 
