@@ -77,6 +77,7 @@ EVENT_DATA_SHOWN = frozenset(
         "new_due",
         "old_due",
         "on_time",
+        "rater",
         "reason",
         "redo_count",
         "reply",

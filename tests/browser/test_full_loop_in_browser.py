@@ -166,5 +166,5 @@ def test_one_order_through_every_role_with_the_deputy_told(asgi_server, browser,
         .order_by("id")
         .values_list("template_code", flat=True)
     )
-    assert to_deputy == ["order_accepted", "reply_ready", "reply_ready"]
+    assert to_deputy == ["order_accepted", "reply_ready_deputy", "reply_ready_deputy"]
     assert number in OutboxMessage.objects.filter(template_code="order_accepted").get().body
