@@ -1,7 +1,9 @@
 """The one place that decides which messages an order event causes (DESIGN §3, §9).
 
 The deputy is told at acceptance, at rejection and when the reply is made (事前有沟通、事后有反馈);
-the requester, whistle-blowers included, gets the same SMS on their own phone. Notices to
+the requester, whistle-blowers included, gets the same SMS on their own phone. The reply's SMS
+carries the result (a bounded summary, ``reply_summary``), and the deputy's own text asks them to
+rate it on their page (衡阳: "告诉人大代表办理结果，并征求人大代表对办理结果是否满意"). Notices to
 departments carry the order's number, title and deadline only — never who asked: no template
 has a placeholder for a person (``TEMPLATE_PARAMS``), and the title a handler is sent passes
 through the privacy rule for that handler, so a title that names a whistle-blower (or an
