@@ -52,6 +52,7 @@ def _reference_data_in_transactional_tests(request):
             "minyi.reference.migrations.0002_seed_policy",
             "minyi.workdays.migrations.0002_seed_calendar",
             "minyi.notify.migrations.0002_seed_templates",
+            "minyi.notify.migrations.0003_reply_result_texts",
         ):
             import_module(module).seed(apps, None)
     yield

@@ -19,7 +19,7 @@ REPLY_READY_DEPUTY = (
 )
 
 
-def forward(apps, schema_editor):
+def seed(apps, schema_editor):
     MessageTemplate = apps.get_model("notify", "MessageTemplate")
     MessageTemplate.objects.filter(code="reply_ready", body=OLD_REPLY_READY).update(
         body=REPLY_READY
@@ -41,4 +41,4 @@ def backward(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("notify", "0002_seed_templates")]
 
-    operations = [migrations.RunPython(forward, backward)]
+    operations = [migrations.RunPython(seed, backward)]
