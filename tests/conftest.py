@@ -55,6 +55,7 @@ def _reference_data_in_transactional_tests(request):
             "minyi.notify.migrations.0002_seed_templates",
             "minyi.notify.migrations.0003_supervision_words_agree",
             "minyi.notify.migrations.0004_dispatch_warning_templates",
+            "minyi.notify.migrations.0005_reply_result_texts",
         ):
             import_module(module).seed(apps, None)
     yield

@@ -1,7 +1,9 @@
 """The one place that decides which messages an order event causes (DESIGN §3, §9).
 
 The deputy is told at acceptance, at rejection and when the reply is made (事前有沟通、事后有反馈);
-the requester, whistle-blowers included, gets the same SMS on their own phone. Notices to
+the requester, whistle-blowers included, gets the same SMS on their own phone. The reply's SMS
+carries the result (a bounded summary, ``reply_summary``), and the deputy's own text asks them to
+rate it on their page (衡阳: "告诉人大代表办理结果，并征求人大代表对办理结果是否满意"). Notices to
 departments carry the order's number, title and deadline only — never who asked: no template
 has a placeholder for a person (``TEMPLATE_PARAMS``), and the title a handler is sent passes
 through the privacy rule for that handler, so a title that names a whistle-blower (or an
@@ -36,7 +38,8 @@ from .models import MessageChannel
 TEMPLATE_PARAMS: dict[str, tuple[str, ...]] = {
     "order_accepted": ("number", "title"),
     "order_rejected": ("number", "title", "reason", "basis"),
-    "reply_ready": ("number", "title"),
+    "reply_ready": ("number", "title", "solved", "result"),
+    "reply_ready_deputy": ("number", "title", "solved", "result"),
     "callback_request": ("number", "title"),
     "extension_approved": ("number", "title", "due"),
     "extension_denied": ("number", "title", "due"),
@@ -123,6 +126,45 @@ def _holders(order: WorkOrder) -> tuple[list, list[User]]:
     return active, list(handlers)
 
 
+# How much of the reply the SMS carries (characters): a long reply is cut with "…"; the whole
+# reply is on the deputy's page, where they rate it.
+RESULT_CHARS = 60
+_TRAILING = "。．.！!；;，,、 "
+
+
+def reply_summary(text: str) -> str:
+    """The reply on one line, its closing punctuation dropped (the template adds "。"), at most
+    ``RESULT_CHARS`` characters and an ellipsis."""
+    line = " ".join((text or "").split()).rstrip(_TRAILING)
+    if len(line) > RESULT_CHARS:
+        line = line[:RESULT_CHARS].rstrip() + "…"
+    return line
+
+
+def _reply_drafts(event: OrderEvent, order: WorkOrder) -> list[Draft]:
+    """答复告知 with the result (衡阳: "告诉人大代表办理结果，并征求人大代表对办理结果是否满意"): the
+    deputy's text also asks for their rating on their page; the requester's says the hotline will
+    call back. A phone that is both gets the deputy's text once."""
+    replies = order.replies.select_related("author").order_by("-at", "-id")
+    reply = replies.filter(pk=(event.data or {}).get("reply")).first() or replies.first()
+    deputy = _deputy_phone(order)
+    result = {"solved": "", "result": ""}
+    if reply is not None:
+        result = {"solved": reply.get_solved_display(), "result": reply.content}
+    params = {**_base(order), **result, "result": reply_summary(result["result"])}
+    deputy_params = dict(params)
+    if deputy and reply is not None:
+        # What the department wrote, as the deputy's own account may read it (fail closed:
+        # without an account, as nobody may read it).
+        account = User.objects.filter(role=Role.DEPUTY, deputy_id=order.deputy_id, is_active=True)
+        shown = privacy.requester_shown(account.order_by("id").first(), order)
+        deputy_params["result"] = reply_summary(shown.redact_from(reply.content, reply.author))
+    requester = [p for p in _told_phones(order) if p != deputy]
+    return _sms("reply_ready_deputy", [deputy], deputy_params) + _sms(
+        "reply_ready", requester, params
+    )
+
+
 def _warning_drafts(event: OrderEvent, order: WorkOrder) -> list[Draft]:
     level = (event.data or {}).get("to")
     if level not in (Warning.YELLOW, Warning.RED) or level == (event.data or {}).get("from"):
@@ -173,7 +215,7 @@ def drafts_for(event: OrderEvent) -> list[Draft]:
         kind == EventKind.REPLIED and event.to_status == Status.REPLIED != event.from_status
     ):
         # An assisting department's reply is not the order's reply: only the lead's is.
-        return _sms("reply_ready", _told_phones(order), _base(order))
+        return _reply_drafts(event, order)
     if kind == EventKind.CALLED_BACK:
         if (event.data or {}).get("satisfaction") != Satisfaction.UNREACHABLE:
             return []

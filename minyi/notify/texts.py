@@ -15,6 +15,8 @@ SAMPLES: dict[str, str] = {
     "due": "3月9日 24:00",
     "department": "市城市管理和综合执法局",
     "level": "红牌",
+    "solved": "已解决",
+    "result": "已清理占道摊点，并安排城管队员每日巡查",
 }
 PLACEHOLDER_NAMES = {
     "number": "工单编号",
@@ -24,6 +26,8 @@ PLACEHOLDER_NAMES = {
     "due": "时限",
     "department": "主办单位",
     "level": "督办级别",
+    "solved": "解决情况",
+    "result": "答复摘要（至多60字）",
 }
 
 

@@ -420,13 +420,24 @@ class Reply(models.Model):
         return f"答复（{self.get_solved_display()}）"
 
 
+class CallbackRater(models.TextChoices):
+    """Who gave the rating: the callback agent on the phone, or the deputy on their own page
+    (衡阳: "征求人大代表对办理结果是否满意"; services/rating.py)."""
+
+    AGENT = "agent", "回访员回访"
+    DEPUTY = "deputy", "代表评价"
+
+
 class Callback(models.Model):
-    """回访 record: one per call attempt."""
+    """回访 record: one per call attempt, or the deputy's own rating."""
 
     order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="callbacks")
     satisfaction = models.CharField("满意度", max_length=16, choices=Satisfaction.choices)
     solved = models.BooleanField("是否解决", null=True, blank=True)
     note = models.TextField("回访记录", blank=True)
+    rater = models.CharField(
+        "评价来源", max_length=8, choices=CallbackRater.choices, default=CallbackRater.AGENT
+    )
     agent = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -80,6 +80,7 @@ EVENT_DATA_SHOWN = frozenset(
         "old_due",
         "on_time",
         "order_due",
+        "rater",
         "reason",
         "redo_count",
         "reply",

@@ -29,7 +29,7 @@ from django.views.decorators.http import require_POST
 from minyi.core.errors import DomainError
 from minyi.orders.models import AttachmentKind, WorkOrder
 from minyi.orders.selectors import orders_visible_to
-from minyi.orders.services import closing, dispatch, handling, intake
+from minyi.orders.services import closing, dispatch, handling, intake, rating
 from minyi.workbench import forms as f
 from minyi.workbench import permissions
 from minyi.workbench.detail_views import detail_context, render_order_page, visible_order
@@ -181,6 +181,17 @@ def _redo(ctx, data, user):
     return "已发回主办单位重办。"
 
 
+def _rate(ctx, data, user):
+    rating.order_deputy_rate(
+        order=ctx.order,
+        satisfaction=data["satisfaction"],
+        solved=data["solved"],
+        note=data["note"],
+        actor=user,
+    )
+    return "感谢您的评价，已转12345热线回访员。"
+
+
 ACTIONS: dict[str, Action] = {
     "dispatch": Action(f.DispatchForm, "派单", "派单", _dispatch),
     "reject": Action(f.RejectForm, "不予受理", "不予受理", _reject),
@@ -198,6 +209,7 @@ ACTIONS: dict[str, Action] = {
     "callback": Action(f.CallbackForm, "记录回访", "保存回访", _callback),
     "archive": Action(f.ArchiveForm, "归档", "归档", _archive),
     "redo": Action(f.RedoForm, "发回重办", "发回重办", _redo),
+    "rate": Action(f.RateForm, "评价办理结果", "提交评价", _rate),
 }
 assert set(ACTIONS) == set(permissions.ACTION_NAMES), "every rule needs a form, and back"
 

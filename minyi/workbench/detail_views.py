@@ -19,6 +19,7 @@ from minyi.core.access import client_ip, role_required
 from minyi.core.bounds import parse_id
 from minyi.orders.models import Attachment, ExtensionRequest, ReturnRequest, WorkOrder
 from minyi.orders.selectors import links_hidden, orders_visible_to
+from minyi.orders.services.rating import rating_of_this_reply
 from minyi.privacy import rules
 from minyi.privacy.models import Surface
 from minyi.privacy.services import RevealRefused, requester_reveal
@@ -95,6 +96,9 @@ def detail_context(
         # the dispatch form's department filters (lazy: read only when that form is shown)
         "regions": Region.objects.order_by("code", "name"),
         "categories": Category.objects.filter(is_active=True).select_related("parent"),
+        # the deputy reads the result and rates it at the top of the page (services/rating.py)
+        "deputy_view": user.role == Role.DEPUTY,
+        "rating": rating_of_this_reply(order) if user.role == Role.DEPUTY else None,
         "operator_next_step": (
             user.role == Role.OPERATOR
             and order.created_by_id == user.pk

@@ -20,6 +20,7 @@ from minyi.orders.models import (
     Warning,
     WorkOrder,
 )
+from minyi.orders.services.rating import DEPUTY_SATISFACTION
 from minyi.reference.models import Department, ScopeReason
 from minyi.workbench.permissions import OrderContext
 
@@ -176,7 +177,8 @@ class ReplyForm(ActionForm):
     method = forms.ChoiceField(
         label="答复方式", choices=[("phone", "电话"), ("sms", "短信")], initial="phone"
     )
-    solved = forms.ChoiceField(label="解决情况", choices=Solved.choices, initial=Solved.SOLVED)
+    # no default: the department says how far it solved the matter (issue 9)
+    solved = forms.ChoiceField(label="解决情况", choices=[("", "请选择"), *Solved.choices])
     plan = _text(
         "下一步措施", required=False, max_length=limits.PLAN, help_text="未完全解决的必填。"
     )
@@ -208,3 +210,20 @@ class ArchiveForm(ActionForm):
 class RedoForm(ActionForm):
     note = _text("发回重办理由")
     due = _due("重办时限", help_text="留空则按办理时限规则重新计算。")
+
+
+# -- deputy ---------------------------------------------------------------------------------------
+
+
+class RateForm(ActionForm):
+    """The deputy's rating of the result: both answers chosen by the deputy, none preselected."""
+
+    satisfaction = forms.ChoiceField(
+        label="您对办理结果是否满意",
+        choices=[(v, Satisfaction(v).label) for v in DEPUTY_SATISFACTION],
+        widget=forms.RadioSelect,
+    )
+    solved = forms.ChoiceField(
+        label="您反映的问题是否解决", choices=Solved.choices, widget=forms.RadioSelect
+    )
+    note = _text("其他意见", required=False)

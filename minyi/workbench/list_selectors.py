@@ -29,13 +29,16 @@ from minyi.orders.models import (
     Assignment,
     AssignmentRole,
     AssignmentStatus,
+    Callback,
+    CallbackRater,
     ExtensionRequest,
     ReturnRequest,
+    Satisfaction,
     Status,
     Warning,
     WorkOrder,
 )
-from minyi.orders.selectors import orders_visible_to
+from minyi.orders.selectors import CALLBACK_STATES, orders_visible_to
 from minyi.privacy import rules
 from minyi.workbench.presenters import shown
 
@@ -236,13 +239,27 @@ def department_queue(user, tab: str) -> QuerySet[WorkOrder]:
 CALLBACK_TABS = (Tab("replied", "待回访"), Tab("callback", "回访中"))
 
 
+def _rated_since_reply() -> QuerySet[Callback]:
+    """The ratings (reached callbacks) of an order's current reply (services/rating.py)."""
+    return Callback.objects.filter(order=OuterRef("pk"), at__gte=OuterRef("replied_at")).exclude(
+        satisfaction=Satisfaction.UNREACHABLE
+    )
+
+
 def callback_queue(user, tab: str) -> QuerySet[WorkOrder]:
+    """The agent's queue; an order the deputy has rated shows the rating (``deputy_rating``)."""
     status = {"replied": Status.REPLIED, "callback": Status.CALLBACK}[tab]
-    return _base(user).filter(status=status)
+    by_deputy = _rated_since_reply().filter(rater=CallbackRater.DEPUTY).order_by("-at", "-id")
+    return (
+        _base(user)
+        .filter(status=status)
+        .annotate(deputy_rating=Subquery(by_deputy.values("satisfaction")[:1]))
+    )
 
 
 def mine_list(user) -> QuerySet[WorkOrder]:
-    return _base(user)
+    """The deputy's orders; ``rated`` says whether the current reply has its rating."""
+    return _base(user).annotate(rated=Exists(_rated_since_reply()))
 
 
 def ledger_list(user, filters: dict) -> QuerySet[WorkOrder]:
@@ -347,6 +364,11 @@ def rows_prepare(rows: list, user) -> list:
             for x in a.pending_extensions:
                 shown(order.person, x, x.requested_by, "reason")
         order.link = detail_url(order.number)
+        if getattr(order, "deputy_rating", None):
+            order.deputy_rating_label = Satisfaction(order.deputy_rating).label
+        order.awaiting_rating = order.status in CALLBACK_STATES and not getattr(
+            order, "rated", True
+        )
         if hasattr(order, "my_status"):
             order.my_status_label = status_labels.get(order.my_status, "")
             order.my_role_label = role_labels.get(order.my_role, "")

@@ -33,6 +33,7 @@ from minyi.orders.services.closing import (
     archive_refusal,
     callback_refusal,
 )
+from minyi.orders.services.rating import awaiting_deputy_rating, is_raising_deputy
 
 
 @dataclass
@@ -45,6 +46,8 @@ class OrderContext:
     my_assignment: Assignment | None = None
     pending_returns: list[ReturnRequest] = field(default_factory=list)
     pending_extensions: list[ExtensionRequest] = field(default_factory=list)
+    # the deputy's order whose reply waits for their rating (services/rating.py)
+    awaiting_rating: bool = False
 
 
 def order_context(user, order: WorkOrder) -> OrderContext:
@@ -68,6 +71,8 @@ def order_context(user, order: WorkOrder) -> OrderContext:
                 assignment__order=order, ruling=ExtensionRequest.Ruling.PENDING
             ).select_related("assignment__department")
         )
+    if getattr(user, "role", "") == Role.DEPUTY:
+        ctx.awaiting_rating = is_raising_deputy(user, order) and awaiting_deputy_rating(order)
     return ctx
 
 
@@ -87,6 +92,7 @@ is_dispatcher = _role(Role.DISPATCHER)
 is_handler = _role(Role.HANDLER)
 is_callback_agent = _role(Role.CALLBACK)
 is_admin = _role(Role.ADMIN)
+is_deputy = _role(Role.DEPUTY)
 
 
 # -- the order's state -------------------------------------------------------------------------
@@ -118,6 +124,11 @@ def has_pending_return(user, ctx: OrderContext) -> bool:
 @rules.predicate
 def has_pending_extension(user, ctx: OrderContext) -> bool:
     return bool(ctx.pending_extensions)
+
+
+@rules.predicate
+def awaiting_rating(user, ctx: OrderContext) -> bool:
+    return ctx.awaiting_rating
 
 
 @rules.predicate
@@ -184,6 +195,8 @@ ACTIONS.add_rule("reply", is_handler & being_handled & _my_assignment_in(Assignm
 ACTIONS.add_rule("callback", is_callback_agent & in_callback & may_call_back)
 ACTIONS.add_rule("archive", is_callback_agent & _status_in(Status.CALLBACK) & may_archive)
 ACTIONS.add_rule("redo", is_callback_agent & in_callback)
+# deputy (人大代表): rates the result of the order they raised, once per reply
+ACTIONS.add_rule("rate", is_deputy & in_callback & awaiting_rating)
 
 ACTION_NAMES: tuple[str, ...] = tuple(ACTIONS)
 

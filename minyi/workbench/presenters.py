@@ -15,6 +15,7 @@ from minyi.core import timefmt
 from minyi.orders.models import (
     AssignmentStatus,
     AttachmentKind,
+    CallbackRater,
     EventKind,
     ReplyMethod,
     Satisfaction,
@@ -47,6 +48,7 @@ DATA_LABELS = {
     "method": "答复方式",
     "solved": "解决情况",
     "satisfaction": "满意度",
+    "rater": "评价来源",
     "on_time": "是否按时",
     "redo_count": "重办次数",
     "master_number": "主工单",
@@ -72,6 +74,7 @@ CHOICE_LABELS = {
     "to": dict(Warning.choices),
     "method": dict(ReplyMethod.choices),
     "satisfaction": dict(Satisfaction.choices),
+    "rater": dict(CallbackRater.choices),
     "solved": {**dict(Solved.choices), True: "已解决", False: "未解决"},
     "attachment_kind": dict(AttachmentKind.choices),
 }

@@ -115,7 +115,10 @@ def test_one_order_through_every_role_with_the_deputy_told(asgi_server, browser,
         base,
         number,
         "reply",
-        lambda p: p.fill("#id_reply_content", "已更换灯具，恢复照明。"),
+        lambda p: (
+            p.fill("#id_reply_content", "已更换灯具，恢复照明。"),
+            p.select_option("#id_reply_solved", "solved"),  # no default: the handler says
+        ),
     )
     _act(
         agent,
@@ -129,7 +132,14 @@ def test_one_order_through_every_role_with_the_deputy_told(asgi_server, browser,
     )
     _act(agent, base, number, "redo", lambda p: p.fill("#id_redo_note", "代表反映仍有两盏不亮"))
     _act(
-        handler, base, number, "reply", lambda p: p.fill("#id_reply_content", "两盏灯已全部修复。")
+        handler,
+        base,
+        number,
+        "reply",
+        lambda p: (
+            p.fill("#id_reply_content", "两盏灯已全部修复。"),
+            p.select_option("#id_reply_solved", "solved"),
+        ),
     )
     _act(
         agent,
@@ -166,5 +176,5 @@ def test_one_order_through_every_role_with_the_deputy_told(asgi_server, browser,
         .order_by("id")
         .values_list("template_code", flat=True)
     )
-    assert to_deputy == ["order_accepted", "reply_ready", "reply_ready"]
+    assert to_deputy == ["order_accepted", "reply_ready_deputy", "reply_ready_deputy"]
     assert number in OutboxMessage.objects.filter(template_code="order_accepted").get().body

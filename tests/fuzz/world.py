@@ -71,6 +71,8 @@ def build_world() -> World:
     orders["deputy"] = make_order(
         "dispatched", channel="deputy_call", deputy=deputy, assisting=[other], **kw
     )
+    # a reply the deputy may rate (the rate action)
+    orders["deputy_replied"] = make_order("replied", channel="deputy_call", deputy=deputy, **kw)
     returned = orders["returned"]
     attachment = returned.attachments.first()
     call = call_event_receive(event="ring", call_id="fuzz-call-1", caller="+8613900000001")

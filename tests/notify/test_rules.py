@@ -53,11 +53,11 @@ def test_a_rejection_tells_the_deputy_the_reason_and_the_basis(deputy, dan):
     assert f"理由：{reason}。依据：依据甲条。" in message.body
 
 
-def test_the_lead_reply_tells_the_deputy_that_the_reply_is_ready(deputy, hana):
+def test_the_lead_reply_tells_the_deputy_and_the_requester_that_the_reply_is_ready(deputy, hana):
     order = make_order("replied", channel="deputy_call", deputy=deputy, handler=hana)
-    assert [m.recipient_phone for m in sms(order, "reply_ready")] == sorted(
-        [deputy_phone(deputy), CITIZEN]
-    )
+    # the deputy's text asks for a rating (tests/notify/test_reply_result_texts.py has the words)
+    assert [m.recipient_phone for m in sms(order, "reply_ready_deputy")] == [deputy_phone(deputy)]
+    assert [m.recipient_phone for m in sms(order, "reply_ready")] == [CITIZEN]
     assert order.number in sms(order, "reply_ready")[0].body
 
 

@@ -47,6 +47,7 @@ ACTIONS = {
     "callback": ("replied", "carl"),
     "archive": ("callback", "carl"),
     "redo": ("callback", "carl"),
+    "rate": ("replied", "deputy"),
 }
 CALLBACK_STATES = {"replied", "callback"}
 

@@ -16,6 +16,7 @@ from minyi.orders.models import (
     AssignmentRole,
     AssignmentStatus,
     Callback,
+    CallbackRater,
     EventKind,
     Satisfaction,
     Status,
@@ -87,9 +88,16 @@ def archive_refusal(order: WorkOrder) -> str:
 
 @transaction.atomic
 def order_callback(
-    *, order: WorkOrder, satisfaction: str, solved: bool | None = None, note: str = "", actor=None
+    *,
+    order: WorkOrder,
+    satisfaction: str,
+    solved: bool | None = None,
+    note: str = "",
+    actor=None,
+    rater: str = CallbackRater.AGENT,
 ) -> Callback:
-    """回访: one call attempt. 未接通 keeps the order in callback for another try."""
+    """回访: one call attempt. 未接通 keeps the order in callback for another try. ``rater`` says
+    who gave the rating: the agent, or the deputy on their own page (services/rating.py)."""
     check_length((note or "").strip(), label="回访记录", max_length=limits.NOTE)
     order = lock_order(order)
     require_status(order, [Status.REPLIED, Status.CALLBACK], "回访")
@@ -105,6 +113,7 @@ def order_callback(
         satisfaction=satisfaction,
         solved=solved if reached else None,
         note=(note or "").strip(),
+        rater=rater,
         agent=actor,
         at=clock.now(),
     )
@@ -122,6 +131,7 @@ def order_callback(
         callback=callback.pk,
         satisfaction=satisfaction,
         solved=callback.solved,
+        rater=rater,
     )
     return callback
 
