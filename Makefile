@@ -7,7 +7,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: run test install migrate demo worker scheduler lint bench clean
+.PHONY: run test install migrate demo worker scheduler lint bench clean screenshots
 
 # DEBUG is off unless the environment says otherwise, the demo included: it runs the production
 # settings and turns on only what a laptop without HTTPS needs, explicitly (the environment wins):
@@ -54,6 +54,11 @@ run: migrate
 ## make test: the whole suite (SQLite; PostgreSQL when DATABASE_URL is set)
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+## make screenshots: the browser tests save what they see into docs/screenshots/ (the README's
+## pictures). Chinese needs a CJK font for Chromium: apt-get install -y fonts-noto-cjk
+screenshots: install
+	MINYI_SCREENSHOTS=docs/screenshots $(PY) -m pytest -q tests/browser
 
 worker: migrate
 	$(PY) manage.py db_worker
