@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/orders/", include("minyi.orders.api_urls")),
     path("api/cti/", include("minyi.calls.urls")),
     path("console/", include("minyi.console.urls")),
+    path("work/suggestions/", include("minyi.suggestions.urls")),
     path("work/", include("minyi.workbench.urls")),
     path("api/schema/", SchemaView.as_view(), name="schema"),
     path("api/docs/", docs, name="api-docs"),

@@ -60,7 +60,11 @@ def test_the_operator_may_write_the_basis_told_to_the_deputy(as_olivia, zhang):
     reason = scope_reason("duplicate")
 
     _intake(
-        as_olivia, deputy=zhang.pk, decision="reject", reason=reason.pk, basis="该事项已于上月办结。"
+        as_olivia,
+        deputy=zhang.pk,
+        decision="reject",
+        reason=reason.pk,
+        basis="该事项已于上月办结。",
     )
 
     order = WorkOrder.objects.get()

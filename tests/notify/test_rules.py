@@ -50,7 +50,7 @@ def test_a_rejection_tells_the_deputy_the_reason_and_the_basis(deputy, dan):
     [message] = sms(order, "order_rejected")
     reason = scope_reason("out_of_jurisdiction").title
     assert message.recipient_phone == deputy_phone(deputy)
-    assert f"理由：{reason}。依据：依据甲条。" in message.body
+    assert f"不予受理，理由：{reason}。依据甲条。如有疑问" in message.body
 
 
 def test_the_lead_reply_tells_the_deputy_that_the_reply_is_ready(deputy, hana):

@@ -42,12 +42,18 @@ def test_the_liaison_officer_escalates_a_rejected_matter_into_the_committee_queu
         lin,
         MONDAY,
     )
-    assert (suggestion.note, suggestion.status) == ("涉及面广、办理难度大", SuggestionStatus.PENDING)
+    assert (suggestion.note, suggestion.status) == (
+        "涉及面广、办理难度大",
+        SuggestionStatus.PENDING,
+    )
     assert suggestion.get_status_display() == "待处理"
     assert suggestion.from_status == Status.REJECTED
     event = last_event(order)
     assert (event.kind, event.from_status, event.actor) == (EventKind.ESCALATED, "rejected", lin)
-    assert OutboxMessage.objects.filter(order=order, template_code="order_escalated").count() == 1
+    told = OutboxMessage.objects.filter(order=order, template_code="order_escalated")
+    assert sorted(told.values_list("recipient_phone", flat=True)) == sorted(
+        [deputy.phones.get().number, order.requester_phone]
+    )
 
 
 def test_the_dispatcher_escalates_an_open_order_the_same_way(dan, hana):

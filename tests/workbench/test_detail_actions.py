@@ -93,9 +93,9 @@ def test_the_dispatcher_decides_a_draft_with_the_intake_decision(
     )
 
     assert_done(response, order, status, kind)
-    assert list(OutboxMessage.objects.filter(order=order).values_list("template_code", flat=True)) == [
-        code
-    ]
+    assert list(
+        OutboxMessage.objects.filter(order=order).values_list("template_code", flat=True)
+    ) == [code]
 
 
 def test_a_draft_cannot_be_rejected_without_a_reason(client, dan):
