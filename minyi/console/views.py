@@ -127,7 +127,7 @@ def intake_from_lookup(request: HttpRequest) -> HttpResponse:
 
 def _intake_done(order: WorkOrder) -> str:
     if order.status == Status.REJECTED:
-        return f"工单 {order.number} 不予受理，理由与依据已以短信告知代表和诉求人。"
+        return f"工单 {order.number} 不予受理，理由及依据将以短信告知。"
     return f"已受理工单 {order.number}。请选择下一步：派单或直接答复。"
 
 

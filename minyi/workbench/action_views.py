@@ -68,13 +68,13 @@ def _intake(ctx, data, user):
         actor=user,
     )
     if order.status == Status.ACCEPTED:
-        return "已受理，受理告知已发送诉求人。"
-    return "已不予受理，理由与依据已告知诉求人。"
+        return "已受理，受理告知将以短信发送。"
+    return "已不予受理，理由及依据将以短信告知。"
 
 
 def _reject(ctx, data, user):
     intake.order_reject(order=ctx.order, reason=data["reason"], basis=data["basis"], actor=user)
-    return "已不予受理，理由与依据已告知诉求人。"
+    return "已不予受理，理由及依据将以短信告知。"
 
 
 def _return_accept(ctx, data, user):

@@ -39,3 +39,13 @@ def test_sentences_joined_with_a_semicolon_lose_their_own_full_stops():
 def test_a_clause_loses_its_closing_mark():
     assert clause("理由充分。") == "理由充分"
     assert clause("理由充分") == "理由充分"
+
+
+def test_a_page_joining_a_typed_sentence_with_a_semicolon_drops_its_full_stop():
+    from django.template import Context, Template
+
+    page = Template("{% load sentences %}依据：{{ basis|clause }}；领导签署意见").render(
+        Context({"basis": "《三定方案》未赋予本单位该项职责。"})
+    )
+
+    assert page == "依据：《三定方案》未赋予本单位该项职责；领导签署意见"
