@@ -8,7 +8,7 @@ hide forms that the order's state makes pointless.
 
 Roles are read from ``user.role`` only: an administrator or a superuser without an operational
 role reads everything but acts on nothing here (the ledger must name a dispatcher, handler or
-callback agent for every change).
+callback agent — or the liaison officer who escalates — for every change).
 """
 
 from __future__ import annotations
