@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "minyi.notify",
     "minyi.console",
     "minyi.workbench",
+    "minyi.suggestions",
     "minyi.demo",
 ]
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("api/cti/", include("minyi.calls.urls")),
     path("console/", include("minyi.console.urls")),
     path("work/notices/", include("minyi.notify.urls")),
+    path("work/suggestions/", include("minyi.suggestions.urls")),
     path("work/", include("minyi.workbench.urls")),
     path("api/schema/", SchemaView.as_view(), name="schema"),
     path("api/docs/", docs, name="api-docs"),

@@ -37,7 +37,6 @@ from minyi.orders.models import (
 from minyi.orders.services.closing import (
     order_archive,
     order_callback,
-    order_escalate,
     order_merge,
 )
 from minyi.orders.services.dispatch import (
@@ -48,10 +47,11 @@ from minyi.orders.services.dispatch import (
 )
 from minyi.orders.services.handling import assignment_reply
 from minyi.orders.services.intake import (
+    REJECT,
     order_accept,
     order_create,
+    order_decide,
     order_direct_answer,
-    order_reject,
 )
 from minyi.reference.models import (
     Category,
@@ -61,6 +61,7 @@ from minyi.reference.models import (
     RequestType,
     ScopeReason,
 )
+from minyi.suggestions.services import suggestion_escalate
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -246,15 +247,23 @@ def make_order(
             master = make_order("accepted", operator=operator)
             order = order_accept(order=order, actor=operator)
             return order_merge(order=order, master=master, note="同一事项", actor=dispatcher)
+        if state == "rejected":  # the intake decision: never accepted, one SMS
+            return order_decide(
+                order=order,
+                decision=REJECT,
+                reason=scope_reason("out_of_jurisdiction"),
+                actor=operator,
+            )
         order = order_accept(order=order, actor=operator)
         if state == "accepted":
             return order
-        if state == "rejected":
-            return order_reject(
-                order=order, reason=scope_reason("out_of_jurisdiction"), actor=dispatcher
-            )
         if state == "escalated":
-            return order_escalate(order=order, note="涉及多部门，转代表建议", actor=dispatcher)
+            suggestion_escalate(
+                order=order,
+                note="涉及多部门，转代表建议",
+                actor=dispatcher or UserFactory(role=Role.DISPATCHER),
+            )
+            return WorkOrder.objects.get(pk=order.pk)
         if state == "direct_answer":
             return order_direct_answer(
                 order=order, content="已按政策口径直接解答。", actor=operator

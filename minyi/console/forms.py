@@ -1,4 +1,5 @@
-"""Forms of the operator console: intake and the three next steps after acceptance."""
+"""Forms of the operator console: intake (with its decision, 受理 or 不予受理) and the two next
+steps after acceptance (dispatch, direct answer)."""
 
 from __future__ import annotations
 
@@ -16,12 +17,14 @@ from minyi.reference.models import (
     Department,
     Region,
     RequestType,
-    ScopeReason,
     Urgency,
 )
+from minyi.workbench.forms import IntakeDecisionFields
 
 
-class IntakeForm(core.Form):
+class IntakeForm(IntakeDecisionFields):
+    """The call's order and the decision on it, saved together (``order_intake``)."""
+
     channel = forms.ChoiceField(
         label="来源渠道", choices=Channel.choices, initial=Channel.CITIZEN_CALL
     )
@@ -54,6 +57,25 @@ class IntakeForm(core.Form):
     title = core.text("标题", max_length=limits.TITLE)
     content = core.text("诉求内容", max_length=limits.CONTENT, rows=5)
 
+    # the order's own fields first, the decision (from IntakeDecisionFields) last
+    field_order = [
+        "channel",
+        "deputy",
+        "call_id",
+        "identified",
+        "requester_name",
+        "requester_phone",
+        "is_anonymous",
+        "request_type",
+        "urgency",
+        "complexity",
+        "category",
+        "region",
+        "address",
+        "title",
+        "content",
+    ]
+
     def clean_requester_phone(self) -> str:
         raw = self.cleaned_data.get("requester_phone", "").strip()
         if not raw:
@@ -85,18 +107,3 @@ class DispatchForm(core.Form):
 
 class DirectAnswerForm(core.Form):
     content = core.text("答复内容", max_length=limits.REPLY, rows=4)
-
-
-class RejectForm(core.Form):
-    reason = forms.ModelChoiceField(
-        label="不予受理理由",
-        queryset=ScopeReason.objects.filter(is_active=True),
-        empty_label="请选择理由",
-    )
-    basis = core.text(
-        "告知代表的依据",
-        max_length=limits.NOTE,
-        rows=3,
-        required=False,
-        help_text="留空则使用该理由的标准依据。",
-    )

@@ -7,7 +7,6 @@ from django.db.models import Q
 from minyi.calls import selectors as calls
 from minyi.calls.lookup import DeputyCard, deputy_for_caller
 from minyi.calls.models import CallLog, CallStatus
-from minyi.calls.services import call_link_order
 from minyi.core.bounds import parse_id
 from minyi.core.masking import mask_phone
 from minyi.deputies.models import Deputy
@@ -74,13 +73,6 @@ def deputy_of_form(form) -> Deputy | None:
 
 def deputy_recent_orders(deputy: Deputy | None):
     return calls.deputy_recent_orders(deputy) if deputy is not None else []
-
-
-def link_call(*, call_id: str, order: WorkOrder, actor) -> None:
-    """Link the operator's own call of today (the one the form was prefilled from)."""
-    call = operator_call(actor, call_id)
-    if call is not None and call.order_id is None:
-        call_link_order(call=call, order=order, actor=actor)
 
 
 def scope_reasons():

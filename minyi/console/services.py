@@ -1,4 +1,8 @@
-"""What the intake form may be prefilled with, and the access-log row for each full view.
+"""Intake from a call, what the intake form may be prefilled with, and the access-log row for
+each full view.
+
+``intake_record`` saves the form: the order, decided (受理 or 不予受理), and the link to the
+operator's own call, in one transaction (``orders.services.intake.order_intake``).
 
 Every prefill of a full number from a call, and every showing of a deputy's recent orders, is
 one ``PersonalDataAccess`` row (surface ``console``) written by ``personal_data_seen`` before
@@ -14,11 +18,13 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from minyi.calls.lookup import deputy_card
+from minyi.calls.services import call_link_order
 from minyi.console import selectors
 from minyi.console.identified import identified_deputy_id, identified_token
 from minyi.core.errors import DomainError
 from minyi.deputies.models import Deputy
 from minyi.orders.models import Channel, WorkOrder
+from minyi.orders.services.intake import order_intake
 from minyi.privacy.models import Surface
 from minyi.privacy.services import personal_data_seen
 
@@ -52,6 +58,36 @@ def _with_deputy(prefill: Prefill, user, deputy: Deputy | None) -> Prefill:
     prefill.deputy = deputy
     prefill.recent = selectors.deputy_recent_orders(deputy)
     return prefill
+
+
+@transaction.atomic
+def intake_record(*, user, data: dict) -> WorkOrder:
+    """The intake form's order, decided at once, and the operator's own call of today (the one
+    the form was prefilled from) linked to it — all or nothing."""
+    deputy_call = data["channel"] == Channel.DEPUTY_CALL
+    order = order_intake(
+        decision=data["decision"],
+        reason=data["reason"],
+        basis=data["basis"],
+        actor=user,
+        channel=data["channel"],
+        request_type=data["request_type"],
+        title=data["title"],
+        content=data["content"],
+        requester_name=data["requester_name"],
+        requester_phone=data["requester_phone"],
+        is_anonymous=data["is_anonymous"],
+        deputy=data["deputy"] if deputy_call else None,
+        urgency=data["urgency"],
+        complexity=data["complexity"],
+        category=data["category"],
+        region=data["region"],
+        address=data["address"],
+    )
+    call = selectors.operator_call(user, data.get("call_id") or "")
+    if call is not None and call.order_id is None:
+        call_link_order(call=call, order=order, actor=user)
+    return order
 
 
 @transaction.atomic

@@ -12,5 +12,4 @@ urlpatterns = [
     path("orders/<str:number>/", views.order_next, name="console-order"),
     path("orders/<str:number>/dispatch/", views.order_dispatch_view, name="console-dispatch"),
     path("orders/<str:number>/answer/", views.order_answer_view, name="console-answer"),
-    path("orders/<str:number>/reject/", views.order_reject_view, name="console-reject"),
 ]

@@ -20,13 +20,13 @@ from minyi.accounts.models import Role
 from minyi.calls.models import CallLog
 from minyi.calls.services import missed_call_resolve
 from minyi.console import selectors, services
-from minyi.console.forms import DirectAnswerForm, DispatchForm, IntakeForm, RejectForm
+from minyi.console.forms import DirectAnswerForm, DispatchForm, IntakeForm
 from minyi.core.access import client_ip, role_required
 from minyi.core.errors import DomainError
 from minyi.core.masking import mask_phone
-from minyi.orders.models import Channel, Status, WorkOrder
+from minyi.orders.models import Status, WorkOrder
 from minyi.orders.services.dispatch import order_dispatch
-from minyi.orders.services.intake import order_create, order_direct_answer, order_reject
+from minyi.orders.services.intake import order_direct_answer
 from minyi.privacy import rules
 
 OPERATOR = Role.OPERATOR
@@ -82,13 +82,11 @@ def intake(request: HttpRequest) -> HttpResponse:
         form = IntakeForm(request.POST)
         if form.is_valid():
             try:
-                order = _create_order(request, form.cleaned_data)
+                order = services.intake_record(user=request.user, data=form.cleaned_data)
             except DomainError as error:
                 form.add_error(None, error.message)
             else:
-                messages.success(
-                    request, f"已受理工单 {order.number}。请选择下一步：派单、直接答复或不予受理。"
-                )
+                messages.success(request, _intake_done(order))
                 return _redirect(request, reverse("console-order", args=[order.number]))
         deputy = selectors.deputy_of_form(form)
         recent = services.intake_recent_orders(
@@ -127,6 +125,12 @@ def intake_from_lookup(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _intake_done(order: WorkOrder) -> str:
+    if order.status == Status.REJECTED:
+        return f"工单 {order.number} 不予受理，理由及依据将以短信告知。"
+    return f"已受理工单 {order.number}。请选择下一步：派单或直接答复。"
+
+
 def _intake_page(
     request: HttpRequest,
     form: IntakeForm,
@@ -136,36 +140,19 @@ def _intake_page(
     refused: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    context = {"form": form, "deputy": deputy, "recent": recent, "refused": refused}
+    context = {
+        "form": form,
+        "deputy": deputy,
+        "recent": recent,
+        "refused": refused,
+        "reasons": selectors.scope_reasons(),
+    }
     return render(request, "console/_intake.html", context, status=status)
-
-
-def _create_order(request: HttpRequest, data: dict) -> WorkOrder:
-    order = order_create(
-        channel=data["channel"],
-        request_type=data["request_type"],
-        title=data["title"],
-        content=data["content"],
-        actor=request.user,
-        requester_name=data["requester_name"],
-        requester_phone=data["requester_phone"],
-        is_anonymous=data["is_anonymous"],
-        deputy=data["deputy"] if data["channel"] == Channel.DEPUTY_CALL else None,
-        urgency=data["urgency"],
-        complexity=data["complexity"],
-        category=data["category"],
-        region=data["region"],
-        address=data["address"],
-        accept=True,
-    )
-    if data.get("call_id"):
-        selectors.link_call(call_id=data["call_id"], order=order, actor=request.user)
-    return order
 
 
 def _own_order(request: HttpRequest, number: str) -> WorkOrder:
     order = get_object_or_404(
-        WorkOrder.objects.select_related("request_type", "deputy"), number=number
+        WorkOrder.objects.select_related("request_type", "deputy", "reject_reason"), number=number
     )
     if order.created_by_id != request.user.pk:
         raise PermissionDenied("只能处理本人登记的工单。")
@@ -186,8 +173,6 @@ def _next_context(request: HttpRequest, order: WorkOrder, **forms) -> dict:
         "can_act": order.status == Status.ACCEPTED,
         "dispatch_form": forms.get("dispatch_form") or DispatchForm(),
         "answer_form": forms.get("answer_form") or DirectAnswerForm(),
-        "reject_form": forms.get("reject_form") or RejectForm(),
-        "reasons": selectors.scope_reasons(),
     }
 
 
@@ -236,16 +221,6 @@ def order_answer_view(request: HttpRequest, number: str) -> HttpResponse:
         return f"工单 {order.number} 已直接答复，转入回访。"
 
     return _act(request, number, DirectAnswerForm, "answer_form", answer)
-
-
-@role_required(OPERATOR)
-@require_POST
-def order_reject_view(request: HttpRequest, number: str) -> HttpResponse:
-    def reject(order, data):
-        order_reject(order=order, reason=data["reason"], basis=data["basis"], actor=request.user)
-        return f"工单 {order.number} 不予受理，理由与依据将告知代表。"
-
-    return _act(request, number, RejectForm, "reject_form", reject)
 
 
 @role_required(OPERATOR)

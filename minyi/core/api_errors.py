@@ -12,6 +12,7 @@ from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from minyi.core import error_views
+from minyi.core.sentences import join_sentences
 
 
 def _reshape(exc) -> tuple[str, str] | None:
@@ -44,5 +45,5 @@ def exception_handler(exc, context):
         }
         response.data = {"error": "提交的内容有误。", "code": "invalid", "fields": fields}
     else:
-        response.data = {"error": "；".join(str(m) for m in data), "code": "invalid"}
+        response.data = {"error": join_sentences(str(m) for m in data), "code": "invalid"}
     return response

@@ -26,7 +26,6 @@ from minyi.orders.models import (
 from minyi.orders.services.closing import (
     order_archive,
     order_callback,
-    order_escalate,
     order_merge,
     order_redo,
     order_supervise,
@@ -44,7 +43,8 @@ from minyi.orders.services.handling import (
     extension_deny,
     extension_request,
 )
-from minyi.orders.services.intake import order_direct_answer, order_reject
+from minyi.orders.services.intake import REJECT, order_decide, order_direct_answer
+from minyi.suggestions.services import suggestion_escalate
 
 Steps = Generator[datetime, None, object]
 
@@ -332,11 +332,18 @@ def merged(w: World, plan: Plan) -> Story:
 
 
 def rejected(w: World, plan: Plan) -> Story:
+    """Out of scope, decided on the draft (one SMS with the reason and basis): by the operator,
+    or by the dispatcher for a draft recorded from another channel."""
     reason = w.reasons[plan.matter.reason]
-    accept_first = w.rng.random() < 0.3
-    order = w.create(plan, accept=accept_first)
+    by_dispatcher = w.rng.random() < 0.3
+    order = w.create(plan, accept=False)
     yield w.pace.minutes(1, 15) if reason.code == "emergency" else w.pace.minutes(10, 180)
-    order_reject(order=order, reason=reason, actor=w.operator if not accept_first else w.dispatcher)
+    order_decide(
+        order=order,
+        decision=REJECT,
+        reason=reason,
+        actor=w.dispatcher if by_dispatcher else w.operator,
+    )
 
 
 def escalated(w: World, plan: Plan) -> Story:
@@ -350,7 +357,7 @@ def escalated(w: World, plan: Plan) -> Story:
         yield from handle(w, plan, order, late_reply=False, partly=True)
         yield from callback(w, order, Satisfaction.DISSATISFIED, False, "问题涉及面广，尚未解决。")
         yield w.pace.office(4, 48)
-    order_escalate(order=order, note=note, actor=w.liaison)
+    suggestion_escalate(order=order, note=note, actor=w.liaison)
 
 
 STORIES = {

@@ -1,9 +1,10 @@
 """The one place that decides which messages an order event causes (DESIGN §3, §9).
 
-The deputy is told at acceptance, at rejection and when the reply is made (事前有沟通、事后有反馈);
-the requester, whistle-blowers included, gets the same SMS on their own phone. The reply's SMS
-carries the result (a bounded summary, ``reply_summary``), and the deputy's own text asks them to
-rate it on their page (衡阳: "告诉人大代表办理结果，并征求人大代表对办理结果是否满意"). Notices to
+The deputy is told at acceptance or rejection (one of the two: the intake decides), when the
+order goes to the liaison committee as a suggestion, and when the reply is made (事前有沟通、事后有
+反馈); the requester, whistle-blowers included, gets the same SMS on their own phone. The reply's
+SMS carries the result (a bounded summary, ``reply_summary``), and the deputy's own text asks them
+to rate it on their page (衡阳: "告诉人大代表办理结果，并征求人大代表对办理结果是否满意"). Notices to
 departments carry the order's number, title and deadline only — never who asked: no template
 has a placeholder for a person (``TEMPLATE_PARAMS``), and the title a handler is sent passes
 through the privacy rule for that handler, so a title that names a whistle-blower (or an
@@ -40,6 +41,7 @@ TEMPLATE_PARAMS: dict[str, tuple[str, ...]] = {
     "order_rejected": ("number", "title", "reason", "basis"),
     "reply_ready": ("number", "title", "solved", "result"),
     "reply_ready_deputy": ("number", "title", "solved", "result"),
+    "order_escalated": ("number", "title"),
     "callback_request": ("number", "title"),
     "extension_approved": ("number", "title", "due"),
     "extension_denied": ("number", "title", "due"),
@@ -211,6 +213,8 @@ def drafts_for(event: OrderEvent) -> list[Draft]:
         reason = order.reject_reason.title if order.reject_reason_id else ""
         params = {**_base(order), "reason": reason, "basis": order.reject_basis}
         return _sms("order_rejected", _told_phones(order), params)
+    if kind == EventKind.ESCALATED:
+        return _sms("order_escalated", _told_phones(order), _base(order))
     if kind == EventKind.DIRECT_ANSWER or (
         kind == EventKind.REPLIED and event.to_status == Status.REPLIED != event.from_status
     ):
@@ -242,6 +246,7 @@ _KINDS = frozenset(
     {
         EventKind.ACCEPTED,
         EventKind.REJECTED,
+        EventKind.ESCALATED,
         EventKind.DIRECT_ANSWER,
         EventKind.REPLIED,
         EventKind.CALLED_BACK,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import string
 
 from minyi.core.errors import ValidationFailed
+from minyi.core.sentences import glue
 
 # Every placeholder a template may use, with the sample value the admin preview shows.
 SAMPLES: dict[str, str] = {
@@ -63,5 +64,12 @@ def check(body: str, allowed: set[str] | None = None) -> list[str]:
 
 
 def render(body: str, params: dict[str, str]) -> str:
-    names = check(body, set(params))
-    return body.format_map({name: params[name] for name in names})
+    """The text of ``body`` with ``params``. A value that ends its sentence (a basis ending in
+    "。") takes no second mark from the template after it (``core.sentences.glue``)."""
+    check(body, set(params))
+    pieces: list[tuple[str, bool]] = []
+    for literal, field, _, _ in string.Formatter().parse(body):
+        pieces.append((literal, False))
+        if field is not None:
+            pieces.append((params[field], True))
+    return glue(pieces)

@@ -27,9 +27,11 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
 from minyi.core.errors import DomainError
-from minyi.orders.models import AttachmentKind, WorkOrder
+from minyi.core.sentences import join_sentences
+from minyi.orders.models import AttachmentKind, Status, WorkOrder
 from minyi.orders.selectors import orders_visible_to
 from minyi.orders.services import closing, dispatch, handling, intake, rating
+from minyi.suggestions.services import suggestion_escalate
 from minyi.workbench import forms as f
 from minyi.workbench import permissions
 from minyi.workbench.detail_views import detail_context, render_order_page, visible_order
@@ -57,9 +59,22 @@ def _dispatch(ctx, data, user):
     return f"已派至 {data['lead'].name}。"
 
 
+def _intake(ctx, data, user):
+    order = intake.order_decide(
+        order=ctx.order,
+        decision=data["decision"],
+        reason=data["reason"],
+        basis=data["basis"],
+        actor=user,
+    )
+    if order.status == Status.ACCEPTED:
+        return "已受理，受理告知将以短信发送。"
+    return "已不予受理，理由及依据将以短信告知。"
+
+
 def _reject(ctx, data, user):
     intake.order_reject(order=ctx.order, reason=data["reason"], basis=data["basis"], actor=user)
-    return "已不予受理，理由与依据将告知诉求人。"
+    return "已不予受理，理由及依据将以短信告知。"
 
 
 def _return_accept(ctx, data, user):
@@ -94,8 +109,8 @@ def _supervise(ctx, data, user):
 
 
 def _escalate(ctx, data, user):
-    closing.order_escalate(order=ctx.order, note=data["note"], actor=user)
-    return "已转为闭会期间代表建议。"
+    suggestion_escalate(order=ctx.order, note=data["note"], actor=user)
+    return "已转为闭会期间代表建议，进入联工委待处理队列，并已告知代表。"
 
 
 def _merge(ctx, data, user):
@@ -194,6 +209,7 @@ def _rate(ctx, data, user):
 
 ACTIONS: dict[str, Action] = {
     "dispatch": Action(f.DispatchForm, "派单", "派单", _dispatch),
+    "intake": Action(f.IntakeForm, "受理或不予受理", "确定", _intake),
     "reject": Action(f.RejectForm, "不予受理", "不予受理", _reject),
     "return-accept": Action(f.ReturnAcceptForm, "同意退件", "同意退件", _return_accept),
     "return-refuse": Action(f.ReturnRefuseForm, "驳回退件", "驳回退件", _return_refuse),
@@ -262,7 +278,7 @@ def order_action(request: HttpRequest, number: str, action: str) -> HttpResponse
     if permissions.allowed(action, request.user, ctx):
         messages.error(request, f"{spec.title}未完成，请查看下方表单中的提示。")
     else:  # the form is gone (someone else moved the order on): say why at the top
-        messages.error(request, "；".join(form.non_field_errors()) or f"{spec.title}未完成。")
+        messages.error(request, join_sentences(form.non_field_errors()) or f"{spec.title}未完成。")
     context = detail_context(request, order, ctx, bound={action: form})
     return render_order_page(request, context, status=400)
 

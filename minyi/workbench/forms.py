@@ -21,6 +21,7 @@ from minyi.orders.models import (
     WorkOrder,
 )
 from minyi.orders.services.rating import DEPUTY_SATISFACTION
+from minyi.orders.services.intake import ACCEPT, DECISIONS, REJECT
 from minyi.reference.models import Department, ScopeReason
 from minyi.workbench.permissions import OrderContext
 
@@ -61,15 +62,48 @@ class DispatchForm(ActionForm):
     note = _text("派单说明", required=False)
 
 
-class RejectForm(ActionForm):
-    reason = forms.ModelChoiceField(
+def _scope_reason(required: bool = True) -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
         label="不予受理理由",
         queryset=ScopeReason.objects.filter(is_active=True),
         empty_label="请选择理由",
+        required=required,
     )
-    basis = _text(
-        "告知代表的依据", rows=3, required=False, help_text="留空则使用该理由的标准依据。"
+
+
+def _basis() -> core.TextField:
+    return _text(
+        "告知代表的依据",
+        rows=3,
+        required=False,
+        help_text="留空则使用该理由的标准依据（理由、依据将以短信告知代表和诉求人）。",
     )
+
+
+class IntakeDecisionFields(core.Form):
+    """受理 or 不予受理 with a reason and its basis: the intake decision, in the console's
+    intake form and on a draft's page alike (``orders.services.intake.order_decide``)."""
+
+    decision = forms.ChoiceField(
+        label="受理决定", choices=DECISIONS, initial=ACCEPT, widget=forms.RadioSelect
+    )
+    reason = _scope_reason(required=False)
+    basis = _basis()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == REJECT and not data.get("reason"):
+            self.add_error("reason", "不予受理须选择理由。")
+        return data
+
+
+class IntakeForm(IntakeDecisionFields, ActionForm):
+    pass
+
+
+class RejectForm(ActionForm):
+    reason = _scope_reason()
+    basis = _basis()
 
 
 class _RulingForm(ActionForm):

@@ -8,7 +8,7 @@ hide forms that the order's state makes pointless.
 
 Roles are read from ``user.role`` only: an administrator or a superuser without an operational
 role reads everything but acts on nothing here (the ledger must name a dispatcher, handler or
-callback agent for every change).
+callback agent — or the liaison officer who escalates — for every change).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from minyi.orders.models import (
 )
 from minyi.orders.services.closing import (
     ACCEPTED_AND_OPEN,
+    ESCALATABLE,
     OPEN,
     SUPERVISABLE,
     archive_refusal,
@@ -93,6 +94,7 @@ is_handler = _role(Role.HANDLER)
 is_callback_agent = _role(Role.CALLBACK)
 is_admin = _role(Role.ADMIN)
 is_deputy = _role(Role.DEPUTY)
+is_liaison = _role(Role.LIAISON)
 
 
 # -- the order's state -------------------------------------------------------------------------
@@ -157,12 +159,16 @@ being_handled = _status_in(Status.DISPATCHED, Status.SIGNED)
 ACTIONS = rules.RuleSet()
 # dispatcher (派单员)
 ACTIONS.add_rule("dispatch", is_dispatcher & _status_in(Status.ACCEPTED))
-ACTIONS.add_rule("reject", is_dispatcher & _status_in(Status.DRAFT, Status.ACCEPTED))
+# 受理 or 不予受理 a draft (the console decides its own at intake); 不予受理 of an accepted order
+# is the dispatcher's later finding (e.g. returned by every department)
+ACTIONS.add_rule("intake", is_dispatcher & _status_in(Status.DRAFT))
+ACTIONS.add_rule("reject", is_dispatcher & _status_in(Status.ACCEPTED))
 ACTIONS.add_rule("return-accept", is_dispatcher & has_pending_return)
 ACTIONS.add_rule("return-refuse", is_dispatcher & has_pending_return)
 ACTIONS.add_rule("extension-approve", is_dispatcher & has_pending_extension)
 ACTIONS.add_rule("extension-deny", is_dispatcher & has_pending_extension)
-ACTIONS.add_rule("escalate", is_dispatcher & _status_in(*ACCEPTED_AND_OPEN))
+# 转闭会期间代表建议: the dispatcher or the liaison committee, also a matter not accepted
+ACTIONS.add_rule("escalate", (is_dispatcher | is_liaison) & _status_in(*ESCALATABLE))
 ACTIONS.add_rule("merge", is_dispatcher & _status_in(*OPEN))
 # 督办: the dispatcher on an order a department holds; the callback agent hands a replied order over
 ACTIONS.add_rule(

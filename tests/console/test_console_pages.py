@@ -27,6 +27,7 @@ def _intake(client, **fields):
         "complexity": "normal",
         "title": "路灯不亮",
         "content": "清溪镇韶山南路路灯连续三晚不亮。",
+        "decision": "accept",
     }
     data.update(fields)
     return client.post("/console/intake/", data)
@@ -152,13 +153,12 @@ def test_the_operator_answers_directly(as_olivia):
 
 
 def test_rejecting_tells_the_deputy_the_standard_basis_unless_the_operator_writes_one(as_olivia):
-    _intake(as_olivia)
-    order = WorkOrder.objects.get()
     reason = scope_reason("legal_procedure")
 
-    page = as_olivia.get(f"/console/orders/{order.number}/").content.decode()
+    page = as_olivia.get("/console/intake/").content.decode()
     assert reason.title in page and reason.basis in page
-    as_olivia.post(f"/console/orders/{order.number}/reject/", {"reason": reason.pk, "basis": ""})
+    _intake(as_olivia, decision="reject", reason=reason.pk, basis="")
+    order = WorkOrder.objects.get()
 
     order.refresh_from_db()
     assert (order.status, order.reject_reason, order.reject_basis) == (

@@ -149,7 +149,6 @@ def _console_cases(world: World) -> list[FormCase]:
         FormCase("intake", "/console/intake/", operator, console_forms.IntakeForm()),
         FormCase("console dispatch", f"{base}/dispatch/", operator, console_forms.DispatchForm()),
         FormCase("console answer", f"{base}/answer/", operator, console_forms.DirectAnswerForm()),
-        FormCase("console reject", f"{base}/reject/", operator, console_forms.RejectForm()),
     ]
 
 

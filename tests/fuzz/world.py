@@ -59,7 +59,16 @@ def build_world() -> World:
     kw = {"operator": operator, "dispatcher": dispatcher, "handler": handler, "agent": agent}
     orders = {
         state: make_order(state, **kw)
-        for state in ("accepted", "dispatched", "signed", "returned", "replied", "callback")
+        for state in (
+            "draft",
+            "accepted",
+            "rejected",
+            "dispatched",
+            "signed",
+            "returned",
+            "replied",
+            "callback",
+        )
     }
     orders["pending_extension"] = make_order("signed", **kw)
     extension_request(

@@ -50,7 +50,7 @@ def test_a_rejection_tells_the_deputy_the_reason_and_the_basis(deputy, dan):
     [message] = sms(order, "order_rejected")
     reason = scope_reason("out_of_jurisdiction").title
     assert message.recipient_phone == deputy_phone(deputy)
-    assert f"理由：{reason}。依据：依据甲条。" in message.body
+    assert f"不予受理，理由：{reason}。依据甲条。如有疑问" in message.body
 
 
 def test_the_lead_reply_tells_the_deputy_and_the_requester_that_the_reply_is_ready(deputy, hana):
@@ -125,3 +125,31 @@ def test_a_switched_off_template_sends_nothing(olivia):
     MessageTemplate.objects.filter(code="order_accepted").update(is_active=False)
     order = make_order("accepted", operator=olivia)
     assert sms(order, "order_accepted") == []
+
+
+def test_a_basis_that_ends_its_sentence_is_not_followed_by_a_second_full_stop(deputy, dan):
+    order = make_order("draft", channel="deputy_call", deputy=deputy, requester_phone="")
+    reason = scope_reason("vague")
+    order_reject(order=order, reason=reason, actor=dan)
+
+    [message] = sms(order, "order_rejected")
+    assert message.body == (
+        f"您好，您反映的“小区门口占道经营”（工单编号{order.number}）不予受理，"
+        "理由：内容不具体，无法办理和答复。依据《湖南省12345政务服务热线运行规范》，"
+        "反映的内容不具体，无法办理和答复。请补充何时、何地、何人、何事、前期处理情况及具体诉求后"
+        "再次反映。如有疑问请致电12345。"
+    )
+
+
+def test_an_escalation_tells_the_deputy_that_the_liaison_committee_takes_it_on(deputy, dan):
+    from minyi.suggestions.services import suggestion_escalate
+
+    order = make_order("accepted", channel="deputy_call", deputy=deputy, requester_phone="")
+    suggestion_escalate(order=order, note="涉及面广，转代表建议", actor=dan)
+
+    [message] = sms(order, "order_escalated")
+    assert message.recipient_phone == deputy_phone(deputy)
+    assert message.body == (
+        f"您好，您反映的“小区门口占道经营”（工单编号{order.number}）已转人大常委会联工委，"
+        "将作为闭会期间代表建议交有关部门办理，办理情况将及时告知您。"
+    )

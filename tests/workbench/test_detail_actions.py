@@ -74,6 +74,41 @@ def test_the_dispatcher_rejects_with_a_reason_code(client, dan):
     assert_done(response, order, Status.REJECTED, EventKind.REJECTED)
 
 
+@pytest.mark.parametrize(
+    "decision, status, kind, code",
+    [
+        ("accept", Status.ACCEPTED, EventKind.ACCEPTED, "order_accepted"),
+        ("reject", Status.REJECTED, EventKind.REJECTED, "order_rejected"),
+    ],
+)
+def test_the_dispatcher_decides_a_draft_with_the_intake_decision(
+    client, dan, deputy, decision, status, kind, code
+):
+    from minyi.notify.models import OutboxMessage
+
+    order = make_order("draft", channel="deputy_call", deputy=deputy, requester_phone="")
+
+    response = post(
+        client, dan, order, "intake", {"decision": decision, "reason": scope_reason("vague").pk}
+    )
+
+    assert_done(response, order, status, kind)
+    assert list(
+        OutboxMessage.objects.filter(order=order).values_list("template_code", flat=True)
+    ) == [code]
+
+
+def test_a_draft_cannot_be_rejected_without_a_reason(client, dan):
+    order = make_order("draft")
+    before = snapshot(order)
+
+    response = post(client, dan, order, "intake", {"decision": "reject"})
+
+    assert response.status_code == 400
+    assert "不予受理须选择理由" in response.content.decode()
+    assert snapshot(order) == before
+
+
 def test_the_dispatcher_accepts_a_return_and_redispatches_to_the_suggested_department(
     client, dan, hana
 ):

@@ -32,6 +32,7 @@ PERSONAS = ("anonymous", "olivia", "dan", "hana", "henry", "carl", "deputy")
 # action → (the order's state, the persona whose job it is)
 ACTIONS = {
     "dispatch": ("accepted", "dan"),
+    "intake": ("draft", "dan"),
     "reject": ("accepted", "dan"),
     "return-accept": ("returned", "dan"),
     "return-refuse": ("returned", "dan"),
@@ -61,7 +62,7 @@ def expected(persona: str, state: str) -> int:
         return 302
     if persona == "henry" or (persona == "carl" and state not in CALLBACK_STATES):
         return 404
-    if persona == "hana" and state == "accepted":  # not yet dispatched to her department
+    if persona == "hana" and state in ("draft", "accepted"):  # not yet dispatched to her
         return 404
     return 403
 

@@ -13,6 +13,7 @@ from minyi.accounts import duties
 from minyi.accounts.models import AccountEventKind, User
 from minyi.accounts.services.audit import account_event_record
 from minyi.core.errors import DomainError, ValidationFailed
+from minyi.core.sentences import join_sentences
 
 
 class AccountRefused(DomainError):
@@ -28,7 +29,7 @@ def _validated(user: User) -> None:
     try:
         user.full_clean(exclude=["password"])
     except ValidationError as error:
-        raise ValidationFailed("；".join(error.messages)) from None
+        raise ValidationFailed(join_sentences(error.messages)) from None
 
 
 @transaction.atomic

@@ -1,4 +1,7 @@
-"""The message texts the issue lists; administrators edit them in the admin afterwards."""
+"""The message texts the issue lists; administrators edit them in the admin afterwards.
+
+The list holds today's texts (the tests seed from it); a database seeded before a text changed
+or was added is brought in line by a later migration (0003_escalation_text)."""
 
 from django.db import migrations
 
@@ -7,7 +10,9 @@ TEMPLATES = [
     ("order_accepted", "受理告知", "sms",
      "您好，您反映的“{title}”已由12345热线受理，工单编号{number}，办理结果将及时反馈给您。"),
     ("order_rejected", "不予受理告知", "sms",
-     "您好，您反映的“{title}”（工单编号{number}）不予受理。理由：{reason}。依据：{basis}。如有疑问请致电12345。"),
+     "您好，您反映的“{title}”（工单编号{number}）不予受理，理由：{reason}。{basis}。如有疑问请致电12345。"),
+    ("order_escalated", "转代表建议告知", "sms",
+     "您好，您反映的“{title}”（工单编号{number}）已转人大常委会联工委，将作为闭会期间代表建议交有关部门办理，办理情况将及时告知您。"),
     ("reply_ready", "答复告知", "sms",
      "您好，您反映的“{title}”（工单编号{number}）已有办理答复，12345热线将对办理结果进行回访，感谢您的支持。"),
     ("callback_request", "回访未接通", "sms",

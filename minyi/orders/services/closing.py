@@ -44,6 +44,10 @@ SUPERVISABLE = [
     Status.REPLIED,
     Status.CALLBACK,
 ]
+
+# A matter not accepted (不予受理) may still go to the liaison committee: "不属于市12345热线受理
+# 范围的，可报市人大常委会代表联络机构，以闭会期间人大代表建议的方式交相关部门办理".
+ESCALATABLE = [*ACCEPTED_AND_OPEN, Status.REJECTED]
 # After this many unanswered callback attempts an order may be archived without a rating.
 UNREACHABLE_ATTEMPTS_TO_ARCHIVE = 3
 DISSATISFIED_NEXT_STEP = "代表或群众对办理结果不满意，请发回重办或转督办，不能{action}。"
@@ -269,14 +273,16 @@ def _cancel_active_assignments(order: WorkOrder, *, cause: str, actor) -> int:
 
 @transaction.atomic
 def order_escalate(*, order: WorkOrder, note: str, actor=None) -> WorkOrder:
-    """转闭会期间代表建议: too complex for the hotline; the liaison committee takes it on."""
+    """转闭会期间代表建议: too complex for the hotline, or not the hotline's (不予受理); the
+    liaison committee takes it on. The order's part only: call it through
+    ``minyi.suggestions.services.suggestion_escalate``, which also records the suggestion."""
     if not (note or "").strip():
         raise ValidationFailed("请写明转为闭会期间代表建议的理由。")
     check_length(note.strip(), label="转为代表建议的理由", max_length=limits.NOTE)
     order = lock_order(order)
-    require_status(order, ACCEPTED_AND_OPEN, "转为代表建议")
+    require_status(order, ESCALATABLE, "转为代表建议")
     cancelled = _cancel_active_assignments(order, cause=EventKind.ESCALATED, actor=actor)
-    order.closed_at = clock.now()
+    order.closed_at = order.closed_at or clock.now()  # a rejected order closed when rejected
     transition(
         order,
         EventKind.ESCALATED,

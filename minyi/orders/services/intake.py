@@ -1,4 +1,10 @@
-"""Intake: record an order, accept it, reject it as out of scope, or answer it directly."""
+"""Intake: record an order and decide it — 受理 or 不予受理 (``order_intake``, ``order_decide``) — or
+answer an accepted one directly.
+
+The decision is taken before the requester is told anything: an out-of-scope matter goes from
+draft straight to rejected, so the deputy gets one SMS, with the reason and the basis (韶山:
+"对不属于受理范围的事项，第一时间告知人大代表理由及依据"), never "已受理" first.
+"""
 
 from __future__ import annotations
 
@@ -84,6 +90,52 @@ def order_create(
     return order
 
 
+ACCEPT, REJECT = "accept", "reject"
+DECISIONS = ((ACCEPT, "受理"), (REJECT, "不予受理"))
+
+
+def _check_decision(decision: str, reason: ScopeReason | None) -> None:
+    if decision not in (ACCEPT, REJECT):
+        raise ValidationFailed("请选择受理或不予受理。")
+    if decision == REJECT and reason is None:
+        raise ValidationFailed("不予受理须选择理由（告知代表的理由及依据）。")
+
+
+@transaction.atomic
+def order_intake(
+    *,
+    decision: str = "",
+    reason: ScopeReason | None = None,
+    basis: str = "",
+    actor=None,
+    **fields,
+) -> WorkOrder:
+    """Record an order and decide it at once, in one transaction: 受理 (accepted) or 不予受理
+    (rejected with ``reason`` and ``basis``). ``fields`` are ``order_create``'s. Nothing is
+    recorded (and no number used) when the decision is incomplete."""
+    _check_decision(decision, reason)
+    order = order_create(actor=actor, **fields)
+    return order_decide(order=order, decision=decision, reason=reason, basis=basis, actor=actor)
+
+
+@transaction.atomic
+def order_decide(
+    *,
+    order: WorkOrder,
+    decision: str,
+    reason: ScopeReason | None = None,
+    basis: str = "",
+    actor=None,
+) -> WorkOrder:
+    """The intake decision on a draft: 受理 or 不予受理. Told to the requester once."""
+    _check_decision(decision, reason)
+    order = lock_order(order)
+    require_status(order, [Status.DRAFT], "作出受理决定")
+    if decision == ACCEPT:
+        return order_accept(order=order, actor=actor)
+    return order_reject(order=order, reason=reason, basis=basis, actor=actor)
+
+
 @transaction.atomic
 def order_accept(*, order: WorkOrder, actor=None) -> WorkOrder:
     order = lock_order(order)
@@ -97,7 +149,9 @@ def order_accept(*, order: WorkOrder, actor=None) -> WorkOrder:
 def order_reject(
     *, order: WorkOrder, reason: ScopeReason, basis: str = "", actor=None
 ) -> WorkOrder:
-    """不予受理, with a reason code and the basis told to the deputy (DESIGN §5)."""
+    """不予受理, with a reason code and the basis told to the deputy (DESIGN §5). At intake this
+    is ``order_decide``'s; on an accepted order it is the dispatcher's later finding (a matter
+    returned by every department that turns out to be nobody's)."""
     order = lock_order(order)
     require_status(order, [Status.DRAFT, Status.ACCEPTED], "不予受理")
     if not reason.is_active:

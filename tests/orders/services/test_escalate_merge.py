@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
+from minyi.core import clock
 from minyi.core.errors import InvalidTransition, ValidationFailed
 from minyi.orders.models import AssignmentStatus, EventKind, Status
 from minyi.orders.services.closing import order_escalate, order_merge
@@ -57,7 +60,17 @@ def test_escalation_needs_a_reason(dan):
     assert lead_of(order).status == AssignmentStatus.SIGNED
 
 
-@pytest.mark.parametrize("state", ["archived", "rejected", "escalated", "merged"])
+def test_a_matter_not_accepted_can_still_be_escalated_and_keeps_its_closing_time(dan):
+    with clock.frozen(MONDAY - timedelta(days=1)):
+        order = make_order("rejected")
+
+    escalated = order_escalate(order=order, note="涉及面广、办理难度大", actor=dan)
+
+    assert escalated.status == Status.ESCALATED
+    assert escalated.closed_at == MONDAY - timedelta(days=1)
+
+
+@pytest.mark.parametrize("state", ["archived", "escalated", "merged"])
 def test_a_closed_order_cannot_be_escalated(state, dan):
     order = make_order(state)
 
