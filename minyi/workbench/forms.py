@@ -20,8 +20,8 @@ from minyi.orders.models import (
     Warning,
     WorkOrder,
 )
-from minyi.orders.services.rating import DEPUTY_SATISFACTION
 from minyi.orders.services.intake import ACCEPT, DECISIONS, REJECT
+from minyi.orders.services.rating import DEPUTY_SATISFACTION
 from minyi.reference.models import Department, ScopeReason
 from minyi.workbench.permissions import OrderContext
 

@@ -27,7 +27,6 @@ from minyi.orders.models import (
     WorkOrder,
 )
 from minyi.orders.services.closing import (
-    ACCEPTED_AND_OPEN,
     ESCALATABLE,
     OPEN,
     SUPERVISABLE,
