@@ -10,6 +10,7 @@ import urllib.request
 import pytest
 
 from minyi.orders.models import Status, WorkOrder
+from tests.browser.people import sign_in
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.browser
@@ -27,13 +28,6 @@ def _ring(base: str, token: str, call_id: str, caller: str) -> None:
         assert response.status == 200
 
 
-def _sign_in(page, base: str, username: str, password: str = "correct-horse-42") -> None:
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("button[type=submit]")
-
-
 def test_a_demo_deputy_rings_pops_up_and_the_call_becomes_an_accepted_order(
     asgi_server, page, pbx_token
 ):
@@ -48,7 +42,7 @@ def test_a_demo_deputy_rings_pops_up_and_the_call_becomes_an_accepted_order(
     card = deputy_card(deputy.pk)
     assert "(" in card.banner  # the demo's provincial deputy sits in several congresses
 
-    _sign_in(page, asgi_server, "operator", "Shaoshan-2026")
+    sign_in(page, asgi_server, "operator", "Shaoshan-2026")
     page.goto(f"{asgi_server}/console/")
     page.wait_for_selector("#console[data-live='1']")  # the event stream is connected
 
@@ -86,7 +80,7 @@ def test_an_unknown_caller_shows_a_citizen_call(asgi_server, page, zhang, pbx_to
     user = UserFactory(username="olivia", role="operator")
     user.set_password("correct-horse-42")
     user.save()
-    _sign_in(page, asgi_server, "olivia")
+    sign_in(page, asgi_server, "olivia")
     page.goto(f"{asgi_server}/console/")
     page.wait_for_selector("#console[data-live='1']")
 
@@ -110,7 +104,7 @@ def test_a_number_looked_up_by_hand_never_stands_in_a_url(asgi_server, page, zha
     urls: list[str] = []
     page.on("request", lambda request: urls.append(request.url))
     page.set_viewport_size({"width": 390, "height": 844})  # a phone
-    _sign_in(page, asgi_server, "olivia")
+    sign_in(page, asgi_server, "olivia")
     page.goto(f"{asgi_server}/console/")
 
     page.fill("#lookup-phone", "138 0013 8000")

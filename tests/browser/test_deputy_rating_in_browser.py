@@ -13,31 +13,12 @@ from pathlib import Path
 import pytest
 
 from minyi.orders.models import Callback, CallbackRater, Satisfaction, Status
+from tests.browser.people import person, signed_in
 from tests.factories import HandlerFactory, UserFactory, make_order
 
 pytestmark = pytest.mark.browser
-PASSWORD = "correct-horse-42"
 PHONE = {"width": 390, "height": 844}
 SHOTS = os.environ.get("MINYI_SCREENSHOTS", "")
-
-
-def _person(factory, **fields):
-    user = factory(**fields)
-    user.set_password(PASSWORD)
-    user.save()
-    return user
-
-
-def _sign_in(browser, base: str, user, **context):
-    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", **context)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/**")
-    return page
 
 
 def _shot(page, name: str) -> None:
@@ -53,9 +34,9 @@ def _fits_the_screen(page) -> bool:
 
 def test_the_deputy_rates_a_result_on_a_phone_and_the_agent_archives(asgi_server, browser, zhang):
     base = asgi_server
-    hana = _person(HandlerFactory, username="hana")
-    carl = _person(UserFactory, username="carl", role="callback")
-    zora = _person(UserFactory, username="zora", role="deputy", deputy=zhang, last_name="张")
+    hana = person(HandlerFactory, username="hana")
+    carl = person(UserFactory, username="carl", role="callback")
+    zora = person(UserFactory, username="zora", role="deputy", deputy=zhang, last_name="张")
     order = make_order(
         "replied",
         channel="deputy_call",
@@ -67,7 +48,7 @@ def test_the_deputy_rates_a_result_on_a_phone_and_the_agent_archives(asgi_server
     make_order("signed", channel="deputy_call", deputy=zhang, handler=hana, title="村口涵洞堵塞")
 
     # the deputy signs in on a phone and lands on their orders: cards, not a table
-    phone = _sign_in(browser, base, zora, viewport=PHONE, device_scale_factor=2, is_mobile=True)
+    phone = signed_in(browser, base, zora, viewport=PHONE, device_scale_factor=2, is_mobile=True)
     phone.goto(f"{base}/work/")
     phone.wait_for_selector("ul.cards li.order-row")
     assert phone.locator("table").count() == 0
@@ -101,7 +82,7 @@ def test_the_deputy_rates_a_result_on_a_phone_and_the_agent_archives(asgi_server
     )
 
     # the callback agent finds the rated order in 回访中 and archives it
-    agent = _sign_in(browser, base, carl)
+    agent = signed_in(browser, base, carl)
     agent.goto(f"{base}/work/callback/?tab=callback")
     row = agent.locator(f"tr.order-row[data-number='{order.number}']")
     assert "代表已评价：基本满意" in row.inner_text()

@@ -8,29 +8,10 @@ import pytest
 
 from minyi.notify.models import OutboxMessage
 from minyi.orders.models import EventKind, Status, WorkOrder
+from tests.browser.people import person, signed_in
 from tests.factories import ZHANG_MOBILE, DepartmentFactory, HandlerFactory, UserFactory
 
 pytestmark = pytest.mark.browser
-PASSWORD = "correct-horse-42"
-
-
-def _person(factory, **fields):
-    user = factory(**fields)
-    user.set_password(PASSWORD)
-    user.save()
-    return user
-
-
-def _as(browser, base: str, user):
-    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/**")
-    return page
 
 
 def _act(page, base: str, number: str, action: str, fill=None):
@@ -49,13 +30,13 @@ def test_one_order_through_every_role_with_the_deputy_told(asgi_server, browser,
         DepartmentFactory(name="韶山市城市管理局"),
         DepartmentFactory(name="韶山市交通运输局"),
     )
-    olivia = _person(UserFactory, username="olivia", role="operator")
-    dan = _person(UserFactory, username="dan", role="dispatcher")
-    hana = _person(HandlerFactory, username="hana", department=city)
-    carl = _person(UserFactory, username="carl", role="callback")
+    olivia = person(UserFactory, username="olivia", role="operator")
+    dan = person(UserFactory, username="dan", role="dispatcher")
+    hana = person(HandlerFactory, username="hana", department=city)
+    carl = person(UserFactory, username="carl", role="callback")
 
     # 话务员: a deputy's number looked up by hand, intake, save = accept
-    operator = _as(browser, base, olivia)
+    operator = signed_in(browser, base, olivia)
     operator.goto(f"{base}/console/")
     operator.fill("#lookup-phone", ZHANG_MOBILE)
     operator.press("#lookup-phone", "Enter")
@@ -70,9 +51,9 @@ def test_one_order_through_every_role_with_the_deputy_told(asgi_server, browser,
     number = order.number
     assert (order.status, order.deputy) == (Status.ACCEPTED, zhang)
 
-    dispatcher = _as(browser, base, dan)
-    handler = _as(browser, base, hana)
-    agent = _as(browser, base, carl)
+    dispatcher = signed_in(browser, base, dan)
+    handler = signed_in(browser, base, hana)
+    agent = signed_in(browser, base, carl)
 
     _act(
         dispatcher,

@@ -9,6 +9,7 @@ from minyi.accounts.models import Role
 from minyi.notify.models import OutboxMessage
 from minyi.orders.models import Status, WorkOrder
 from minyi.suggestions.models import Suggestion
+from tests.browser.people import sign_in
 from tests.factories import ZHANG_MOBILE, UserFactory, scope_reason
 
 pytestmark = pytest.mark.browser
@@ -19,13 +20,6 @@ def _user(username: str, role: str):
     user.set_password("correct-horse-42")
     user.save()
     return user
-
-
-def _sign_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "correct-horse-42")
-    page.click("button[type=submit]")
 
 
 @pytest.mark.parametrize(
@@ -43,7 +37,7 @@ def test_an_out_of_scope_deputy_matter_sends_one_sms_and_the_liaison_officer_esc
     page = context.new_page()
     page.set_default_timeout(10_000)
 
-    _sign_in(page, asgi_server, "olivia")
+    sign_in(page, asgi_server, "olivia")
     page.goto(f"{asgi_server}/console/")
     page.fill("#lookup-phone", ZHANG_MOBILE)
     page.click("button:text-is('查询')")
@@ -66,7 +60,7 @@ def test_an_out_of_scope_deputy_matter_sends_one_sms_and_the_liaison_officer_esc
         page.screenshot(path="docs/screenshot-console-rejected.png", full_page=True)
 
     page.click("button:text-is('退出')")
-    _sign_in(page, asgi_server, "lin")
+    sign_in(page, asgi_server, "lin")
     page.goto(f"{asgi_server}/work/orders/{order.number}/")
     page.fill("#id_escalate_note", "涉及面广、办理难度大，转联工委")
     page.click("#action-escalate button[type=submit]")

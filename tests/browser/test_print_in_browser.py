@@ -8,32 +8,18 @@ import re
 
 import pytest
 
+from tests.browser.people import person, signed_in
 from tests.factories import DepartmentFactory, HandlerFactory, UserFactory, make_order
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "correct-horse-42"
 A4_POINTS = (595, 842)  # 210 × 297 mm
 
 
-def _signed_in(browser, base: str, user):
-    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/**")
-    return page
-
-
 def test_the_print_sheet_prints_on_a4_without_the_screens_buttons(asgi_server, browser):
-    dispatcher = UserFactory(role="dispatcher", first_name="邓安")
-    dispatcher.set_password(PASSWORD)
-    dispatcher.save()
+    dispatcher = person(UserFactory, role="dispatcher", first_name="邓安")
     handler = HandlerFactory(department=DepartmentFactory(name="市城市管理和综合执法局"))
     order = make_order("replied", dispatcher=dispatcher, handler=handler)
-    page = _signed_in(browser, asgi_server, dispatcher)
+    page = signed_in(browser, asgi_server, dispatcher)
 
     page.goto(f"{asgi_server}/work/orders/{order.number}/")
     with page.context.expect_page() as opened:

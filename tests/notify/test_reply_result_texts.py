@@ -78,9 +78,10 @@ def test_a_long_reply_is_cut_to_a_bounded_summary_on_one_line(zhang, hana):
     _, text = body(order, CITIZEN)
     summary = text.split("（部分解决）：", 1)[1].split("12345热线将", 1)[0]
     assert (
-        summary == "已联系街道办事处。 " + ("城管执法中队每日两次巡查占道经营情况" * 3)[:50] + "…。"
+        summary == "已联系街道办事处。 " + ("城管执法中队每日两次巡查占道经营情况" * 3)[:50] + "…"
     )
-    assert len(summary) == 62  # 60 characters of the reply, the ellipsis, the full stop
+    # 60 characters of the reply and the ellipsis, which ends the sentence: no "…。"
+    assert len(summary) == 61
     assert "\n" not in text
 
 

@@ -1,0 +1,30 @@
+"""The people of the browser tests and how they sign in, as a user would: the log-in form."""
+
+from __future__ import annotations
+
+PASSWORD = "correct-horse-42"
+
+
+def person(factory, **fields):
+    """A user from ``factory`` who signs in with ``PASSWORD``."""
+    user = factory(**fields)
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+def sign_in(page, base: str, username: str, password: str = PASSWORD) -> None:
+    page.goto(f"{base}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/login/" not in url)
+
+
+def signed_in(browser, base: str, user, **context):
+    """A page of a new browser context (Chinese, Beijing time), signed in as ``user``."""
+    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", **context)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    sign_in(page, base, user.username)
+    return page
