@@ -167,6 +167,7 @@ class Load:
                 "complexity": "normal",
                 "title": f"路灯不亮 {n}",
                 "content": "小区门口路灯连续三晚不亮。",
+                "decision": "accept",
             }
             self.timed("intake", lambda form=form: browser.post("/console/intake/", form))
             time.sleep(0.3)
