@@ -92,3 +92,15 @@ TITLES = [
     "违章搭建影响采光",
 ]
 NAMES = ["张伟", "王芳", "李娜", "刘洋", "陈静", "杨帆", "赵磊", "黄敏", "周杰", "吴霞"]
+
+
+def connections_close_for_fork() -> None:
+    """Close the connections *and* the connection pools before forking workers: a pool keeps
+    its idle connections open across ``close_all()``, and a child that inherits one shares the
+    parent's socket (its first query then reads the other process's answer)."""
+    from django.db import connections
+
+    connections.close_all()
+    for conn in connections.all(initialized_only=True):
+        if conn.settings_dict.get("OPTIONS", {}).get("pool") and hasattr(conn, "close_pool"):
+            conn.close_pool()

@@ -8,7 +8,7 @@ import multiprocessing
 import time
 from datetime import UTC, datetime
 
-from bench.data import NUMBER_PREFIX, Fixtures
+from bench.data import NUMBER_PREFIX, Fixtures, connections_close_for_fork
 from bench.db import sql_exec, sql_scalar, vacuum_analyze
 from bench.generate import Generator, LoadStats
 
@@ -118,7 +118,7 @@ def load(n: int, fx: Fixtures, *, reload: bool, workers: int) -> dict:
     _GENERATOR = gen
     total = LoadStats()
     started = time.perf_counter()
-    connections.close_all()
+    connections_close_for_fork()
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(max(1, workers), initializer=_loader_init) as pool:
         for done, (k, stats, gen_s, copy_s) in enumerate(

@@ -7,7 +7,7 @@ import random
 import time
 from datetime import datetime, timedelta
 
-from bench.data import NAMES, TITLES, TYPE_WEIGHTS, fixtures
+from bench.data import NAMES, TITLES, TYPE_WEIGHTS, connections_close_for_fork, fixtures
 from bench.load import remove_service_orders
 
 # -- figure 4: deadline arithmetic ---------------------------------------------------------------
@@ -82,7 +82,7 @@ def service_figures(sample: int, workers: int) -> dict:
     out[1] = done / seconds
     print(f"  1 process:  {done:,} orders in {seconds:.2f} s = {out[1]:,.0f} orders/s")
     if workers > 1:
-        connections.close_all()
+        connections_close_for_fork()
         ctx = multiprocessing.get_context("fork")
         barrier = ctx.Barrier(workers + 1)
         results = ctx.Queue()
