@@ -94,7 +94,6 @@ def _loader_init() -> None:
 
 def load(n: int, fx: Fixtures, *, reload: bool, workers: int) -> dict:
     global _GENERATOR
-    from django.db import connections
 
     remove_service_orders()
     have = bench_order_count()

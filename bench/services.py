@@ -74,7 +74,6 @@ def _worker(count: int, seed: int, barrier, results) -> None:
 
 
 def service_figures(sample: int, workers: int) -> dict:
-    from django.db import connections
 
     out = {}
     _service_orders(20, 1)  # warm up
