@@ -230,28 +230,87 @@ ACTIONS: dict[str, Action] = {
 assert set(ACTIONS) == set(permissions.ACTION_NAMES), "every rule needs a form, and back"
 
 
+# The usual next step first. The detail page shows the actions a user may take now as buttons
+# in this order (and the API lists them so); the first is the primary button unless it turns
+# the matter away. Roles rarely share an action, so one order serves every role and state:
+# the dispatcher decides a draft, rules on what a department asked, then dispatches before
+# 督办/合并/转代表建议/不予受理; the handler signs, then replies before 申请延期/申请退件; the
+# callback agent records the callback, then archives (or sends back for redo, or supervision).
+# An action not named here (a new one in ACTIONS) comes after these, in the order of ACTIONS.
+NEXT_STEPS: tuple[str, ...] = (
+    "intake",
+    "return-accept",
+    "return-refuse",
+    "extension-approve",
+    "extension-deny",
+    "dispatch",
+    "sign",
+    "reply",
+    "extend",
+    "return",
+    "callback",
+    "archive",
+    "redo",
+    "supervise",
+    "merge",
+    "escalate",
+    "reject",
+    "rate",
+)
+# A state may put its own next step first: once the callback is recorded (回访中), archiving is
+# what the callback agent usually does next, not another callback.
+FIRST_IN_STATE: dict[str, tuple[str, ...]] = {Status.CALLBACK: ("archive",)}
+# Actions that turn a matter or a request away, or hand it elsewhere: their button always looks
+# secondary, even when it is the only one.
+SECONDARY: frozenset[str] = frozenset(
+    {"reject", "return-refuse", "extension-deny", "return", "merge", "escalate"}
+)
+# Shown open without a click: the deputy's rating is the one question their page asks.
+OPENED: frozenset[str] = frozenset({"rate"})
+
+
+def in_usual_order(names, status: str = "") -> list[str]:
+    """``names`` with the usual next step first: the state's own (``FIRST_IN_STATE``), then
+    ``NEXT_STEPS``, then the order of ACTIONS."""
+    rank: dict[str, int] = {}
+    for name in (*FIRST_IN_STATE.get(status, ()), *NEXT_STEPS, *ACTIONS):
+        rank.setdefault(name, len(rank))
+    return sorted(names, key=lambda name: rank.get(name, len(rank)))
+
+
 @dataclass
 class ActionForm:
+    """One button of the detail page and, when it is open, its form."""
+
     name: str
     title: str
     button: str
-    form: f.ActionForm
+    primary: bool
     multipart: bool
+    form: f.ActionForm | None = None  # only the open action has one
+
+    @property
+    def open(self) -> bool:
+        return self.form is not None
 
 
-def action_forms(user, ctx: OrderContext, *, bound: dict) -> list[ActionForm]:
-    """A form for each action this user may take now (``bound`` replaces a blank one)."""
-    return [
-        ActionForm(
-            name,
-            action.title,
-            action.button,
-            bound.get(name) or action.form(ctx=ctx, action=name),
-            action.multipart,
+def action_forms(user, ctx: OrderContext, *, bound: dict, open_name: str = "") -> list[ActionForm]:
+    """A button for each action this user may take now, the usual next step first. The action
+    named ``open_name`` (``?do=``), the one just posted (``bound``, with its errors) and those
+    in ``OPENED`` carry their form; only those forms are built."""
+    names = in_usual_order(permissions.allowed_actions(user, ctx), ctx.order.status)
+    opened = {open_name, *bound, *OPENED}
+    buttons = []
+    for i, name in enumerate(names):
+        action = ACTIONS[name]
+        form = None
+        if name in opened:
+            form = bound.get(name) or action.form(ctx=ctx, action=name)
+        primary = i == 0 and name not in SECONDARY
+        buttons.append(
+            ActionForm(name, action.title, action.button, primary, action.multipart, form)
         )
-        for name, action in ACTIONS.items()
-        if permissions.allowed(name, user, ctx)
-    ]
+    return buttons
 
 
 @login_required

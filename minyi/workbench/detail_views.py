@@ -82,17 +82,23 @@ def detail_context(
 ) -> dict:
     """Everything the page shows: the sheet, and what the user may do now. ``bound`` holds the
     one form the user just posted (with its errors), so it is shown again in place of a blank
-    one — as typed: what a user sends is never read back through the privacy rule."""
+    one — as typed: what a user sends is never read back through the privacy rule. Otherwise
+    the action named by ``?do=`` is open (its form alone, rendered here: no script needed); an
+    unknown or not allowed name opens nothing."""
     from minyi.workbench.action_views import action_forms  # the registry lives with the actions
 
     user = request.user
     context = sheet_context(request, order, person)
     person = context["requester"]
+    open_name = "" if bound else request.GET.get("do", "")[:40]
+    actions = action_forms(user, ctx, bound=bound or {}, open_name=open_name)
     return {
         **context,
         "ctx": ctx,
         "may_reveal": person.shown != rules.Shown.FULL and rules.may_reveal(user, order),
-        "actions": action_forms(user, ctx, bound=bound or {}),
+        # buttons, the usual next step first; the one asked for (?do=) or just posted is open
+        "actions": actions,
+        "open_action": next((a for a in actions if a.open), None),
         # the dispatch form's department filters (lazy: read only when that form is shown)
         "regions": Region.objects.order_by("code", "name"),
         "categories": Category.objects.filter(is_active=True).select_related("parent"),
