@@ -10,6 +10,5 @@ urlpatterns = [
     path("intake/lookup/", views.intake_from_lookup, name="console-intake-lookup"),
     path("calls/<str:call_id>/done/", views.missed_call_done, name="console-call-done"),
     path("orders/<str:number>/", views.order_next, name="console-order"),
-    path("orders/<str:number>/dispatch/", views.order_dispatch_view, name="console-dispatch"),
-    path("orders/<str:number>/answer/", views.order_answer_view, name="console-answer"),
+    path("orders/<str:number>/<slug:action>/", views.order_act, name="console-action"),
 ]

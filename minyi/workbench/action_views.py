@@ -72,6 +72,11 @@ def _intake(ctx, data, user):
     return "已不予受理，理由及依据将以短信告知。"
 
 
+def _answer(ctx, data, user):
+    intake.order_direct_answer(order=ctx.order, content=data["content"], actor=user)
+    return "已直接答复，转入回访。"
+
+
 def _reject(ctx, data, user):
     intake.order_reject(order=ctx.order, reason=data["reason"], basis=data["basis"], actor=user)
     return "已不予受理，理由及依据将以短信告知。"
@@ -218,6 +223,7 @@ ACTIONS: dict[str, Action] = {
     "supervise": Action(f.SuperviseForm, "督办", "督办", _supervise),
     "escalate": Action(f.EscalateForm, "转闭会期间代表建议", "转代表建议", _escalate),
     "merge": Action(f.MergeForm, "合并至主工单", "合并", _merge),
+    "answer": Action(f.AnswerForm, "直接答复", "答复并转回访", _answer),
     "sign": Action(f.SignForm, "签收", "签收", _sign),
     "return": Action(f.ReturnForm, "申请退件", "提交退件", _return, multipart=True),
     "extend": Action(f.ExtendForm, "申请延期", "提交延期申请", _extend),
@@ -244,6 +250,7 @@ NEXT_STEPS: tuple[str, ...] = (
     "extension-approve",
     "extension-deny",
     "dispatch",
+    "answer",
     "sign",
     "reply",
     "extend",
@@ -313,32 +320,54 @@ def action_forms(user, ctx: OrderContext, *, bound: dict, open_name: str = "") -
     return buttons
 
 
+@dataclass
+class Outcome:
+    """What became of a posted action: done (with the success text), or its form with errors."""
+
+    form: f.ActionForm
+    done: str = ""
+
+
+def take_action(request: HttpRequest, order: WorkOrder, name: str) -> Outcome:
+    """The one way a page takes an action (the detail page and the console alike): the rule
+    (403 when it does not allow this user now), the form, the service."""
+    spec = ACTIONS[name]
+    ctx = permissions.order_context(request.user, order)
+    if not permissions.allowed(name, request.user, ctx):
+        raise PermissionDenied("您现在不能对该工单执行此操作。")
+    form = spec.form(request.POST, request.FILES, ctx=ctx, action=name)
+    if form.is_valid():
+        try:
+            return Outcome(form, spec.perform(ctx, form.cleaned_data, request.user))
+        except DomainError as error:
+            form.add_error(None, error.message)
+    return Outcome(form)
+
+
+def refusal_message(request: HttpRequest, order: WorkOrder, name: str, form) -> str:
+    """Why the posted action did not happen, for the top of the page: the form is shown again
+    with its errors, or is gone because someone else moved the order on."""
+    title = ACTIONS[name].title
+    ctx = permissions.order_context(request.user, order)
+    if permissions.allowed(name, request.user, ctx):
+        return f"{title}未完成，请查看下方表单中的提示。"
+    return join_sentences(form.non_field_errors()) or f"{title}未完成。"
+
+
 @login_required
 @require_POST
 def order_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
-    spec = ACTIONS.get(action)
-    if spec is None:
+    if action not in ACTIONS:
         raise Http404("没有这个操作。")
     order = visible_order(request, number)
-    ctx = permissions.order_context(request.user, order)
-    if not permissions.allowed(action, request.user, ctx):
-        raise PermissionDenied("您现在不能对该工单执行此操作。")
-    form = spec.form(request.POST, request.FILES, ctx=ctx, action=action)
-    if form.is_valid():
-        try:
-            text = spec.perform(ctx, form.cleaned_data, request.user)
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, f"工单 {order.number}：{text}")
-            return _back(request, order)
+    outcome = take_action(request, order, action)
+    if outcome.done:
+        messages.success(request, f"工单 {order.number}：{outcome.done}")
+        return _back(request, order)
     order = WorkOrder.objects.get(pk=order.pk)  # the page shows the order as it is now
+    messages.error(request, refusal_message(request, order, action, outcome.form))
     ctx = permissions.order_context(request.user, order)
-    if permissions.allowed(action, request.user, ctx):
-        messages.error(request, f"{spec.title}未完成，请查看下方表单中的提示。")
-    else:  # the form is gone (someone else moved the order on): say why at the top
-        messages.error(request, join_sentences(form.non_field_errors()) or f"{spec.title}未完成。")
-    context = detail_context(request, order, ctx, bound={action: form})
+    context = detail_context(request, order, ctx, bound={action: outcome.form})
     return render_order_page(request, context, status=400)
 
 

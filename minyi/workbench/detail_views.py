@@ -99,17 +99,14 @@ def detail_context(
         # buttons, the usual next step first; the one asked for (?do=) or just posted is open
         "actions": actions,
         "open_action": next((a for a in actions if a.open), None),
+        "page_name": "order-detail",
+        "action_url": "order-action",
         # the dispatch form's department filters (lazy: read only when that form is shown)
         "regions": Region.objects.order_by("code", "name"),
         "categories": Category.objects.filter(is_active=True).select_related("parent"),
         # the deputy reads the result and rates it at the top of the page (services/rating.py)
         "deputy_view": user.role == Role.DEPUTY,
         "rating": rating_of_this_reply(order) if user.role == Role.DEPUTY else None,
-        "operator_next_step": (
-            user.role == Role.OPERATOR
-            and order.created_by_id == user.pk
-            and order.status == "accepted"
-        ),
     }
 
 

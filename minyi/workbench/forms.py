@@ -189,6 +189,13 @@ class MergeForm(ActionForm):
         return master
 
 
+# -- operator ----------------------------------------------------------------------------------
+
+
+class AnswerForm(ActionForm):
+    content = _text("答复内容", rows=4, max_length=limits.REPLY)
+
+
 # -- department handler ------------------------------------------------------------------------
 
 
