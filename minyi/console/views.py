@@ -28,7 +28,7 @@ from minyi.privacy import rules
 from minyi.reference.models import Category, Region
 from minyi.workbench import permissions
 from minyi.workbench.action_views import ACTIONS, action_forms, refusal_message, take_action
-from minyi.workbench.detail_views import visible_order
+from minyi.workbench.detail_views import sheet_context, visible_order
 
 OPERATOR = Role.OPERATOR
 
@@ -46,6 +46,16 @@ def _redirect(request: HttpRequest, url: str) -> HttpResponse:
 @require_GET
 def console(request: HttpRequest) -> HttpResponse:
     return render(request, "console/console.html", selectors.console_context(request.user))
+
+
+@passive  # a refresh nobody asked for is not activity (accounts/gate.py)
+@role_required(OPERATOR)
+@require_GET
+def today(request: HttpRequest) -> HttpResponse:
+    """Today's calls and orders, refreshed in place (htmx): every half minute and at once on a
+    ring. Polled rather than streamed: the event stream carries rings only (no replay, and it
+    holds no database connection by design), while calls end and orders move on elsewhere."""
+    return render(request, "console/_today.html", selectors.today_context(request.user))
 
 
 @passive  # the stream is not activity: it must not keep an idle session alive (accounts/gate.py)
@@ -195,9 +205,7 @@ def order_act(request: HttpRequest, number: str, action: str) -> HttpResponse:
             f"工单 {order.number} 当前为“{order.get_status_display()}”，"
             f"不能{ACTIONS[action].title}。",
         )
-        return render(
-            request, "console/order_next.html", _next_context(request, order), status=403
-        )
+        return render(request, "console/order_next.html", _next_context(request, order), status=403)
     outcome = take_action(request, order, action)
     if outcome.done:
         messages.success(request, f"工单 {order.number}：{outcome.done}")
@@ -206,6 +214,23 @@ def order_act(request: HttpRequest, number: str, action: str) -> HttpResponse:
     messages.error(request, refusal_message(request, order, action, outcome.form))
     context = _next_context(request, order, bound={action: outcome.form})
     return render(request, "console/order_next.html", context, status=400)
+
+
+@role_required(OPERATOR)
+@require_GET
+def deputy_order(request: HttpRequest, number: str) -> HttpResponse:
+    """查看 one of the calling deputy's recent orders (a new tab, read-only): its state, deadlines
+    and timeline, to answer "how is my matter going?" while the intake form stays open."""
+    try:
+        order = services.deputy_order_open(
+            user=request.user,
+            number=number,
+            token=request.GET.get("identified", ""),
+            ip=client_ip(request),
+        )
+    except services.PrefillRefused as error:
+        raise Http404(error.message) from None
+    return render(request, "console/deputy_order.html", sheet_context(request, order))
 
 
 @role_required(OPERATOR)
