@@ -122,3 +122,27 @@ def test_the_api_lists_the_actions_in_the_same_order_as_the_buttons(client, dan)
 def test_every_action_has_a_place_in_the_usual_order_and_a_new_one_comes_last():
     assert set(NEXT_STEPS) <= set(ACTIONS)
     assert in_usual_order(["reject", "made-up", "dispatch"]) == ["dispatch", "reject", "made-up"]
+
+
+def test_the_operator_dispatches_or_answers_her_own_new_order_from_its_page(client, olivia):
+    order = make_order("accepted", operator=olivia)
+
+    html = page(client, olivia, order)
+    response = client.post(detail_url(order, "answer"), {"content": "已告知办理流程。"})
+
+    assert buttons(html) == ["dispatch", "answer"]
+    assert response.status_code == 302
+    assert type(order).objects.get(pk=order.pk).status == "callback"
+
+
+def test_the_console_opens_the_usual_next_step_and_offers_the_other_as_a_button(client, olivia):
+    order = make_order("accepted", operator=olivia)
+    client.force_login(olivia)
+
+    html = client.get(f"/console/orders/{order.number}/").content.decode()
+    answer = client.get(f"/console/orders/{order.number}/", {"do": "answer"}).content.decode()
+
+    assert buttons(html) == ["dispatch", "answer"] and forms(html) == ["dispatch"]
+    assert f'action="/console/orders/{order.number}/dispatch/"' in html
+    assert forms(answer) == ["answer"]
+    assert f'href="/console/orders/{order.number}/?do=answer#actions"' in html
