@@ -5,11 +5,13 @@ One view for all of them:
 1. anonymous → the sign-in page; an order not in ``orders_visible_to(user)`` → 404;
 2. an action ``permissions`` does not allow this user on this order now → 403;
 3. parse the action's form and call its service; a ``DomainError`` (or an invalid form)
-   re-renders the page with the Chinese message and 400;
+   re-renders the page with the Chinese message and 400, that form open;
 4. success → a message and a redirect back to the page.
 
 Each action is one entry in ``ACTIONS``: its form, its words and a function that calls the
-service. The services do the work and write the ledger; nothing here saves a model.
+service; ``NEXT_STEPS`` beside it orders the page's buttons. Steps 2–3 are ``take_action``, which
+the console's next step after intake uses too. The services do the work and write the ledger;
+nothing here saves a model.
 """
 
 from __future__ import annotations

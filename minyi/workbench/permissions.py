@@ -1,10 +1,10 @@
 """Which actions this user may take on this order now — the one place that decides.
 
-The detail page shows a form for each allowed action, and the action view refuses (403) a POST
-for any other. Visibility is not decided here: a view first finds the order in
+The detail page and the console show a button for each allowed action, and ``take_action``
+refuses (403) a POST for any other. Visibility is not decided here: a view first finds the order in
 ``orders_visible_to(user)`` (404 otherwise), then asks ``allowed(action, user, ctx)``. The
 services still guard the state themselves; these rules only say whose job an action is, and
-hide forms that the order's state makes pointless.
+hide buttons that the order's state makes pointless.
 
 Roles are read from ``user.role`` only: an administrator or a superuser without an operational
 role reads everything but acts on nothing here (the ledger must name an operator, dispatcher,
