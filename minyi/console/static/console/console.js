@@ -50,8 +50,8 @@
     htmx.ajax("GET", root.dataset.intake + "?" + params.toString(), "#intake");
   }
 
-  // The cursor goes to the form: the first empty field the operator types into (a prefilled
-  // deputy call starts at the title), or the first field with an error after a refused save.
+  // The cursor goes to the form: the first field with an error after a refused save, else the
+  // first empty field the operator types into (a deputy call's name and number are prefilled).
   function focusIntake() {
     const form = document.getElementById("intake-form");
     if (!form) return false;
