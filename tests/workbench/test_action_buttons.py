@@ -146,3 +146,9 @@ def test_the_console_opens_the_usual_next_step_and_offers_the_other_as_a_button(
     assert f'action="/console/orders/{order.number}/dispatch/"' in html
     assert forms(answer) == ["answer"]
     assert f'href="/console/orders/{order.number}/?do=answer#actions"' in html
+
+
+def test_the_page_shows_no_template_comment_as_text(client, dan):
+    html = page(client, dan, make_order("accepted"), do="dispatch")
+
+    assert "{#" not in html and "#}" not in html and "NEXT_STEPS" not in html
