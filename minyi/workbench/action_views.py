@@ -303,6 +303,15 @@ class ActionForm:
         return self.form is not None
 
 
+def _focus(form: f.ActionForm) -> None:
+    """``autofocus`` on the field to type into: the first with an error, else the first shown
+    (the browser honours it on a page load, htmx after a swap)."""
+    fields = form.visible_fields()
+    field = next((bf for bf in fields if bf.errors), fields[0] if fields else None)
+    if field is not None:
+        field.field.widget.attrs["autofocus"] = True
+
+
 def action_forms(user, ctx: OrderContext, *, bound: dict, open_name: str = "") -> list[ActionForm]:
     """A button for each action this user may take now, the usual next step first. The action
     named ``open_name`` (``?do=``), the one just posted (``bound``, with its errors) and those
@@ -315,6 +324,8 @@ def action_forms(user, ctx: OrderContext, *, bound: dict, open_name: str = "") -
         form = None
         if name in opened:
             form = bound.get(name) or action.form(ctx=ctx, action=name)
+            if name == open_name or name in bound:  # asked for: the cursor goes there
+                _focus(form)
         primary = i == 0 and name not in SECONDARY
         buttons.append(
             ActionForm(name, action.title, action.button, primary, action.multipart, form)

@@ -152,3 +152,28 @@ def test_the_page_shows_no_template_comment_as_text(client, dan):
     html = page(client, dan, make_order("accepted"), do="dispatch")
 
     assert "{#" not in html and "#}" not in html and "NEXT_STEPS" not in html
+
+
+def tag_of(html: str, element_id: str) -> str:
+    return re.search(rf'<[^>]*id="{element_id}"[^>]*>', html).group(0)
+
+
+def test_the_cursor_goes_to_the_opened_form_and_after_a_refusal_to_the_field_in_error(
+    client, dan, hana
+):
+    order = make_order("signed", handler=hana, dispatcher=dan)
+
+    opened = page(client, hana, order, do="reply")
+    refused = client.post(detail_url(order, "reply"), {"content": "已修复。", "method": "phone"})
+    plain = page(client, hana, order)
+
+    assert "autofocus" in tag_of(opened, "id_reply_content")
+    assert "autofocus" in tag_of(refused.content.decode(), "id_reply_solved")
+    assert "autofocus" not in tag_of(refused.content.decode(), "id_reply_content")
+    assert "autofocus" not in plain
+
+
+def test_on_a_phone_the_head_links_down_to_the_actions(client, dan):
+    html = page(client, dan, make_order("accepted"))
+
+    assert '<a class="jump-actions" href="#actions">可执行的操作（4）</a>' in html
