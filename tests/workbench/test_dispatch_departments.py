@@ -107,3 +107,17 @@ def test_a_posted_choice_from_the_search_stays_chosen_when_the_form_comes_back(
     html = response.content.decode()
     assert response.status_code == 400
     assert f'<option value="{far.pk}" selected>湘乡市城市管理局</option>' in html
+
+
+def test_the_operator_searches_departments_for_the_consoles_dispatch_and_a_deputy_may_not(
+    client, olivia, zhang, shaoshan
+):
+    from tests.workbench.detail_helpers import deputy_user
+
+    client.force_login(olivia)
+    found = client.get("/work/orders/_departments/", {"q": "城市管理"})
+    client.force_login(deputy_user(zhang))
+    refused = client.get("/work/orders/_departments/", {"q": "城市管理"})
+
+    assert found.status_code == 200 and "湘乡市城市管理局" in found.content.decode()
+    assert refused.status_code == 403
