@@ -1,5 +1,6 @@
-"""Forms of the operator console: intake (with its decision, 受理 or 不予受理) and the two next
-steps after acceptance (dispatch, direct answer)."""
+"""The console's intake form (with its decision, 受理 or 不予受理, shared with a draft's page).
+The next steps after acceptance (派单, 直接答复) are actions of the shared registry, with their
+forms in ``workbench.forms``."""
 
 from __future__ import annotations
 
@@ -14,7 +15,6 @@ from minyi.orders.models import Channel
 from minyi.reference.models import (
     Category,
     Complexity,
-    Department,
     Region,
     RequestType,
     Urgency,
@@ -90,20 +90,3 @@ class IntakeForm(IntakeDecisionFields):
         if data.get("channel") == Channel.DEPUTY_CALL and not data.get("deputy"):
             self.add_error("channel", "代表来电须关联代表：请从来电弹屏或号码查询进入。")
         return data
-
-
-class DispatchForm(core.Form):
-    lead = forms.ModelChoiceField(
-        label="主办单位", queryset=Department.objects.filter(is_active=True)
-    )
-    assisting = forms.ModelMultipleChoiceField(
-        label="协办单位",
-        queryset=Department.objects.filter(is_active=True),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 5}),
-    )
-    note = core.text("派单说明", max_length=limits.NOTE, rows=2, required=False)
-
-
-class DirectAnswerForm(core.Form):
-    content = core.text("答复内容", max_length=limits.REPLY, rows=4)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import timedelta
+
 from django.db.models import Q
 
 from minyi.calls import selectors as calls
-from minyi.calls.lookup import DeputyCard, deputy_for_caller
+from minyi.calls.lookup import DeputyCard, deputy_card, deputy_for_caller
 from minyi.calls.models import CallLog, CallStatus
+from minyi.core import clock
 from minyi.core.bounds import parse_id
 from minyi.core.masking import mask_phone
 from minyi.deputies.models import Deputy
@@ -28,7 +32,46 @@ def _with_masked_callers(calls_list):
     return calls_list
 
 
-def console_context(user) -> dict:
+# A call the operator has hung up on still waits for its intake this long (then it is history).
+ENDED_CALL_STAYS = timedelta(minutes=10)
+
+
+@dataclass
+class CurrentCall:
+    """The call on the operator's screen: its banner survives a reload."""
+
+    call: CallLog
+    card: DeputyCard | None
+    caller_masked: str
+
+
+def current_call(user) -> CurrentCall | None:
+    """The call a reload must not lose: today's newest call not yet recorded as an order that
+    is this operator's — ringing, answered, or hung up in the last ``ENDED_CALL_STAYS`` — or
+    one still ringing for every operator (no agent known). The same banner the ring showed."""
+    start, end = calls.today_bounds()
+    recently = clock.now() - ENDED_CALL_STAYS
+    mine = Q(agent=user) & (
+        Q(status__in=(CallStatus.RINGING, CallStatus.ANSWERED))
+        | Q(status=CallStatus.ENDED, ended_at__gte=recently)
+    )
+    offered = Q(agent__isnull=True, status=CallStatus.RINGING)
+    call = (
+        CallLog.objects.filter(started_at__gte=start, started_at__lt=end, order__isnull=True)
+        .filter(mine | offered)
+        .select_related("deputy")
+        .order_by("-started_at", "-id")
+        .first()
+    )
+    if call is None:
+        return None
+    card = deputy_card(call.deputy_id) if call.deputy_id else None
+    [masked] = _with_masked_callers([call])
+    return CurrentCall(call, card, masked.caller_masked)
+
+
+def today_context(user) -> dict:
+    """Today's calls and the operator's orders of today (the console's live lists)."""
     today, _ = calls.today_bounds()
     my_orders = (
         WorkOrder.objects.filter(created_by=user, created_at__gte=today)
@@ -37,8 +80,15 @@ def console_context(user) -> dict:
     )
     return {
         "calls": _with_masked_callers(list(calls.calls_today(user=user)[:30])),
-        "missed": _with_masked_callers(list(calls.missed_deputy_calls_open()[:20])),
         "my_orders": my_orders,
+    }
+
+
+def console_context(user) -> dict:
+    return {
+        **today_context(user),
+        "current": current_call(user),
+        "missed": _with_masked_callers(list(calls.missed_deputy_calls_open()[:20])),
     }
 
 

@@ -142,6 +142,33 @@ def intake_recent_orders(
     return selectors.deputy_recent_orders(deputy)
 
 
+@transaction.atomic
+def deputy_order_open(*, user, number: str, token: str, ip: str | None = None) -> WorkOrder:
+    """One of the deputy's recent orders, opened from beside the intake form: only an order of
+    the deputy ``token`` proves was identified for this operator (so no number can be guessed
+    into view); the opening is logged like the list."""
+    deputy_id = identified_deputy_id(user, token)
+    order = (
+        WorkOrder.objects.select_related(
+            "request_type", "deputy", "category", "region", "reject_reason", "master"
+        )
+        .filter(number=number[:40], deputy_id=deputy_id)
+        .first()
+        if deputy_id is not None
+        else None
+    )
+    if order is None:
+        raise PrefillRefused("只能查看本次来电已识别代表的工单。")
+    personal_data_seen(
+        user=user,
+        subject=f"工单 {order.number}",
+        fields=RECENT_ORDERS,
+        surface=Surface.CONSOLE,
+        ip=ip,
+    )
+    return order
+
+
 def _log_recent_orders(user, deputy: Deputy, ip: str | None) -> None:
     personal_data_seen(
         user=user,

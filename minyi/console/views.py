@@ -7,9 +7,8 @@ order services, so the console and the API share the same rules.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db import connections
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -20,14 +19,16 @@ from minyi.accounts.models import Role
 from minyi.calls.models import CallLog
 from minyi.calls.services import missed_call_resolve
 from minyi.console import selectors, services
-from minyi.console.forms import DirectAnswerForm, DispatchForm, IntakeForm
+from minyi.console.forms import IntakeForm
 from minyi.core.access import client_ip, role_required
 from minyi.core.errors import DomainError
 from minyi.core.masking import mask_phone
 from minyi.orders.models import Status, WorkOrder
-from minyi.orders.services.dispatch import order_dispatch
-from minyi.orders.services.intake import order_direct_answer
 from minyi.privacy import rules
+from minyi.reference.models import Category, Region
+from minyi.workbench import permissions
+from minyi.workbench.action_views import ACTIONS, action_forms, refusal_message, take_action
+from minyi.workbench.detail_views import sheet_context, visible_order
 
 OPERATOR = Role.OPERATOR
 
@@ -45,6 +46,16 @@ def _redirect(request: HttpRequest, url: str) -> HttpResponse:
 @require_GET
 def console(request: HttpRequest) -> HttpResponse:
     return render(request, "console/console.html", selectors.console_context(request.user))
+
+
+@passive  # a refresh nobody asked for is not activity (accounts/gate.py)
+@role_required(OPERATOR)
+@require_GET
+def today(request: HttpRequest) -> HttpResponse:
+    """Today's calls and orders, refreshed in place (htmx): every half minute and at once on a
+    ring. Polled rather than streamed: the event stream carries rings only (no replay, and it
+    holds no database connection by design), while calls end and orders move on elsewhere."""
+    return render(request, "console/_today.html", selectors.today_context(request.user))
 
 
 @passive  # the stream is not activity: it must not keep an idle session alive (accounts/gate.py)
@@ -150,77 +161,76 @@ def _intake_page(
     return render(request, "console/_intake.html", context, status=status)
 
 
-def _own_order(request: HttpRequest, number: str) -> WorkOrder:
-    order = get_object_or_404(
-        WorkOrder.objects.select_related("request_type", "deputy", "reject_reason"), number=number
-    )
-    if order.created_by_id != request.user.pk:
-        raise PermissionDenied("只能处理本人登记的工单。")
-    return order
+def _next_context(request: HttpRequest, order: WorkOrder, bound: dict | None = None) -> dict:
+    """The next step after intake: the actions of the shared registry (workbench.action_views)
+    this operator may take now — 派单, 直接答复 — as on the detail page, the usual one open."""
+    ctx = permissions.order_context(request.user, order)
+    open_name = "" if bound else request.GET.get("do", "")[:40]
+    actions = action_forms(request.user, ctx, bound=bound or {}, open_name=open_name)
+    if actions and not any(a.open for a in actions):
+        actions = action_forms(request.user, ctx, bound={}, open_name=actions[0].name)
+    return {
+        "order": order,
+        "requester": rules.requester_shown(request.user, order),
+        "actions": actions,
+        "open_action": next((a for a in actions if a.open), None),
+        "page_name": "console-order",
+        "action_url": "console-action",
+        "regions": Region.objects.order_by("code", "name"),
+        "categories": Category.objects.filter(is_active=True).select_related("parent"),
+    }
 
 
 @role_required(OPERATOR)
 @require_GET
 def order_next(request: HttpRequest, number: str) -> HttpResponse:
-    order = _own_order(request, number)
+    """An order the operator recorded (another's is not in their sight: 404)."""
+    order = visible_order(request, number)
     return render(request, "console/order_next.html", _next_context(request, order))
 
 
-def _next_context(request: HttpRequest, order: WorkOrder, **forms) -> dict:
-    return {
-        "order": order,
-        "requester": rules.requester_shown(request.user, order),
-        "can_act": order.status == Status.ACCEPTED,
-        "dispatch_form": forms.get("dispatch_form") or DispatchForm(),
-        "answer_form": forms.get("answer_form") or DirectAnswerForm(),
-    }
-
-
-def _act(request: HttpRequest, number: str, form_class, form_key: str, action) -> HttpResponse:
-    order = _own_order(request, number)
-    form = form_class(request.POST)
-    if form.is_valid():
-        try:
-            text = action(order, form.cleaned_data)
-        except DomainError as error:
-            # Shown at the top of the page: the forms are gone once the order has moved on.
-            messages.error(request, error.message)
-            order.refresh_from_db()
-        else:
-            messages.success(request, text)
-            return redirect("console")
-    return render(
-        request,
-        "console/order_next.html",
-        _next_context(request, order, **{form_key: form}),
-        status=400,
-    )
-
-
 @role_required(OPERATOR)
 @require_POST
-def order_dispatch_view(request: HttpRequest, number: str) -> HttpResponse:
-    def dispatch(order, data):
-        order_dispatch(
-            order=order,
-            lead=data["lead"],
-            assisting=list(data["assisting"]),
-            note=data["note"],
-            actor=request.user,
+def order_act(request: HttpRequest, number: str, action: str) -> HttpResponse:
+    """An action of the registry from the console: the same rule, form and service as the
+    detail page (``take_action``); done, the operator is back at the console for the next call."""
+    if action not in ACTIONS:
+        raise Http404("没有这个操作。")
+    order = visible_order(request, number)
+    ctx = permissions.order_context(request.user, order)
+    if not permissions.allowed(action, request.user, ctx):
+        # the order has moved on (a second click, another tab): say so on its page
+        messages.error(
+            request,
+            f"工单 {order.number} 当前为“{order.get_status_display()}”，"
+            f"不能{ACTIONS[action].title}。",
         )
-        return f"工单 {order.number} 已派至 {data['lead'].name}。"
-
-    return _act(request, number, DispatchForm, "dispatch_form", dispatch)
+        return render(request, "console/order_next.html", _next_context(request, order), status=403)
+    outcome = take_action(request, order, action)
+    if outcome.done:
+        messages.success(request, f"工单 {order.number}：{outcome.done}")
+        return _redirect(request, reverse("console"))
+    order = WorkOrder.objects.get(pk=order.pk)
+    messages.error(request, refusal_message(request, order, action, outcome.form))
+    context = _next_context(request, order, bound={action: outcome.form})
+    return render(request, "console/order_next.html", context, status=400)
 
 
 @role_required(OPERATOR)
-@require_POST
-def order_answer_view(request: HttpRequest, number: str) -> HttpResponse:
-    def answer(order, data):
-        order_direct_answer(order=order, content=data["content"], actor=request.user)
-        return f"工单 {order.number} 已直接答复，转入回访。"
-
-    return _act(request, number, DirectAnswerForm, "answer_form", answer)
+@require_GET
+def deputy_order(request: HttpRequest, number: str) -> HttpResponse:
+    """查看 one of the calling deputy's recent orders (a new tab, read-only): its state, deadlines
+    and timeline, to answer "how is my matter going?" while the intake form stays open."""
+    try:
+        order = services.deputy_order_open(
+            user=request.user,
+            number=number,
+            token=request.GET.get("identified", ""),
+            ip=client_ip(request),
+        )
+    except services.PrefillRefused as error:
+        raise Http404(error.message) from None
+    return render(request, "console/deputy_order.html", sheet_context(request, order))
 
 
 @role_required(OPERATOR)

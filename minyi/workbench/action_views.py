@@ -5,11 +5,13 @@ One view for all of them:
 1. anonymous → the sign-in page; an order not in ``orders_visible_to(user)`` → 404;
 2. an action ``permissions`` does not allow this user on this order now → 403;
 3. parse the action's form and call its service; a ``DomainError`` (or an invalid form)
-   re-renders the page with the Chinese message and 400;
+   re-renders the page with the Chinese message and 400, that form open;
 4. success → a message and a redirect back to the page.
 
 Each action is one entry in ``ACTIONS``: its form, its words and a function that calls the
-service. The services do the work and write the ledger; nothing here saves a model.
+service; ``NEXT_STEPS`` beside it orders the page's buttons. Steps 2–3 are ``take_action``, which
+the console's next step after intake uses too. The services do the work and write the ledger;
+nothing here saves a model.
 """
 
 from __future__ import annotations
@@ -70,6 +72,11 @@ def _intake(ctx, data, user):
     if order.status == Status.ACCEPTED:
         return "已受理，受理告知将以短信发送。"
     return "已不予受理，理由及依据将以短信告知。"
+
+
+def _answer(ctx, data, user):
+    intake.order_direct_answer(order=ctx.order, content=data["content"], actor=user)
+    return "已直接答复，转入回访。"
 
 
 def _reject(ctx, data, user):
@@ -218,6 +225,7 @@ ACTIONS: dict[str, Action] = {
     "supervise": Action(f.SuperviseForm, "督办", "督办", _supervise),
     "escalate": Action(f.EscalateForm, "转闭会期间代表建议", "转代表建议", _escalate),
     "merge": Action(f.MergeForm, "合并至主工单", "合并", _merge),
+    "answer": Action(f.AnswerForm, "直接答复", "答复并转回访", _answer),
     "sign": Action(f.SignForm, "签收", "签收", _sign),
     "return": Action(f.ReturnForm, "申请退件", "提交退件", _return, multipart=True),
     "extend": Action(f.ExtendForm, "申请延期", "提交延期申请", _extend),
@@ -230,56 +238,149 @@ ACTIONS: dict[str, Action] = {
 assert set(ACTIONS) == set(permissions.ACTION_NAMES), "every rule needs a form, and back"
 
 
+# The usual next step first. The detail page shows the actions a user may take now as buttons
+# in this order (and the API lists them so); the first is the primary button unless it turns
+# the matter away. Roles rarely share an action, so one order serves every role and state:
+# the dispatcher decides a draft, rules on what a department asked, then dispatches before
+# 督办/合并/转代表建议/不予受理; the handler signs, then replies before 申请延期/申请退件; the
+# callback agent records the callback, then archives (or sends back for redo, or supervision).
+# An action not named here (a new one in ACTIONS) comes after these, in the order of ACTIONS.
+NEXT_STEPS: tuple[str, ...] = (
+    "intake",
+    "return-accept",
+    "return-refuse",
+    "extension-approve",
+    "extension-deny",
+    "dispatch",
+    "answer",
+    "sign",
+    "reply",
+    "extend",
+    "return",
+    "callback",
+    "archive",
+    "redo",
+    "supervise",
+    "merge",
+    "escalate",
+    "reject",
+    "rate",
+)
+# A state may put its own next step first: once the callback is recorded (回访中), archiving is
+# what the callback agent usually does next, not another callback.
+FIRST_IN_STATE: dict[str, tuple[str, ...]] = {Status.CALLBACK: ("archive",)}
+# Actions that turn a matter or a request away, or hand it elsewhere: their button always looks
+# secondary, even when it is the only one.
+SECONDARY: frozenset[str] = frozenset(
+    {"reject", "return-refuse", "extension-deny", "return", "merge", "escalate"}
+)
+# Shown open without a click: the deputy's rating is the one question their page asks.
+OPENED: frozenset[str] = frozenset({"rate"})
+
+
+def in_usual_order(names, status: str = "") -> list[str]:
+    """``names`` with the usual next step first: the state's own (``FIRST_IN_STATE``), then
+    ``NEXT_STEPS``, then the order of ACTIONS."""
+    rank: dict[str, int] = {}
+    for name in (*FIRST_IN_STATE.get(status, ()), *NEXT_STEPS, *ACTIONS):
+        rank.setdefault(name, len(rank))
+    return sorted(names, key=lambda name: rank.get(name, len(rank)))
+
+
 @dataclass
 class ActionForm:
+    """One button of the detail page and, when it is open, its form."""
+
     name: str
     title: str
     button: str
-    form: f.ActionForm
+    primary: bool
     multipart: bool
+    form: f.ActionForm | None = None  # only the open action has one
+
+    @property
+    def open(self) -> bool:
+        return self.form is not None
 
 
-def action_forms(user, ctx: OrderContext, *, bound: dict) -> list[ActionForm]:
-    """A form for each action this user may take now (``bound`` replaces a blank one)."""
-    return [
-        ActionForm(
-            name,
-            action.title,
-            action.button,
-            bound.get(name) or action.form(ctx=ctx, action=name),
-            action.multipart,
+def _focus(form: f.ActionForm) -> None:
+    """``autofocus`` on the field to type into: the first with an error, else the first shown
+    (the browser honours it on a page load, htmx after a swap)."""
+    fields = form.visible_fields()
+    field = next((bf for bf in fields if bf.errors), fields[0] if fields else None)
+    if field is not None:
+        field.field.widget.attrs["autofocus"] = True
+
+
+def action_forms(user, ctx: OrderContext, *, bound: dict, open_name: str = "") -> list[ActionForm]:
+    """A button for each action this user may take now, the usual next step first. The action
+    named ``open_name`` (``?do=``), the one just posted (``bound``, with its errors) and those
+    in ``OPENED`` carry their form; only those forms are built."""
+    names = in_usual_order(permissions.allowed_actions(user, ctx), ctx.order.status)
+    opened = {open_name, *bound, *OPENED}
+    buttons = []
+    for i, name in enumerate(names):
+        action = ACTIONS[name]
+        form = None
+        if name in opened:
+            form = bound.get(name) or action.form(ctx=ctx, action=name)
+            if name == open_name or name in bound:  # asked for: the cursor goes there
+                _focus(form)
+        primary = i == 0 and name not in SECONDARY
+        buttons.append(
+            ActionForm(name, action.title, action.button, primary, action.multipart, form)
         )
-        for name, action in ACTIONS.items()
-        if permissions.allowed(name, user, ctx)
-    ]
+    return buttons
+
+
+@dataclass
+class Outcome:
+    """What became of a posted action: done (with the success text), or its form with errors."""
+
+    form: f.ActionForm
+    done: str = ""
+
+
+def take_action(request: HttpRequest, order: WorkOrder, name: str) -> Outcome:
+    """The one way a page takes an action (the detail page and the console alike): the rule
+    (403 when it does not allow this user now), the form, the service."""
+    spec = ACTIONS[name]
+    ctx = permissions.order_context(request.user, order)
+    if not permissions.allowed(name, request.user, ctx):
+        raise PermissionDenied("您现在不能对该工单执行此操作。")
+    form = spec.form(request.POST, request.FILES, ctx=ctx, action=name)
+    if form.is_valid():
+        try:
+            return Outcome(form, spec.perform(ctx, form.cleaned_data, request.user))
+        except DomainError as error:
+            form.add_error(None, error.message)
+    return Outcome(form)
+
+
+def refusal_message(request: HttpRequest, order: WorkOrder, name: str, form) -> str:
+    """Why the posted action did not happen, for the top of the page: the form is shown again
+    with its errors, or is gone because someone else moved the order on."""
+    title = ACTIONS[name].title
+    ctx = permissions.order_context(request.user, order)
+    if permissions.allowed(name, request.user, ctx):
+        return f"{title}未完成，请查看下方表单中的提示。"
+    return join_sentences(form.non_field_errors()) or f"{title}未完成。"
 
 
 @login_required
 @require_POST
 def order_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
-    spec = ACTIONS.get(action)
-    if spec is None:
+    if action not in ACTIONS:
         raise Http404("没有这个操作。")
     order = visible_order(request, number)
-    ctx = permissions.order_context(request.user, order)
-    if not permissions.allowed(action, request.user, ctx):
-        raise PermissionDenied("您现在不能对该工单执行此操作。")
-    form = spec.form(request.POST, request.FILES, ctx=ctx, action=action)
-    if form.is_valid():
-        try:
-            text = spec.perform(ctx, form.cleaned_data, request.user)
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, f"工单 {order.number}：{text}")
-            return _back(request, order)
+    outcome = take_action(request, order, action)
+    if outcome.done:
+        messages.success(request, f"工单 {order.number}：{outcome.done}")
+        return _back(request, order)
     order = WorkOrder.objects.get(pk=order.pk)  # the page shows the order as it is now
+    messages.error(request, refusal_message(request, order, action, outcome.form))
     ctx = permissions.order_context(request.user, order)
-    if permissions.allowed(action, request.user, ctx):
-        messages.error(request, f"{spec.title}未完成，请查看下方表单中的提示。")
-    else:  # the form is gone (someone else moved the order on): say why at the top
-        messages.error(request, join_sentences(form.non_field_errors()) or f"{spec.title}未完成。")
-    context = detail_context(request, order, ctx, bound={action: form})
+    context = detail_context(request, order, ctx, bound={action: outcome.form})
     return render_order_page(request, context, status=400)
 
 

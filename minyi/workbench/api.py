@@ -28,7 +28,7 @@ from minyi.orders.api_output import OrderActionOutput
 from minyi.orders.models import WorkOrder
 from minyi.orders.selectors import orders_visible_to
 from minyi.workbench import permissions
-from minyi.workbench.action_views import ACTIONS
+from minyi.workbench.action_views import ACTIONS, in_usual_order
 
 _ORDER_RELATED = ("request_type", "deputy", "category", "region", "reject_reason", "master")
 
@@ -80,7 +80,12 @@ class OrderActions(APIView):
             return _error("not_found", "工单不存在或您无权查看。", status.HTTP_404_NOT_FOUND)
         ctx = permissions.order_context(request.user, order)
         return Response(
-            {"number": order.number, "actions": permissions.allowed_actions(request.user, ctx)}
+            {
+                "number": order.number,
+                "actions": in_usual_order(
+                    permissions.allowed_actions(request.user, ctx), order.status
+                ),
+            }
         )
 
 

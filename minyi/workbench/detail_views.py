@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
@@ -23,9 +23,9 @@ from minyi.orders.services.rating import rating_of_this_reply
 from minyi.privacy import rules
 from minyi.privacy.models import Surface
 from minyi.privacy.services import RevealRefused, requester_reveal
-from minyi.reference.models import Category, Department, Region
+from minyi.reference.models import Category, Region
 from minyi.uploads import download_response
-from minyi.workbench import permissions, presenters
+from minyi.workbench import departments, permissions, presenters
 
 
 def visible_order(request: HttpRequest, number: str) -> WorkOrder:
@@ -82,28 +82,31 @@ def detail_context(
 ) -> dict:
     """Everything the page shows: the sheet, and what the user may do now. ``bound`` holds the
     one form the user just posted (with its errors), so it is shown again in place of a blank
-    one — as typed: what a user sends is never read back through the privacy rule."""
+    one — as typed: what a user sends is never read back through the privacy rule. Otherwise
+    the action named by ``?do=`` is open (its form alone, rendered here: no script needed); an
+    unknown or not allowed name opens nothing."""
     from minyi.workbench.action_views import action_forms  # the registry lives with the actions
 
     user = request.user
     context = sheet_context(request, order, person)
     person = context["requester"]
+    open_name = "" if bound else request.GET.get("do", "")[:40]
+    actions = action_forms(user, ctx, bound=bound or {}, open_name=open_name)
     return {
         **context,
         "ctx": ctx,
         "may_reveal": person.shown != rules.Shown.FULL and rules.may_reveal(user, order),
-        "actions": action_forms(user, ctx, bound=bound or {}),
+        # buttons, the usual next step first; the one asked for (?do=) or just posted is open
+        "actions": actions,
+        "open_action": next((a for a in actions if a.open), None),
+        "page_name": "order-detail",
+        "action_url": "order-action",
         # the dispatch form's department filters (lazy: read only when that form is shown)
         "regions": Region.objects.order_by("code", "name"),
         "categories": Category.objects.filter(is_active=True).select_related("parent"),
         # the deputy reads the result and rates it at the top of the page (services/rating.py)
         "deputy_view": user.role == Role.DEPUTY,
         "rating": rating_of_this_reply(order) if user.role == Role.DEPUTY else None,
-        "operator_next_step": (
-            user.role == Role.OPERATOR
-            and order.created_by_id == user.pk
-            and order.status == "accepted"
-        ),
     }
 
 
@@ -169,25 +172,19 @@ def attachment_download(request: HttpRequest, number: str, pk: int) -> FileRespo
     return download_response(handle, name=name, content_type=attachment.content_type)
 
 
-@role_required(Role.DISPATCHER, Role.HANDLER)
+@role_required(Role.DISPATCHER, Role.HANDLER, Role.OPERATOR)
 @require_GET
 def department_options(request: HttpRequest) -> HttpResponse:
-    """The dispatch form's department search (htmx): active departments by name, region (the
-    region or the one above it) and category (departments in charge of it or of its parent)."""
-    q = request.GET.get("q", "").strip()
-    departments = Department.objects.filter(is_active=True)
-    if q:
-        departments = departments.filter(Q(name__icontains=q) | Q(short_name__icontains=q))
-    region = Region.objects.filter(pk=parse_id(request.GET.get("region"))).first()
-    if region is not None:
-        departments = departments.filter(Q(region=region) | Q(region_id=region.parent_id))
-    category = Category.objects.filter(pk=parse_id(request.GET.get("category"))).first()
-    if category is not None:
-        in_charge = [category.pk] + ([category.parent_id] if category.parent_id else [])
-        departments = departments.filter(categories__in=in_charge).distinct()
-    selected = request.GET.get("selected", "")
+    """The dispatch form's department search (htmx): active departments by name, those of the
+    region (or the one above it) in charge of the category (or its parent) first; with a name
+    typed, the others of that name after them (``workbench.departments``)."""
+    offer = departments.search(
+        q=request.GET.get("q", "").strip()[:100],
+        region=Region.objects.filter(pk=parse_id(request.GET.get("region"))).first(),
+        category=Category.objects.filter(pk=parse_id(request.GET.get("category"))).first(),
+    )
     return render(
         request,
         "workbench/_department_options.html",
-        {"departments": departments.order_by("name")[:50], "selected": selected},
+        {"offer": offer, "selected": request.GET.get("selected", "")},
     )

@@ -11,6 +11,7 @@ from django import forms
 
 from minyi import uploads
 from minyi.core import forms as core
+from minyi.core.bounds import parse_id
 from minyi.orders import text_limits as limits
 from minyi.orders.models import (
     ExtensionRequest,
@@ -23,6 +24,7 @@ from minyi.orders.models import (
 from minyi.orders.services.intake import ACCEPT, DECISIONS, REJECT
 from minyi.orders.services.rating import DEPUTY_SATISFACTION
 from minyi.reference.models import Department, ScopeReason
+from minyi.workbench import departments
 from minyi.workbench.permissions import OrderContext
 
 
@@ -60,6 +62,18 @@ class DispatchForm(ActionForm):
         widget=forms.SelectMultiple(attrs={"size": 5}),
     )
     note = _text("派单说明", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any active department may lead (the search finds them all); the list starts from the
+        # order's region and category (workbench.departments), plus the one already chosen.
+        order = self.ctx.order
+        offered = departments.preselected(order.region, order.category)
+        chosen = parse_id(self["lead"].value()) if self.is_bound else None
+        if chosen is not None and chosen not in {d.pk for d in offered}:
+            offered += list(_departments().filter(pk=chosen))
+        lead = self.fields["lead"]
+        lead.widget.choices = [("", "请选择主办单位"), *((d.pk, d.name) for d in offered)]
 
 
 def _scope_reason(required: bool = True) -> forms.ModelChoiceField:
@@ -173,6 +187,13 @@ class MergeForm(ActionForm):
         if master is None:
             raise forms.ValidationError(f"未找到工单 {number}。")
         return master
+
+
+# -- operator ----------------------------------------------------------------------------------
+
+
+class AnswerForm(ActionForm):
+    content = _text("答复内容", rows=4, max_length=limits.REPLY)
 
 
 # -- department handler ------------------------------------------------------------------------

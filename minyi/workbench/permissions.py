@@ -1,14 +1,16 @@
 """Which actions this user may take on this order now — the one place that decides.
 
-The detail page shows a form for each allowed action, and the action view refuses (403) a POST
-for any other. Visibility is not decided here: a view first finds the order in
+The detail page and the console show a button for each allowed action, and ``take_action``
+refuses (403) a POST for any other. Visibility is not decided here: a view first finds the order in
 ``orders_visible_to(user)`` (404 otherwise), then asks ``allowed(action, user, ctx)``. The
 services still guard the state themselves; these rules only say whose job an action is, and
-hide forms that the order's state makes pointless.
+hide buttons that the order's state makes pointless.
 
 Roles are read from ``user.role`` only: an administrator or a superuser without an operational
-role reads everything but acts on nothing here (the ledger must name a dispatcher, handler or
-callback agent — or the liaison officer who escalates — for every change).
+role reads everything but acts on nothing here (the ledger must name an operator, dispatcher,
+handler or callback agent — or the liaison officer who escalates — for every change). The
+console's next step after intake (派单, 直接答复) is decided here too, for the operator who
+recorded the order.
 """
 
 from __future__ import annotations
@@ -118,6 +120,12 @@ def _my_assignment_in(*statuses: str):
 
 
 @rules.predicate
+def recorded_it(user, ctx: OrderContext) -> bool:
+    """The operator who recorded the order (the console's next step is theirs)."""
+    return ctx.order.created_by_id is not None and ctx.order.created_by_id == user.pk
+
+
+@rules.predicate
 def has_pending_return(user, ctx: OrderContext) -> bool:
     return bool(ctx.pending_returns)
 
@@ -156,8 +164,10 @@ in_callback = _status_in(Status.REPLIED, Status.CALLBACK)
 being_handled = _status_in(Status.DISPATCHED, Status.SIGNED)
 
 ACTIONS = rules.RuleSet()
-# dispatcher (派单员)
-ACTIONS.add_rule("dispatch", is_dispatcher & _status_in(Status.ACCEPTED))
+# dispatcher (派单员); the operator who accepted the call may dispatch it at once from the console
+ACTIONS.add_rule(
+    "dispatch", (is_dispatcher | (is_operator & recorded_it)) & _status_in(Status.ACCEPTED)
+)
 # 受理 or 不予受理 a draft (the console decides its own at intake); 不予受理 of an accepted order
 # is the dispatcher's later finding (e.g. returned by every department)
 ACTIONS.add_rule("intake", is_dispatcher & _status_in(Status.DRAFT))
@@ -174,6 +184,8 @@ ACTIONS.add_rule(
     "supervise",
     (is_dispatcher & _status_in(*SUPERVISABLE)) | (is_callback_agent & in_callback),
 )
+# operator (话务员): the hotline answers a matter it can answer itself (直接答复), at intake
+ACTIONS.add_rule("answer", is_operator & recorded_it & _status_in(Status.ACCEPTED))
 # department handler (承办人), on their own department's live part only
 ACTIONS.add_rule(
     "sign",

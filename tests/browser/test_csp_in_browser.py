@@ -101,9 +101,9 @@ def test_the_main_pages_run_under_the_policy_without_a_violation(csp_browser, pe
         ("operator", "/console/", "#lookup-phone"),
         ("operator", f"/console/orders/{accepted}/", "main"),
         ("dispatcher", "/work/dispatch/", "main"),
-        ("dispatcher", f"/work/orders/{accepted}/", "#action-dispatch"),
+        ("dispatcher", f"/work/orders/{accepted}/?do=dispatch", "#action-dispatch"),
         ("handler", "/work/department/", "main"),
-        ("handler", f"/work/orders/{dispatched}/", "#action-return input[type=file]"),
+        ("handler", f"/work/orders/{dispatched}/?do=return", "#action-return input[type=file]"),
         ("callback", "/work/callback/", "main"),
         ("liaison", "/work/ledger/", "#ledger-filters"),
     ]
@@ -120,7 +120,9 @@ def test_the_main_pages_run_under_the_policy_without_a_violation(csp_browser, pe
 def test_the_dispatch_form_searches_departments_under_the_policy(csp_browser, people):
     """htmx at work (the department search swaps options in): no eval, no injected style."""
     page = csp_browser.page_for(people["dispatcher"])
-    csp_browser.violations(page, f"/work/orders/{people['accepted'].number}/", "#dept-search")
+    csp_browser.violations(
+        page, f"/work/orders/{people['accepted'].number}/?do=dispatch", "#dept-search"
+    )
 
     page.fill("#dept-search", "交通")
     page.wait_for_function(

@@ -87,6 +87,7 @@ def test_the_deputy_rates_a_result_on_a_phone_and_the_agent_archives(asgi_server
     row = agent.locator(f"tr.order-row[data-number='{order.number}']")
     assert "代表已评价：基本满意" in row.inner_text()
     row.locator("a").first.click()
+    agent.click("#do-archive")
     agent.locator("#action-archive button[type=submit]").click()
     agent.wait_for_load_state("load")
     order.refresh_from_db()

@@ -16,7 +16,9 @@ pytestmark = pytest.mark.browser
 
 def _act(page, base: str, number: str, action: str, fill=None):
     page.goto(f"{base}/work/orders/{number}/")
+    page.click(f"#do-{action}")  # one button per action; it opens that action's form alone
     form = page.locator(f"#action-{action}")
+    form.wait_for()
     if fill:
         fill(page)
     form.locator("button[type=submit]").click()

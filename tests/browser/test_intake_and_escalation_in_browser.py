@@ -62,6 +62,7 @@ def test_an_out_of_scope_deputy_matter_sends_one_sms_and_the_liaison_officer_esc
     page.click("button:text-is('退出')")
     sign_in(page, asgi_server, "lin")
     page.goto(f"{asgi_server}/work/orders/{order.number}/")
+    page.click("#do-escalate")
     page.fill("#id_escalate_note", "涉及面广、办理难度大，转联工委")
     page.click("#action-escalate button[type=submit]")
     page.wait_for_selector("text=已转为闭会期间代表建议")

@@ -145,10 +145,13 @@ def _console_cases(world: World) -> list[FormCase]:
     operator = world.personas["operator"]
     order = make_order("accepted", operator=operator)
     base = f"/console/orders/{order.number}"
-    return [
-        FormCase("intake", "/console/intake/", operator, console_forms.IntakeForm()),
-        FormCase("console dispatch", f"{base}/dispatch/", operator, console_forms.DispatchForm()),
-        FormCase("console answer", f"{base}/answer/", operator, console_forms.DirectAnswerForm()),
+    ctx = permissions.order_context(operator, order)
+    # the console's next steps are actions of the shared registry, with the same forms
+    return [FormCase("intake", "/console/intake/", operator, console_forms.IntakeForm())] + [
+        FormCase(
+            f"console {name}", f"{base}/{name}/", operator, ACTIONS[name].form(ctx=ctx, action=name)
+        )
+        for name in ("dispatch", "answer")
     ]
 
 

@@ -85,7 +85,7 @@ def test_the_liaison_officer_escalates_from_the_order_page_and_finds_it_in_the_q
     client.force_login(lin)
 
     page = client.get(f"/work/orders/{order.number}/").content.decode()
-    assert 'id="action-escalate"' in page
+    assert 'id="do-escalate"' in page
     response = client.post(
         f"/work/orders/{order.number}/escalate/", {"note": "涉及面广、办理难度大、耗时长"}
     )

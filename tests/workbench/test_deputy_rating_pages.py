@@ -144,13 +144,13 @@ def test_the_callback_agent_sees_who_gave_the_rating_on_the_order(client, zora, 
     html = get(client, carl, detail_url(replied))
 
     assert "代表评价" in html
-    assert 'id="action-archive"' in html
+    assert 'id="do-archive"' in html
 
 
 def test_the_reply_form_does_not_preselect_solved(client, hana, zhang):
     order = make_order("signed", channel="deputy_call", deputy=zhang, handler=hana)
 
-    html = get(client, hana, detail_url(order))
+    html = get(client, hana, detail_url(order) + "?do=reply")
 
     form = html.split('id="action-reply"', 1)[1].split("</form>", 1)[0]
     assert 'value="solved" selected' not in form

@@ -344,8 +344,8 @@ def test_a_dissatisfied_callback_offers_only_redo_and_supervision(client, carl, 
     refused = post(client, carl, order, "archive", {"note": "已解释，归档"})
 
     assert sorted(offered) == ["redo", "supervise"]
-    assert 'id="action-redo"' in page and 'id="action-supervise"' in page
-    assert 'id="action-archive"' not in page and 'id="action-callback"' not in page
+    assert 'id="do-redo"' in page and 'id="do-supervise"' in page
+    assert 'id="do-archive"' not in page and 'id="do-callback"' not in page
     assert refused.status_code == 403
     assert snapshot(order) == before
 

@@ -211,14 +211,14 @@ def test_the_page_lists_the_return_with_its_reason_and_the_dispatcher_may_rule(
     html = page(client, dan, returned)
 
     assert "不属于本单位职责" in html and "领导签署意见.pdf" in html
-    assert 'id="action-return-accept"' in html and 'id="action-return-refuse"' in html
+    assert 'id="do-return-accept"' in html and 'id="do-return-refuse"' in html
 
 
 def test_the_handler_sees_only_her_actions(client, hana, signed):
     html = page(client, hana, signed)
 
-    assert 'id="action-reply"' in html and 'id="action-extend"' in html
-    assert 'id="action-dispatch"' not in html and 'id="action-sign"' not in html
+    assert 'id="do-reply"' in html and 'id="do-extend"' in html
+    assert 'id="do-dispatch"' not in html and 'id="do-sign"' not in html
 
 
 def test_the_department_search_filters_by_name(client, dan, dept_a, dept_b):

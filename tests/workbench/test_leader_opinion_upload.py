@@ -146,7 +146,7 @@ def test_an_accepted_photo_is_stored_without_its_gps_under_a_random_name(
 def test_the_return_form_states_the_types_and_the_limit(client, hana, order):
     client.force_login(hana)
 
-    html = client.get(detail_url(order)).content.decode()
+    html = client.get(detail_url(order), {"do": "return"}).content.decode()
 
     assert (
         "可上传 PDF、JPG、PNG、WebP、Word（.docx）、Excel（.xlsx）或 OFD 文件，不超过 20 MB。"

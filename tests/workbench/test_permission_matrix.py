@@ -8,7 +8,7 @@ Hana's department:
 - a persona who cannot see the order → 404 (Henry's department has no part in it, Hana's none
   before dispatch; Carl sees only orders in callback);
 - a persona who sees it but whose job the action is not → 403;
-- the one persona whose job it is is left out here (test_detail_actions.py covers it).
+- the persona whose job it is is left out here (test_detail_actions.py covers it).
 """
 
 from __future__ import annotations
@@ -29,9 +29,11 @@ pytestmark = pytest.mark.django_db
 
 PERSONAS = ("anonymous", "olivia", "dan", "hana", "henry", "carl", "deputy")
 
-# action → (the order's state, the persona whose job it is)
+# action → (the order's state, the persona or personas whose job it is)
 ACTIONS = {
-    "dispatch": ("accepted", "dan"),
+    # the operator who recorded the order may dispatch it at once (the console's next step)
+    "dispatch": ("accepted", ("dan", "olivia")),
+    "answer": ("accepted", "olivia"),
     "intake": ("draft", "dan"),
     "reject": ("accepted", "dan"),
     "return-accept": ("returned", "dan"),
@@ -109,7 +111,7 @@ CASES = [
     (action, persona)
     for action, (state, allowed) in ACTIONS.items()
     for persona in PERSONAS
-    if persona != allowed
+    if persona not in ((allowed,) if isinstance(allowed, str) else allowed)
 ]
 
 

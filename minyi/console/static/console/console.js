@@ -1,9 +1,12 @@
-// Operator console: a ring event from the server (SSE) shows the caller at once; F2 opens intake.
+// Operator console: a ring event from the server (SSE) shows the caller at once and refreshes
+// today's lists; F2 opens intake and puts the cursor in the form. A reload keeps the current
+// call: the server renders its banner (data-call), and this picks it up.
 (function () {
   "use strict";
   const root = document.getElementById("console");
   if (!root) return;
-  let current = null;
+  const shown = document.querySelector("#banner[data-call]");
+  let current = shown ? { call_id: shown.dataset.call } : null;
 
   function show(ring) {
     current = ring;
@@ -11,6 +14,7 @@
     caller.replaceChildren();
     const banner = document.createElement("div");
     banner.id = "banner";
+    banner.dataset.call = ring.call_id;
     const text = document.createElement("div");
     text.id = "banner-text";
     if (ring.deputy) {
@@ -46,6 +50,27 @@
     htmx.ajax("GET", root.dataset.intake + "?" + params.toString(), "#intake");
   }
 
+  // The cursor goes to the form: the first field with an error after a refused save, else the
+  // first empty field the operator types into (a deputy call's name and number are prefilled).
+  function focusIntake() {
+    const form = document.getElementById("intake-form");
+    if (!form) return false;
+    const fields = Array.from(
+      form.querySelectorAll("input:not([type=hidden]):not([type=radio]):not([type=checkbox]), select, textarea")
+    ).filter(function (field) { return !field.disabled && field.offsetParent !== null; });
+    const invalid = fields.find(function (field) {
+      return field.getAttribute("aria-invalid") === "true";
+    });
+    const empty = fields.find(function (field) { return field.tagName !== "SELECT" && !field.value; });
+    const target = invalid || empty || fields[0];
+    if (target) target.focus();
+    return Boolean(target);
+  }
+
+  document.body.addEventListener("htmx:afterSwap", function (event) {
+    if (event.detail.target.id === "intake") focusIntake();
+  });
+
   // A refused prefill (403) still shows its explanation in the intake panel.
   document.body.addEventListener("htmx:beforeSwap", function (event) {
     if (event.detail.xhr.status === 403 && event.detail.target.id === "intake") {
@@ -57,13 +82,21 @@
   document.addEventListener("keydown", function (event) {
     if (event.key === "F2") {
       event.preventDefault();
+      // the form is open for this call (or for no call): F2 puts the cursor in it
+      const call = document.getElementById("id_call_id");
+      const same = !current || (call && call.value === current.call_id);
+      if (same && focusIntake()) return;
       const button = document.getElementById("open-intake");
       if (current) openIntake(); else if (button) button.click();
+      else htmx.ajax("GET", root.dataset.intake, "#intake");  // no call: a citizen's call
     }
   });
 
   const source = new EventSource(root.dataset.events);
-  source.addEventListener("ring", function (event) { show(JSON.parse(event.data)); });
+  source.addEventListener("ring", function (event) {
+    show(JSON.parse(event.data));
+    htmx.trigger(document.body, "minyi:ring");  // today's calls list shows the new call
+  });
   source.addEventListener("open", function () { root.dataset.live = "1"; });
   // The server ends the stream when the session has been idle too long and then refuses it
   // (401): the browser stops reconnecting, and a reload shows the log-in page.
