@@ -477,7 +477,12 @@ class Tracking(models.Model):
         related_name="trackings",
     )
     reply = models.ForeignKey(
-        Reply, verbose_name="答复", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Reply,
+        verbose_name="答复",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     plan = models.TextField("解决措施")
     plan_due = models.DateField("计划完成时间")

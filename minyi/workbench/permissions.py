@@ -234,9 +234,7 @@ ACTIONS.add_rule("tracking-progress", is_handler & holds_tracking & tracking_han
 ACTIONS.add_rule("tracking-done", is_handler & holds_tracking & tracking_handling)
 ACTIONS.add_rule(
     "tracking-confirm",
-    (is_callback_agent | is_deputy)
-    & confirms_tracking
-    & _tracking_in(TrackingState.CONFIRMING),
+    (is_callback_agent | is_deputy) & confirms_tracking & _tracking_in(TrackingState.CONFIRMING),
 )
 
 ACTION_NAMES: tuple[str, ...] = tuple(ACTIONS)
