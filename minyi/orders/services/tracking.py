@@ -95,7 +95,7 @@ def tracking_open(*, order: WorkOrder, reply: Reply, note: str, actor, **data) -
         note=note or "",
         department=reply.assignment.department.name,
         plan=reply.plan,
-        plan_due=reply.plan_due.isoformat(),
+        plan_due=timefmt.day_text(reply.plan_due),
         solved=reply.solved,
         **data,
     )
@@ -167,8 +167,8 @@ def tracking_progress(
         EventKind.TRACKING_PROGRESS,
         actor=actor,
         note=text,
-        plan_due=tracking.plan_due.isoformat(),
-        old_plan_due=old_due.isoformat(),
+        plan_due=timefmt.day_text(tracking.plan_due),
+        old_plan_due=timefmt.day_text(old_due),
     )
     return tracking
 
@@ -286,6 +286,6 @@ def _notice(order_id: int, today: date, *, overdue: bool) -> int:
     transition(
         order,
         EventKind.TRACKING_OVERDUE if overdue else EventKind.TRACKING_REMINDED,
-        plan_due=tracking.plan_due.isoformat(),
+        plan_due=timefmt.day_text(tracking.plan_due),
     )
     return 1
