@@ -118,8 +118,9 @@ def test_an_unsolved_reply_is_tracked_to_done_with_the_deputys_sms_at_each_step(
     ]
     bodies = dict(texts)
     day = f"{plan_due.month}月{plan_due.day}日"
-    assert f"暂未解决，已列入跟踪督办，计划于{day}前完成：在集市东侧设置临时疏导点。" in (
-        bodies["tracking_opened"]
+    assert (
+        f"暂未解决，已列入跟踪督办，计划于{day}前完成：在集市东侧设置临时疏导点。"
+        in (bodies["tracking_opened"])
     )
     assert "跟踪督办有新进展：疏导点已选址，正在施工。" in bodies["tracking_progress"]
     assert "承办单位报告已办结：疏导点已建成，摊贩已入场经营。" in bodies["tracking_done_deputy"]
