@@ -243,7 +243,12 @@ def dispatch_queue(user, tab: str) -> QuerySet[WorkOrder]:
             Prefetch("assignments", queryset=assignments, to_attr="extending")
         )
     if tab == "supervision":
-        return orders.open().filter(~Q(supervision=Warning.NONE) | Q(warning=Warning.RED))
+        # a tracked order (跟踪督办) is followed on its own tab, by its plan date
+        return (
+            orders.open()
+            .exclude(status=Status.TRACKING)
+            .filter(~Q(supervision=Warning.NONE) | Q(warning=Warning.RED))
+        )
     if tab == "tracking":
         return tracking_queue(user)
     raise KeyError(tab)

@@ -175,3 +175,56 @@ def test_the_deputy_page_shows_the_progress_and_the_confirm_form(client, zhang, 
     assert 'id="action-tracking-confirm"' in html and "已办结，问题已解决" in html
     form = html.split('id="action-tracking-confirm"', 1)[1].split("</form>", 1)[0]
     assert "checked" not in form
+
+
+def test_the_json_api_reports_done_like_the_page(client, hana, carl):
+    order = tracked(hana, carl)
+    client.force_login(hana)
+
+    response = client.post(
+        f"/api/orders/{order.number}/actions/tracking-done/",
+        data={"text": "疏导点已建成"},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 200, response.content
+    assert Tracking.objects.get(order=order).state == TrackingState.CONFIRMING
+
+
+def test_a_supervised_order_once_tracked_leaves_the_supervision_board(client, hana, carl, dan):
+    order = tracked(hana, carl)
+    WorkOrder.objects.filter(pk=order.pk).update(supervision="yellow")
+
+    assert order.number not in numbers(page(client, dan, "/work/dispatch/?tab=supervision"))
+    assert numbers(page(client, dan, "/work/dispatch/?tab=tracking")) == [order.number]
+
+
+def test_only_the_tracking_department_may_reveal_the_requester(hana, henry, carl, dept_b):
+    from minyi.orders.models import ReplyMethod, Satisfaction, Solved
+    from minyi.orders.services.closing import order_archive, order_callback
+    from minyi.orders.services.dispatch import assignment_sign
+    from minyi.orders.services.handling import assignment_reply
+    from minyi.privacy import rules
+    from tests.factories import TRACKING_PLAN, assisting_of, lead_of
+
+    order = make_order("signed", handler=hana, assisting=[dept_b])
+    [helper] = assisting_of(order)
+    assignment_sign(assignment=helper, actor=henry)
+    for part, who, solved, plan in (
+        (helper, henry, Solved.SOLVED, {}),
+        (lead_of(order), hana, Solved.NOT_YET, TRACKING_PLAN),
+    ):
+        assignment_reply(
+            assignment=part,
+            content="已办理",
+            method=ReplyMethod.PHONE,
+            solved=solved,
+            actor=who,
+            **plan,
+        )
+    order_callback(order=order, satisfaction=Satisfaction.SATISFIED, solved=False, actor=carl)
+    order = order_archive(order=order, actor=carl)
+
+    assert order.status == Status.TRACKING
+    assert rules.may_reveal(hana, order)
+    assert not rules.may_reveal(henry, order)  # an assisting part that replied: done
