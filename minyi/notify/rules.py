@@ -27,7 +27,9 @@ from minyi.orders.models import (
     EventKind,
     OrderEvent,
     Satisfaction,
+    Solved,
     Status,
+    Tracking,
     Warning,
     WorkOrder,
 )
@@ -198,8 +200,6 @@ def _tracking_drafts(event: OrderEvent, order: WorkOrder) -> list[Draft]:
     each progress report, when the department reports it done (asked to confirm) and when it
     closes; the department's handlers when it opens, when the requester says it is not done,
     before the plan date and once it has passed."""
-    from minyi.orders.models import Solved, Tracking
-
     tracking = Tracking.objects.filter(order=order).select_related("reply__author").first()
     if tracking is None:
         return []

@@ -9,7 +9,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 
-from minyi.core import timefmt
+from minyi.core import clock, timefmt
 from minyi.core.append_only import AppendOnlyModel
 from minyi.reference.models import Complexity, Urgency
 
@@ -509,8 +509,7 @@ class Tracking(models.Model):
 
     @property
     def overdue(self) -> bool:
-        from minyi.core import clock
-
+        """The plan date has passed without a done report (shown red)."""
         return self.state == TrackingState.HANDLING and self.plan_due < timefmt.local_date(
             clock.now()
         )

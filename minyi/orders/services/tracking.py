@@ -34,6 +34,7 @@ from minyi.core.errors import InvalidTransition, ValidationFailed
 from minyi.orders import text_limits as limits
 from minyi.orders.models import (
     AssignmentRole,
+    CallbackRater,
     EventKind,
     Reply,
     Solved,
@@ -203,7 +204,9 @@ def tracking_confirm(*, order: WorkOrder, confirmed: bool, note: str = "", actor
     order, tracking = _lock_tracking(order, "确认办结", TrackingState.CONFIRMING)
     if not may_confirm(actor, order):
         raise InvalidTransition("只有反映该工单的代表本人或回访员可以确认是否办结。")
-    rater = "deputy" if getattr(actor, "role", "") == Role.DEPUTY else "agent"
+    rater = (
+        CallbackRater.DEPUTY if getattr(actor, "role", "") == Role.DEPUTY else CallbackRater.AGENT
+    )
     now = clock.now()
     if confirmed:
         tracking.state, tracking.closed_at = TrackingState.DONE, now
