@@ -22,7 +22,7 @@ passed without a done report, each once per plan date.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -260,7 +260,12 @@ def tracking_scan(now=None) -> ScanResult:
     cal = get_calendar()
     days = remind_working_days()
     result = ScanResult()
-    handling = Tracking.objects.filter(state=TrackingState.HANDLING, order__status=Status.TRACKING)
+    # N working days never span more than 2N + 14 calendar days (the longest break, 春节, is
+    # 8 or 9 days): the plans further out need no look, on the (state, plan_due) index
+    horizon = today + timedelta(days=2 * days + 14)
+    handling = Tracking.objects.filter(
+        state=TrackingState.HANDLING, order__status=Status.TRACKING, plan_due__lte=horizon
+    )
     for tracking in handling.order_by("plan_due", "id"):
         if tracking.plan_due < today and tracking.overdue_for != tracking.plan_due:
             result.overdue += _notice(tracking.order_id, today, overdue=True)
