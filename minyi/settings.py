@@ -386,6 +386,10 @@ if MINYI["ACCESS_LOG_KEEP_DAYS"] < 183:
         "MINYI_ACCESS_LOG_KEEP_DAYS must be at least 183: audit logs are kept six months."
     )
 
+# -- 跟踪督办 — minyi/orders/services/tracking.py: the department's reminder comes this many
+# working days before the plan date of an unsolved reply
+TRACKING_REMIND_WORKING_DAYS = env_int("MINYI_TRACKING_REMIND_WORKING_DAYS", 3)
+
 # -- notifications (SMS) — minyi/notify, README "Notifications (SMS)" ---------------------------
 MINYI_SMS = {
     # console (prints), file (one JSON line per message, deduplicated by key), tencent, or a

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import factory
@@ -187,6 +187,7 @@ STATES = (
     "returned",
     "replied",
     "callback",
+    "tracking",
     "archived",
     "escalated",
     "merged",
@@ -210,6 +211,10 @@ def leader_opinion(order: WorkOrder, *, actor=None, name: str = "领导签署意
         kind=AttachmentKind.LEADER_OPINION,
         actor=actor,
     )
+
+
+# "tracking": the reply is 暂未解决 with this plan; archiving it opens the 跟踪督办
+TRACKING_PLAN = {"plan": "协调市场监管部门设置临时疏导点", "plan_due": date(2026, 3, 20)}
 
 
 def make_order(
@@ -286,17 +291,21 @@ def make_order(
         assignment_sign(assignment=assignment, actor=handler)
         if state == "signed":
             return WorkOrder.objects.get(pk=order.pk)
+        tracked = state == "tracking"
         assignment_reply(
             assignment=assignment,
             content="已清理占道摊点，并安排城管队员每日巡查。",
             method=ReplyMethod.PHONE,
-            solved=Solved.SOLVED,
+            solved=Solved.NOT_YET if tracked else Solved.SOLVED,
+            **(TRACKING_PLAN if tracked else {}),
             actor=handler,
         )
         order = WorkOrder.objects.get(pk=order.pk)
         if state == "replied":
             return order
-        order_callback(order=order, satisfaction=Satisfaction.SATISFIED, solved=True, actor=agent)
+        order_callback(
+            order=order, satisfaction=Satisfaction.SATISFIED, solved=not tracked, actor=agent
+        )
         if state == "callback":
             return WorkOrder.objects.get(pk=order.pk)
         return order_archive(order=order, actor=agent)

@@ -51,6 +51,12 @@ def sms_text(value: datetime) -> str:
     return f"{day} {moment.strftime('%H:%M')}"
 
 
+def sms_day(value: date) -> str:
+    """``12月1日``: a day as an SMS writes it (a moment is written as its Beijing date)."""
+    day = local_date(value)
+    return f"{day.month}月{day.day}日"
+
+
 def input_text(value: datetime) -> str:
     """``2026-12-01T23:59``, the value a ``datetime-local`` input reads."""
     return local(value).strftime("%Y-%m-%dT%H:%M")

@@ -44,6 +44,8 @@ FATES = (
     ("extension_denied", 0.01, 1),
     ("redo", 0.02, 1),
     ("supervised", 0.015, 1),
+    ("tracking", 0.015, 1),
+    ("tracking_done", 0.01, 1),
 )
 ORDERS_PER_STORY = {"merged": 2}
 # calendar days a closed story needs, so that it can finish before now
@@ -59,6 +61,8 @@ SPAN_DAYS = {
     "merged": 20,
     "rejected": 1,
     "escalated": 24,
+    "tracking": 40,
+    "tracking_done": 60,
 }
 
 
@@ -93,6 +97,8 @@ def _matter(w: World, fate: str):
         return rng.choice([m for m in MATTERS if m.wrong])
     if fate == "escalated":
         return rng.choice([m for m in MATTERS if m.complex])
+    if fate in ("tracking", "tracking_done"):  # a reply with a plan (跟踪督办)
+        return rng.choice([m for m in MATTERS if m.plan and not m.direct])
     dispatched = [m for m in MATTERS if not m.direct]
     if fate == "archived" and rng.random() < 0.1:  # a department answers a policy question
         return rng.choice(MATTERS)

@@ -20,6 +20,8 @@ from minyi.orders.models import (
     ReplyMethod,
     Satisfaction,
     Solved,
+    Status,
+    Tracking,
     Warning,
     WorkOrder,
 )
@@ -44,6 +46,7 @@ from minyi.orders.services.handling import (
     extension_request,
 )
 from minyi.orders.services.intake import REJECT, order_decide, order_direct_answer
+from minyi.orders.services.tracking import tracking_confirm, tracking_done, tracking_progress
 from minyi.suggestions.services import suggestion_escalate
 
 Steps = Generator[datetime, None, object]
@@ -141,9 +144,13 @@ def callback(w: World, order: WorkOrder, satisfaction: str, solved: bool | None,
     )
 
 
-def close(w: World, order: WorkOrder, *, satisfaction: str | None = None) -> Steps:
+def close(
+    w: World, order: WorkOrder, *, satisfaction: str | None = None, track: str | None = None
+) -> Steps:
     """Callback (sometimes nobody answers the first time), then archive. A dissatisfied
-    requester is never archived (the redo and supervised stories send the order back)."""
+    requester is never archived (the redo and supervised stories send the order back). A reply
+    that left the matter partly solved goes to 跟踪督办 instead (``track``: "open" leaves it
+    there, "done" sees it confirmed; by default a few finish early)."""
     rng = w.rng
     if rng.random() < 0.08:
         yield from callback(
@@ -151,8 +158,9 @@ def close(w: World, order: WorkOrder, *, satisfaction: str | None = None) -> Ste
         )
     if satisfaction is None:
         satisfaction = rng.choices([Satisfaction.SATISFIED, Satisfaction.BASICALLY], [94, 6])[0]
-    solved = satisfaction == Satisfaction.SATISFIED or (
-        satisfaction == Satisfaction.BASICALLY and rng.random() < 0.6
+    solved = track is None and (
+        satisfaction == Satisfaction.SATISFIED
+        or (satisfaction == Satisfaction.BASICALLY and rng.random() < 0.6)
     )
     notes = {
         Satisfaction.SATISFIED: "诉求人对办理结果表示满意。",
@@ -160,7 +168,36 @@ def close(w: World, order: WorkOrder, *, satisfaction: str | None = None) -> Ste
     }
     yield from callback(w, order, satisfaction, solved, notes[satisfaction])
     yield w.pace.minutes(2, 90)
-    return order_archive(order=order, actor=w.agent)
+    order = order_archive(order=order, actor=w.agent)
+    if order.status == Status.TRACKING:
+        finish = track == "done" if track else rng.random() < 0.3
+        yield from follow_up(w, order, finish=finish)
+    return order
+
+
+def follow_up(w: World, order: WorkOrder, *, finish: bool) -> Steps:
+    """跟踪督办 of a partly solved reply: the department reports progress; when it finishes
+    early it reports done and the callback agent confirms with the requester by phone (now and
+    then only after a second try)."""
+    rng = w.rng
+    tracking = Tracking.objects.select_related("department").get(order=order)
+    handler = w.handler(tracking.department)
+    yield w.pace.workdays(rng.randint(5, 10))
+    tracking_progress(order=order, text="已完成前期勘察和方案设计，正按计划推进。", actor=handler)
+    if not finish:
+        return order
+    yield w.pace.workdays(rng.randint(3, 8))
+    tracking_done(order=order, text="措施已提前落实到位，已现场核实。", actor=handler)
+    if rng.random() < 0.2:
+        yield w.pace.calling_hours(w.pace.hours(2, 30))
+        note = "诉求人反映仍有部分问题未解决，退回承办单位。"
+        tracking_confirm(order=order, confirmed=False, note=note, actor=w.agent)
+        yield w.pace.workdays(rng.randint(2, 5))
+        tracking_done(order=order, text="遗留问题已整改完毕，已再次现场核实。", actor=handler)
+    yield w.pace.calling_hours(w.pace.hours(2, 30))
+    note = "电话确认措施已落实，诉求人表示满意。"
+    tracking_confirm(order=order, confirmed=True, note=note, actor=w.agent)
+    return order
 
 
 # -- stories that end closed ----------------------------------------------------------------
@@ -331,6 +368,23 @@ def merged(w: World, plan: Plan) -> Story:
     yield from close(w, order)
 
 
+def tracked(w: World, plan: Plan) -> Story:
+    """A reply that could solve the matter only in part, with its plan: 跟踪督办 with progress,
+    still open (the plan's date lies ahead)."""
+    order = w.create(plan)
+    order = yield from dispatch(w, plan, order, helpers=[])
+    yield from handle(w, plan, order, late_reply=False, partly=True)
+    yield from close(w, order, track="open")
+
+
+def tracked_done(w: World, plan: Plan) -> Story:
+    """跟踪督办 that ends: the department reports done, the requester confirms, archived."""
+    order = w.create(plan)
+    order = yield from dispatch(w, plan, order, helpers=[])
+    yield from handle(w, plan, order, late_reply=False, partly=True)
+    yield from close(w, order, track="done")
+
+
 def rejected(w: World, plan: Plan) -> Story:
     """Out of scope, decided on the draft (one SMS with the reason and basis): by the operator,
     or by the dispatcher for a draft recorded from another channel."""
@@ -372,4 +426,6 @@ STORIES = {
     "merged": merged,
     "rejected": rejected,
     "escalated": escalated,
+    "tracking": tracked,
+    "tracking_done": tracked_done,
 }

@@ -14,7 +14,7 @@ anonymous requester) reaches the department as 〔保密〕.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 import phonenumbers
 
@@ -27,7 +27,9 @@ from minyi.orders.models import (
     EventKind,
     OrderEvent,
     Satisfaction,
+    Solved,
     Status,
+    Tracking,
     Warning,
     WorkOrder,
 )
@@ -52,6 +54,15 @@ TEMPLATE_PARAMS: dict[str, tuple[str, ...]] = {
     "supervised_handler": ("number", "title", "due", "level"),
     "dispatch_yellow": ("number", "title", "due"),
     "dispatch_red": ("number", "title", "due"),
+    "tracking_opened": ("number", "title", "solved", "plan", "plan_due"),
+    "tracking_progress": ("number", "title", "progress", "plan_due"),
+    "tracking_done": ("number", "title", "progress"),
+    "tracking_done_deputy": ("number", "title", "progress"),
+    "tracking_closed": ("number", "title"),
+    "tracking_opened_handler": ("number", "title", "plan_due"),
+    "tracking_reopened_handler": ("number", "title", "plan_due"),
+    "tracking_remind_handler": ("number", "title", "plan_due"),
+    "tracking_overdue_handler": ("number", "title", "plan_due"),
 }
 # How a supervision level is named in a text (the badges on the pages say the same).
 SUPERVISION_LEVEL = {Warning.YELLOW: "黄牌", Warning.RED: "红牌"}
@@ -143,28 +154,96 @@ def reply_summary(text: str) -> str:
     return line
 
 
+def _deputy_reads(order: WorkOrder, text: str, author) -> str:
+    """What a department wrote, as the deputy's own account may read it (fail closed: without an
+    account, as nobody may read it)."""
+    account = User.objects.filter(role=Role.DEPUTY, deputy_id=order.deputy_id, is_active=True)
+    shown = privacy.requester_shown(account.order_by("id").first(), order)
+    return shown.redact_from(text, author)
+
+
+def _told_with_text(
+    order: WorkOrder,
+    codes: tuple[str, str],
+    params: dict[str, str],
+    texts: dict[str, tuple[str, object]],
+) -> list[Draft]:
+    """One SMS to the deputy (``codes[0]``) and one to each other told phone (``codes[1]``); each
+    of ``texts`` (key → text, its author) goes in as a bounded summary, the deputy's cut by the
+    privacy rule. A phone that is both gets the deputy's text once."""
+    deputy = _deputy_phone(order)
+    requester_params = {**params, **{k: reply_summary(t) for k, (t, _) in texts.items()}}
+    deputy_params = {
+        **params,
+        **{k: reply_summary(_deputy_reads(order, t, a)) for k, (t, a) in texts.items()},
+    }
+    requester = [p for p in _told_phones(order) if p != deputy]
+    return _sms(codes[0], [deputy], deputy_params) + _sms(codes[1], requester, requester_params)
+
+
 def _reply_drafts(event: OrderEvent, order: WorkOrder) -> list[Draft]:
     """答复告知 with the result (衡阳: "告诉人大代表办理结果，并征求人大代表对办理结果是否满意"): the
     deputy's text also asks for their rating on their page; the requester's says the hotline will
     call back. A phone that is both gets the deputy's text once."""
     replies = order.replies.select_related("author").order_by("-at", "-id")
     reply = replies.filter(pk=(event.data or {}).get("reply")).first() or replies.first()
-    deputy = _deputy_phone(order)
-    result = {"solved": "", "result": ""}
-    if reply is not None:
-        result = {"solved": reply.get_solved_display(), "result": reply.content}
-    params = {**_base(order), **result, "result": reply_summary(result["result"])}
-    deputy_params = dict(params)
-    if deputy and reply is not None:
-        # What the department wrote, as the deputy's own account may read it (fail closed:
-        # without an account, as nobody may read it).
-        account = User.objects.filter(role=Role.DEPUTY, deputy_id=order.deputy_id, is_active=True)
-        shown = privacy.requester_shown(account.order_by("id").first(), order)
-        deputy_params["result"] = reply_summary(shown.redact_from(reply.content, reply.author))
-    requester = [p for p in _told_phones(order) if p != deputy]
-    return _sms("reply_ready_deputy", [deputy], deputy_params) + _sms(
-        "reply_ready", requester, params
-    )
+    if reply is None:
+        params = {**_base(order), "solved": "", "result": ""}
+        return _told_with_text(order, ("reply_ready_deputy", "reply_ready"), params, {})
+    params = {**_base(order), "solved": reply.get_solved_display()}
+    texts = {"result": (reply.content, reply.author)}
+    return _told_with_text(order, ("reply_ready_deputy", "reply_ready"), params, texts)
+
+
+def _tracking_drafts(event: OrderEvent, order: WorkOrder) -> list[Draft]:
+    """跟踪督办 (services/tracking.py): the deputy and the requester are told when it opens, at
+    each progress report, when the department reports it done (asked to confirm) and when it
+    closes; the department's handlers when it opens, when the requester says it is not done,
+    before the plan date and once it has passed."""
+    tracking = Tracking.objects.filter(order=order).select_related("reply__author").first()
+    if tracking is None:
+        return []
+    kind, base = event.kind, _base(order)
+    # the plan date the event was written for (a progress report may have moved it since)
+    written = (event.data or {}).get("plan_due")
+    due = timefmt.sms_day(date.fromisoformat(written) if written else tracking.plan_due)
+    handler_codes = {
+        EventKind.TRACKING_REOPENED: "tracking_reopened_handler",
+        EventKind.TRACKING_REMINDED: "tracking_remind_handler",
+        EventKind.TRACKING_OVERDUE: "tracking_overdue_handler",
+    }
+    if kind in handler_codes:
+        return _tracking_notices(handler_codes[kind], order, tracking, {**base, "plan_due": due})
+    if kind == EventKind.TRACKING_OPENED:
+        solved = (event.data or {}).get("solved") or Solved.NOT_YET
+        params = {**base, "solved": Solved(solved).label, "plan_due": due}
+        author = tracking.reply.author if tracking.reply else None
+        told = _told_with_text(
+            order,
+            ("tracking_opened", "tracking_opened"),
+            params,
+            {"plan": (tracking.plan, author)},
+        )
+        notices = _tracking_notices(
+            "tracking_opened_handler", order, tracking, {**base, "plan_due": due}
+        )
+        return told + notices
+    texts = {"progress": (event.note, event.actor)}
+    if kind == EventKind.TRACKING_PROGRESS:
+        codes = ("tracking_progress", "tracking_progress")
+        return _told_with_text(order, codes, {**base, "plan_due": due}, texts)
+    if kind == EventKind.TRACKING_DONE:
+        return _told_with_text(order, ("tracking_done_deputy", "tracking_done"), base, texts)
+    if kind == EventKind.TRACKING_CONFIRMED:
+        return _sms("tracking_closed", _told_phones(order), base)
+    return []
+
+
+def _tracking_notices(code: str, order: WorkOrder, tracking, params: dict) -> list[Draft]:
+    handlers = User.objects.filter(
+        role=Role.HANDLER, is_active=True, department_id=tracking.department_id
+    ).order_by("id")
+    return [Draft(code, _as_seen_by(u, order, params), user=u) for u in handlers]
 
 
 def _warning_drafts(event: OrderEvent, order: WorkOrder) -> list[Draft]:
@@ -239,10 +318,23 @@ def drafts_for(event: OrderEvent) -> list[Draft]:
         return _warning_drafts(event, order)
     if kind == EventKind.SUPERVISED:
         return _supervised_drafts(event, order)
+    if kind in _TRACKING_KINDS:
+        return _tracking_drafts(event, order)
     return []
 
 
-_KINDS = frozenset(
+_TRACKING_KINDS = frozenset(
+    {
+        EventKind.TRACKING_OPENED,
+        EventKind.TRACKING_PROGRESS,
+        EventKind.TRACKING_DONE,
+        EventKind.TRACKING_CONFIRMED,
+        EventKind.TRACKING_REOPENED,
+        EventKind.TRACKING_REMINDED,
+        EventKind.TRACKING_OVERDUE,
+    }
+)
+_KINDS = _TRACKING_KINDS | frozenset(
     {
         EventKind.ACCEPTED,
         EventKind.REJECTED,

@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from minyi.adminsite.base import ReadOnlyAdmin, ReadOnlyInline
 from minyi.core import timefmt
 from minyi.core.access import client_ip
-from minyi.orders.models import Assignment, OrderEvent, Warning, WorkOrder
+from minyi.orders.models import Assignment, OrderEvent, Tracking, Warning, WorkOrder
 from minyi.orders.selectors import event_data_shown
 from minyi.privacy import rules as privacy
 from minyi.privacy.models import Surface
@@ -41,6 +41,24 @@ class AssignmentInline(ReadOnlyInline):
         "sign_due",
         "reply_due",
         "reply_due_provisional",
+    )
+    readonly_fields = fields
+
+
+class TrackingInline(ReadOnlyInline):
+    """跟踪督办 (services/tracking.py): its state and dates; the plan is free text, read on the
+    order's events through the rule."""
+
+    model = Tracking
+    fields = (
+        "department",
+        "state",
+        "plan_due",
+        "opened_at",
+        "done_reported_at",
+        "closed_at",
+        "reminded_for",
+        "overdue_for",
     )
     readonly_fields = fields
 
@@ -83,7 +101,7 @@ class WorkOrderAdmin(ViewerAware, ReadOnlyAdmin):
     date_hierarchy = "created_at"
     show_full_result_count = False
     list_select_related = ("request_type", "deputy")
-    inlines = [AssignmentInline, EventInline]
+    inlines = [AssignmentInline, TrackingInline, EventInline]
     readonly_fields = ("requester", "title_shown", "content_shown", "address_shown")
 
     def get_list_display(self, request):

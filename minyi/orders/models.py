@@ -9,7 +9,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 
-from minyi.core import timefmt
+from minyi.core import clock, timefmt
 from minyi.core.append_only import AppendOnlyModel
 from minyi.reference.models import Complexity, Urgency
 
@@ -30,6 +30,9 @@ class Status(models.TextChoices):
     SIGNED = "signed", "办理中"
     REPLIED = "replied", "已答复"
     CALLBACK = "callback", "回访中"
+    # archived by the callback agent with the reply not (fully) solved: the department carries
+    # out its plan until it reports done and the requester confirms (services/tracking.py)
+    TRACKING = "tracking", "跟踪督办"
     ARCHIVED = "archived", "已归档"
     ESCALATED = "escalated", "转代表建议"
     MERGED = "merged", "已合并"
@@ -452,6 +455,66 @@ class Callback(models.Model):
         return f"回访（{self.get_satisfaction_display()}）"
 
 
+class TrackingState(models.TextChoices):
+    HANDLING = "handling", "办理中"
+    CONFIRMING = "confirming", "待确认"
+    DONE = "done", "已办结"
+
+
+class Tracking(models.Model):
+    """跟踪督办 of an order archived unsolved ("因客观条件限制暂时无法解决的…告知…解决措施及时间…市
+    12345热线将对此类办结工单跟踪督办"): the lead department's plan and its date, copied from the
+    reply, until the department reports it done and the requester confirms (services/tracking.py).
+    """
+
+    order = models.OneToOneField(
+        WorkOrder, verbose_name="工单", on_delete=models.CASCADE, related_name="tracking"
+    )
+    department = models.ForeignKey(
+        "reference.Department",
+        verbose_name="承办单位",
+        on_delete=models.PROTECT,
+        related_name="trackings",
+    )
+    reply = models.ForeignKey(
+        Reply,
+        verbose_name="答复",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    plan = models.TextField("解决措施")
+    plan_due = models.DateField("计划完成时间")
+    state = models.CharField(
+        "跟踪状态", max_length=16, choices=TrackingState.choices, default=TrackingState.HANDLING
+    )
+    opened_at = models.DateTimeField("列入时间")
+    done_reported_at = models.DateTimeField("报告办结时间", null=True, blank=True)
+    closed_at = models.DateTimeField("确认办结时间", null=True, blank=True)
+    # the plan date each notice was sent for: once per plan date (a new date, a new notice)
+    reminded_for = models.DateField("已提醒的计划日期", null=True, blank=True)
+    overdue_for = models.DateField("已告知逾期的计划日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "跟踪督办"
+        verbose_name_plural = "跟踪督办"
+        indexes = [
+            models.Index(fields=["state", "plan_due"], name="tracking_state_due"),
+            models.Index(fields=["department", "state", "plan_due"], name="tracking_dept_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order.number} 跟踪督办（{self.get_state_display()}）"
+
+    @property
+    def overdue(self) -> bool:
+        """The plan date has passed without a done report (shown red)."""
+        return self.state == TrackingState.HANDLING and self.plan_due < timefmt.local_date(
+            clock.now()
+        )
+
+
 class AttachmentKind(models.TextChoices):
     GENERAL = "general", "附件"
     LEADER_OPINION = "leader_opinion", "领导签署意见"
@@ -530,6 +593,13 @@ class EventKind(models.TextChoices):
     WARNING = "warning", "预警"
     DEADLINE_RECOMPUTED = "deadline_recomputed", "日历调整重算时限"
     ATTACHMENT_ADDED = "attachment_added", "上传附件"
+    TRACKING_OPENED = "tracking_opened", "列入跟踪督办"
+    TRACKING_PROGRESS = "tracking_progress", "跟踪督办进展"
+    TRACKING_DONE = "tracking_done", "报告已办结"
+    TRACKING_CONFIRMED = "tracking_confirmed", "确认办结"
+    TRACKING_REOPENED = "tracking_reopened", "确认未办结"
+    TRACKING_REMINDED = "tracking_reminded", "计划到期提醒"
+    TRACKING_OVERDUE = "tracking_overdue", "计划逾期"
 
 
 class OrderEvent(AppendOnlyModel):

@@ -15,8 +15,10 @@ from minyi.privacy import rules
 # workbench: the system administrator reads orders in the admin only (read-only, requester
 # masked), the security and audit administrators not at all.
 SEES_ALL = frozenset({Role.LIAISON, Role.DISPATCHER})
-# What a callback agent works on.
+# What a callback agent works on: the callbacks, and the tracked orders whose close they confirm
+# with the requester by phone (services/tracking.py).
 CALLBACK_STATES = (Status.REPLIED, Status.CALLBACK)
+CALLBACK_VISIBLE = (*CALLBACK_STATES, Status.TRACKING)
 
 
 def orders_visible_to(user) -> QuerySet[WorkOrder]:
@@ -25,7 +27,7 @@ def orders_visible_to(user) -> QuerySet[WorkOrder]:
     - liaison officer, dispatcher: all orders;
     - department handler: orders with an assignment (any state, past or present) for their
       department;
-    - callback agent: orders waiting for or in callback;
+    - callback agent: orders waiting for or in callback, and those in 跟踪督办;
     - operator: the orders they recorded;
     - deputy: the orders they raised;
     - anyone else (anonymous, inactive, no role, the administrators): nothing.
@@ -39,7 +41,7 @@ def orders_visible_to(user) -> QuerySet[WorkOrder]:
         mine = Assignment.objects.filter(order=OuterRef("pk"), department_id=user.department_id)
         return orders.filter(Exists(mine))
     if user.role == Role.CALLBACK:
-        return orders.filter(status__in=CALLBACK_STATES)
+        return orders.filter(status__in=CALLBACK_VISIBLE)
     if user.role == Role.OPERATOR:
         return orders.filter(created_by=user)
     if user.role == Role.DEPUTY and user.deputy_id:
@@ -78,8 +80,11 @@ EVENT_DATA_SHOWN = frozenset(
         "name",
         "new_due",
         "old_due",
+        "old_plan_due",
         "on_time",
         "order_due",
+        "plan",
+        "plan_due",
         "rater",
         "reason",
         "redo_count",

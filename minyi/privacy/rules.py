@@ -317,11 +317,14 @@ def may_reveal(user, order) -> bool:
 
 
 def _handler_part_live(user, order) -> bool:
-    """A handler calls the requester while handling: the order open, their part not ended."""
-    from minyi.orders.models import AssignmentStatus
+    """A handler calls the requester while handling: the order open, their part not ended; in
+    跟踪督办 only the tracking department, which carries out the plan."""
+    from minyi.orders.models import AssignmentStatus, Status, Tracking
 
     if not order.is_open or not user.department_id:
         return False
+    if order.status == Status.TRACKING:
+        return Tracking.objects.filter(order=order, department_id=user.department_id).exists()
     live = (
         AssignmentStatus.PENDING,
         AssignmentStatus.SIGNED,

@@ -32,7 +32,7 @@ from minyi.core.errors import DomainError
 from minyi.core.sentences import join_sentences
 from minyi.orders.models import AttachmentKind, Status, WorkOrder
 from minyi.orders.selectors import orders_visible_to
-from minyi.orders.services import closing, dispatch, handling, intake, rating
+from minyi.orders.services import closing, dispatch, handling, intake, rating, tracking
 from minyi.suggestions.services import suggestion_escalate
 from minyi.workbench import forms as f
 from minyi.workbench import permissions
@@ -214,6 +214,27 @@ def _rate(ctx, data, user):
     return "感谢您的评价，已转12345热线回访员。"
 
 
+def _tracking_progress(ctx, data, user):
+    tracking.tracking_progress(
+        order=ctx.order, text=data["text"], plan_due=data["plan_due"], actor=user
+    )
+    return "已报告进展，将以短信告知诉求人。"
+
+
+def _tracking_done(ctx, data, user):
+    tracking.tracking_done(order=ctx.order, text=data["text"], actor=user)
+    return "已报告办结，等待诉求人确认。"
+
+
+def _tracking_confirm(ctx, data, user):
+    tracking.tracking_confirm(
+        order=ctx.order, confirmed=data["confirmed"], note=data["note"], actor=user
+    )
+    if data["confirmed"]:
+        return "已确认办结，工单归档。"
+    return "已退回承办单位继续办理。"
+
+
 ACTIONS: dict[str, Action] = {
     "dispatch": Action(f.DispatchForm, "派单", "派单", _dispatch),
     "intake": Action(f.IntakeForm, "受理或不予受理", "确定", _intake),
@@ -234,6 +255,13 @@ ACTIONS: dict[str, Action] = {
     "archive": Action(f.ArchiveForm, "归档", "归档", _archive),
     "redo": Action(f.RedoForm, "发回重办", "发回重办", _redo),
     "rate": Action(f.RateForm, "评价办理结果", "提交评价", _rate),
+    "tracking-progress": Action(
+        f.TrackingProgressForm, "报告跟踪督办进展", "报告进展", _tracking_progress
+    ),
+    "tracking-done": Action(f.TrackingDoneForm, "报告已办结", "报告已办结", _tracking_done),
+    "tracking-confirm": Action(
+        f.TrackingConfirmForm, "确认是否办结", "提交确认", _tracking_confirm
+    ),
 }
 assert set(ACTIONS) == set(permissions.ACTION_NAMES), "every rule needs a form, and back"
 
@@ -265,6 +293,9 @@ NEXT_STEPS: tuple[str, ...] = (
     "escalate",
     "reject",
     "rate",
+    "tracking-confirm",
+    "tracking-progress",
+    "tracking-done",
 )
 # A state may put its own next step first: once the callback is recorded (回访中), archiving is
 # what the callback agent usually does next, not another callback.

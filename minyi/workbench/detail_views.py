@@ -68,6 +68,7 @@ def sheet_context(
         "attachments": presenters.attachments(order, person),
         "replies": presenters.replies(order, person),
         "callbacks": presenters.callbacks(order, person),
+        "tracking": presenters.tracking(order, person),
         "requester": person,
     }
 

@@ -282,3 +282,29 @@ class RateForm(ActionForm):
         label="您反映的问题是否解决", choices=Solved.choices, widget=forms.RadioSelect
     )
     note = _text("其他意见", required=False)
+
+
+# -- 跟踪督办 (orders/services/tracking.py) ------------------------------------------------------
+
+
+class TrackingProgressForm(ActionForm):
+    text = _text("办理进展", rows=3)
+    plan_due = core.DateField(
+        label="新的计划完成时间", required=False, help_text="计划不变的留空。"
+    )
+
+
+class TrackingDoneForm(ActionForm):
+    text = _text("办结情况", rows=3)
+
+
+class TrackingConfirmForm(ActionForm):
+    """The requester's answer to the done report: chosen, never preselected."""
+
+    confirmed = forms.TypedChoiceField(
+        label="诉求人确认",
+        choices=[("yes", "已办结，问题已解决"), ("no", "尚未办结，退回承办单位")],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+    )
+    note = _text("确认意见", required=False, help_text="尚未办结的，请写明尚未解决的问题。")

@@ -34,7 +34,13 @@ _QUEUES: dict[str, tuple[str, str, tuple[lists.Tab, ...], Callable | None]] = {
         lists.DEPARTMENT_TABS[:1],
         lists.department_queue,
     ),
-    Role.CALLBACK: ("回访工作台", "work-callback", lists.CALLBACK_TABS[:1], lists.callback_queue),
+    # the callback agent's second to-do: tracked orders waiting for the requester's confirmation
+    Role.CALLBACK: (
+        "回访工作台",
+        "work-callback",
+        (lists.CALLBACK_TABS[0], lists.CALLBACK_TABS[2]),
+        lists.callback_queue,
+    ),
     Role.OPERATOR: ("接线工作台", "console", (), None),
     Role.LIAISON: ("工作台账", "work-ledger", (), None),
     Role.DEPUTY: ("我的工单", "work-mine", (), None),

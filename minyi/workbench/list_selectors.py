@@ -8,11 +8,12 @@ narrows it. Paging is by keyset, never OFFSET, and no page counts rows: at 1M or
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from django.core import signing
 from django.db.models import (
     Exists,
+    F,
     OuterRef,
     Prefetch,
     Q,
@@ -24,7 +25,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.dateparse import parse_datetime
 
 from minyi.accounts.models import Role
-from minyi.core import clock
+from minyi.core import clock, timefmt
 from minyi.orders.models import (
     Assignment,
     AssignmentRole,
@@ -35,6 +36,7 @@ from minyi.orders.models import (
     ReturnRequest,
     Satisfaction,
     Status,
+    TrackingState,
     Warning,
     WorkOrder,
 )
@@ -120,6 +122,36 @@ def page_by_due(
     return Page(rows, encode_cursor(due, getattr(rows[-1], due), rows[-1].pk))
 
 
+def page_by_plan_due(orders: QuerySet, cursor: str | None, size: int = PAGE_SIZE) -> Page:
+    """跟踪督办: by the plan date (``Tracking.plan_due``, a date every tracked order has), then id.
+    ``shown_plan_due`` and ``plan_overdue`` for the row (overdue: the date passed without a done
+    report)."""
+    orders = orders.annotate(
+        shown_plan_due=F("tracking__plan_due"), tracking_state=F("tracking__state")
+    )
+    if cursor:
+        moment, pk = decode_cursor(cursor, "plan_due")
+        if moment is None:
+            raise BadCursor(cursor)
+        day = moment.date()
+        orders = orders.filter(tracking__plan_due__gte=day).filter(
+            Q(tracking__plan_due__gt=day) | Q(pk__gt=pk)
+        )
+    rows = list(orders.order_by("tracking__plan_due", "id")[: size + 1])
+    today = timefmt.local_date(clock.now())
+    for order in rows:
+        order.shown_due = None
+        order.plan_overdue = (
+            order.tracking_state == TrackingState.HANDLING and order.shown_plan_due < today
+        )
+        order.tracking_state_label = TrackingState(order.tracking_state).label
+    if len(rows) <= size:
+        return Page(rows)
+    rows = rows[:size]
+    last = datetime.combine(rows[-1].shown_plan_due, time())
+    return Page(rows, encode_cursor("plan_due", last, rows[-1].pk))
+
+
 def page_by_sign_due(orders: QuerySet, cursor: str | None, size: int = PAGE_SIZE) -> Page:
     """待签收: by the sign-for deadline. ``WorkOrder.sign_due`` is the earliest pending one and
     empty once every department has signed, so its index holds exactly the orders waiting to be
@@ -162,7 +194,20 @@ DISPATCH_TABS = (
     Tab("returns", "退件待审"),
     Tab("extensions", "延期待批"),
     Tab("supervision", "超期与督办"),
+    Tab("tracking", "跟踪督办"),
 )
+
+
+def tracking_queue(user, tab: str = "tracking") -> QuerySet[WorkOrder]:
+    """The tracked orders this user sees (all of them for the hotline, their own department's
+    for a handler); ``confirming`` narrows to those waiting for the requester's confirmation,
+    the callback agent's to-do. Paged by ``page_by_plan_due``."""
+    orders = _base(user).filter(status=Status.TRACKING)
+    if getattr(user, "role", "") == Role.HANDLER:
+        orders = orders.filter(tracking__department_id=user.department_id)
+    if tab == "confirming":
+        orders = orders.filter(tracking__state=TrackingState.CONFIRMING)
+    return orders
 
 
 def dispatch_queue(user, tab: str) -> QuerySet[WorkOrder]:
@@ -198,7 +243,14 @@ def dispatch_queue(user, tab: str) -> QuerySet[WorkOrder]:
             Prefetch("assignments", queryset=assignments, to_attr="extending")
         )
     if tab == "supervision":
-        return orders.open().filter(~Q(supervision=Warning.NONE) | Q(warning=Warning.RED))
+        # a tracked order (跟踪督办) is followed on its own tab, by its plan date
+        return (
+            orders.open()
+            .exclude(status=Status.TRACKING)
+            .filter(~Q(supervision=Warning.NONE) | Q(warning=Warning.RED))
+        )
+    if tab == "tracking":
+        return tracking_queue(user)
     raise KeyError(tab)
 
 
@@ -206,6 +258,7 @@ DEPARTMENT_TABS = (
     Tab("pending", "待签收"),
     Tab("handling", "办理中"),
     Tab("replied", "已答复"),
+    Tab("tracking", "跟踪督办"),
 )
 _DEPARTMENT_STATES = {
     "pending": (AssignmentStatus.PENDING,),
@@ -217,6 +270,8 @@ _DEPARTMENT_STATES = {
 def department_queue(user, tab: str) -> QuerySet[WorkOrder]:
     """The handler's department only: the assignment in the tab's state decides, so an order
     with two departments shows up for each in its own state."""
+    if tab == "tracking":
+        return tracking_queue(user)
     states = _DEPARTMENT_STATES[tab]
     # ``pk IN (…)`` rather than EXISTS: the planner starts from this department's parts on the
     # (department, status, sign_due) index instead of walking every order's deadline.
@@ -236,7 +291,12 @@ def department_queue(user, tab: str) -> QuerySet[WorkOrder]:
     )
 
 
-CALLBACK_TABS = (Tab("replied", "待回访"), Tab("callback", "回访中"))
+CALLBACK_TABS = (
+    Tab("replied", "待回访"),
+    Tab("callback", "回访中"),
+    Tab("confirming", "待确认办结"),
+    Tab("tracking", "跟踪督办"),
+)
 
 
 def _rated_since_reply() -> QuerySet[Callback]:
@@ -248,6 +308,8 @@ def _rated_since_reply() -> QuerySet[Callback]:
 
 def callback_queue(user, tab: str) -> QuerySet[WorkOrder]:
     """The agent's queue; an order the deputy has rated shows the rating (``deputy_rating``)."""
+    if tab in ("confirming", "tracking"):
+        return tracking_queue(user, tab)
     status = {"replied": Status.REPLIED, "callback": Status.CALLBACK}[tab]
     by_deputy = _rated_since_reply().filter(rater=CallbackRater.DEPUTY).order_by("-at", "-id")
     return (
@@ -258,8 +320,13 @@ def callback_queue(user, tab: str) -> QuerySet[WorkOrder]:
 
 
 def mine_list(user) -> QuerySet[WorkOrder]:
-    """The deputy's orders; ``rated`` says whether the current reply has its rating."""
-    return _base(user).annotate(rated=Exists(_rated_since_reply()))
+    """The deputy's orders; ``rated`` says whether the current reply has its rating, and a
+    tracked order carries its 跟踪督办 state and plan date (the card's confirm button)."""
+    return _base(user).annotate(
+        rated=Exists(_rated_since_reply()),
+        tracking_state=F("tracking__state"),
+        tracking_plan_due=F("tracking__plan_due"),
+    )
 
 
 def ledger_list(user, filters: dict) -> QuerySet[WorkOrder]:
@@ -368,6 +435,10 @@ def rows_prepare(rows: list, user) -> list:
             order.deputy_rating_label = Satisfaction(order.deputy_rating).label
         order.awaiting_rating = order.status in CALLBACK_STATES and not getattr(
             order, "rated", True
+        )
+        order.awaiting_confirm = (
+            order.status == Status.TRACKING
+            and getattr(order, "tracking_state", None) == TrackingState.CONFIRMING
         )
         if hasattr(order, "my_status"):
             order.my_status_label = status_labels.get(order.my_status, "")

@@ -69,6 +69,7 @@ def _render_list(
         sort_label={
             lists.page_by_created: "按登记时间倒序",
             lists.page_by_sign_due: "按签收时限排序",
+            lists.page_by_plan_due: "按计划完成时间排序",
         }.get(paginate, "按最近时限排序"),
     )
     return _respond(request, context)
@@ -88,6 +89,7 @@ def dispatch_list(request: HttpRequest) -> HttpResponse:
         title="派单工作台",
         tabs=lists.DISPATCH_TABS,
         queue=lambda tab: lists.dispatch_queue(request.user, tab),
+        paginate={"tracking": lists.page_by_plan_due},
         context={"kind": "dispatch"},
     )
 
@@ -102,7 +104,7 @@ def department_list(request: HttpRequest) -> HttpResponse:
         title=f"承办工作台 · {request.user.department.name}",
         tabs=lists.DEPARTMENT_TABS,
         queue=lambda tab: lists.department_queue(request.user, tab),
-        paginate={"pending": lists.page_by_sign_due},
+        paginate={"pending": lists.page_by_sign_due, "tracking": lists.page_by_plan_due},
         context={"kind": "department"},
     )
 
@@ -115,6 +117,7 @@ def callback_list(request: HttpRequest) -> HttpResponse:
         title="回访工作台",
         tabs=lists.CALLBACK_TABS,
         queue=lambda tab: lists.callback_queue(request.user, tab),
+        paginate={"confirming": lists.page_by_plan_due, "tracking": lists.page_by_plan_due},
         context={"kind": "callback"},
     )
 

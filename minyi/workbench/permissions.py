@@ -26,6 +26,8 @@ from minyi.orders.models import (
     ExtensionRequest,
     ReturnRequest,
     Status,
+    Tracking,
+    TrackingState,
     WorkOrder,
 )
 from minyi.orders.services.closing import (
@@ -36,6 +38,7 @@ from minyi.orders.services.closing import (
     callback_refusal,
 )
 from minyi.orders.services.rating import awaiting_deputy_rating, is_raising_deputy
+from minyi.orders.services.tracking import is_tracking_handler, may_confirm
 
 
 @dataclass
@@ -50,10 +53,14 @@ class OrderContext:
     pending_extensions: list[ExtensionRequest] = field(default_factory=list)
     # the deputy's order whose reply waits for their rating (services/rating.py)
     awaiting_rating: bool = False
+    # the order's 跟踪督办, while it is tracked (services/tracking.py)
+    tracking: Tracking | None = None
 
 
 def order_context(user, order: WorkOrder) -> OrderContext:
     ctx = OrderContext(order=order)
+    if order.status == Status.TRACKING:
+        ctx.tracking = Tracking.objects.filter(order=order).first()
     if getattr(user, "role", "") == Role.HANDLER and user.department_id:
         ctx.my_assignment = (
             order.assignments.filter(department_id=user.department_id)
@@ -160,6 +167,24 @@ def may_archive(user, ctx: OrderContext) -> bool:
     return not archive_refusal(ctx.order)
 
 
+def _tracking_in(state: str):
+    @rules.predicate(name=f"tracking_{state}")
+    def check(user, ctx: OrderContext) -> bool:
+        return ctx.tracking is not None and ctx.tracking.state == state
+
+    return check
+
+
+@rules.predicate
+def holds_tracking(user, ctx: OrderContext) -> bool:
+    return is_tracking_handler(user, ctx.tracking)
+
+
+@rules.predicate
+def confirms_tracking(user, ctx: OrderContext) -> bool:
+    return may_confirm(user, ctx.order)
+
+
 in_callback = _status_in(Status.REPLIED, Status.CALLBACK)
 being_handled = _status_in(Status.DISPATCHED, Status.SIGNED)
 
@@ -214,6 +239,15 @@ ACTIONS.add_rule("archive", is_callback_agent & _status_in(Status.CALLBACK) & ma
 ACTIONS.add_rule("redo", is_callback_agent & in_callback)
 # deputy (人大代表): rates the result of the order they raised, once per reply
 ACTIONS.add_rule("rate", is_deputy & in_callback & awaiting_rating)
+# 跟踪督办: the lead department reports progress and done; the requester confirms (the deputy
+# who raised the order, or the callback agent who asked by phone)
+tracking_handling = _tracking_in(TrackingState.HANDLING)
+ACTIONS.add_rule("tracking-progress", is_handler & holds_tracking & tracking_handling)
+ACTIONS.add_rule("tracking-done", is_handler & holds_tracking & tracking_handling)
+ACTIONS.add_rule(
+    "tracking-confirm",
+    (is_callback_agent | is_deputy) & confirms_tracking & _tracking_in(TrackingState.CONFIRMING),
+)
 
 ACTION_NAMES: tuple[str, ...] = tuple(ACTIONS)
 

@@ -58,6 +58,9 @@ DATA_LABELS = {
     "from": "原预警",
     "to": "新预警",
     "cancelled_assignments": "撤销承办任务数",
+    "plan": "解决措施",
+    "old_plan_due": "原计划完成时间",
+    "plan_due": "计划完成时间",
 }
 DUE_KEYS = {
     "dispatch_due",
@@ -180,6 +183,29 @@ def shown(person: Person, row, author, *fields: str):
 def replies(order: WorkOrder, person: Person) -> list:
     rows = order.replies.select_related("assignment__department", "author")
     return [shown(person, r, r.author, "content", "plan") for r in rows]
+
+
+def tracking(order: WorkOrder, person: Person):
+    """The order's 跟踪督办 (None when it never had one), its plan as ``person`` reads it, and the
+    progress reports, done reports and confirmations in order (``reports``: when, what, text)."""
+    from minyi.orders.models import EventKind, Tracking
+
+    row = Tracking.objects.filter(order=order).select_related("department", "reply__author")
+    row = row.first()
+    if row is None:
+        return None
+    shown(person, row, row.reply.author if row.reply else None, "plan")
+    kinds = (
+        EventKind.TRACKING_PROGRESS,
+        EventKind.TRACKING_DONE,
+        EventKind.TRACKING_REOPENED,
+        EventKind.TRACKING_CONFIRMED,
+    )
+    events = order.events.filter(kind__in=kinds).select_related("actor").order_by("at", "id")
+    row.reports = [
+        (e.at, EventKind(e.kind).label, person.redact_from(e.note, e.actor)) for e in events
+    ]
+    return row
 
 
 def callbacks(order: WorkOrder, person: Person) -> list:

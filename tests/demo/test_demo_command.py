@@ -136,7 +136,7 @@ def test_some_orders_are_overdue_and_some_are_nearing_their_deadline(loaded):
     assert warnings[Warning.YELLOW] >= 1
 
 
-def test_the_orders_went_through_returns_extensions_redo_and_supervision(loaded):
+def test_the_orders_went_through_returns_extensions_redo_supervision_and_tracking(loaded):
     kinds = set(OrderEvent.objects.values_list("kind", flat=True))
     assert {
         EventKind.RETURN_ACCEPTED,
@@ -147,6 +147,10 @@ def test_the_orders_went_through_returns_extensions_redo_and_supervision(loaded)
         EventKind.SUPERVISED,
         EventKind.DIRECT_ANSWER,
         EventKind.WARNING,
+        EventKind.TRACKING_OPENED,
+        EventKind.TRACKING_PROGRESS,
+        EventKind.TRACKING_DONE,
+        EventKind.TRACKING_CONFIRMED,
     } <= kinds
 
 

@@ -17,6 +17,7 @@ from minyi.accounts import duties
 from minyi.accounts.models import ADMIN_ROLES, Role, User
 from minyi.calls.services import call_event_receive
 from minyi.orders.services.handling import extension_request
+from minyi.orders.services.tracking import tracking_done
 from tests.factories import (
     DepartmentFactory,
     DeputyFactory,
@@ -68,6 +69,7 @@ def build_world() -> World:
             "returned",
             "replied",
             "callback",
+            "tracking",
         )
     }
     orders["pending_extension"] = make_order("signed", **kw)
@@ -82,6 +84,9 @@ def build_world() -> World:
     )
     # a reply the deputy may rate (the rate action)
     orders["deputy_replied"] = make_order("replied", channel="deputy_call", deputy=deputy, **kw)
+    # a tracked order the department reported done (the tracking-confirm action)
+    orders["tracking_done"] = make_order("tracking", **kw)
+    tracking_done(order=orders["tracking_done"], text="已办结", actor=handler)
     returned = orders["returned"]
     attachment = returned.attachments.first()
     call = call_event_receive(event="ring", call_id="fuzz-call-1", caller="+8613900000001")

@@ -444,7 +444,7 @@ def written_by_others(channel, *, hana, henry, olivia, dan, carl):
     from django.core.files.base import ContentFile
 
     from minyi.orders.models import AttachmentKind, Satisfaction, Solved
-    from minyi.orders.services import closing, dispatch, handling, intake
+    from minyi.orders.services import closing, dispatch, handling, intake, tracking
     from tests.factories import scope_reason
 
     reporter = REPORTERS[channel]
@@ -554,12 +554,43 @@ def written_by_others(channel, *, hana, henry, olivia, dan, carl):
             actor=dan,
         )
 
+        # an unsolved reply by another department, tracked (跟踪督办): its plan and progress
+        tracked = report(
+            channel,
+            "accepted",
+            operator=olivia,
+            title=f"{reporter.name}举报工地夜间施工",
+            content=f"举报人{says}称工地夜间施工。",
+            deputy=first.deputy,
+        )
+        tracked = dispatch.order_dispatch(
+            order=tracked, lead=henry.department, assisting=[hana.department], actor=dan
+        )
+        for part in tracked.assignments.all():
+            dispatch.assignment_sign(
+                assignment=part, actor=henry if part == lead_of(tracked) else hana
+            )
+        handling.assignment_reply(
+            assignment=lead_of(tracked),
+            content="已处理。",
+            method="phone",
+            solved=Solved.NOT_YET,
+            plan=f"待{says}提供证据后联合执法",
+            plan_due=at(2026, 3, 20).date(),
+            actor=henry,
+        )
+        closing.order_callback(
+            order=tracked, satisfaction=Satisfaction.BASICALLY, solved=False, actor=carl
+        )
+        closing.order_archive(order=tracked, actor=carl)
+        tracking.tracking_progress(order=tracked, text=f"已与{says}约定取证时间", actor=henry)
+
         escalated = closing.order_escalate(order=new(), note=f"{says}一事转代表建议", actor=dan)
         master = new()
         duplicate = closing.order_merge(
             order=new(), master=master, note=f"{says}重复来电", actor=dan
         )
-    return [life, rejected, escalated, master, duplicate]
+    return [life, rejected, escalated, master, duplicate, tracked]
 
 
 def test_no_free_text_a_department_is_shown_names_the_reporter(

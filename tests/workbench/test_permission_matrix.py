@@ -20,6 +20,7 @@ import pytest
 from minyi.core import clock
 from minyi.orders.models import Channel
 from minyi.orders.services.handling import extension_request
+from minyi.orders.services.tracking import tracking_done
 from minyi.privacy.models import PersonalDataAccess
 from minyi.workbench.permissions import ACTION_NAMES
 from tests.factories import MONDAY, lead_of, make_order
@@ -51,8 +52,12 @@ ACTIONS = {
     "archive": ("callback", "carl"),
     "redo": ("callback", "carl"),
     "rate": ("replied", "deputy"),
+    "tracking-progress": ("tracking", "hana"),
+    "tracking-done": ("tracking", "hana"),
+    # the callback agent by phone, or the deputy on their page
+    "tracking-confirm": ("tracking_done", ("carl", "deputy")),
 }
-CALLBACK_STATES = {"replied", "callback"}
+CALLBACK_STATES = {"replied", "callback", "tracking", "tracking_done"}
 
 
 def test_the_matrix_covers_every_action():
@@ -86,7 +91,7 @@ def order_in(people, zhang):
     def make(state: str):
         with clock.frozen(MONDAY):
             order = make_order(
-                "signed" if state == "extension" else state,
+                {"extension": "signed", "tracking_done": "tracking"}.get(state, state),
                 channel=Channel.DEPUTY_CALL,
                 deputy=zhang,
                 operator=people["olivia"],
@@ -102,6 +107,8 @@ def order_in(people, zhang):
                     reason="需勘测",
                     actor=people["hana"],
                 )
+            if state == "tracking_done":
+                tracking_done(order=order, text="已办结", actor=people["hana"])
         return order
 
     return make

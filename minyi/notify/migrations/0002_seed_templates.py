@@ -29,6 +29,25 @@ TEMPLATES = [
      "【黄色预警】工单{number}“{title}”（{department}）将于{due}到期。"),
     ("warning_red_dispatcher", "红色超期（派单员）", "in_app",
      "【红色超期】工单{number}“{title}”（{department}）已于{due}超期，请督办。"),
+    # 跟踪督办 (issue 9 rule 6; orders/services/tracking.py), seeded by 0007_tracking_texts
+    ("tracking_opened", "列入跟踪督办告知", "sms",
+     "您好，您反映的“{title}”（工单编号{number}）{solved}，已列入跟踪督办，计划于{plan_due}前完成：{plan}。办理进展将及时告知您。"),
+    ("tracking_progress", "跟踪督办进展告知", "sms",
+     "您好，您反映的“{title}”（工单编号{number}）跟踪督办有新进展：{progress}。计划于{plan_due}前完成。"),
+    ("tracking_done_deputy", "跟踪督办办结告知（代表，请确认）", "sms",
+     "您好，您反映的“{title}”（工单编号{number}）承办单位报告已办结：{progress}。请登录人大代表工作台确认是否已解决，或致电12345告知。"),
+    ("tracking_done", "跟踪督办办结告知", "sms",
+     "您好，您反映的“{title}”（工单编号{number}）承办单位报告已办结：{progress}。12345热线将与您联系确认是否已解决。"),
+    ("tracking_closed", "跟踪督办结束告知", "sms",
+     "您好，您反映的“{title}”（工单编号{number}）已确认办结，跟踪督办结束，感谢您的支持。"),
+    ("tracking_opened_handler", "列入跟踪督办（承办人）", "in_app",
+     "【跟踪督办】工单{number}“{title}”已列入跟踪督办，请按计划于{plan_due}前办结，并及时报告进展。"),
+    ("tracking_reopened_handler", "确认未办结（承办人）", "in_app",
+     "【跟踪督办】工单{number}“{title}”经诉求人确认尚未办结，已退回继续办理，计划完成时间{plan_due}。"),
+    ("tracking_remind_handler", "跟踪督办到期提醒（承办人）", "in_app",
+     "【跟踪督办】工单{number}“{title}”计划于{plan_due}前完成，请按期办结并报告。"),
+    ("tracking_overdue_handler", "跟踪督办逾期（承办人）", "in_app",
+     "【跟踪督办】工单{number}“{title}”已超过计划完成时间{plan_due}，请尽快办结并报告。"),
 ]
 
 

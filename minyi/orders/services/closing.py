@@ -32,7 +32,9 @@ from minyi.orders.services.common import (
 )
 from minyi.orders.services.deadlines import assignment_start_reply_clock, iso
 
-OPEN = OPEN_STATUSES
+# The open orders that may still be merged or escalated: not one in 跟踪督办, which has been
+# replied to and called back, and ends only by the requester's confirmation (services/tracking.py).
+OPEN = tuple(s for s in OPEN_STATUSES if s != Status.TRACKING)
 # Escalation acts on orders the hotline has accepted, not on drafts.
 ACCEPTED_AND_OPEN = [s for s in OPEN if s != Status.DRAFT]
 # 督办 presses the department that holds the order: only once it has been dispatched, and until
@@ -143,15 +145,30 @@ def order_callback(
 @transaction.atomic
 def order_archive(*, order: WorkOrder, note: str = "", actor=None) -> WorkOrder:
     """归档, after a callback that reached someone who is not dissatisfied (or after the
-    attempts that reached nobody); ``archive_refusal`` says why not."""
+    attempts that reached nobody); ``archive_refusal`` says why not. An order whose reply did not
+    solve the matter (暂未解决, 部分解决) is not closed but 列入跟踪督办 (services/tracking.py)."""
+    from minyi.orders.services.tracking import tracking_applies, tracking_open
+
     check_length((note or "").strip(), label="归档说明", max_length=limits.NOTE)
     order = lock_order(order)
     require_status(order, [Status.CALLBACK], "归档")
     if refusal := archive_refusal(order):
         raise InvalidTransition(refusal)
     last = _last_callback(order)
-    # An assisting part that never replied ends with the order; the ledger is closed.
-    cancelled = _cancel_active_assignments(order, cause=EventKind.ARCHIVED, actor=actor)
+    unsolved = tracking_applies(order)
+    # An assisting part that never replied ends with the order (tracked: the lead carries on).
+    cause = EventKind.TRACKING_OPENED if unsolved else EventKind.ARCHIVED
+    cancelled = _cancel_active_assignments(order, cause=cause, actor=actor)
+    if unsolved is not None:
+        tracking_open(
+            order=order,
+            reply=unsolved,
+            note=note or "",
+            actor=actor,
+            satisfaction=last.satisfaction,
+            cancelled_assignments=cancelled,
+        )
+        return order
     order.closed_at = clock.now()
     transition(
         order,

@@ -1,7 +1,8 @@
 """A small clock that enqueues the periodic jobs for the db_worker to run.
 
-Jobs: the SLA scan (every --every s) and the notification outbox sweep (every --outbox-every s,
-minyi/notify/services.py). Run one scheduler beside one or more ``db_worker`` processes. The jobs
+Jobs: the SLA scan (every --every s), the notification outbox sweep (every --outbox-every s,
+minyi/notify/services.py) and the 跟踪督办 reminders (every --tracking-every s,
+minyi/orders/services/tracking.py: before the plan date and once it has passed, each once). Run one scheduler beside one or more ``db_worker`` processes. The jobs
 themselves are safe to run twice (the SLA scan claims rows with SKIP LOCKED), so a second scheduler would only waste work.
 
 The loop writes the scheduler's heartbeat (minyi/core/heartbeats.py, read by /readyz) and rides
@@ -24,7 +25,7 @@ from minyi.core.models import ProcessKind
 from minyi.core.reconnect import DATABASE_OUTAGE, Reconnect
 from minyi.core.tasks import housekeeping_task
 from minyi.notify.tasks import outbox_sweep_task  # notify: the outbox sweep, beside the scan
-from minyi.orders.tasks import sla_scan_task
+from minyi.orders.tasks import sla_scan_task, tracking_scan_task
 
 # (task, name for the log, interval in seconds)
 Job = tuple[object, str, float]
@@ -80,7 +81,10 @@ class Scheduler:
 
 
 class Command(BaseCommand):
-    help = "定时任务：每隔 --every 秒把 SLA 扫描、每隔 --outbox-every 秒把发件箱补发加入后台队列（由 db_worker 执行）。"
+    help = (
+        "定时任务：每隔 --every 秒把 SLA 扫描、每隔 --outbox-every 秒把发件箱补发、"
+        "每隔 --tracking-every 秒把跟踪督办到期提醒加入后台队列（由 db_worker 执行）。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--every", type=int, default=300, help="SLA 扫描间隔（秒），默认 300")
@@ -88,12 +92,21 @@ class Command(BaseCommand):
         parser.add_argument(
             "--outbox-every", type=int, default=30, help="消息发件箱补发间隔（秒），默认 30"
         )
+        parser.add_argument(
+            "--tracking-every",
+            type=int,
+            default=3600,
+            help="跟踪督办到期提醒间隔（秒），默认 3600",
+        )
 
-    def handle(self, *args, every: int, once: bool, outbox_every: int, **options):
+    def handle(
+        self, *args, every: int, once: bool, outbox_every: int, tracking_every: int, **options
+    ):
         scheduler = Scheduler(
             [
                 (sla_scan_task, "sla_scan", every),
                 (outbox_sweep_task, "outbox_sweep", outbox_every),
+                (tracking_scan_task, "tracking_scan", tracking_every),
                 # offered daily; it runs once per calendar month (HousekeepingRun)
                 (housekeeping_task, "housekeeping", 24 * 3600),
             ],
