@@ -7,6 +7,7 @@ from django import forms
 
 from minyi.core import forms as core
 from minyi.core.errors import DomainError
+from minyi.core.idempotency import KeyedForm
 from minyi.deputies.models import Deputy
 from minyi.deputies.phones import normalize_phone
 from minyi.orders import text_limits as limits
@@ -22,7 +23,7 @@ from minyi.reference.models import (
 from minyi.workbench.forms import IntakeDecisionFields
 
 
-class IntakeForm(IntakeDecisionFields):
+class IntakeForm(KeyedForm, IntakeDecisionFields):
     """The call's order and the decision on it, saved together (``order_intake``)."""
 
     channel = forms.ChoiceField(
@@ -92,7 +93,7 @@ class IntakeForm(IntakeDecisionFields):
         return data
 
 
-class DispatchForm(core.Form):
+class DispatchForm(KeyedForm):
     lead = forms.ModelChoiceField(
         label="主办单位", queryset=Department.objects.filter(is_active=True)
     )
@@ -105,5 +106,5 @@ class DispatchForm(core.Form):
     note = core.text("派单说明", max_length=limits.NOTE, rows=2, required=False)
 
 
-class DirectAnswerForm(core.Form):
+class DirectAnswerForm(KeyedForm):
     content = core.text("答复内容", max_length=limits.REPLY, rows=4)

@@ -21,6 +21,7 @@ from minyi.calls.models import CallLog
 from minyi.calls.services import missed_call_resolve
 from minyi.console import selectors, services
 from minyi.console.forms import DirectAnswerForm, DispatchForm, IntakeForm
+from minyi.core import idempotency
 from minyi.core.access import client_ip, role_required
 from minyi.core.errors import DomainError
 from minyi.core.masking import mask_phone
@@ -79,25 +80,7 @@ def intake(request: HttpRequest) -> HttpResponse:
     """The intake form: blank (a citizen's call), prefilled from the operator's own ring
     (``?call=``), or posted to save."""
     if request.method == "POST":
-        form = IntakeForm(request.POST)
-        if form.is_valid():
-            try:
-                order = services.intake_record(user=request.user, data=form.cleaned_data)
-            except DomainError as error:
-                form.add_error(None, error.message)
-            else:
-                messages.success(request, _intake_done(order))
-                return _redirect(request, reverse("console-order", args=[order.number]))
-        deputy = selectors.deputy_of_form(form)
-        recent = services.intake_recent_orders(
-            user=request.user,
-            deputy=deputy,
-            token=request.POST.get("identified", ""),
-            ip=client_ip(request),
-        )
-        # the deputy and their orders stay beside the form only if this operator identified them
-        shown = deputy if recent is not None else None
-        return _intake_page(request, form, shown, recent or [])
+        return _intake_post(request)
     call_id = request.GET.get("call", "")
     if not call_id:
         return _intake_page(request, IntakeForm(initial=services.Prefill().initial))
@@ -111,6 +94,62 @@ def intake(request: HttpRequest) -> HttpResponse:
     return _intake_page(
         request, IntakeForm(initial=prefill.initial), prefill.deputy, prefill.recent
     )
+
+
+def _intake_post(request: HttpRequest) -> HttpResponse:
+    """保存: the order once per form (a double-click or a retry answers like the first post)."""
+    key = idempotency.posted_key(request)
+    try:
+        once = idempotency.perform_once(
+            key=key,
+            actor=request.user,
+            scope="console intake",
+            fingerprint=idempotency.fingerprint(request.POST),
+            perform=lambda: _intake_save(request),
+        )
+    except _Refused as refused:
+        return _intake_refused(request, refused.form)
+    except idempotency.KeyReused as error:
+        form = IntakeForm(idempotency.rekeyed(request.POST))
+        return _intake_refused(request, form, error.message)
+    messages.success(request, once.result["message"])
+    return _redirect(request, reverse("console-order", args=[once.result["order"]]))
+
+
+class _Refused(Exception):
+    """An invalid or refused form: leaves ``perform_once`` so that the key is rolled back."""
+
+    def __init__(self, form):
+        super().__init__()
+        self.form = form
+
+
+def _intake_save(request: HttpRequest) -> dict:
+    form = IntakeForm(request.POST)
+    if not form.is_valid():
+        raise _Refused(form)
+    try:
+        order = services.intake_record(user=request.user, data=form.cleaned_data)
+    except DomainError as error:
+        form.add_error(None, error.message)
+        raise _Refused(form) from None
+    return {"order": order.number, "message": _intake_done(order)}
+
+
+def _intake_refused(request: HttpRequest, form: IntakeForm, error: str = "") -> HttpResponse:
+    if error:
+        form.is_valid()
+        form.add_error(None, error)
+    deputy = selectors.deputy_of_form(form)
+    recent = services.intake_recent_orders(
+        user=request.user,
+        deputy=deputy,
+        token=request.POST.get("identified", ""),
+        ip=client_ip(request),
+    )
+    # the deputy and their orders stay beside the form only if this operator identified them
+    shown = deputy if recent is not None else None
+    return _intake_page(request, form, shown, recent or [])
 
 
 @role_required(OPERATOR)
@@ -177,18 +216,38 @@ def _next_context(request: HttpRequest, order: WorkOrder, **forms) -> dict:
 
 
 def _act(request: HttpRequest, number: str, form_class, form_key: str, action) -> HttpResponse:
-    order = _own_order(request, number)
-    form = form_class(request.POST)
-    if form.is_valid():
+    """The next step, once per form (a repeat answers with the first message)."""
+    key = idempotency.posted_key(request)
+
+    def perform() -> dict:
+        order = _own_order(request, number)
+        form = form_class(request.POST)
+        if not form.is_valid():
+            raise _Refused(form)
         try:
-            text = action(order, form.cleaned_data)
+            return {"message": action(order, form.cleaned_data)}
         except DomainError as error:
             # Shown at the top of the page: the forms are gone once the order has moved on.
             messages.error(request, error.message)
-            order.refresh_from_db()
-        else:
-            messages.success(request, text)
-            return redirect("console")
+            raise _Refused(form) from None
+
+    try:
+        once = idempotency.perform_once(
+            key=key,
+            actor=request.user,
+            scope=f"console {number} {form_key}",
+            fingerprint=idempotency.fingerprint(request.POST),
+            perform=perform,
+        )
+    except _Refused as refused:
+        form = refused.form
+    except idempotency.KeyReused as error:
+        messages.error(request, error.message)
+        form = form_class(idempotency.rekeyed(request.POST))
+    else:
+        messages.success(request, once.result["message"])
+        return redirect("console")
+    order = _own_order(request, number)
     return render(
         request,
         "console/order_next.html",

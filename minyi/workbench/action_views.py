@@ -26,6 +26,7 @@ from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
+from minyi.core import idempotency
 from minyi.core.errors import DomainError
 from minyi.core.sentences import join_sentences
 from minyi.orders.models import AttachmentKind, Status, WorkOrder
@@ -257,9 +258,38 @@ def action_forms(user, ctx: OrderContext, *, bound: dict) -> list[ActionForm]:
 @login_required
 @require_POST
 def order_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
+    """One action, once per submitted form: the same form posted again (a double-click, a retry,
+    Back and resubmit) answers with the first message and redirect, and does nothing."""
     spec = ACTIONS.get(action)
     if spec is None:
         raise Http404("没有这个操作。")
+    key = idempotency.posted_key(request)
+    try:
+        once = idempotency.perform_once(
+            key=key,
+            actor=request.user,
+            scope=f"order {number} {action}",
+            fingerprint=idempotency.fingerprint(request.POST, request.FILES),
+            perform=lambda: _perform(request, number, action, spec),
+        )
+    except _Refused as refused:
+        return _refused_page(request, refused.order, action, spec, refused.form)
+    except idempotency.KeyReused as error:
+        messages.error(request, error.message)
+        return _back(request, number)
+    messages.success(request, f"工单 {number}：{once.result['message']}")
+    return _back(request, number)
+
+
+class _Refused(Exception):
+    """An invalid or refused form; raised so that ``perform_once`` rolls the key back."""
+
+    def __init__(self, order: WorkOrder, form: f.ActionForm):
+        super().__init__()
+        self.order, self.form = order, form
+
+
+def _perform(request: HttpRequest, number: str, action: str, spec: Action) -> dict:
     order = visible_order(request, number)
     ctx = permissions.order_context(request.user, order)
     if not permissions.allowed(action, request.user, ctx):
@@ -271,8 +301,13 @@ def order_action(request: HttpRequest, number: str, action: str) -> HttpResponse
         except DomainError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, f"工单 {order.number}：{text}")
-            return _back(request, order)
+            return {"message": text, "order": order.number}
+    raise _Refused(order, form)
+
+
+def _refused_page(
+    request: HttpRequest, order: WorkOrder, action: str, spec: Action, form: f.ActionForm
+) -> HttpResponse:
     order = WorkOrder.objects.get(pk=order.pk)  # the page shows the order as it is now
     ctx = permissions.order_context(request.user, order)
     if permissions.allowed(action, request.user, ctx):
@@ -283,11 +318,11 @@ def order_action(request: HttpRequest, number: str, action: str) -> HttpResponse
     return render_order_page(request, context, status=400)
 
 
-def _back(request: HttpRequest, order: WorkOrder) -> HttpResponse:
+def _back(request: HttpRequest, number: str) -> HttpResponse:
     """Back to the page; or, when the action took the order out of this user's sight (a callback
     agent archiving or sending it back for redo), to their workbench instead of a 404."""
-    if orders_visible_to(request.user).filter(pk=order.pk).exists():
-        url = reverse("order-detail", args=[order.number])
+    if orders_visible_to(request.user).filter(number=number).exists():
+        url = reverse("order-detail", args=[number])
     else:
         try:
             url = reverse("work-home")
