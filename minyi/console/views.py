@@ -285,13 +285,26 @@ def order_answer_view(request: HttpRequest, number: str) -> HttpResponse:
 @role_required(OPERATOR)
 @require_POST
 def missed_call_done(request: HttpRequest, call_id: str) -> HttpResponse:
-    """回拨完成: the operator has called the deputy back; the to-do leaves the list."""
+    """回拨完成: the operator has called the deputy back; the to-do leaves the list (once per
+    form: the same form again answers with the same message)."""
+    key = idempotency.posted_key(request)
     call = get_object_or_404(CallLog, call_id=call_id)
-    try:
+
+    def resolve() -> dict:
         missed_call_resolve(call=call, actor=request.user, note=request.POST.get("note", ""))
-    except DomainError as error:
+        who = call.deputy.name if call.deputy else mask_phone(call.caller or call.caller_raw)
+        return {"message": f"已记录回拨：{who}。"}
+
+    try:
+        once = idempotency.perform_once(
+            key=key,
+            actor=request.user,
+            scope=f"console call {call_id} done",
+            fingerprint=idempotency.fingerprint(request.POST),
+            perform=resolve,
+        )
+    except DomainError as error:  # KeyReused included
         messages.error(request, error.message)
     else:
-        who = call.deputy.name if call.deputy else mask_phone(call.caller or call.caller_raw)
-        messages.success(request, f"已记录回拨：{who}。")
+        messages.success(request, once.result["message"])
     return redirect("console")

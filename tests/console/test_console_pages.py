@@ -213,13 +213,17 @@ def test_a_missed_deputy_call_is_a_to_do_until_the_operator_calls_back(
     pbx(event="hangup", call_id="m-1", to="12345", **{"from": ZHANG_MOBILE})
     assert "已回拨" in as_olivia.get("/console/").content.decode()
 
-    response = as_olivia.post("/console/calls/m-1/done/", {"note": "已回电，代表稍后再反映"})
+    form = keyed(note="已回电，代表稍后再反映")
+    response = as_olivia.post("/console/calls/m-1/done/", form)
+    repeat = as_olivia.post("/console/calls/m-1/done/", form, follow=True)
 
     call = CallLog.objects.get(call_id="m-1")
     assert response.status_code == 302
     assert (call.callback_done_by, call.callback_note) == (olivia, "已回电，代表稍后再反映")
     assert "已回拨" not in as_olivia.get("/console/").content.decode()
-    again = as_olivia.post("/console/calls/m-1/done/", follow=True)
+    assert "已记录回拨：张三。" in repeat.content.decode()  # the same form: the same answer
+    assert "已于" not in repeat.content.decode()
+    again = as_olivia.post("/console/calls/m-1/done/", keyed(), follow=True)
     assert "已于" in again.content.decode()
 
 
