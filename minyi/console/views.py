@@ -107,8 +107,8 @@ def _intake_post(request: HttpRequest) -> HttpResponse:
             fingerprint=idempotency.fingerprint(request.POST),
             perform=lambda: _intake_save(request),
         )
-    except _Refused as refused:
-        return _intake_refused(request, refused.form)
+    except idempotency.Refused as refused:
+        return _intake_refused(request, refused.answer)
     except idempotency.KeyReused as error:
         form = IntakeForm(idempotency.rekeyed(request.POST))
         return _intake_refused(request, form, error.message)
@@ -116,23 +116,15 @@ def _intake_post(request: HttpRequest) -> HttpResponse:
     return _redirect(request, reverse("console-order", args=[once.result["order"]]))
 
 
-class _Refused(Exception):
-    """An invalid or refused form: leaves ``perform_once`` so that the key is rolled back."""
-
-    def __init__(self, form):
-        super().__init__()
-        self.form = form
-
-
 def _intake_save(request: HttpRequest) -> dict:
     form = IntakeForm(request.POST)
     if not form.is_valid():
-        raise _Refused(form)
+        raise idempotency.Refused(form)
     try:
         order = services.intake_record(user=request.user, data=form.cleaned_data)
     except DomainError as error:
         form.add_error(None, error.message)
-        raise _Refused(form) from None
+        raise idempotency.Refused(form) from None
     return {"order": order.number, "message": _intake_done(order)}
 
 
@@ -223,13 +215,13 @@ def _act(request: HttpRequest, number: str, form_class, form_key: str, action) -
         order = _own_order(request, number)
         form = form_class(request.POST)
         if not form.is_valid():
-            raise _Refused(form)
+            raise idempotency.Refused(form)
         try:
             return {"message": action(order, form.cleaned_data)}
         except DomainError as error:
             # Shown at the top of the page: the forms are gone once the order has moved on.
             messages.error(request, error.message)
-            raise _Refused(form) from None
+            raise idempotency.Refused(form) from None
 
     try:
         once = idempotency.perform_once(
@@ -239,8 +231,8 @@ def _act(request: HttpRequest, number: str, form_class, form_key: str, action) -
             fingerprint=idempotency.fingerprint(request.POST),
             perform=perform,
         )
-    except _Refused as refused:
-        form = refused.form
+    except idempotency.Refused as refused:
+        form = refused.answer
     except idempotency.KeyReused as error:
         messages.error(request, error.message)
         form = form_class(idempotency.rekeyed(request.POST))

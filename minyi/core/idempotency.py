@@ -14,10 +14,11 @@ key, the action's scope and the work to ``perform_once``, which in one transacti
 3. otherwise runs ``perform`` (the view's checks and the service, which lock and write their
    event rows) and stores what it returns (JSON: the message, the order number) in the row.
 
-Anything ``perform`` raises rolls the key back with the work, so a refused or invalid form
-keeps its key and the corrected resubmission goes through. Keys belong to one user: another
-user's use of the same key is a separate row. The monthly housekeeping prunes rows older than
-``MINYI["IDEMPOTENCY_KEEP_DAYS"]``. docs/conventions.md says how a new form gets all this.
+Anything ``perform`` raises (``Refused`` for a refusal the view answers itself) rolls the key
+back with the work, so a refused or invalid form keeps its key and the corrected resubmission
+goes through. Keys belong to one user: another user's use of the same key is a separate row.
+The monthly housekeeping prunes rows older than ``MINYI["IDEMPOTENCY_KEEP_DAYS"]``.
+docs/conventions.md says how a new form gets all this.
 """
 
 from __future__ import annotations
@@ -50,6 +51,16 @@ class KeyMalformed(BadInput):
 
 class KeyReused(DomainError):
     code = "idempotency_key_reused"
+
+
+class Refused(Exception):
+    """Raised by ``perform`` for a refusal the view answers itself (an invalid form, a domain
+    error shown on the page): it leaves ``perform_once`` and so rolls the key back with the
+    work. ``answer`` is what the view needs to answer it (the bound form, a response)."""
+
+    def __init__(self, answer):
+        super().__init__()
+        self.answer = answer
 
 
 MISSING = "表单缺少提交标识（页面可能已过期），未执行任何操作。请刷新页面后重新填写提交。"

@@ -272,21 +272,14 @@ def order_action(request: HttpRequest, number: str, action: str) -> HttpResponse
             fingerprint=idempotency.fingerprint(request.POST, request.FILES),
             perform=lambda: _perform(request, number, action, spec),
         )
-    except _Refused as refused:
-        return _refused_page(request, refused.order, action, spec, refused.form)
+    except idempotency.Refused as refused:
+        order, form = refused.answer
+        return _refused_page(request, order, action, spec, form)
     except idempotency.KeyReused as error:
         messages.error(request, error.message)
         return _back(request, number)
     messages.success(request, f"工单 {number}：{once.result['message']}")
     return _back(request, number)
-
-
-class _Refused(Exception):
-    """An invalid or refused form; raised so that ``perform_once`` rolls the key back."""
-
-    def __init__(self, order: WorkOrder, form: f.ActionForm):
-        super().__init__()
-        self.order, self.form = order, form
 
 
 def _perform(request: HttpRequest, number: str, action: str, spec: Action) -> dict:
@@ -302,7 +295,7 @@ def _perform(request: HttpRequest, number: str, action: str, spec: Action) -> di
             form.add_error(None, error.message)
         else:
             return {"message": text, "order": order.number}
-    raise _Refused(order, form)
+    raise idempotency.Refused((order, form))
 
 
 def _refused_page(

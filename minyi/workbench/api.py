@@ -134,8 +134,8 @@ class OrderAction(APIView):
                 fingerprint=idempotency.fingerprint(data, request.FILES),
                 perform=lambda: _perform(request, number, action, spec, data),
             )
-        except _Refused as refused:
-            return refused.response
+        except idempotency.Refused as refused:
+            return refused.answer
         except idempotency.KeyReused as error:
             return _error(error.code, error.message, status.HTTP_422_UNPROCESSABLE_ENTITY)
         # the order as the GET shows it to this user now: the same output, built with the request
@@ -153,32 +153,28 @@ class OrderAction(APIView):
         return response
 
 
-class _Refused(Exception):
-    """A refusal; raised so that ``perform_once`` rolls the key back."""
-
-    def __init__(self, response: Response):
-        super().__init__()
-        self.response = response
-
-
 def _perform(request, number: str, action: str, spec, data) -> dict:
     order = _visible(request, number)
     if order is None:
-        raise _Refused(_error("not_found", "工单不存在或您无权查看。", status.HTTP_404_NOT_FOUND))
+        raise idempotency.Refused(
+            _error("not_found", "工单不存在或您无权查看。", status.HTTP_404_NOT_FOUND)
+        )
     ctx = permissions.order_context(request.user, order)
     if not permissions.allowed(action, request.user, ctx):
-        raise _Refused(
+        raise idempotency.Refused(
             _error("forbidden", "您现在不能对该工单执行此操作。", status.HTTP_403_FORBIDDEN)
         )
     form = spec.form(data, request.FILES, ctx=ctx, action=action)
     form.fields.pop(idempotency.FIELD, None)  # the API's key is the header
     if not form.is_valid():
         fields = {name: [str(e) for e in errors] for name, errors in form.errors.items()}
-        raise _Refused(
+        raise idempotency.Refused(
             _error("invalid", "提交的内容有误。", status.HTTP_400_BAD_REQUEST, fields=fields)
         )
     try:
         message = spec.perform(ctx, form.cleaned_data, request.user)
     except DomainError as error:
-        raise _Refused(_error(error.code, error.message, status.HTTP_400_BAD_REQUEST)) from None
+        raise idempotency.Refused(
+            _error(error.code, error.message, status.HTTP_400_BAD_REQUEST)
+        ) from None
     return {"message": message, "order": order.number}
