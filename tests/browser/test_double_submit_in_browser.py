@@ -34,14 +34,19 @@ def test_a_double_click_on_save_makes_one_order_and_one_sms(asgi_server, browser
     page.fill("#id_content", "小区东门路灯连续一周不亮，夜间出行不便。")
 
     page.dblclick("#save-order")
-    page.wait_for_url("**/console/orders/*/")
+    # each click's answer redirects to the order: the second navigation may cut the first short
+    page.wait_for_selector("a:text-is('返回接线工作台')")
 
     order = WorkOrder.objects.get(title="小区东门路灯不亮")
     assert WorkOrder.objects.count() == 1
     assert order.events.filter(kind=EventKind.ACCEPTED).count() == 1
     assert OutboxMessage.objects.filter(order=order).count() == 1
-    assert f"已受理工单 {order.number}" in page.inner_text("main")
-    assert len(posts) == 2  # both clicks reached the server: two identical POSTs
+    # the order's page (its flash message may go to either click's redirect: not checked here)
+    assert page.url.endswith(f"/console/orders/{order.number}/")
+    assert "已受理" in page.inner_text("main")
+    # htmx queues the second click's POST behind the first: it is usually sent too (two
+    # identical POSTs), unless the page has moved on first; the retry below always sends it
+    assert posts
 
     # Back: the console as it is now (the order in today's list, no half-filled form)
     page.go_back()
