@@ -312,6 +312,9 @@ MINYI = {
     # personal-data access log are kept. The access log must be kept at least six months.
     "OUTBOX_KEEP_DAYS": env_int("MINYI_OUTBOX_KEEP_DAYS", 365),
     "ACCESS_LOG_KEEP_DAYS": env_int("MINYI_ACCESS_LOG_KEEP_DAYS", 730),
+    # ... and how long the answer to a submitted form is kept for its repeats (double-click,
+    # retry, Back and resubmit: minyi/core/idempotency.py).
+    "IDEMPOTENCY_KEEP_DAYS": env_int("MINYI_IDEMPOTENCY_KEEP_DAYS", 7),
     # Background processes (db_worker, scheduler) and /readyz — README "Background worker".
     # Each process writes its heartbeat row at most this often (seconds).
     "HEARTBEAT_SECONDS": env_int("MINYI_HEARTBEAT_SECONDS", 5),

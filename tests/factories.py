@@ -400,3 +400,14 @@ def seat(deputy: Deputy, congress_name: str, level: str, **fields) -> Mandate:
 # The callers' numbers of the personas 张三 (mobile) and 李四 (office landline), tests/conftest.py.
 ZHANG_MOBILE = "+8613800138000"
 LI_LANDLINE = "+8673185309270"
+
+
+# -- form bodies -------------------------------------------------------------------------------
+
+
+def keyed(data: dict | None = None, **fields) -> dict:
+    """A form body as the page posts it: with a fresh idempotency key (the hidden field every
+    state-changing form carries, minyi/core/idempotency.py), so each call is a new submission."""
+    from minyi.core.idempotency import FIELD, new_key
+
+    return {**(data or {}), **fields, FIELD: new_key()}

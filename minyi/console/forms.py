@@ -8,6 +8,7 @@ from django import forms
 
 from minyi.core import forms as core
 from minyi.core.errors import DomainError
+from minyi.core.idempotency import KeyedForm
 from minyi.deputies.models import Deputy
 from minyi.deputies.phones import normalize_phone
 from minyi.orders import text_limits as limits
@@ -22,7 +23,7 @@ from minyi.reference.models import (
 from minyi.workbench.forms import IntakeDecisionFields
 
 
-class IntakeForm(IntakeDecisionFields):
+class IntakeForm(KeyedForm, IntakeDecisionFields):
     """The call's order and the decision on it, saved together (``order_intake``)."""
 
     channel = forms.ChoiceField(

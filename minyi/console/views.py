@@ -20,6 +20,7 @@ from minyi.calls.models import CallLog
 from minyi.calls.services import missed_call_resolve
 from minyi.console import selectors, services
 from minyi.console.forms import IntakeForm
+from minyi.core import idempotency
 from minyi.core.access import client_ip, role_required
 from minyi.core.errors import DomainError
 from minyi.core.masking import mask_phone
@@ -90,25 +91,7 @@ def intake(request: HttpRequest) -> HttpResponse:
     """The intake form: blank (a citizen's call), prefilled from the operator's own ring
     (``?call=``), or posted to save."""
     if request.method == "POST":
-        form = IntakeForm(request.POST)
-        if form.is_valid():
-            try:
-                order = services.intake_record(user=request.user, data=form.cleaned_data)
-            except DomainError as error:
-                form.add_error(None, error.message)
-            else:
-                messages.success(request, _intake_done(order))
-                return _redirect(request, reverse("console-order", args=[order.number]))
-        deputy = selectors.deputy_of_form(form)
-        recent = services.intake_recent_orders(
-            user=request.user,
-            deputy=deputy,
-            token=request.POST.get("identified", ""),
-            ip=client_ip(request),
-        )
-        # the deputy and their orders stay beside the form only if this operator identified them
-        shown = deputy if recent is not None else None
-        return _intake_page(request, form, shown, recent or [])
+        return _intake_post(request)
     call_id = request.GET.get("call", "")
     if not call_id:
         return _intake_page(request, IntakeForm(initial=services.Prefill().initial))
@@ -122,6 +105,54 @@ def intake(request: HttpRequest) -> HttpResponse:
     return _intake_page(
         request, IntakeForm(initial=prefill.initial), prefill.deputy, prefill.recent
     )
+
+
+def _intake_post(request: HttpRequest) -> HttpResponse:
+    """保存: the order once per form (a double-click or a retry answers like the first post)."""
+    key = idempotency.posted_key(request)
+    try:
+        once = idempotency.perform_once(
+            key=key,
+            actor=request.user,
+            scope="console intake",
+            fingerprint=idempotency.fingerprint(request.POST),
+            perform=lambda: _intake_save(request),
+        )
+    except idempotency.Refused as refused:
+        return _intake_refused(request, refused.answer)
+    except idempotency.KeyReused as error:
+        form = IntakeForm(idempotency.rekeyed(request.POST))
+        return _intake_refused(request, form, error.message)
+    messages.success(request, once.result["message"])
+    return _redirect(request, reverse("console-order", args=[once.result["order"]]))
+
+
+def _intake_save(request: HttpRequest) -> dict:
+    form = IntakeForm(request.POST)
+    if not form.is_valid():
+        raise idempotency.Refused(form)
+    try:
+        order = services.intake_record(user=request.user, data=form.cleaned_data)
+    except DomainError as error:
+        form.add_error(None, error.message)
+        raise idempotency.Refused(form) from None
+    return {"order": order.number, "message": _intake_done(order)}
+
+
+def _intake_refused(request: HttpRequest, form: IntakeForm, error: str = "") -> HttpResponse:
+    if error:
+        form.is_valid()
+        form.add_error(None, error)
+    deputy = selectors.deputy_of_form(form)
+    recent = services.intake_recent_orders(
+        user=request.user,
+        deputy=deputy,
+        token=request.POST.get("identified", ""),
+        ip=client_ip(request),
+    )
+    # the deputy and their orders stay beside the form only if this operator identified them
+    shown = deputy if recent is not None else None
+    return _intake_page(request, form, shown, recent or [])
 
 
 @role_required(OPERATOR)
@@ -196,21 +227,22 @@ def order_act(request: HttpRequest, number: str, action: str) -> HttpResponse:
     detail page (``take_action``); done, the operator is back at the console for the next call."""
     if action not in ACTIONS:
         raise Http404("没有这个操作。")
-    order = visible_order(request, number)
-    ctx = permissions.order_context(request.user, order)
-    if not permissions.allowed(action, request.user, ctx):
-        # the order has moved on (a second click, another tab): say so on its page
+    outcome = take_action(request, number, action)
+    if outcome.done:
+        messages.success(request, f"工单 {number}：{outcome.done}")
+        return _redirect(request, reverse("console"))
+    if outcome.order is None:  # the key came with another form
+        messages.error(request, outcome.refused)
+        return _redirect(request, reverse("console"))
+    order = outcome.order
+    if outcome.form is None:
+        # the order has moved on (another tab, a colleague): say so on its page
         messages.error(
             request,
             f"工单 {order.number} 当前为“{order.get_status_display()}”，"
             f"不能{ACTIONS[action].title}。",
         )
         return render(request, "console/order_next.html", _next_context(request, order), status=403)
-    outcome = take_action(request, order, action)
-    if outcome.done:
-        messages.success(request, f"工单 {order.number}：{outcome.done}")
-        return _redirect(request, reverse("console"))
-    order = WorkOrder.objects.get(pk=order.pk)
     messages.error(request, refusal_message(request, order, action, outcome.form))
     context = _next_context(request, order, bound={action: outcome.form})
     return render(request, "console/order_next.html", context, status=400)
@@ -236,13 +268,26 @@ def deputy_order(request: HttpRequest, number: str) -> HttpResponse:
 @role_required(OPERATOR)
 @require_POST
 def missed_call_done(request: HttpRequest, call_id: str) -> HttpResponse:
-    """回拨完成: the operator has called the deputy back; the to-do leaves the list."""
+    """回拨完成: the operator has called the deputy back; the to-do leaves the list (once per
+    form: the same form again answers with the same message)."""
+    key = idempotency.posted_key(request)
     call = get_object_or_404(CallLog, call_id=call_id)
-    try:
+
+    def resolve() -> dict:
         missed_call_resolve(call=call, actor=request.user, note=request.POST.get("note", ""))
-    except DomainError as error:
+        who = call.deputy.name if call.deputy else mask_phone(call.caller or call.caller_raw)
+        return {"message": f"已记录回拨：{who}。"}
+
+    try:
+        once = idempotency.perform_once(
+            key=key,
+            actor=request.user,
+            scope=f"console call {call_id} done",
+            fingerprint=idempotency.fingerprint(request.POST),
+            perform=resolve,
+        )
+    except DomainError as error:  # KeyReused included
         messages.error(request, error.message)
     else:
-        who = call.deputy.name if call.deputy else mask_phone(call.caller or call.caller_raw)
-        messages.success(request, f"已记录回拨：{who}。")
+        messages.success(request, once.result["message"])
     return redirect("console")

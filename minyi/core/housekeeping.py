@@ -3,7 +3,9 @@
 - finished background-task results older than 30 days;
 - SMS and notices sent longer ago than ``OUTBOX_KEEP_DAYS`` (default 365);
 - personal-data access-log rows older than ``ACCESS_LOG_KEEP_DAYS`` (default 730; the law asks
-  for at least six months, and settings refuse less than 183).
+  for at least six months, and settings refuse less than 183);
+- idempotency keys (the answer to a repeated form, minyi/core/idempotency.py) older than
+  ``IDEMPOTENCY_KEEP_DAYS`` (default 7): a form left open longer than that acts again.
 
 The ledger (order events) is never pruned.
 """
@@ -18,7 +20,7 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
 from minyi.core import clock, timefmt
-from minyi.core.models import HousekeepingRun
+from minyi.core.models import HousekeepingRun, IdempotencyKey
 
 
 def housekeeping_monthly(*, force: bool = False) -> HousekeepingRun | None:
@@ -36,11 +38,15 @@ def housekeeping_monthly(*, force: bool = False) -> HousekeepingRun | None:
                 return None
             sent_before = now - timedelta(days=keep["OUTBOX_KEEP_DAYS"])
             seen_before = now - timedelta(days=keep["ACCESS_LOG_KEEP_DAYS"])
+            keyed_before = now - timedelta(days=keep["IDEMPOTENCY_KEEP_DAYS"])
             summary = {
                 "outbox": OutboxMessage.objects.filter(
                     status="sent", sent_at__lt=sent_before
                 ).delete()[0],
                 "access_log": PersonalDataAccess.objects.filter(at__lt=seen_before).prune(),
+                "idempotency_keys": IdempotencyKey.objects.filter(
+                    created_at__lt=keyed_before
+                ).delete()[0],
             }
             run.at, run.summary = now, summary
             run.save(update_fields=["at", "summary"])

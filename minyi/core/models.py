@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django_tasks_db.models import DBTaskResult
 
@@ -54,3 +55,32 @@ class BackgroundTask(DBTaskResult):
         proxy = True
         verbose_name = "后台任务"
         verbose_name_plural = "后台任务"
+
+
+class IdempotencyKey(models.Model):
+    """One submitted form (or API request with an ``Idempotency-Key`` header) that changed
+    something, and what it answered. A repeat of the same key by the same user is answered from
+    ``result`` instead of acting again (minyi/core/idempotency.py). Pruned by the monthly
+    housekeeping after ``IDEMPOTENCY_KEEP_DAYS``."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name="用户"
+    )
+    key = models.UUIDField("提交标识")
+    scope = models.CharField(
+        "操作", max_length=200, help_text="如 order 12345-20261122-000123 dispatch"
+    )
+    fingerprint = models.CharField("内容摘要", max_length=64, blank=True)
+    result = models.JSONField("结果", default=dict)
+    created_at = models.DateTimeField("提交时间")
+
+    class Meta:
+        verbose_name = "重复提交标识"
+        verbose_name_plural = "重复提交标识"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once_per_user")
+        ]
+        indexes = [models.Index(fields=["created_at"], name="idempotency_key_age")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key}"

@@ -28,6 +28,7 @@ from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
+from minyi.core import idempotency
 from minyi.core.errors import DomainError
 from minyi.core.sentences import join_sentences
 from minyi.orders.models import AttachmentKind, Status, WorkOrder
@@ -366,26 +367,54 @@ def action_forms(user, ctx: OrderContext, *, bound: dict, open_name: str = "") -
 
 @dataclass
 class Outcome:
-    """What became of a posted action: done (with the success text), or its form with errors."""
+    """What became of a posted action: ``done`` (the success text, also when the same form came
+    again and the first post's answer is replayed); or refused, with the order as it is now and
+    either the form with its errors, or no form and ``refused`` saying why (the rule does not
+    allow the action now: someone moved the order on; or the key came with another form)."""
 
-    form: f.ActionForm
+    order: WorkOrder | None = None
+    form: f.ActionForm | None = None
     done: str = ""
+    refused: str = ""
 
 
-def take_action(request: HttpRequest, order: WorkOrder, name: str) -> Outcome:
-    """The one way a page takes an action (the detail page and the console alike): the rule
-    (403 when it does not allow this user now), the form, the service."""
+def take_action(request: HttpRequest, number: str, name: str) -> Outcome:
+    """The one way a page takes an action (the detail page and the console alike), once per
+    submitted form (``minyi.core.idempotency``): the order as this user may see it (404), the
+    rule, the form, the service. The same form posted again (a double-click, a retry, Back and
+    resubmit) answers with the first post's text and does nothing: the checks run inside
+    ``perform_once``, so a repeat is not refused because the first one moved the order on."""
     spec = ACTIONS[name]
-    ctx = permissions.order_context(request.user, order)
-    if not permissions.allowed(name, request.user, ctx):
-        raise PermissionDenied("您现在不能对该工单执行此操作。")
-    form = spec.form(request.POST, request.FILES, ctx=ctx, action=name)
-    if form.is_valid():
-        try:
-            return Outcome(form, spec.perform(ctx, form.cleaned_data, request.user))
-        except DomainError as error:
-            form.add_error(None, error.message)
-    return Outcome(form)
+    key = idempotency.posted_key(request)
+
+    def perform() -> dict:
+        order = visible_order(request, number)
+        ctx = permissions.order_context(request.user, order)
+        if not permissions.allowed(name, request.user, ctx):
+            raise idempotency.Refused(Outcome(order, refused="您现在不能对该工单执行此操作。"))
+        form = spec.form(request.POST, request.FILES, ctx=ctx, action=name)
+        if form.is_valid():
+            try:
+                return {"message": spec.perform(ctx, form.cleaned_data, request.user)}
+            except DomainError as error:
+                form.add_error(None, error.message)
+        raise idempotency.Refused(Outcome(order, form))
+
+    try:
+        once = idempotency.perform_once(
+            key=key,
+            actor=request.user,
+            scope=f"order {number} {name}",
+            fingerprint=idempotency.fingerprint(request.POST, request.FILES),
+            perform=perform,
+        )
+    except idempotency.Refused as refused:
+        outcome = refused.answer
+        outcome.order = WorkOrder.objects.get(pk=outcome.order.pk)  # as it is now
+        return outcome
+    except idempotency.KeyReused as error:
+        return Outcome(refused=error.message)
+    return Outcome(done=once.result["message"])
 
 
 def refusal_message(request: HttpRequest, order: WorkOrder, name: str, form) -> str:
@@ -401,25 +430,31 @@ def refusal_message(request: HttpRequest, order: WorkOrder, name: str, form) -> 
 @login_required
 @require_POST
 def order_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
+    """One action, once per submitted form: the same form posted again answers with the first
+    message and redirect, and does nothing."""
     if action not in ACTIONS:
         raise Http404("没有这个操作。")
-    order = visible_order(request, number)
-    outcome = take_action(request, order, action)
+    outcome = take_action(request, number, action)
     if outcome.done:
-        messages.success(request, f"工单 {order.number}：{outcome.done}")
-        return _back(request, order)
-    order = WorkOrder.objects.get(pk=order.pk)  # the page shows the order as it is now
+        messages.success(request, f"工单 {number}：{outcome.done}")
+        return _back(request, number)
+    if outcome.form is None:
+        if outcome.order is not None:  # not this user's action on this order now
+            raise PermissionDenied(outcome.refused)
+        messages.error(request, outcome.refused)  # the key came with another form
+        return _back(request, number)
+    order = outcome.order
     messages.error(request, refusal_message(request, order, action, outcome.form))
     ctx = permissions.order_context(request.user, order)
     context = detail_context(request, order, ctx, bound={action: outcome.form})
     return render_order_page(request, context, status=400)
 
 
-def _back(request: HttpRequest, order: WorkOrder) -> HttpResponse:
+def _back(request: HttpRequest, number: str) -> HttpResponse:
     """Back to the page; or, when the action took the order out of this user's sight (a callback
     agent archiving or sending it back for redo), to their workbench instead of a 404."""
-    if orders_visible_to(request.user).filter(pk=order.pk).exists():
-        url = reverse("order-detail", args=[order.number])
+    if orders_visible_to(request.user).filter(number=number).exists():
+        url = reverse("order-detail", args=[number])
     else:
         try:
             url = reverse("work-home")

@@ -6,6 +6,11 @@
 Refusals are structured: 404 ``not_found`` (the order is not visible to this user — the same
 answer as an order that does not exist), 403 ``forbidden`` (visible, but not this action now),
 400 ``invalid`` with ``fields`` (the form) or the domain error's code and Chinese message.
+
+An ``Idempotency-Key: <uuid>`` header makes a retry harmless (minyi/core/idempotency.py): the
+same key again answers the first answer with ``Idempotent-Replayed: true`` and does nothing; the
+same key with another action or body is 422 ``idempotency_key_reused``; a key that is not a UUID
+is 400 ``idempotency_key_malformed``. Without the header every request acts.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from minyi.core import idempotency
 from minyi.core.errors import DomainError
 from minyi.orders.api import ORDER_PERSON_PREFETCH, ORDER_PERSON_RELATED
 from minyi.orders.api_output import OrderActionOutput
@@ -30,6 +36,7 @@ from minyi.orders.selectors import orders_visible_to
 from minyi.workbench import permissions
 from minyi.workbench.action_views import ACTIONS, in_usual_order
 
+REPLAYED = "Idempotent-Replayed"
 _ORDER_RELATED = ("request_type", "deputy", "category", "region", "reject_reason", "master")
 
 
@@ -94,7 +101,16 @@ class OrderAction(APIView):
 
     @extend_schema(
         summary="执行工单操作（与工作台页面同一规则、同一服务）",
-        parameters=[OpenApiParameter("action", str, OpenApiParameter.PATH, enum=list(ACTIONS))],
+        parameters=[
+            OpenApiParameter("action", str, OpenApiParameter.PATH, enum=list(ACTIONS)),
+            OpenApiParameter(
+                idempotency.HEADER,
+                str,
+                OpenApiParameter.HEADER,
+                required=False,
+                description="UUID；同一用户以同一标识重复提交时返回首次的结果，不再执行",
+            ),
+        ],
         request=inline_serializer(
             "OrderActionBody", {"note": serializers.CharField(required=False)}
         ),
@@ -103,33 +119,67 @@ class OrderAction(APIView):
             400: OpenApiResponse(description='{"error", "code", "fields"}'),
             403: OpenApiResponse(description='{"error", "code": "forbidden"}'),
             404: OpenApiResponse(description='{"error", "code": "not_found"}'),
+            422: OpenApiResponse(description='{"error", "code": "idempotency_key_reused"}'),
         },
     )
     def post(self, request, number: str, action: str):
         spec = ACTIONS.get(action)
         if spec is None:
             return _error("not_found", f"没有“{action}”这个操作。", status.HTTP_404_NOT_FOUND)
-        order = _visible(request, number)
-        if order is None:
-            return _error("not_found", "工单不存在或您无权查看。", status.HTTP_404_NOT_FOUND)
-        ctx = permissions.order_context(request.user, order)
-        if not permissions.allowed(action, request.user, ctx):
-            return _error("forbidden", "您现在不能对该工单执行此操作。", status.HTTP_403_FORBIDDEN)
-        form = spec.form(_form_data(request), request.FILES, ctx=ctx, action=action)
-        if not form.is_valid():
-            fields = {name: [str(e) for e in errors] for name, errors in form.errors.items()}
-            return _error("invalid", "提交的内容有误。", status.HTTP_400_BAD_REQUEST, fields=fields)
         try:
-            message = spec.perform(ctx, form.cleaned_data, request.user)
-        except DomainError as error:
+            key = idempotency.header_key(request)
+        except idempotency.KeyMalformed as error:
             return _error(error.code, error.message, status.HTTP_400_BAD_REQUEST)
+        data = _form_data(request)
+        try:
+            once = idempotency.perform_once(
+                key=key,
+                actor=request.user,
+                scope=f"order {number} {action}",
+                fingerprint=idempotency.fingerprint(data, request.FILES),
+                perform=lambda: _perform(request, number, action, spec, data),
+            )
+        except idempotency.Refused as refused:
+            return refused.answer
+        except idempotency.KeyReused as error:
+            return _error(error.code, error.message, status.HTTP_422_UNPROCESSABLE_ENTITY)
         # the order as the GET shows it to this user now: the same output, built with the request
         order = (
             WorkOrder.objects.select_related(*ORDER_PERSON_RELATED)
             .prefetch_related(*ORDER_PERSON_PREFETCH, "assignments__department", "events__actor")
-            .get(pk=order.pk)
+            .get(number=once.result["order"])
         )
         output = OrderActionOutput(
-            {"message": message, "order": order}, context={"request": request}
+            {"message": once.result["message"], "order": order}, context={"request": request}
         )
-        return Response(output.data)
+        response = Response(output.data)
+        if once.repeated:  # answered from the first request with this key; nothing done now
+            response[REPLAYED] = "true"
+        return response
+
+
+def _perform(request, number: str, action: str, spec, data) -> dict:
+    order = _visible(request, number)
+    if order is None:
+        raise idempotency.Refused(
+            _error("not_found", "工单不存在或您无权查看。", status.HTTP_404_NOT_FOUND)
+        )
+    ctx = permissions.order_context(request.user, order)
+    if not permissions.allowed(action, request.user, ctx):
+        raise idempotency.Refused(
+            _error("forbidden", "您现在不能对该工单执行此操作。", status.HTTP_403_FORBIDDEN)
+        )
+    form = spec.form(data, request.FILES, ctx=ctx, action=action)
+    form.fields.pop(idempotency.FIELD, None)  # the API's key is the header
+    if not form.is_valid():
+        fields = {name: [str(e) for e in errors] for name, errors in form.errors.items()}
+        raise idempotency.Refused(
+            _error("invalid", "提交的内容有误。", status.HTTP_400_BAD_REQUEST, fields=fields)
+        )
+    try:
+        message = spec.perform(ctx, form.cleaned_data, request.user)
+    except DomainError as error:
+        raise idempotency.Refused(
+            _error(error.code, error.message, status.HTTP_400_BAD_REQUEST)
+        ) from None
+    return {"message": message, "order": order.number}

@@ -12,6 +12,7 @@ from django import forms
 from minyi import uploads
 from minyi.core import forms as core
 from minyi.core.bounds import parse_id
+from minyi.core.idempotency import KeyedForm
 from minyi.orders import text_limits as limits
 from minyi.orders.models import (
     ExtensionRequest,
@@ -42,7 +43,10 @@ def _departments():
     return Department.objects.filter(is_active=True).order_by("name")
 
 
-class ActionForm(core.Form):
+class ActionForm(KeyedForm):
+    """The base of every order action's form; it carries the idempotency key (a double-click or
+    a retry acts once: ``action_views.order_action``, ``minyi/core/idempotency.py``)."""
+
     def __init__(self, *args, ctx: OrderContext, action: str, **kwargs):
         # distinct ids per form: several forms with a "note" field share one page
         kwargs.setdefault("auto_id", f"id_{action}_%s")

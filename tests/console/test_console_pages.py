@@ -6,7 +6,14 @@ import pytest
 
 from minyi.calls.models import CallLog
 from minyi.orders.models import Channel, EventKind, Status, WorkOrder
-from tests.factories import ZHANG_MOBILE, DepartmentFactory, make_order, request_type, scope_reason
+from tests.factories import (
+    ZHANG_MOBILE,
+    DepartmentFactory,
+    keyed,
+    make_order,
+    request_type,
+    scope_reason,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +37,7 @@ def _intake(client, **fields):
         "decision": "accept",
     }
     data.update(fields)
-    return client.post("/console/intake/", data)
+    return client.post("/console/intake/", keyed(data))
 
 
 def test_an_anonymous_visitor_is_sent_to_the_sign_in_page(client):
@@ -129,7 +136,8 @@ def test_the_operator_dispatches_the_new_order_at_once(as_olivia):
     lead, helper = DepartmentFactory(), DepartmentFactory()
 
     response = as_olivia.post(
-        f"/console/orders/{order.number}/dispatch/", {"lead": lead.pk, "assisting": [helper.pk]}
+        f"/console/orders/{order.number}/dispatch/",
+        keyed(lead=lead.pk, assisting=[helper.pk]),
     )
 
     order.refresh_from_db()
@@ -145,7 +153,7 @@ def test_the_operator_answers_directly(as_olivia):
     order = WorkOrder.objects.get()
 
     as_olivia.post(
-        f"/console/orders/{order.number}/answer/", {"content": "已告知办理流程与所需材料。"}
+        f"/console/orders/{order.number}/answer/", keyed(content="已告知办理流程与所需材料。")
     )
 
     order.refresh_from_db()
@@ -172,10 +180,10 @@ def test_rejecting_tells_the_deputy_the_standard_basis_unless_the_operator_write
 def test_a_second_action_on_the_same_order_is_refused_with_a_message(as_olivia):
     _intake(as_olivia)
     order = WorkOrder.objects.get()
-    as_olivia.post(f"/console/orders/{order.number}/answer/", {"content": "已答复。"})
+    as_olivia.post(f"/console/orders/{order.number}/answer/", keyed(content="已答复。"))
 
     response = as_olivia.post(
-        f"/console/orders/{order.number}/answer/", {"content": "再答复一次。"}
+        f"/console/orders/{order.number}/answer/", keyed(content="再答复一次。")
     )
 
     assert response.status_code == 403
@@ -192,7 +200,8 @@ def test_an_operator_cannot_act_on_another_operators_order(client, as_olivia):
     # another operator's order is not in her sight: the same answer as on the workbench
     assert client.get(f"/console/orders/{order.number}/").status_code == 404
     assert (
-        client.post(f"/console/orders/{order.number}/answer/", {"content": "x"}).status_code == 404
+        client.post(f"/console/orders/{order.number}/answer/", keyed(content="x")).status_code
+        == 404
     )
     order.refresh_from_db()
     assert order.status == Status.ACCEPTED
@@ -205,13 +214,17 @@ def test_a_missed_deputy_call_is_a_to_do_until_the_operator_calls_back(
     pbx(event="hangup", call_id="m-1", to="12345", **{"from": ZHANG_MOBILE})
     assert "已回拨" in as_olivia.get("/console/").content.decode()
 
-    response = as_olivia.post("/console/calls/m-1/done/", {"note": "已回电，代表稍后再反映"})
+    form = keyed(note="已回电，代表稍后再反映")
+    response = as_olivia.post("/console/calls/m-1/done/", form)
+    repeat = as_olivia.post("/console/calls/m-1/done/", form, follow=True)
 
     call = CallLog.objects.get(call_id="m-1")
     assert response.status_code == 302
     assert (call.callback_done_by, call.callback_note) == (olivia, "已回电，代表稍后再反映")
     assert "已回拨" not in as_olivia.get("/console/").content.decode()
-    again = as_olivia.post("/console/calls/m-1/done/", follow=True)
+    assert "已记录回拨：张三。" in repeat.content.decode()  # the same form: the same answer
+    assert "已于" not in repeat.content.decode()
+    again = as_olivia.post("/console/calls/m-1/done/", keyed(), follow=True)
     assert "已于" in again.content.decode()
 
 

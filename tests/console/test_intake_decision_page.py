@@ -7,7 +7,7 @@ import pytest
 
 from minyi.notify.models import OutboxMessage
 from minyi.orders.models import Channel, EventKind, Status, WorkOrder
-from tests.factories import ZHANG_MOBILE, request_type, scope_reason
+from tests.factories import ZHANG_MOBILE, keyed, request_type, scope_reason
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,7 @@ def _intake(client, **fields):
         "decision": "accept",
     }
     data.update(fields)
-    return client.post("/console/intake/", data)
+    return client.post("/console/intake/", keyed(data))
 
 
 def test_an_out_of_scope_deputy_matter_texts_the_deputy_once_with_the_reason_and_basis(

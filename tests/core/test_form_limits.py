@@ -15,6 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 import minyi
 from minyi.core import forms as core
+from tests.factories import keyed
 
 
 def _import_project() -> None:
@@ -124,8 +125,8 @@ def test_a_9mb_order_content_is_refused_and_5001_characters_say_the_limit(client
     }
     base.update(title="占道经营", requester_name="李群众")
 
-    huge = client.post("/console/intake/", {**base, "content": "x" * (9 * 1024 * 1024)})
-    long = client.post("/console/intake/", {**base, "content": "长" * 5001})
+    huge = client.post("/console/intake/", keyed(base, content="x" * (9 * 1024 * 1024)))
+    long = client.post("/console/intake/", keyed(base, content="长" * 5001))
 
     assert huge.status_code == 413
     assert "最多 5000 字（现为 5001 字）" in long.content.decode()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import uuid
 from datetime import timedelta
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 
 from minyi.core import clock
 from minyi.core.housekeeping import housekeeping_monthly
-from minyi.core.models import HousekeepingRun
+from minyi.core.models import HousekeepingRun, IdempotencyKey
 from minyi.privacy.models import PersonalDataAccess
 from tests.factories import at, make_order
 
@@ -45,6 +46,23 @@ def test_access_log_rows_go_only_after_the_retention_period(dan):
     assert run.summary["access_log"] == 1
     assert not PersonalDataAccess.objects.filter(pk=old.pk).exists()
     assert PersonalDataAccess.objects.filter(pk=recent.pk).exists()
+
+
+def test_the_answers_to_submitted_forms_go_after_a_week(dan):
+    now = at(2026, 11, 3, 2)
+    old, recent = (
+        IdempotencyKey.objects.create(
+            user=dan, key=uuid.uuid4(), scope="order x dispatch", created_at=now - timedelta(days=d)
+        )
+        for d in (8, 6)
+    )
+
+    with clock.frozen(now):
+        run = housekeeping_monthly()
+
+    assert run.summary["idempotency_keys"] == 1
+    assert list(IdempotencyKey.objects.all()) == [recent]
+    assert old.pk not in IdempotencyKey.objects.values_list("pk", flat=True)
 
 
 def test_the_ledger_is_never_pruned():

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from minyi.core.idempotency import new_key
 from minyi.notify.backends import key_digest
 from minyi.notify.models import OutboxMessage
 from minyi.orders.models import WorkOrder
@@ -168,6 +169,7 @@ class Load:
                 "title": f"路灯不亮 {n}",
                 "content": "小区门口路灯连续三晚不亮。",
                 "decision": "accept",
+                "idempotency_key": new_key(),  # each form a new submission
             }
             self.timed("intake", lambda form=form: browser.post("/console/intake/", form))
             time.sleep(0.3)

@@ -24,7 +24,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from minyi.adminsite import protected
-from minyi.core import clock
+from minyi.core import clock, idempotency
 from tests.factories import MONDAY
 from tests.fuzz import hostile as h
 from tests.fuzz.forms_map import FormCase, baseline, form_cases, pdf
@@ -191,6 +191,9 @@ def _fuzz_case(fuzzer: h.Fuzzer, case: FormCase, json_values) -> None:
             return fuzzer.get(case.path, h.encode_query(pairs), **kwargs)
         # a fresh upload each time: the client reads a file to its end
         data = {k: (pdf(v.name) if hasattr(v, "read") else v) for k, v in data.items()}
+        if idempotency.FIELD in data and data[idempotency.FIELD] == base.get(idempotency.FIELD):
+            # a new submission each time, or every post after the first would be a repeat of it
+            data[idempotency.FIELD] = idempotency.new_key()
         return fuzzer.post_form(case.path, data, **kwargs)
 
     submit(base)

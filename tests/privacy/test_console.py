@@ -16,7 +16,7 @@ from minyi.calls.services import call_event_receive
 from minyi.core import clock
 from minyi.orders.models import Channel
 from minyi.privacy.models import PersonalDataAccess, Surface
-from tests.factories import ZHANG_MOBILE, AgentMappingFactory, UserFactory, make_order
+from tests.factories import ZHANG_MOBILE, AgentMappingFactory, UserFactory, keyed, make_order
 
 pytestmark = pytest.mark.django_db
 
@@ -171,7 +171,7 @@ def _intake_post(client, **fields):
         "complexity": "normal",
     }
     data.update(fields)
-    return client.post("/console/intake/", data)
+    return client.post("/console/intake/", keyed(data))
 
 
 def test_a_posted_deputy_id_without_proof_lists_nobodys_orders(as_olivia, zhang):

@@ -19,7 +19,7 @@ from minyi.orders.models import WorkOrder
 from minyi.orders.services.dispatch import assignment_sign, order_dispatch
 from minyi.orders.services.sla import sla_scan
 from minyi.privacy.models import PersonalDataAccess
-from tests.factories import MONDAY, DeputyFactory, at, lead_of, make_order
+from tests.factories import MONDAY, DeputyFactory, at, keyed, lead_of, make_order
 from tests.privacy.helpers import REPORTERS, as_text, leaked, report
 
 pytestmark = pytest.mark.django_db
@@ -295,7 +295,7 @@ def test_a_refused_form_comes_back_as_typed_and_confirms_nobody(client, hana, re
 
     with clock.frozen(TUESDAY):
         response = client.post(
-            f"/work/orders/{signed.number}/extend/", {"reason": typed, "requested_due": ""}
+            f"/work/orders/{signed.number}/extend/", keyed(reason=typed, requested_due="")
         )
 
     html = response.content.decode()
@@ -352,13 +352,13 @@ def test_a_reply_the_department_wrote_comes_back_as_typed(
     with clock.frozen(TUESDAY):
         response = client.post(
             f"/work/orders/{signed.number}/reply/",
-            {
-                "content": typed,
-                "method": "phone",
-                "solved": "partly",
-                "plan": typed,
-                "plan_due": "2026-03-20",
-            },
+            keyed(
+                content=typed,
+                method="phone",
+                solved="partly",
+                plan=typed,
+                plan_due="2026-03-20",
+            ),
         )
 
     assert response.status_code == 302
@@ -382,12 +382,12 @@ def test_a_return_and_its_file_the_department_wrote_come_back_as_typed(
     with clock.frozen(TUESDAY):
         response = client.post(
             f"/work/orders/{signed.number}/return/",
-            {
-                "reason": typed,
-                "basis": typed,
-                "suggested_department": dept_b.pk,
-                "leader_opinion": SimpleUploadedFile(file_name, samples.PDF),
-            },
+            keyed(
+                reason=typed,
+                basis=typed,
+                suggested_department=dept_b.pk,
+                leader_opinion=SimpleUploadedFile(file_name, samples.PDF),
+            ),
         )
 
     assert response.status_code == 302
@@ -677,7 +677,7 @@ def test_a_report_and_an_ordinary_order_cannot_be_merged(client, hana, dan, chan
             order_merge(order=duplicate, master=master, note="同一事项", actor=dan)
     client.force_login(dan)
     page = client.post(
-        f"/work/orders/{ordinary.number}/merge/", {"master": protected.number, "note": ""}
+        f"/work/orders/{ordinary.number}/merge/", keyed(master=protected.number, note="")
     )
     api = client.post(
         f"/api/orders/{protected.number}/actions/merge/",

@@ -13,7 +13,7 @@ from minyi.notify.models import OutboxMessage
 from minyi.orders.models import Channel, EventKind, Status
 from minyi.suggestions.models import Suggestion, SuggestionStatus
 from minyi.suggestions.services import suggestion_escalate
-from tests.factories import MONDAY, UserFactory, last_event, make_order, refused
+from tests.factories import MONDAY, UserFactory, keyed, last_event, make_order, refused
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +87,7 @@ def test_the_liaison_officer_escalates_from_the_order_page_and_finds_it_in_the_q
     page = client.get(f"/work/orders/{order.number}/").content.decode()
     assert 'id="do-escalate"' in page
     response = client.post(
-        f"/work/orders/{order.number}/escalate/", {"note": "涉及面广、办理难度大、耗时长"}
+        f"/work/orders/{order.number}/escalate/", keyed(note="涉及面广、办理难度大、耗时长")
     )
 
     assert response.status_code == 302
@@ -101,7 +101,7 @@ def test_other_roles_neither_escalate_nor_read_the_queue(client, request, person
     order = make_order("signed", handler=hana)
     client.force_login(request.getfixturevalue(persona))
 
-    response = client.post(f"/work/orders/{order.number}/escalate/", {"note": "越权"})
+    response = client.post(f"/work/orders/{order.number}/escalate/", keyed(note="越权"))
 
     assert response.status_code in (403, 404)
     assert client.get("/work/suggestions/").status_code == 403

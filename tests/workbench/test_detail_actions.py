@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from minyi.core import clock
 from minyi.orders.models import AssignmentStatus, EventKind, ExtensionRequest, ReturnRequest, Status
 from minyi.orders.services.handling import extension_request
-from tests.factories import MONDAY, lead_of, make_order, scope_reason
+from tests.factories import MONDAY, keyed, lead_of, make_order, scope_reason
 from tests.workbench.detail_helpers import detail_url, snapshot
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ def _monday():
 
 def post(client, user, order, action, data=None):
     client.force_login(user)
-    return client.post(detail_url(order, action), data or {})
+    return client.post(detail_url(order, action), keyed(data))
 
 
 def fresh(order):

@@ -9,7 +9,7 @@ import pytest
 from minyi.core import clock
 from minyi.orders.models import ExtensionRequest
 from minyi.orders.services.handling import extension_request
-from tests.factories import MONDAY, at, lead_of, make_order
+from tests.factories import MONDAY, at, keyed, lead_of, make_order
 from tests.workbench.detail_helpers import detail_url, snapshot
 from tests.workbench.lists_helpers import liaison_user
 
@@ -52,7 +52,7 @@ def test_supervise_refuses_a_redo_deadline_no_one_could_mean(client, dan, hana, 
     client.force_login(dan)
 
     response = client.post(
-        detail_url(order, "supervise"), {"level": "yellow", "note": "加快办理", "due": due}
+        detail_url(order, "supervise"), keyed({"level": "yellow", "note": "加快办理", "due": due})
     )
 
     assert response.status_code == 400
@@ -65,7 +65,7 @@ def test_redo_refuses_a_deadline_no_one_could_mean(client, dan, hana, carl, due)
     before = snapshot(order)
     client.force_login(carl)
 
-    response = client.post(detail_url(order, "redo"), {"note": "代表不满意", "due": due})
+    response = client.post(detail_url(order, "redo"), keyed({"note": "代表不满意", "due": due}))
 
     assert response.status_code == 400
     assert snapshot(order) == before
@@ -76,7 +76,7 @@ def test_a_deadline_within_the_year_is_still_taken(client, dan, hana, carl):
     client.force_login(carl)
 
     response = client.post(
-        detail_url(order, "redo"), {"note": "代表不满意", "due": "2026-04-30T18:00"}
+        detail_url(order, "redo"), keyed({"note": "代表不满意", "due": "2026-04-30T18:00"})
     )
 
     assert response.status_code == 302
@@ -88,7 +88,8 @@ def test_an_extension_to_year_9999_is_refused_when_asked(client, dan, hana):
     client.force_login(hana)
 
     response = client.post(
-        detail_url(order, "extend"), {"requested_due": "9999-12-31T23:59", "reason": "等检测报告"}
+        detail_url(order, "extend"),
+        keyed({"requested_due": "9999-12-31T23:59", "reason": "等检测报告"}),
     )
 
     assert response.status_code == 400
@@ -123,7 +124,7 @@ def test_approving_at_year_9999_is_refused_and_the_request_stays_pending(client,
 
     response = client.post(
         detail_url(order, "extension-approve"),
-        {"request": request.pk, "approved_due": "9999-12-31T23:59"},
+        keyed({"request": request.pk, "approved_due": "9999-12-31T23:59"}),
     )
 
     assert response.status_code == 400
@@ -143,7 +144,7 @@ def test_an_extension_stored_at_year_9999_is_refused_on_approval_not_a_500(clien
     ExtensionRequest.objects.filter(pk=request.pk).update(requested_due=at(9999, 12, 31, 23, 59))
     client.force_login(dan)
 
-    response = client.post(detail_url(order, "extension-approve"), {"request": request.pk})
+    response = client.post(detail_url(order, "extension-approve"), keyed({"request": request.pk}))
 
     assert response.status_code == 400
     assert "批准延至的时间须在 2000 年至 2099 年之间" in response.content.decode()
@@ -155,13 +156,15 @@ def test_a_plan_date_in_year_1_is_refused(client, dan, hana):
 
     response = client.post(
         detail_url(order, "reply"),
-        {
-            "content": "正在协调",
-            "method": "phone",
-            "solved": "partly",
-            "plan": "下月完工",
-            "plan_due": "0001-01-01",
-        },
+        keyed(
+            {
+                "content": "正在协调",
+                "method": "phone",
+                "solved": "partly",
+                "plan": "下月完工",
+                "plan_due": "0001-01-01",
+            }
+        ),
     )
 
     assert response.status_code == 400

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from minyi.core import clock
 from minyi.orders.models import Attachment, Status
-from tests.factories import MONDAY, at, make_order
+from tests.factories import MONDAY, at, keyed, make_order
 from tests.uploads import samples
 from tests.workbench.detail_helpers import detail_url, snapshot
 
@@ -52,7 +52,7 @@ def return_with(client, hana, order, dept_b, data: bytes, name: str, *, api=Fals
     }
     if api:
         return client.post(f"/api/orders/{order.number}/actions/return/", fields)
-    return client.post(detail_url(order, "return"), fields)
+    return client.post(detail_url(order, "return"), keyed(fields))
 
 
 def assert_refused_on_the_page(response, order, before, settings, words: str):

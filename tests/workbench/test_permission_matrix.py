@@ -23,7 +23,7 @@ from minyi.orders.services.handling import extension_request
 from minyi.orders.services.tracking import tracking_done
 from minyi.privacy.models import PersonalDataAccess
 from minyi.workbench.permissions import ACTION_NAMES
-from tests.factories import MONDAY, lead_of, make_order
+from tests.factories import MONDAY, keyed, lead_of, make_order
 from tests.workbench.detail_helpers import deputy_user, detail_url, snapshot
 
 pytestmark = pytest.mark.django_db
@@ -131,7 +131,7 @@ def test_a_refused_action_changes_nothing(client, people, order_in, action, pers
     before = snapshot(order)
 
     # a plausible body: a refusal must not depend on the form being empty
-    response = client.post(detail_url(order, action), {"note": "试图越权", "reason": "x"})
+    response = client.post(detail_url(order, action), keyed(note="试图越权", reason="x"))
 
     assert response.status_code == expected(persona, state)
     if persona == "anonymous":
