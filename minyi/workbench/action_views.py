@@ -306,8 +306,9 @@ FIRST_IN_STATE: dict[str, tuple[str, ...]] = {Status.CALLBACK: ("archive",)}
 SECONDARY: frozenset[str] = frozenset(
     {"reject", "return-refuse", "extension-deny", "return", "merge", "escalate"}
 )
-# Shown open without a click: the deputy's rating is the one question their page asks.
-OPENED: frozenset[str] = frozenset({"rate"})
+# Shown open without a click: the deputy's rating, and their confirmation that a tracked matter
+# is done, are the one question their page asks.
+OPENED: frozenset[str] = frozenset({"rate", "tracking-confirm"})
 
 
 def in_usual_order(names, status: str = "") -> list[str]:

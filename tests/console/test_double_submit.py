@@ -145,5 +145,5 @@ def test_the_next_step_posted_twice_answers_once(as_olivia):
 
     assert first.status_code == 302
     assert second.status_code == 200
-    assert f"工单 {order.number} 已直接答复，转入回访。" in second.content.decode()
+    assert f"工单 {order.number}：已直接答复，转入回访。" in second.content.decode()
     assert order.events.filter(kind=EventKind.DIRECT_ANSWER).count() == 1

@@ -107,6 +107,6 @@ def test_after_acceptance_the_console_no_longer_offers_a_rejection(as_olivia, zh
 
     assert 'id="do-dispatch"' in page and 'id="do-answer"' in page
     assert 'id="do-reject"' not in page and "不予受理理由" not in page
-    refused = as_olivia.post(f"/console/orders/{order.number}/reject/")
+    refused = as_olivia.post(f"/console/orders/{order.number}/reject/", keyed())
     assert refused.status_code == 403 and "不能不予受理" in refused.content.decode()
     assert WorkOrder.objects.get().status == "accepted"

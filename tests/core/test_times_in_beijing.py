@@ -21,7 +21,7 @@ from minyi.orders.admin import deadline_label
 from minyi.orders.models import OrderEvent
 from minyi.orders.services.handling import extension_approve, extension_request
 from minyi.workbench.presenters import local
-from tests.factories import MONDAY, SHANGHAI, at, lead_of, make_order
+from tests.factories import MONDAY, SHANGHAI, at, keyed, lead_of, make_order
 from tests.uploads import samples
 from tests.workbench.detail_helpers import detail_url
 
@@ -56,12 +56,14 @@ def test_a_late_return_is_refused_on_the_page_with_the_deadline_in_beijing_time(
     with clock.frozen(at(2026, 3, 4, 10)):
         response = client.post(
             detail_url(order, "return"),
-            {
-                "reason": "不属于本单位职责",
-                "suggested_department": dept_b.pk,
-                "basis": "三定方案",
-                "leader_opinion": SimpleUploadedFile("意见.pdf", samples.PDF),
-            },
+            keyed(
+                {
+                    "reason": "不属于本单位职责",
+                    "suggested_department": dept_b.pk,
+                    "basis": "三定方案",
+                    "leader_opinion": SimpleUploadedFile("意见.pdf", samples.PDF),
+                }
+            ),
         )
 
     assert response.status_code == 400

@@ -9,7 +9,7 @@ import pytest
 
 from minyi.core import clock
 from minyi.workbench.action_views import ACTIONS, NEXT_STEPS, in_usual_order
-from tests.factories import MONDAY, make_order
+from tests.factories import MONDAY, keyed, make_order
 from tests.workbench.detail_helpers import detail_url, snapshot
 
 pytestmark = pytest.mark.django_db
@@ -79,7 +79,9 @@ def test_the_callback_agent_records_the_callback_then_archives(client, carl, dan
     order = make_order("replied", handler=hana, dispatcher=dan)
 
     before = buttons(page(client, carl, order))
-    client.post(detail_url(order, "callback"), {"satisfaction": "satisfied", "solved": "yes"})
+    client.post(
+        detail_url(order, "callback"), keyed({"satisfaction": "satisfied", "solved": "yes"})
+    )
     after = buttons(page(client, carl, order))
 
     assert before[0] == "callback" and before.index("callback") < before.index("redo")
@@ -91,7 +93,7 @@ def test_an_invalid_post_reopens_that_form_with_its_errors_and_no_other(client, 
     before = snapshot(order)
     client.force_login(dan)
 
-    response = client.post(detail_url(order, "merge"), {"master": "12345-00000000-999999"})
+    response = client.post(detail_url(order, "merge"), keyed({"master": "12345-00000000-999999"}))
     html = response.content.decode()
 
     assert response.status_code == 400
@@ -128,7 +130,7 @@ def test_the_operator_dispatches_or_answers_her_own_new_order_from_its_page(clie
     order = make_order("accepted", operator=olivia)
 
     html = page(client, olivia, order)
-    response = client.post(detail_url(order, "answer"), {"content": "已告知办理流程。"})
+    response = client.post(detail_url(order, "answer"), keyed({"content": "已告知办理流程。"}))
 
     assert buttons(html) == ["dispatch", "answer"]
     assert response.status_code == 302
@@ -164,7 +166,9 @@ def test_the_cursor_goes_to_the_opened_form_and_after_a_refusal_to_the_field_in_
     order = make_order("signed", handler=hana, dispatcher=dan)
 
     opened = page(client, hana, order, do="reply")
-    refused = client.post(detail_url(order, "reply"), {"content": "已修复。", "method": "phone"})
+    refused = client.post(
+        detail_url(order, "reply"), keyed({"content": "已修复。", "method": "phone"})
+    )
     plain = page(client, hana, order)
 
     assert "autofocus" in tag_of(opened, "id_reply_content")

@@ -9,7 +9,7 @@ import pytest
 from minyi.core import clock
 from minyi.orders.models import Status
 from minyi.reference.models import Category, Department, Region
-from tests.factories import MONDAY, make_order
+from tests.factories import MONDAY, keyed, make_order
 from tests.workbench.detail_helpers import detail_url
 
 pytestmark = pytest.mark.django_db
@@ -76,7 +76,7 @@ def test_a_department_found_by_search_outside_the_preselection_may_still_lead(
     order = make_order("accepted", region=shaoshan["town"], category=shaoshan["lights"])
     client.force_login(dan)
 
-    response = client.post(detail_url(order, "dispatch"), {"lead": shaoshan["far"].pk})
+    response = client.post(detail_url(order, "dispatch"), keyed({"lead": shaoshan["far"].pk}))
 
     assert response.status_code == 302
     assert type(order).objects.get(pk=order.pk).status == Status.DISPATCHED
@@ -101,7 +101,7 @@ def test_a_posted_choice_from_the_search_stays_chosen_when_the_form_comes_back(
     client.force_login(dan)
 
     response = client.post(
-        detail_url(order, "dispatch"), {"lead": far.pk, "assisting": [far.pk]}
+        detail_url(order, "dispatch"), keyed({"lead": far.pk, "assisting": [far.pk]})
     )  # the lead cannot also assist: the form comes back
 
     html = response.content.decode()

@@ -126,10 +126,13 @@ def test_an_action_without_its_key_is_a_chinese_400(client, dan, dept_a):
 def test_every_action_form_on_the_page_carries_its_own_key(client, dan, deputy_order):
     client.force_login(dan)
 
-    page = client.get(detail_url(deputy_order)).content.decode()
+    def key_of(action: str) -> list[str]:
+        page = client.get(detail_url(deputy_order), {"do": action}).content.decode()
+        return [part[:36] for part in page.split('name="idempotency_key" value="')[1:]]
 
-    keys = [part[:36] for part in page.split('name="idempotency_key" value="')[1:]]
-    assert len(keys) >= 3 and len(set(keys)) == len(keys)
+    keys = [*key_of("escalate"), *key_of("merge"), *key_of("escalate")]
+    # one form open at a time, each with a key of its own, a new one each time it is shown
+    assert len(keys) == 3 and len(set(keys)) == 3
 
 
 # -- the JSON API ------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import pytest
 from minyi.core import clock
 from minyi.orders.models import Status, Tracking, TrackingState, WorkOrder
 from minyi.orders.services.tracking import tracking_done, tracking_progress
-from tests.factories import MONDAY, at, make_order
+from tests.factories import MONDAY, at, keyed, make_order
 from tests.workbench.detail_helpers import deputy_user, detail_url
 from tests.workbench.lists_helpers import numbers
 
@@ -98,8 +98,8 @@ def test_the_order_page_shows_the_tracking_and_the_departments_forms(client, han
     html = page(client, hana, detail_url(order)).content.decode()
 
     assert "跟踪督办（办理中）" in html and "协调市场监管部门设置临时疏导点" in html
-    assert 'id="action-tracking-progress"' in html and 'id="action-tracking-done"' in html
-    assert 'id="action-tracking-confirm"' not in html
+    assert 'id="do-tracking-progress"' in html and 'id="do-tracking-done"' in html
+    assert 'id="do-tracking-confirm"' not in html
 
 
 def test_the_department_reports_progress_on_the_page(client, hana, carl):
@@ -107,7 +107,7 @@ def test_the_department_reports_progress_on_the_page(client, hana, carl):
     client.force_login(hana)
 
     response = client.post(
-        detail_url(order, "tracking-progress"), {"text": "已选址", "plan_due": "2026-03-27"}
+        detail_url(order, "tracking-progress"), keyed({"text": "已选址", "plan_due": "2026-03-27"})
     )
 
     assert response.status_code == 302
@@ -120,7 +120,9 @@ def test_progress_without_text_is_refused_with_a_message_not_an_error(client, ha
     order = tracked(hana, carl)
     client.force_login(hana)
 
-    response = client.post(detail_url(order, "tracking-progress"), {"text": "", "plan_due": "x"})
+    response = client.post(
+        detail_url(order, "tracking-progress"), keyed({"text": "", "plan_due": "x"})
+    )
 
     assert response.status_code == 400
     assert Tracking.objects.get(order=order).plan_due == date(2026, 3, 20)
@@ -132,7 +134,8 @@ def test_the_callback_agent_confirms_by_phone_on_the_page(client, hana, carl):
     client.force_login(carl)
 
     response = client.post(
-        detail_url(order, "tracking-confirm"), {"confirmed": "no", "note": "诉求人称摊贩仍在"}
+        detail_url(order, "tracking-confirm"),
+        keyed({"confirmed": "no", "note": "诉求人称摊贩仍在"}),
     )
 
     assert response.status_code == 302
@@ -160,7 +163,9 @@ def test_the_deputy_card_shows_the_tracking_and_a_confirm_button(client, zhang, 
 def test_the_deputy_confirms_from_the_card_and_the_order_is_archived(client, zhang, deputy_order):
     client.force_login(deputy_user(zhang))
 
-    response = client.post(detail_url(deputy_order, "tracking-confirm"), {"confirmed": "yes"})
+    response = client.post(
+        detail_url(deputy_order, "tracking-confirm"), keyed({"confirmed": "yes"})
+    )
 
     assert response.status_code == 302
     assert WorkOrder.objects.get(pk=deputy_order.pk).status == Status.ARCHIVED
