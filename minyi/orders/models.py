@@ -561,6 +561,8 @@ class OrderEvent(AppendOnlyModel):
         indexes = [
             models.Index(fields=["order", "at"], name="event_order_at"),
             models.Index(fields=["kind", "at"], name="event_kind_at"),
+            # 我已处理 (what a user acted on lately) and the callback agent's visibility
+            models.Index(fields=["actor", "at"], name="event_actor_at"),
         ]
 
     def __str__(self) -> str:

@@ -25,7 +25,8 @@ def orders_visible_to(user) -> QuerySet[WorkOrder]:
     - liaison officer, dispatcher: all orders;
     - department handler: orders with an assignment (any state, past or present) for their
       department;
-    - callback agent: orders waiting for or in callback;
+    - callback agent: orders waiting for or in callback, and those they acted on themselves
+      (an event of theirs in the ledger: what they archived or sent back, 我已处理);
     - operator: the orders they recorded;
     - deputy: the orders they raised;
     - anyone else (anonymous, inactive, no role, the administrators): nothing.
@@ -39,7 +40,9 @@ def orders_visible_to(user) -> QuerySet[WorkOrder]:
         mine = Assignment.objects.filter(order=OuterRef("pk"), department_id=user.department_id)
         return orders.filter(Exists(mine))
     if user.role == Role.CALLBACK:
-        return orders.filter(status__in=CALLBACK_STATES)
+        # ``actor`` leads the (actor, at) index: a probe per order, not a scan of the ledger
+        acted = OrderEvent.objects.filter(order=OuterRef("pk"), actor=user)
+        return orders.filter(Q(status__in=CALLBACK_STATES) | Exists(acted))
     if user.role == Role.OPERATOR:
         return orders.filter(created_by=user)
     if user.role == Role.DEPUTY and user.deputy_id:
