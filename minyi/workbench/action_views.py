@@ -5,7 +5,8 @@ One view for all of them:
 1. anonymous → the sign-in page; an order not in ``orders_visible_to(user)`` → 404;
 2. an action ``permissions`` does not allow this user on this order now → 403;
 3. parse the action's form and call its service; a ``DomainError`` (or an invalid form)
-   re-renders the page with the Chinese message and 400;
+   re-renders the page with the Chinese message and 400, shown once: in the form (which takes
+   the focus), or at the top when the action is no longer offered;
 4. success → a message and a redirect back to the page.
 
 Each action is one entry in ``ACTIONS``: its form, its words and a function that calls the
@@ -276,7 +277,7 @@ def order_action(request: HttpRequest, number: str, action: str) -> HttpResponse
     order = WorkOrder.objects.get(pk=order.pk)  # the page shows the order as it is now
     ctx = permissions.order_context(request.user, order)
     if permissions.allowed(action, request.user, ctx):
-        messages.error(request, f"{spec.title}未完成，请查看下方表单中的提示。")
+        form.focus_on_errors()  # each error once, in its form: no banner repeating it
     else:  # the form is gone (someone else moved the order on): say why at the top
         messages.error(request, join_sentences(form.non_field_errors()) or f"{spec.title}未完成。")
     context = detail_context(request, order, ctx, bound={action: form})
@@ -284,8 +285,9 @@ def order_action(request: HttpRequest, number: str, action: str) -> HttpResponse
 
 
 def _back(request: HttpRequest, order: WorkOrder) -> HttpResponse:
-    """Back to the page; or, when the action took the order out of this user's sight (a callback
-    agent archiving or sending it back for redo), to their workbench instead of a 404."""
+    """Back to the page, which shows the order's new state; or, should the action have taken
+    the order out of this user's sight, to their workbench instead of a 404. (The callback
+    agent keeps what they archived or sent back: orders_visible_to, 我已处理.)"""
     if orders_visible_to(request.user).filter(pk=order.pk).exists():
         url = reverse("order-detail", args=[order.number])
     else:

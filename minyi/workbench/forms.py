@@ -47,6 +47,15 @@ class ActionForm(core.Form):
         super().__init__(*args, **kwargs)
         self.ctx = ctx
 
+    def focus_on_errors(self) -> None:
+        """After a refusal: the first field with an error (else the first field, under the
+        form's own error) takes the focus, so the page opens on the form where the error is
+        shown, once, and no banner at the top repeats it."""
+        names = [field.name for field in self.visible_fields()]
+        name = next((n for n in names if n in self.errors), names[0] if names else None)
+        if name:
+            self.fields[name].widget.attrs["autofocus"] = True
+
 
 # -- dispatcher ------------------------------------------------------------------------------
 
