@@ -54,3 +54,6 @@ class BackgroundTask(DBTaskResult):
         proxy = True
         verbose_name = "后台任务"
         verbose_name_plural = "后台任务"
+
+    def __str__(self) -> str:  # django-tasks-db's own reads "BackgroundTask object (<uuid>)"
+        return f"{self.task_name}（{self.get_status_display()}）"

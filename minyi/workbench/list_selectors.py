@@ -129,33 +129,33 @@ def page_by_sign_due(orders: QuerySet, cursor: str | None, size: int = PAGE_SIZE
     return page_by_due(orders, cursor, size, due="sign_due")
 
 
-def _page_newest(orders: QuerySet, cursor: str | None, size: int, *, moment: str, key: str) -> Page:
-    """Newest first by ``moment`` (a column or an annotation, desc, then id desc)."""
+def _page_newest(orders: QuerySet, cursor: str | None, size: int, *, column: str, key: str) -> Page:
+    """Newest first by ``column`` (a column or an annotation, desc, then id desc)."""
     if cursor:
         after, pk = decode_cursor(cursor, key)
         if after is None:
             raise BadCursor(cursor)
         # The plain ``<=`` gives the planner an index range; the OR breaks the tie on id.
-        orders = orders.filter(**{f"{moment}__lte": after}).filter(
-            Q(**{f"{moment}__lt": after}) | Q(pk__lt=pk)
+        orders = orders.filter(**{f"{column}__lte": after}).filter(
+            Q(**{f"{column}__lt": after}) | Q(pk__lt=pk)
         )
-    rows = list(orders.order_by(f"-{moment}", "-id")[: size + 1])
+    rows = list(orders.order_by(f"-{column}", "-id")[: size + 1])
     for order in rows:
         order.shown_due = order.next_due
     if len(rows) <= size:
         return Page(rows)
     rows = rows[:size]
-    return Page(rows, encode_cursor(key, getattr(rows[-1], moment), rows[-1].pk))
+    return Page(rows, encode_cursor(key, getattr(rows[-1], column), rows[-1].pk))
 
 
 def page_by_created(orders: QuerySet, cursor: str | None, size: int = PAGE_SIZE) -> Page:
     """Newest first on the ``order_created`` index (created_at desc, id desc)."""
-    return _page_newest(orders, cursor, size, moment="created_at", key="created")
+    return _page_newest(orders, cursor, size, column="created_at", key="created")
 
 
 def page_by_acted(orders: QuerySet, cursor: str | None, size: int = PAGE_SIZE) -> Page:
     """我已处理: what the user did last first (``acted_at``, see ``acted_list``)."""
-    page = _page_newest(orders, cursor, size, moment="acted_at", key="acted")
+    page = _page_newest(orders, cursor, size, column="acted_at", key="acted")
     for order in page.rows:
         order.moment = order.acted_at
     return page
