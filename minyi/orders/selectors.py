@@ -40,9 +40,10 @@ def orders_visible_to(user) -> QuerySet[WorkOrder]:
         mine = Assignment.objects.filter(order=OuterRef("pk"), department_id=user.department_id)
         return orders.filter(Exists(mine))
     if user.role == Role.CALLBACK:
-        # ``actor`` leads the (actor, at) index: a probe per order, not a scan of the ledger
-        acted = OrderEvent.objects.filter(order=OuterRef("pk"), actor=user)
-        return orders.filter(Q(status__in=CALLBACK_STATES) | Exists(acted))
+        # ``pk IN`` (not a correlated EXISTS): one hashed read of this agent's events on the
+        # (actor, at) index, whatever the number of orders
+        acted = OrderEvent.objects.filter(actor=user).values("order_id")
+        return orders.filter(Q(status__in=CALLBACK_STATES) | Q(pk__in=acted))
     if user.role == Role.OPERATOR:
         return orders.filter(created_by=user)
     if user.role == Role.DEPUTY and user.deputy_id:
