@@ -130,3 +130,27 @@ def test_the_system_administrator_lands_on_the_admin(asgi_server, browser, viewp
     assert "工作日历" in page.inner_text("#content-main")
     screenshot(page, f"admin-{viewport}")
     context.close()
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_the_callback_agent_finds_what_they_archived_under_我已处理(
+    asgi_server, browser, dept_a, viewport
+):
+    carl = person(UserFactory, username="carl", role=Role.CALLBACK, last_name="蔡", first_name="乐")
+    hana = person(HandlerFactory, username="hana", department=dept_a)
+    archived = make_order("archived", handler=hana, agent=carl, title="小区门口占道经营")
+    make_order("replied", handler=hana, title="清溪镇自来水停水三天")
+
+    page = signed_in(browser, asgi_server, carl, **VIEWPORTS[viewport])
+    assert archived.number not in page.inner_text("#list")  # no longer waiting for callback
+    page.click("nav.tabs a:text-is('我已处理')")
+    page.wait_for_selector(f".order-row[data-number='{archived.number}']")
+    row = page.locator(f".order-row[data-number='{archived.number}']")
+    assert "归档" in row.inner_text() and "已归档" in row.inner_text()
+    assert "按我最近处理时间倒序" in page.inner_text("#list")
+    assert _fits_the_screen(page)
+    screenshot(page, f"callback-acted-{viewport}")
+    row.locator("a").first.click()
+    page.wait_for_url(f"**/work/orders/{archived.number}/")
+    assert "已归档" in page.inner_text("main")
+    page.context.close()
