@@ -59,13 +59,14 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     # before django_tasks_db: its db_worker command is replaced by ours (minyi/core/worker.py)
     "minyi.core",
-    "django_tasks",
-    "django_tasks_db",
-    "django_eventstream",
+    # the third-party apps under their Chinese names (minyi/adminsite/apps.py)
+    "minyi.adminsite.apps.TasksConfig",
+    "minyi.adminsite.apps.TasksDbConfig",
+    "minyi.adminsite.apps.EventstreamConfig",
     # before minyi.accounts, whose admin replaces their admin pages
-    "django_otp",
-    "django_otp.plugins.otp_totp",
-    "axes",
+    "minyi.adminsite.apps.OtpConfig",
+    "minyi.adminsite.apps.OtpTotpConfig",
+    "minyi.adminsite.apps.AxesConfig",
     "minyi.accounts",
     "minyi.reference",
     "minyi.workdays",
@@ -211,6 +212,8 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
+# Chinese for the English that Django and the third-party apps show in the admin
+LOCALE_PATHS = [BASE_DIR / "minyi" / "locale"]
 USE_TZ = True
 
 STATIC_URL = "/static/"

@@ -304,7 +304,9 @@ class LogEntryAdmin(ReadOnlyAdmin):
     """The admin's own change history (who added, changed or deleted what, when)."""
 
     list_display = ("action_time", "user", "content_type", "object_repr", "action_flag", "change")
-    list_filter = ("action_flag", "content_type")
+    # only the types the admin changed (our models, under their Chinese names), not every
+    # table a third-party app brought
+    list_filter = ("action_flag", ("content_type", admin.RelatedOnlyFieldListFilter))
     search_fields = ("object_repr",)
     date_hierarchy = "action_time"
     list_select_related = ("user", "content_type")
@@ -343,15 +345,43 @@ class LoginAttemptAdmin(MinyiModelAdmin):
             raise PermissionDenied(error.message) from None
 
 
+class _ConfirmedFilter(admin.BooleanFieldListFilter):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = "已启用"
+
+
 @admin.register(Authenticator)
 class AuthenticatorAdmin(MinyiModelAdmin):
     """Authenticators, without their keys. Deleting one is 重置两步验证 for its owner."""
 
-    list_display = ("user", "name", "confirmed", "created_at", "last_used_at")
-    list_filter = ("confirmed",)
+    # django-otp names these fields in English, untranslatable: the admin names them
+    list_display = ("owner", "device_name", "is_confirmed", "created", "last_used")
+    list_filter = (("confirmed", _ConfirmedFilter),)
     search_fields = ("user__username", "user__last_name", "user__first_name")
-    fields = ("user", "name", "confirmed", "created_at", "last_used_at")
+    fields = list_display
     readonly_fields = fields
+
+    @admin.display(description="用户", ordering="user__username")
+    def owner(self, device: Authenticator):
+        return device.user
+
+    @admin.display(description="设备名称", ordering="name")
+    def device_name(self, device: Authenticator) -> str:
+        return device.name
+
+    @admin.display(description="已启用", boolean=True, ordering="confirmed")
+    def is_confirmed(self, device: Authenticator) -> bool:
+        return device.confirmed
+
+    @admin.display(description="添加时间", ordering="created_at")
+    def created(self, device: Authenticator):
+        return device.created_at or "—"
+
+    @admin.display(description="最近使用", ordering="last_used_at")
+    def last_used(self, device: Authenticator):
+        return device.last_used_at or "—"
+
     list_select_related = ("user",)
 
     def has_add_permission(self, request):

@@ -238,7 +238,9 @@ class PasswordHistory(models.Model):
 
 
 # The admin shows two third-party tables under our names, in Chinese (neither package ships a
-# Chinese translation): proxies, so the tables and their code stay the packages' own.
+# Chinese translation): proxies, so the tables and their code stay the packages' own. Their
+# field names are translated in minyi/locale (django-axes marks them for translation) or, where
+# the package does not (django-otp), named by the admin (accounts/admin.py).
 
 
 class LoginAttempt(AccessAttempt):
@@ -248,6 +250,9 @@ class LoginAttempt(AccessAttempt):
         proxy = True
         verbose_name = "登录失败记录"
         verbose_name_plural = "登录失败记录（锁定）"
+
+    def __str__(self) -> str:  # axes' own reads "Attempted Access: <UTC time>"
+        return f"{self.username} {timefmt.local_text(self.attempt_time)}"
 
 
 class Authenticator(TOTPDevice):

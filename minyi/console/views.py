@@ -243,7 +243,8 @@ def order_act(request: HttpRequest, number: str, action: str) -> HttpResponse:
             f"不能{ACTIONS[action].title}。",
         )
         return render(request, "console/order_next.html", _next_context(request, order), status=403)
-    messages.error(request, refusal_message(request, order, action, outcome.form))
+    if message := refusal_message(request, order, action, outcome.form):
+        messages.error(request, message)
     context = _next_context(request, order, bound={action: outcome.form})
     return render(request, "console/order_next.html", context, status=400)
 

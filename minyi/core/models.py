@@ -56,6 +56,8 @@ class BackgroundTask(DBTaskResult):
         verbose_name = "后台任务"
         verbose_name_plural = "后台任务"
 
+    def __str__(self) -> str:  # django-tasks-db's own reads "BackgroundTask object (<uuid>)"
+        return f"{self.task_name}（{self.get_status_display()}）"
 
 class IdempotencyKey(models.Model):
     """One submitted form (or API request with an ``Idempotency-Key`` header) that changed

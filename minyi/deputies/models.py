@@ -97,7 +97,9 @@ class Deputy(models.Model):
 
 
 class DeputyPhone(models.Model):
-    deputy = models.ForeignKey(Deputy, on_delete=models.CASCADE, related_name="phones")
+    deputy = models.ForeignKey(
+        Deputy, verbose_name="代表", on_delete=models.CASCADE, related_name="phones"
+    )
     number = models.CharField(
         "号码（E.164）", max_length=20, unique=True, help_text="如 +8613800138000"
     )
@@ -128,7 +130,9 @@ class Mandate(models.Model):
         REMOVED = "removed", "罢免"
         OTHER = "other", "其他"
 
-    deputy = models.ForeignKey(Deputy, on_delete=models.CASCADE, related_name="mandates")
+    deputy = models.ForeignKey(
+        Deputy, verbose_name="代表", on_delete=models.CASCADE, related_name="mandates"
+    )
     congress = models.ForeignKey(
         Congress, verbose_name="所属人大", on_delete=models.PROTECT, related_name="mandates"
     )

@@ -137,7 +137,12 @@ class Notice(models.Model):
         related_name="+",
     )
     message = models.OneToOneField(
-        OutboxMessage, null=True, blank=True, on_delete=models.SET_NULL, related_name="notice"
+        OutboxMessage,
+        verbose_name="发件箱消息",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="notice",
     )
     created_at = models.DateTimeField("时间")
     read_at = models.DateTimeField("已读时间", null=True, blank=True)

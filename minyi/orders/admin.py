@@ -13,7 +13,15 @@ from django.utils.html import format_html
 from minyi.adminsite.base import ReadOnlyAdmin, ReadOnlyInline
 from minyi.core import timefmt
 from minyi.core.access import client_ip
-from minyi.orders.models import Assignment, OrderEvent, Tracking, Warning, WorkOrder
+from minyi.orders.models import (
+    Assignment,
+    AssignmentStatus,
+    OrderEvent,
+    Status,
+    Tracking,
+    Warning,
+    WorkOrder,
+)
 from minyi.orders.selectors import event_data_shown
 from minyi.privacy import rules as privacy
 from minyi.privacy.models import Surface
@@ -157,15 +165,20 @@ class WorkOrderAdmin(ViewerAware, ReadOnlyAdmin):
         return deadline_label(order.next_due, order.deadline_provisional)
 
 
+# an event's states are the order's or, for a department's part, the assignment's
+_STATE_LABELS = {**dict(AssignmentStatus.choices), **dict(Status.choices)}
+
+
 @admin.register(OrderEvent)
 class OrderEventAdmin(ViewerAware, ReadOnlyAdmin):
     list_filter = ("kind",)
     search_fields = ("order__number",)
     show_full_result_count = False
     list_select_related = ("order", "order__deputy", "actor")
-    # the order (its title), note and data only through the rule (below), never raw
-    exclude = ("order", "note", "data")
-    readonly_fields = ("order_number", "note_shown", "data_shown")
+    # the order (its title), note and data only through the rule (below), never raw; the
+    # states by their Chinese names
+    exclude = ("order", "note", "data", "from_status", "to_status")
+    readonly_fields = ("order_number", "from_shown", "to_shown", "note_shown", "data_shown")
 
     def get_list_display(self, request):
         user = request.user
@@ -174,7 +187,15 @@ class OrderEventAdmin(ViewerAware, ReadOnlyAdmin):
         def order_shown(event: OrderEvent) -> str:
             return f"{event.order.number} {_person(user, event.order).redact(event.order.title)}"
 
-        return ("at", order_shown, "kind", "actor", "from_status", "to_status")
+        return ("at", order_shown, "kind", "actor", "from_shown", "to_shown")
+
+    @admin.display(description="原状态")
+    def from_shown(self, event: OrderEvent) -> str:
+        return _STATE_LABELS.get(event.from_status, event.from_status) or "—"
+
+    @admin.display(description="新状态")
+    def to_shown(self, event: OrderEvent) -> str:
+        return _STATE_LABELS.get(event.to_status, event.to_status) or "—"
 
     @admin.display(description="工单")
     def order_number(self, event: OrderEvent) -> str:

@@ -135,7 +135,7 @@ class WorkOrder(models.Model):
     dispatch_clock_start = models.DateTimeField("派单起算", null=True, blank=True)
     dispatch_limit = models.JSONField("派单时限规则", null=True, blank=True)
     dispatch_due = models.DateTimeField("派单时限", null=True, blank=True)
-    dispatch_due_provisional = models.BooleanField(default=False)
+    dispatch_due_provisional = models.BooleanField("派单时限含暂定日历", default=False)
     # deadlines, copied from the assignments so lists and the SLA scan read one indexed row
     sign_due = models.DateTimeField("签收时限", null=True, blank=True)
     return_due = models.DateTimeField("退件时限", null=True, blank=True)
@@ -288,7 +288,7 @@ class Assignment(models.Model):
     return_due_provisional = models.BooleanField(default=False)
     reply_clock_start = models.DateTimeField("办理起算", null=True, blank=True)
     reply_due = models.DateTimeField("办结时限", null=True, blank=True)
-    reply_due_provisional = models.BooleanField(default=False)
+    reply_due_provisional = models.BooleanField("答复时限含暂定日历", default=False)
     reply_due_fixed = models.BooleanField(
         "时限已固定", default=False, help_text="延期批准或驳回退件后沿用原时限"
     )
@@ -607,7 +607,12 @@ class OrderEvent(AppendOnlyModel):
 
     order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="events")
     assignment = models.ForeignKey(
-        Assignment, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+        Assignment,
+        verbose_name="承办任务",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="events",
     )
     kind = models.CharField("事件", max_length=24, choices=EventKind.choices)
     actor = models.ForeignKey(
@@ -631,6 +636,8 @@ class OrderEvent(AppendOnlyModel):
         indexes = [
             models.Index(fields=["order", "at"], name="event_order_at"),
             models.Index(fields=["kind", "at"], name="event_kind_at"),
+            # 我已处理 (what a user acted on lately) and the callback agent's visibility
+            models.Index(fields=["actor", "at"], name="event_actor_at"),
         ]
 
     def __str__(self) -> str:

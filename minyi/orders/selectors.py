@@ -27,7 +27,8 @@ def orders_visible_to(user) -> QuerySet[WorkOrder]:
     - liaison officer, dispatcher: all orders;
     - department handler: orders with an assignment (any state, past or present) for their
       department;
-    - callback agent: orders waiting for or in callback, and those in 跟踪督办;
+    - callback agent: orders waiting for or in callback, those in 跟踪督办, and those they acted
+      on themselves (an event of theirs in the ledger: what they archived or sent back, 我已处理);
     - operator: the orders they recorded;
     - deputy: the orders they raised;
     - anyone else (anonymous, inactive, no role, the administrators): nothing.
@@ -41,7 +42,10 @@ def orders_visible_to(user) -> QuerySet[WorkOrder]:
         mine = Assignment.objects.filter(order=OuterRef("pk"), department_id=user.department_id)
         return orders.filter(Exists(mine))
     if user.role == Role.CALLBACK:
-        return orders.filter(status__in=CALLBACK_VISIBLE)
+        # ``pk IN`` (not a correlated EXISTS): one hashed read of this agent's events on the
+        # (actor, at) index, whatever the number of orders
+        acted = OrderEvent.objects.filter(actor=user).values("order_id")
+        return orders.filter(Q(status__in=CALLBACK_VISIBLE) | Q(pk__in=acted))
     if user.role == Role.OPERATOR:
         return orders.filter(created_by=user)
     if user.role == Role.DEPUTY and user.deputy_id:

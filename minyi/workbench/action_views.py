@@ -5,7 +5,8 @@ One view for all of them:
 1. anonymous → the sign-in page; an order not in ``orders_visible_to(user)`` → 404;
 2. an action ``permissions`` does not allow this user on this order now → 403;
 3. parse the action's form and call its service; a ``DomainError`` (or an invalid form)
-   re-renders the page with the Chinese message and 400, that form open;
+   re-renders the page with the Chinese message and 400, shown once: in the form (which takes
+   the focus), or at the top when the action is no longer offered;
 4. success → a message and a redirect back to the page.
 
 Each action is one entry in ``ACTIONS``: its form, its words and a function that calls the
@@ -419,13 +420,13 @@ def take_action(request: HttpRequest, number: str, name: str) -> Outcome:
 
 
 def refusal_message(request: HttpRequest, order: WorkOrder, name: str, form) -> str:
-    """Why the posted action did not happen, for the top of the page: the form is shown again
-    with its errors, or is gone because someone else moved the order on."""
-    title = ACTIONS[name].title
+    """Why the posted action did not happen, for the top of the page — or "" when the form is
+    shown again: each error once, in its form (which takes the cursor), no banner repeating it.
+    Only when the form is gone (someone else moved the order on) does the top say why."""
     ctx = permissions.order_context(request.user, order)
     if permissions.allowed(name, request.user, ctx):
-        return f"{title}未完成，请查看下方表单中的提示。"
-    return join_sentences(form.non_field_errors()) or f"{title}未完成。"
+        return ""
+    return join_sentences(form.non_field_errors()) or f"{ACTIONS[name].title}未完成。"
 
 
 @login_required
@@ -445,15 +446,17 @@ def order_action(request: HttpRequest, number: str, action: str) -> HttpResponse
         messages.error(request, outcome.refused)  # the key came with another form
         return _back(request, number)
     order = outcome.order
-    messages.error(request, refusal_message(request, order, action, outcome.form))
+    if message := refusal_message(request, order, action, outcome.form):
+        messages.error(request, message)
     ctx = permissions.order_context(request.user, order)
     context = detail_context(request, order, ctx, bound={action: outcome.form})
     return render_order_page(request, context, status=400)
 
 
 def _back(request: HttpRequest, number: str) -> HttpResponse:
-    """Back to the page; or, when the action took the order out of this user's sight (a callback
-    agent archiving or sending it back for redo), to their workbench instead of a 404."""
+    """Back to the page, which shows the order's new state; or, should the action have taken
+    the order out of this user's sight, to their workbench instead of a 404. (The callback
+    agent keeps what they archived or sent back: orders_visible_to, 我已处理.)"""
     if orders_visible_to(request.user).filter(number=number).exists():
         url = reverse("order-detail", args=[number])
     else:

@@ -32,7 +32,9 @@ from minyi.orders.models import (
     AssignmentStatus,
     Callback,
     CallbackRater,
+    EventKind,
     ExtensionRequest,
+    OrderEvent,
     ReturnRequest,
     Satisfaction,
     Status,
@@ -159,23 +161,45 @@ def page_by_sign_due(orders: QuerySet, cursor: str | None, size: int = PAGE_SIZE
     return page_by_due(orders, cursor, size, due="sign_due")
 
 
-def page_by_created(orders: QuerySet, cursor: str | None, size: int = PAGE_SIZE) -> Page:
-    """Newest first on the ``order_created`` index (created_at desc, id desc)."""
+def _page_newest(orders: QuerySet, cursor: str | None, size: int, *, column: str, key: str) -> Page:
+    """Newest first by ``column`` (a column or an annotation, desc, then id desc)."""
     if cursor:
-        created, pk = decode_cursor(cursor, "created")
-        if created is None:
+        after, pk = decode_cursor(cursor, key)
+        if after is None:
             raise BadCursor(cursor)
         # The plain ``<=`` gives the planner an index range; the OR breaks the tie on id.
-        orders = orders.filter(created_at__lte=created).filter(
-            Q(created_at__lt=created) | Q(pk__lt=pk)
+        orders = orders.filter(**{f"{column}__lte": after}).filter(
+            Q(**{f"{column}__lt": after}) | Q(pk__lt=pk)
         )
-    rows = list(orders.order_by("-created_at", "-id")[: size + 1])
+    rows = list(orders.order_by(f"-{column}", "-id")[: size + 1])
     for order in rows:
         order.shown_due = order.next_due
     if len(rows) <= size:
         return Page(rows)
     rows = rows[:size]
-    return Page(rows, encode_cursor("created", rows[-1].created_at, rows[-1].pk))
+    return Page(rows, encode_cursor(key, getattr(rows[-1], column), rows[-1].pk))
+
+
+def page_by_created(orders: QuerySet, cursor: str | None, size: int = PAGE_SIZE) -> Page:
+    """Newest first on the ``order_created`` index (created_at desc, id desc)."""
+    return _page_newest(orders, cursor, size, column="created_at", key="created")
+
+
+def page_by_acted(orders: QuerySet, cursor: str | None, size: int = PAGE_SIZE) -> Page:
+    """我已处理: what the user did last first (``acted_at``, see ``acted_list``)."""
+    page = _page_newest(orders, cursor, size, column="acted_at", key="acted")
+    for order in page.rows:
+        order.moment = order.acted_at
+    return page
+
+
+def page_by_replied(orders: QuerySet, cursor: str | None, size: int = PAGE_SIZE) -> Page:
+    """The callback queue: the reply waiting longest first. These orders have no running
+    deadline (the departments have answered), so a deadline sort would only list them by id."""
+    page = page_by_due(orders, cursor, size, due="replied_at")
+    for order in page.rows:
+        order.shown_due, order.moment = order.next_due, order.replied_at
+    return page
 
 
 # -- the queues -----------------------------------------------------------------------------------
@@ -189,12 +213,33 @@ def _pending(model, **around):
     return Exists(model.objects.filter(ruling=model.Ruling.PENDING, **around))
 
 
+ACTED_WINDOW = timedelta(days=30)  # 我已处理: what the user did in the last 30 days
+ACTED_TAB = Tab("acted", "我已处理")
+
+
+def acted_list(user) -> QuerySet[WorkOrder]:
+    """我已处理: the orders ``user`` changed in the last 30 days (``OrderEvent.actor``, on the
+    (actor, at) index), among those they may see; ``acted_at`` and ``acted_kind`` are their
+    latest event on each. The callback agent may see what they archived (orders_visible_to)."""
+    mine = OrderEvent.objects.filter(actor=user, at__gte=clock.now() - ACTED_WINDOW)
+    latest = mine.filter(order=OuterRef("pk")).order_by("-at", "-id")
+    return (
+        _base(user)
+        .filter(pk__in=mine.values("order_id"))
+        .annotate(
+            acted_at=Subquery(latest.values("at")[:1]),
+            acted_kind=Subquery(latest.values("kind")[:1]),
+        )
+    )
+
+
 DISPATCH_TABS = (
     Tab("accepted", "待派单"),
     Tab("returns", "退件待审"),
     Tab("extensions", "延期待批"),
     Tab("supervision", "超期与督办"),
     Tab("tracking", "跟踪督办"),
+    ACTED_TAB,
 )
 
 
@@ -259,6 +304,7 @@ DEPARTMENT_TABS = (
     Tab("handling", "办理中"),
     Tab("replied", "已答复"),
     Tab("tracking", "跟踪督办"),
+    ACTED_TAB,
 )
 _DEPARTMENT_STATES = {
     "pending": (AssignmentStatus.PENDING,),
@@ -296,6 +342,7 @@ CALLBACK_TABS = (
     Tab("callback", "回访中"),
     Tab("confirming", "待确认办结"),
     Tab("tracking", "跟踪督办"),
+    ACTED_TAB,
 )
 
 
@@ -415,6 +462,7 @@ def rows_prepare(rows: list, user) -> list:
     deputy fields, nor a text but its ``shown_`` reading."""
     status_labels = dict(AssignmentStatus.choices)
     role_labels = dict(AssignmentRole.choices)
+    event_labels = dict(EventKind.choices)
     for order in rows:
         order.person = rules.requester_shown(user, order)
     # the deputy's numbers, which the rule cuts out of a withheld row's title: one query for
@@ -431,6 +479,8 @@ def rows_prepare(rows: list, user) -> list:
             for x in a.pending_extensions:
                 shown(order.person, x, x.requested_by, "reason")
         order.link = detail_url(order.number)
+        if getattr(order, "acted_kind", None):
+            order.acted_label = event_labels.get(order.acted_kind, "")
         if getattr(order, "deputy_rating", None):
             order.deputy_rating_label = Satisfaction(order.deputy_rating).label
         order.awaiting_rating = order.status in CALLBACK_STATES and not getattr(

@@ -20,6 +20,17 @@ from minyi.workbench.filters import LedgerFilterForm
 
 BAD_CURSOR = "翻页参数无效或已被修改，请返回第一页重新浏览。"
 
+# What each paging says it sorts by, and the time column it adds (if its time is not one the
+# row already shows). A list says only what it does: no "时限" sort where nothing has one.
+SORTS: dict[Callable, tuple[str, str]] = {
+    lists.page_by_due: ("按最近时限排序", ""),
+    lists.page_by_sign_due: ("按签收时限排序", ""),
+    lists.page_by_plan_due: ("按计划完成时间排序", ""),
+    lists.page_by_created: ("按登记时间倒序", ""),
+    lists.page_by_replied: ("按答复时间先后排序", "答复时间"),
+    lists.page_by_acted: ("按我最近处理时间倒序", "我处理于"),
+}
+
 
 @require_GET
 def work_home(request: HttpRequest) -> HttpResponse:
@@ -48,9 +59,11 @@ def _render_list(
     if tabs and tab not in {t.key for t in tabs}:
         tab = tabs[0].key
     context = {"title": title, "tabs": tabs, "tab": tab, **(context or {})}
+    if tab == lists.ACTED_TAB.key:  # 我已处理, the same on every role's page
+        queue, paginate = (lambda _: lists.acted_list(request.user)), lists.page_by_acted
+    elif isinstance(paginate, dict):  # a paging per tab
+        paginate = paginate.get(tab, lists.page_by_due)
     try:
-        if isinstance(paginate, dict):  # a paging per tab
-            paginate = paginate.get(tab, lists.page_by_due)
         page = paginate(queue(tab), request.GET.get("cursor") or None)
     except lists.BadCursor:
         context.update(error=BAD_CURSOR, page=lists.Page([]))
@@ -66,12 +79,8 @@ def _render_list(
         first_qs=first_qs,
         next_qs=params.urlencode() if page.next_cursor else "",
         is_first=not request.GET.get("cursor"),
-        sort_label={
-            lists.page_by_created: "按登记时间倒序",
-            lists.page_by_sign_due: "按签收时限排序",
-            lists.page_by_plan_due: "按计划完成时间排序",
-        }.get(paginate, "按最近时限排序"),
     )
+    context["sort_label"], context["moment_label"] = SORTS[paginate]
     return _respond(request, context)
 
 
@@ -104,7 +113,12 @@ def department_list(request: HttpRequest) -> HttpResponse:
         title=f"承办工作台 · {request.user.department.name}",
         tabs=lists.DEPARTMENT_TABS,
         queue=lambda tab: lists.department_queue(request.user, tab),
-        paginate={"pending": lists.page_by_sign_due, "tracking": lists.page_by_plan_due},
+        # 已答复: the department's part is done, its deadline gone; newest first
+        paginate={
+            "pending": lists.page_by_sign_due,
+            "replied": lists.page_by_created,
+            "tracking": lists.page_by_plan_due,
+        },
         context={"kind": "department"},
     )
 
@@ -117,7 +131,12 @@ def callback_list(request: HttpRequest) -> HttpResponse:
         title="回访工作台",
         tabs=lists.CALLBACK_TABS,
         queue=lambda tab: lists.callback_queue(request.user, tab),
-        paginate={"confirming": lists.page_by_plan_due, "tracking": lists.page_by_plan_due},
+        paginate={
+            "replied": lists.page_by_replied,
+            "callback": lists.page_by_replied,
+            "confirming": lists.page_by_plan_due,
+            "tracking": lists.page_by_plan_due,
+        },
         context={"kind": "callback"},
     )
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 PASSWORD = "correct-horse-42"
 
 
@@ -28,3 +31,14 @@ def signed_in(browser, base: str, user, **context):
     page.set_default_timeout(10_000)
     sign_in(page, base, user.username)
     return page
+
+
+def screenshot(page, name: str) -> None:
+    """Save what ``page`` shows as ``<name>.png`` in the folder ``MINYI_SCREENSHOTS`` names
+    (``make screenshots``: docs/screenshots/, which the README shows); without it, nothing:
+    a plain test run writes nothing into the checkout."""
+    folder = os.environ.get("MINYI_SCREENSHOTS")
+    if not folder:
+        return
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)

@@ -7,25 +7,14 @@ it saves what it sees; a plain test run writes nothing into the checkout."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
 from minyi.orders.models import Callback, CallbackRater, Satisfaction, Status
-from tests.browser.people import person, signed_in
+from tests.browser.people import person, screenshot, signed_in
 from tests.factories import HandlerFactory, UserFactory, make_order
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
-SHOTS = os.environ.get("MINYI_SCREENSHOTS", "")
-
-
-def _shot(page, name: str) -> None:
-    if not SHOTS:
-        return
-    Path(SHOTS).mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
 
 
 def _fits_the_screen(page) -> bool:
@@ -56,7 +45,7 @@ def test_the_deputy_rates_a_result_on_a_phone_and_the_agent_archives(asgi_server
     card = phone.locator(f"li.order-row[data-number='{order.number}']")
     assert "待您评价" in card.inner_text()
     assert _fits_the_screen(phone)
-    _shot(phone, "deputy-orders-phone")
+    screenshot(phone, "deputy-orders-phone")
 
     # the order page: the result first, then the rating with nothing chosen
     card.locator("a").click()
@@ -67,12 +56,12 @@ def test_the_deputy_rates_a_result_on_a_phone_and_the_agent_archives(asgi_server
     phone.click("label.choice:has-text('基本满意')")
     phone.click("label.choice:has-text('已解决')")
     assert _fits_the_screen(phone)
-    _shot(phone, "deputy-rating-phone")
+    screenshot(phone, "deputy-rating-phone")
     phone.locator("#action-rate button[type=submit]").dblclick()  # a double tap: one rating
     phone.wait_for_selector(".rated")
     assert "感谢您的评价" in phone.inner_text("main")
     assert "您的评价：基本满意，已解决" in phone.locator("#result").inner_text()
-    _shot(phone, "deputy-rated-phone")
+    screenshot(phone, "deputy-rated-phone")
 
     callback = Callback.objects.get(order=order)
     assert (callback.rater, callback.satisfaction, callback.solved) == (

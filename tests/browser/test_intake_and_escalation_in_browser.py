@@ -9,17 +9,10 @@ from minyi.accounts.models import Role
 from minyi.notify.models import OutboxMessage
 from minyi.orders.models import Status, WorkOrder
 from minyi.suggestions.models import Suggestion
-from tests.browser.people import sign_in
+from tests.browser.people import person, screenshot, sign_in
 from tests.factories import ZHANG_MOBILE, UserFactory, scope_reason
 
 pytestmark = pytest.mark.browser
-
-
-def _user(username: str, role: str):
-    user = UserFactory(username=username, role=role)
-    user.set_password("correct-horse-42")
-    user.save()
-    return user
 
 
 @pytest.mark.parametrize(
@@ -28,8 +21,8 @@ def _user(username: str, role: str):
 def test_an_out_of_scope_deputy_matter_sends_one_sms_and_the_liaison_officer_escalates_it(
     asgi_server, browser, zhang, viewport
 ):
-    _user("olivia", Role.OPERATOR)
-    _user("lin", Role.LIAISON)
+    person(UserFactory, username="olivia", role=Role.OPERATOR)
+    person(UserFactory, username="lin", role=Role.LIAISON)
     reason = scope_reason("military")
     context = browser.new_context(
         locale="zh-CN", timezone_id="Asia/Shanghai", **({"viewport": viewport} if viewport else {})
@@ -57,7 +50,7 @@ def test_an_out_of_scope_deputy_matter_sends_one_sms_and_the_liaison_officer_esc
     assert sms.template_code == "order_rejected" and "。。" not in sms.body
     assert "不予受理" in page.inner_text("main")
     if viewport is None:
-        page.screenshot(path="docs/screenshot-console-rejected.png", full_page=True)
+        screenshot(page, "console-rejected")
 
     page.click("button:text-is('退出')")
     sign_in(page, asgi_server, "lin")
@@ -73,5 +66,5 @@ def test_an_out_of_scope_deputy_matter_sends_one_sms_and_the_liaison_officer_esc
     page.goto(f"{asgi_server}/work/suggestions/")
     assert order.number in page.inner_text("#suggestions")
     if viewport is None:
-        page.screenshot(path="docs/screenshot-liaison-suggestions.png", full_page=True)
+        screenshot(page, "liaison-suggestions")
     context.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -31,10 +32,11 @@ def fresh(order):
     return type(order).objects.get(pk=order.pk)
 
 
-def assert_done(response, order, status, kind, *, back=True):
+def assert_done(response, order, status, kind):
     assert response.status_code == 302
-    # back to the page, or to the workbench when the order has left the user's sight
-    assert response["Location"] == (detail_url(order) if back else "/work/")
+    # back to the page, which shows the order's new state (the callback agent's too: what
+    # they archived or sent back stays theirs to see, 我已处理)
+    assert response["Location"] == detail_url(order)
     assert fresh(order).status == status
     assert order.events.exclude(kind=EventKind.WARNING).order_by("-at", "-id").first().kind == kind
 
@@ -64,6 +66,36 @@ def test_a_refused_dispatch_shows_the_chinese_reason_with_400(client, dan, dept_
     assert response.status_code == 400
     assert "主办单位不能同时是协办单位" in response.content.decode()
     assert snapshot(order) == before
+
+
+def _errors(html: str) -> list[str]:
+    """Every error the page prints: the messages at the top and the forms' error lists."""
+    top = re.findall(r'<li class="error">(.*?)</li>', html)
+    return top + re.findall(r'<ul class="errorlist[^"]*"[^>]*>(.*?)</ul>', html, re.S)
+
+
+def test_a_refused_action_prints_its_reason_once_in_its_form_which_takes_the_focus(
+    client, dan, dept_a
+):
+    order = make_order("accepted")
+
+    response = post(client, dan, order, "dispatch", {"lead": dept_a.pk, "assisting": [dept_a.pk]})
+
+    html = response.content.decode()
+    assert _errors(html) == ["<li>主办单位不能同时是协办单位。</li>"]
+    form = html[html.index('id="action-dispatch"') :]
+    assert "主办单位不能同时是协办单位" in form[: form.index("</form>")]
+    assert html.count("autofocus") == 1 and 'name="lead"' in html.split("autofocus")[0][-300:]
+
+
+def test_a_form_with_missing_fields_prints_each_error_once_beside_its_field(client, hana, dan):
+    order = make_order("signed", handler=hana, dispatcher=dan)
+
+    response = post(client, hana, order, "reply", {"content": "已处理"})
+
+    assert response.status_code == 400
+    errors = _errors(response.content.decode())
+    assert errors == ["<li>该字段是必填项。</li>"] * 2  # 答复方式, 是否解决: nothing at the top
 
 
 def test_the_dispatcher_rejects_with_a_reason_code(client, dan):
@@ -331,7 +363,7 @@ def test_the_callback_agent_archives(client, carl, hana, dan):
 
     response = post(client, carl, order, "archive")
 
-    assert_done(response, order, Status.ARCHIVED, EventKind.ARCHIVED, back=False)
+    assert_done(response, order, Status.ARCHIVED, EventKind.ARCHIVED)
 
 
 def test_a_dissatisfied_callback_offers_only_redo_and_supervision(client, carl, hana, dan):
@@ -355,7 +387,7 @@ def test_the_callback_agent_sends_back_for_redo(client, carl, hana, dan):
 
     response = post(client, carl, order, "redo", {"note": "群众反映仍有摊贩"})
 
-    assert_done(response, order, Status.SIGNED, EventKind.REDO, back=False)
+    assert_done(response, order, Status.SIGNED, EventKind.REDO)
     assert fresh(order).redo_count == 1
 
 
@@ -364,7 +396,7 @@ def test_the_callback_agent_hands_to_supervision(client, carl, hana, dan):
 
     response = post(client, carl, order, "supervise", {"level": "yellow", "note": "不满意，督办"})
 
-    assert_done(response, order, Status.SIGNED, EventKind.SUPERVISED, back=False)
+    assert_done(response, order, Status.SIGNED, EventKind.SUPERVISED)
 
 
 def test_supervision_is_not_offered_on_an_order_never_dispatched(client, dan):
