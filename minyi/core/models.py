@@ -59,6 +59,7 @@ class BackgroundTask(DBTaskResult):
     def __str__(self) -> str:  # django-tasks-db's own reads "BackgroundTask object (<uuid>)"
         return f"{self.task_name}（{self.get_status_display()}）"
 
+
 class IdempotencyKey(models.Model):
     """One submitted form (or API request with an ``Idempotency-Key`` header) that changed
     something, and what it answered. A repeat of the same key by the same user is answered from
