@@ -36,6 +36,12 @@ def _deputy_texts(order) -> list[tuple[str, str]]:
     return list(messages.order_by("id").values_list("template_code", "body"))
 
 
+def _open(page, action: str) -> None:
+    """One action at a time: its button opens its form."""
+    page.locator(f"#do-{action}").click()
+    page.wait_for_selector(f"#action-{action}")
+
+
 def _submit(page, action: str) -> None:
     page.locator(f"#action-{action} button[type=submit]").click()
     page.wait_for_load_state("load")
@@ -62,6 +68,7 @@ def test_an_unsolved_reply_is_tracked_to_done_with_the_deputys_sms_at_each_step(
     # the department replies 暂未解决 with its plan and date
     desk = signed_in(browser, base, hana)
     desk.goto(url)
+    _open(desk, "reply")
     desk.fill("#id_reply_content", "已约谈摊贩，疏导点尚在选址。")
     desk.select_option("#id_reply_solved", "not_yet")
     desk.fill("#id_reply_plan", "在集市东侧设置临时疏导点")
@@ -72,9 +79,11 @@ def test_an_unsolved_reply_is_tracked_to_done_with_the_deputys_sms_at_each_step(
     # the callback agent reaches the deputy, who is basically satisfied, and archives: tracked
     agent = signed_in(browser, base, carl)
     agent.goto(url)
+    _open(agent, "callback")
     agent.select_option("#id_callback_satisfaction", "basically")
     agent.select_option("#id_callback_solved", "no")
     _submit(agent, "callback")
+    _open(agent, "archive")
     _submit(agent, "archive")
     assert WorkOrder.objects.get(pk=order.pk).status == Status.TRACKING
 
@@ -87,9 +96,11 @@ def test_an_unsolved_reply_is_tracked_to_done_with_the_deputys_sms_at_each_step(
     row.locator("a").first.click()
     desk.wait_for_selector("#tracking")
     assert "在集市东侧设置临时疏导点" in desk.locator("#tracking").inner_text()
+    _open(desk, "tracking-progress")
     desk.fill("#id_tracking-progress_text", "疏导点已选址，正在施工。")
     _submit(desk, "tracking-progress")
     assert "已报告进展" in desk.inner_text("main")
+    _open(desk, "tracking-done")
     desk.fill("#id_tracking-done_text", "疏导点已建成，摊贩已入场经营。")
     _submit(desk, "tracking-done")
     assert Tracking.objects.get(order=order).state == TrackingState.CONFIRMING

@@ -155,7 +155,8 @@ def test_the_deputy_card_shows_the_tracking_and_a_confirm_button(client, zhang, 
 
     html = page(client, zora, "/work/mine/").content.decode()
 
-    assert "待您确认办结" in html and "跟踪督办：计划 2026-03-20 前完成" in html
+    assert "待您确认办结" in html
+    assert '跟踪督办：计划 <span class="nowrap">2026-03-20</span> 前完成' in html
     assert f'action="/work/orders/{deputy_order.number}/tracking-confirm/"' in html
     assert "确认已办结" in html and "尚未办结，说明情况" in html
 
