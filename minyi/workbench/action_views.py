@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
@@ -32,7 +31,7 @@ from django.views.decorators.http import require_POST
 from minyi.core import idempotency
 from minyi.core.errors import DomainError
 from minyi.core.sentences import join_sentences
-from minyi.orders.models import AttachmentKind, Status, WorkOrder
+from minyi.orders.models import Status, WorkOrder
 from minyi.orders.selectors import orders_visible_to
 from minyi.orders.services import closing, dispatch, handling, intake, rating, tracking
 from minyi.suggestions.services import suggestion_escalate
@@ -133,31 +132,14 @@ def _sign(ctx, data, user):
 
 
 def _return(ctx, data, user):
-    # The leader's opinion and the return are one step for the handler: if the return is
-    # refused, the attachment row goes too (the file left on disk is removed below).
-    upload = data["leader_opinion"]
-    attachment = None
-    try:
-        with transaction.atomic():
-            attachment = dispatch.attachment_add(
-                order=ctx.order,
-                file=upload,
-                name=upload.name,
-                kind=AttachmentKind.LEADER_OPINION,
-                actor=user,
-            )
-            dispatch.assignment_return_request(
-                assignment=ctx.my_assignment,
-                reason=data["reason"],
-                suggested_department=data["suggested_department"],
-                basis=data["basis"],
-                leader_opinion=attachment,
-                actor=user,
-            )
-    except DomainError:
-        if attachment is not None and attachment.file:
-            attachment.file.storage.delete(attachment.file.name)
-        raise
+    dispatch.assignment_return_with_opinion(
+        assignment=ctx.my_assignment,
+        reason=data["reason"],
+        suggested_department=data["suggested_department"],
+        basis=data["basis"],
+        opinion=data["leader_opinion"],
+        actor=user,
+    )
     return "已提交退件申请，等待派单员审核。"
 
 

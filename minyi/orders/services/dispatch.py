@@ -8,7 +8,7 @@ from django.db import transaction
 
 from minyi.core import clock, timefmt
 from minyi.core.bounds import check_length
-from minyi.core.errors import InvalidTransition, ValidationFailed
+from minyi.core.errors import DomainError, InvalidTransition, ValidationFailed
 from minyi.orders import text_limits
 from minyi.orders.models import (
     Assignment,
@@ -232,6 +232,46 @@ def assignment_return_request(
         basis=basis.strip()[:500],
     )
     return request
+
+
+def assignment_return_with_opinion(
+    *,
+    assignment: Assignment,
+    reason: str,
+    suggested_department: Department | None,
+    basis: str,
+    opinion,
+    actor=None,
+) -> ReturnRequest:
+    """申请退件 as the handler makes it: the leader's signed opinion (an uploaded file) and the
+    return are one step. In one transaction, the file is stored as the order's 领导签署意见
+    attachment (``attachment_add``: the upload check first) and the return is requested with it;
+    if the return is refused, the attachment row goes with the transaction and the file written
+    to storage is removed, so a refusal leaves nothing behind."""
+    if opinion is None:
+        raise ValidationFailed("退件必须写明：领导签署意见附件。")
+    attachment = None
+    try:
+        with transaction.atomic():
+            attachment = attachment_add(
+                order=assignment.order,
+                file=opinion,
+                name=getattr(opinion, "name", ""),
+                kind=AttachmentKind.LEADER_OPINION,
+                actor=actor,
+            )
+            return assignment_return_request(
+                assignment=assignment,
+                reason=reason,
+                suggested_department=suggested_department,
+                basis=basis,
+                leader_opinion=attachment,
+                actor=actor,
+            )
+    except DomainError:
+        if attachment is not None and attachment.file:
+            attachment.file.storage.delete(attachment.file.name)
+        raise
 
 
 def _lock_return(request: ReturnRequest) -> tuple[ReturnRequest, Assignment, WorkOrder]:

@@ -17,6 +17,7 @@ from minyi.orders.models import (
 )
 from minyi.orders.services.dispatch import (
     assignment_return_request,
+    assignment_return_with_opinion,
     assignment_sign,
     attachment_add,
     return_accept,
@@ -352,3 +353,49 @@ def test_a_ruled_return_cannot_be_ruled_again(dispatched, hana, dan):
         return_accept(request=request, actor=dan)
     with refused(InvalidTransition, dispatched, match="已审核"):
         return_refuse(request=request, note="再次驳回", actor=dan)
+
+
+# -- the handler's one step: the opinion file and the return together ----------------------------
+
+
+def test_the_opinion_file_and_the_return_are_one_step(dispatched, hana):
+    request = assignment_return_with_opinion(
+        assignment=lead_of(dispatched),
+        reason="占道经营属市场监管职责",
+        suggested_department=DepartmentFactory(name="市市场监督管理局"),
+        basis="《市场监管三定方案》第三条",
+        opinion=ContentFile(samples.PDF, name="领导签署意见.pdf"),
+        actor=hana,
+    )
+
+    opinion = request.leader_opinion
+    assert opinion.kind == AttachmentKind.LEADER_OPINION and opinion.order_id == dispatched.pk
+    assert opinion.file.storage.exists(opinion.file.name)
+    assert lead_of(dispatched).status == AssignmentStatus.RETURN_REQUESTED
+
+
+def test_a_refused_return_leaves_neither_the_attachment_nor_its_file(dispatched, hana):
+    files_before = set(_stored_files())
+
+    with refused(ValidationFailed, dispatched, match="建议承办单位不能是本单位"):
+        assignment_return_with_opinion(
+            assignment=lead_of(dispatched),
+            reason="不属本单位",
+            suggested_department=hana.department,
+            basis="三定方案",
+            opinion=ContentFile(samples.PDF, name="领导签署意见.pdf"),
+            actor=hana,
+        )
+
+    assert not dispatched.attachments.exists()
+    assert set(_stored_files()) == files_before
+    assert lead_of(dispatched).status == AssignmentStatus.PENDING
+
+
+def _stored_files() -> list[str]:
+    from pathlib import Path
+
+    from django.conf import settings
+
+    root = Path(settings.MEDIA_ROOT)
+    return [str(p) for p in root.rglob("*") if p.is_file()] if root.exists() else []
