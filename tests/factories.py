@@ -405,6 +405,24 @@ LI_LANDLINE = "+8673185309270"
 # -- form bodies -------------------------------------------------------------------------------
 
 
+def console_intake(key: str, **fields) -> dict:
+    """The console's intake form as 话务员 fills it for a citizen's call (受理), posted with
+    ``key`` as its idempotency key; ``fields`` replace parts of it."""
+    return {
+        "channel": Channel.CITIZEN_CALL,
+        "requester_name": "刘女士",
+        "requester_phone": ZHANG_MOBILE,
+        "request_type": request_type("complain").pk,
+        "urgency": "normal",
+        "complexity": "normal",
+        "title": "小区路灯不亮",
+        "content": "小区东门路灯连续一周不亮。",
+        "decision": "accept",
+        "idempotency_key": key,
+        **fields,
+    }
+
+
 def keyed(data: dict | None = None, **fields) -> dict:
     """A form body as the page posts it: with a fresh idempotency key (the hidden field every
     state-changing form carries, minyi/core/idempotency.py), so each call is a new submission."""

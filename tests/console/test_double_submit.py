@@ -9,7 +9,7 @@ from minyi.accounts.models import Role
 from minyi.core.models import IdempotencyKey
 from minyi.notify.models import OutboxMessage
 from minyi.orders.models import Channel, EventKind, Status, WorkOrder
-from tests.factories import ZHANG_MOBILE, UserFactory, keyed, request_type
+from tests.factories import UserFactory, console_intake, keyed
 
 pytestmark = pytest.mark.django_db
 
@@ -23,20 +23,7 @@ def as_olivia(client, olivia):
 
 
 def intake_form(**fields) -> dict:
-    data = {
-        "channel": Channel.CITIZEN_CALL,
-        "requester_name": "刘女士",
-        "requester_phone": ZHANG_MOBILE,
-        "request_type": request_type("complain").pk,
-        "urgency": "normal",
-        "complexity": "normal",
-        "title": "小区路灯不亮",
-        "content": "小区东门路灯连续一周不亮。",
-        "decision": "accept",
-        "idempotency_key": KEY,
-    }
-    data.update(fields)
-    return data
+    return console_intake(KEY, **fields)
 
 
 def test_the_same_intake_posted_twice_makes_one_order_and_one_sms(as_olivia):

@@ -13,8 +13,8 @@ from django.test import Client
 from minyi.core.idempotency import perform_once
 from minyi.core.models import IdempotencyKey
 from minyi.notify.models import OutboxMessage
-from minyi.orders.models import Channel, EventKind, WorkOrder
-from tests.factories import ZHANG_MOBILE, request_type
+from minyi.orders.models import EventKind, WorkOrder
+from tests.factories import console_intake
 from tests.orders.test_concurrency import run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -23,18 +23,7 @@ KEY = "5d2f9a61-7c1e-4f0b-8e3a-2b6c9d4e1f70"
 
 
 def test_four_identical_intakes_posted_at_once_make_one_order_and_one_sms(olivia):
-    form = {
-        "channel": Channel.CITIZEN_CALL,
-        "requester_name": "刘女士",
-        "requester_phone": ZHANG_MOBILE,
-        "request_type": request_type("complain").pk,
-        "urgency": "normal",
-        "complexity": "normal",
-        "title": "小区路灯不亮",
-        "content": "小区东门路灯连续一周不亮。",
-        "decision": "accept",
-        "idempotency_key": KEY,
-    }
+    form = console_intake(KEY)
     clients = [Client() for _ in range(4)]
     for client in clients:
         client.force_login(olivia)
