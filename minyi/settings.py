@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "minyi.console",
     "minyi.workbench",
     "minyi.suggestions",
+    "minyi.mashang",
     "minyi.demo",
 ]
 
@@ -234,6 +235,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 _UPLOAD_MAX_MB = env_int("MINYI_UPLOAD_MAX_MB", 20)
 if not 1 <= _UPLOAD_MAX_MB <= 1024:
     raise ConfigError("MINYI_UPLOAD_MAX_MB must be between 1 and 1024 (megabytes).")
+# The public address of the site as citizens reach it (https://12345.example.gov.cn): the QR
+# codes of 码上找代表 point to it; empty means the address a request came to (minyi/mashang).
+MINYI_PUBLIC_BASE_URL = env_str("MINYI_PUBLIC_BASE_URL") or ""
+
 MINYI_UPLOADS = {
     "MAX_BYTES": _UPLOAD_MAX_MB * 1024 * 1024,
     # zip-based documents (.docx, .xlsx, .ofd), judged from the zip directory, never extracted

@@ -22,6 +22,8 @@ urlpatterns = [
     path("work/notices/", include("minyi.notify.urls")),
     path("work/suggestions/", include("minyi.suggestions.urls")),
     path("work/", include("minyi.workbench.urls")),
+    # 码上找代表's public pages: no log-in (minyi/mashang/views.py)
+    path("m/", include("minyi.mashang.urls")),
     path("api/schema/", SchemaView.as_view(), name="schema"),
     path("api/docs/", docs, name="api-docs"),
     path("", include("minyi.core.urls")),

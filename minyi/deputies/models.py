@@ -180,6 +180,7 @@ class RegistryChangeKind(models.TextChoices):
     PHONE_CHANGE = "phone_change", "更换号码"
     PHONE_PRIMARY = "phone_primary", "设置主号码"
     PHONE_REMOVE = "phone_remove", "删除号码"
+    CODE_REGENERATE = "code_regenerate", "重新生成二维码"
 
 
 class RegistryChange(models.Model):

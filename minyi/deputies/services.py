@@ -72,7 +72,9 @@ class ImportResult:
         )
 
 
-def _record(*, kind: str, actor, summary: str, details: dict | None = None) -> RegistryChange:
+def registry_change_record(
+    *, kind: str, actor, summary: str, details: dict | None = None
+) -> RegistryChange:
     return RegistryChange.objects.create(
         at=clock.now(),
         actor=actor if getattr(actor, "pk", None) else None,
@@ -175,7 +177,7 @@ def deputies_import(
             raise ImportFailed(
                 ["代表名单在导入过程中被他人修改（号码或代表资格冲突），请稍后重新导入。"]
             ) from None
-        _record(
+        registry_change_record(
             kind=RegistryChangeKind.IMPORT,
             actor=actor,
             summary=f"{Path(filename).name or '导入'}：{result.summary}",
@@ -204,7 +206,7 @@ def deputies_export(
     rows = writer.mandate_rows(mandates)
     count = writer.write_xlsx(rows, out) if fmt == "xlsx" else writer.write_csv(rows, out)
     scope = "全部代表资格（含已终止）" if include_ended else "有效代表资格"
-    _record(
+    registry_change_record(
         kind=RegistryChangeKind.EXPORT,
         actor=actor,
         summary=f"导出{scope} {count} 行（{fmt}）",
@@ -263,7 +265,7 @@ def mandate_end(*, mandate: Mandate, ended_on: date, reason: str, actor=None) ->
         deputy.is_active = False
         deputy.save(update_fields=["is_active"])
         deactivated = True
-    _record(
+    registry_change_record(
         kind=RegistryChangeKind.MANDATE_END,
         actor=actor,
         summary=f"{deputy.name} {mandate.congress.name}代表 {mandate.term}".strip()
@@ -286,7 +288,7 @@ TAKEN = "该号码已登记在另一位代表名下，一个号码只能属于�
 
 
 def _phone_recorded(kind: str, phone: DeputyPhone, actor, what: str, **details) -> None:
-    _record(
+    registry_change_record(
         kind=kind,
         actor=actor,
         summary=f"{phone.deputy.name}：{what}",
