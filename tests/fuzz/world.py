@@ -195,6 +195,10 @@ def valid_values(route: Route, world: World, choices: dict[str, str]) -> dict[st
             values[name] = "sign"
         elif name == "call_id":
             values[name] = world.call_id
+        elif name == "code":
+            from minyi.mashang.services import code_for
+
+            values[name] = code_for(world.extra["deputy"]).code
         elif name == "pk":
             values[name] = str(world.attachment[1])
             values["number"] = world.attachment[0]
