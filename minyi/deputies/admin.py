@@ -33,6 +33,7 @@ from minyi.deputies.models import (
     RegistryChange,
 )
 from minyi.deputies.phones import PhoneError, normalize_phone
+from minyi.mashang.services import code_regenerate
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHOWN_ERRORS = 200
@@ -42,6 +43,19 @@ def _download(content: bytes, *, filename: str, content_type: str) -> HttpRespon
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
+
+
+@admin.action(description="重新生成码上找代表二维码（挂失补卡）", permissions=["change"])
+def regenerate_mashang_codes(modeladmin, request, queryset):
+    """A lost card: each selected deputy's or station's code retires (its page answers 404) and
+    a new one is issued; each is a row in 代表名单变更记录."""
+    codes = [code_regenerate(owner, actor=request.user) for owner in queryset]
+    lines = "；".join(f"{code.owner}：/m/{code.code}" for code in codes)
+    modeladmin.message_user(
+        request,
+        f"已为 {len(codes)} 个对象重新生成二维码，原二维码已停用（{lines}）。",
+        messages.SUCCESS,
+    )
 
 
 class PhoneForm(core.ModelForm):
@@ -159,6 +173,7 @@ class DeputyAdmin(MinyiModelAdmin):
     list_filter = ("is_active", "mandates__level")
     search_fields = ("name",)
     inlines = [PhoneInline, MandateInline]
+    actions = [regenerate_mashang_codes]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("mandates__congress", "phones")
@@ -328,6 +343,7 @@ class CongressAdmin(MinyiModelAdmin):
 class LiaisonStationAdmin(MinyiModelAdmin):
     list_display = ("name", "region", "contact_name", "contact_phone")
     search_fields = ("name",)
+    actions = [regenerate_mashang_codes]
 
 
 @admin.register(RegistryChange)
