@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 import segno
 from reportlab.lib.pagesizes import A6
@@ -30,6 +30,11 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
+
+from minyi.deputies.models import LEVEL_RANK
+
+if TYPE_CHECKING:
+    from minyi.deputies.models import Deputy, LiaisonStation
 
 FONT_NAME = "DroidSansFallback"
 FONT_PATH = Path(__file__).resolve().parent / "fonts" / "DroidSansFallbackFull.ttf"
@@ -52,6 +57,9 @@ QR_QUIET_MODULES = 4  # the white border a scanner needs, part of the QR's squar
 NO_LINE_START = set("，。、；：？！）》」』】…·,.;:?!)")
 ELLIPSIS = "…"
 
+DEPUTY_INVITATION = "有事找代表，扫码给我留言。"
+STATION_INVITATION = "扫码找到本站的人大代表，给代表留言。"
+
 
 @dataclass(frozen=True)
 class Card:
@@ -64,14 +72,42 @@ class Card:
     invitation: str = ""
 
 
+def deputy_card(deputy: Deputy, url: str) -> Card:
+    """A deputy's card: one line per congress of their active mandates, highest level first
+    (`衡阳市人大代表`), and the stations of those mandates. Reads `deputy.mandates.all()`, so a
+    caller printing many cards prefetches `mandates__congress` and `mandates__station`."""
+    mandates = sorted(
+        (m for m in deputy.mandates.all() if m.is_active),
+        key=lambda m: (LEVEL_RANK[m.level], m.congress.name),
+    )
+    levels = list(dict.fromkeys(f"{m.congress.name}代表" for m in mandates))
+    # The most local station first: that is where the deputy meets voters.
+    stations = dict.fromkeys(m.station.name for m in reversed(mandates) if m.station)
+    return Card(
+        name=deputy.name,
+        levels=levels,
+        station="、".join(stations),
+        url=url,
+        invitation=DEPUTY_INVITATION,
+    )
+
+
+def station_card(station: LiaisonStation, url: str) -> Card:
+    """A liaison station's card: its name; the page behind the QR lists its deputies."""
+    return Card(name=station.name, url=url, invitation=STATION_INVITATION)
+
+
 @dataclass(frozen=True)
 class TextStyle:
     largest: float
     smallest: float
     max_lines: int
+    # Down to this size the text shrinks to stay on one line before it may wrap: a station's
+    # name reads better a little smaller on one line than big with one character left over.
+    one_line_down_to: float | None = None
 
 
-NAME = TextStyle(largest=24, smallest=13, max_lines=2)
+NAME = TextStyle(largest=24, smallest=13, max_lines=2, one_line_down_to=16)
 LEVELS = TextStyle(largest=11, smallest=7.5, max_lines=4)
 STATION = TextStyle(largest=10.5, smallest=7.5, max_lines=3)
 INVITATION = TextStyle(largest=12, smallest=8, max_lines=3)
@@ -148,11 +184,18 @@ def _cut(line: str, size: float, width: float) -> str:
 
 
 def fit(text: str, style: TextStyle, width: float = TEXT_WIDTH) -> Block:
-    """The largest size (in half-point steps) at which `text` fits in the style's line budget;
-    at the smallest size, the lines past the budget are dropped and the last one ends in …."""
+    """The largest size (in half-point steps) at which `text` fits on one line down to the
+    style's one-line size, else in the style's line budget; at the smallest size, the lines
+    past the budget are dropped and the last one ends in …."""
     text = text.strip()
     if not text:
         return Block(lines=[], size=style.smallest)
+    size = style.largest
+    while style.one_line_down_to and size >= style.one_line_down_to:
+        lines = wrap(text, size, width)
+        if len(lines) == 1:
+            return Block(lines=lines, size=size)
+        size -= 0.5
     size = style.largest
     while size >= style.smallest:
         lines = wrap(text, size, width)

@@ -1,5 +1,6 @@
 """The printable 码上找代表 cards, read back from the PDF as a printer or a reader would."""
 
+import datetime
 import io
 
 import pytest
@@ -8,7 +9,16 @@ from pypdf import PdfReader
 from pypdf.generic import ContentStream
 from reportlab.pdfbase import pdfmetrics
 
-from minyi.mashang.cards import FONT_NAME, LATIN_NAME, Card, render_cards
+from minyi.deputies.models import Level
+from minyi.mashang.cards import (
+    FONT_NAME,
+    LATIN_NAME,
+    Card,
+    deputy_card,
+    render_cards,
+    station_card,
+)
+from tests.factories import DeputyFactory, LiaisonStationFactory, seat
 
 ZHANG = Card(
     name="张三",
@@ -166,3 +176,39 @@ def test_the_same_cards_give_the_same_bytes():
 def test_no_cards_is_refused_rather_than_a_blank_page():
     with pytest.raises(ValueError):
         render_cards([], io.BytesIO())
+
+
+@pytest.mark.django_db
+def test_a_deputys_card_lists_every_active_congress_highest_first_and_the_local_station():
+    deputy = DeputyFactory(name="王五", mandate=None)
+    local = LiaisonStationFactory(name="东风路街道人大代表联络站")
+    seat(deputy, "珠晖区人大", Level.COUNTY, station=local)
+    seat(deputy, "衡阳市人大", Level.CITY)
+    seat(deputy, "湖南省人大", Level.PROVINCIAL, ended_on=datetime.date(2025, 1, 1))
+
+    card = deputy_card(deputy, "https://minyi.example.cn/m/W5")
+
+    assert card.name == "王五"
+    assert card.levels == ["衡阳市人大代表", "珠晖区人大代表"]
+    assert card.station == "东风路街道人大代表联络站"
+    text = rendered(card).pages[0].extract_text()
+    assert "联络站：东风路街道人大代表联络站" in text
+    assert "有事找代表，扫码给我留言。" in text
+
+
+@pytest.mark.django_db
+def test_a_stations_card_has_its_name_and_invites_to_choose_a_deputy():
+    station = LiaisonStationFactory(name="先锋街道人大代表联络站")
+
+    text = rendered(station_card(station, "https://minyi.example.cn/m/S1")).pages[0].extract_text()
+
+    assert "先锋街道人大代表联络站" in text
+    assert "扫码找到本站的人大代表，给代表留言。" in text
+    assert "联络站：" not in text  # no station line under a station's own name
+
+
+def test_a_name_a_little_too_long_shrinks_to_stay_on_one_line():
+    pieces = text_pieces(rendered(Card(name="东风路街道人大代表联络站")).pages[0])
+
+    assert [p[0] for p in pieces] == ["东风路街道人大代表联络站"]
+    assert 16 <= pieces[0][4] < 24
