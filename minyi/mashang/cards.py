@@ -31,8 +31,6 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from minyi.deputies.models import LEVEL_RANK
-
 if TYPE_CHECKING:
     from minyi.deputies.models import Deputy, LiaisonStation
 
@@ -76,6 +74,9 @@ def deputy_card(deputy: Deputy, url: str) -> Card:
     """A deputy's card: one line per congress of their active mandates, highest level first
     (`衡阳市人大代表`), and the stations of those mandates. Reads `deputy.mandates.all()`, so a
     caller printing many cards prefetches `mandates__congress` and `mandates__station`."""
+    # Imported here so that rendering stays usable without Django set up (a script, a test).
+    from minyi.deputies.models import LEVEL_RANK
+
     mandates = sorted(
         (m for m in deputy.mandates.all() if m.is_active),
         key=lambda m: (LEVEL_RANK[m.level], m.congress.name),
@@ -249,7 +250,8 @@ def draw_qr(canvas: Canvas, url: str, x: float, y: float, side: float) -> None:
 
 def _draw_card(canvas: Canvas, card: Card) -> None:
     """1. Fit every text block. 2. Give the QR the height left, within its floor and ceiling.
-    3. Draw top-down: name, levels, station, QR, invitation; the URL at the foot."""
+    3. Draw top-down, the stack centred in the height left: name, levels, station, QR,
+    invitation; the URL at the foot."""
     name = fit(card.name, NAME)
     levels = fit("\n".join(card.levels), LEVELS)
     station = fit(f"联络站：{card.station}" if card.station.strip() else "", STATION)
@@ -258,9 +260,10 @@ def _draw_card(canvas: Canvas, card: Card) -> None:
     blocks_above = [b for b in (name, levels, station) if b.lines]
     text_height = sum(b.height for b in (name, levels, station, invitation, url))
     gaps = GAP * (len(blocks_above) + 2)
-    qr_side = max(QR_MIN, min(QR_MAX, PAGE_HEIGHT - 2 * MARGIN - text_height - gaps))
+    room = PAGE_HEIGHT - 2 * MARGIN - text_height - gaps
+    qr_side = max(QR_MIN, min(QR_MAX, room))
 
-    top = PAGE_HEIGHT - MARGIN
+    top = PAGE_HEIGHT - MARGIN - max(0.0, room - qr_side) / 2
     for block in blocks_above:
         top = _draw_block(canvas, block, top) - GAP
     if card.url:
