@@ -212,3 +212,12 @@ def test_a_name_a_little_too_long_shrinks_to_stay_on_one_line():
 
     assert [p[0] for p in pieces] == ["东风路街道人大代表联络站"]
     assert 16 <= pieces[0][4] < 24
+
+
+def test_a_character_no_font_has_still_prints_the_rest_of_the_card():
+    card = Card(name="刘䶮😀", levels=["衡阳市人大代表"], url="https://minyi.example.cn/m/X")
+
+    text = rendered(card).pages[0].extract_text()
+
+    assert "刘䶮" in text
+    assert "衡阳市人大代表" in text
