@@ -11,9 +11,10 @@ cards render on a fresh machine with no font installed system-wide. reportlab em
 glyphs used (a subset) and writes a ToUnicode map, so the Chinese stays real, extractable text.
 The QR code is drawn as vector rectangles from segno's matrix, never as an image.
 
-Every text block has a largest and a smallest size and a most-lines budget: a long name or
-station first shrinks, then wraps, and only past both is cut with "…", so nothing runs off
-the card. The QR takes the height left over, between a floor and a ceiling.
+Every text block has a largest and a smallest size and a most-lines budget: a long name first
+shrinks to stay on one line, then wraps; the other blocks wrap, then shrink; only a block still
+over its budget at its smallest size is cut with "…", so nothing runs off the card. The QR
+takes the height left over, between a floor and a ceiling.
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ FONT_NAME = "DroidSansFallback"
 FONT_PATH = Path(__file__).resolve().parent / "fonts" / "DroidSansFallbackFull.ttf"
 # Droid Sans Fallback has the CJK glyphs and no Latin ones (letters, digits, the URL, "…"):
 # those are set in Bitstream Vera, which ships inside reportlab (its fonts/ folder, free
-# licence), so every glyph on the card is embedded.
+# licence), so every glyph on the card is embedded. A character neither font has (an emoji, a
+# rare name character outside GB 2312 and Droid's extras) prints as an empty box.
 LATIN_NAME = "Vera"
 LATIN_FILE = "Vera.ttf"
 
@@ -48,7 +50,7 @@ TEXT_WIDTH = PAGE_WIDTH - 2 * MARGIN
 GAP = 2.5 * mm
 LEADING = 1.25  # line height as a multiple of the font size
 QR_MAX = 60 * mm
-QR_MIN = 34 * mm  # still scans from a phone held at arm's length
+QR_MIN = 34 * mm  # the floor when the text is long: still an easy scan at reading distance
 QR_QUIET_MODULES = 4  # the white border a scanner needs, part of the QR's square
 
 # Kinsoku (禁则): these never start a line; the character before them moves down with them.
