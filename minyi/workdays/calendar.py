@@ -133,6 +133,17 @@ class WorkCalendar:
         at = day_start(day) + END_OF_DAY
         return Due(at, self.spans_provisional(start.astimezone(SHANGHAI).date(), day))
 
+    def working_days_before(self, day: date, days: int) -> date:
+        """The working day ``days`` working days before ``day`` (a reminder ahead of a date)."""
+        current = day
+        for _ in range(MAX_SPAN_DAYS):
+            if days <= 0:
+                return current
+            current -= ONE_DAY
+            if self.is_workday(current):
+                days -= 1
+        raise ValueError("date too far away")
+
     def subtract_working_hours(self, end: datetime, hours: float) -> datetime:
         """The moment ``hours`` of working time before ``end`` (used for the yellow warning)."""
         remaining = timedelta(hours=hours)

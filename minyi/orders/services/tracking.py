@@ -233,13 +233,7 @@ def tracking_confirm(*, order: WorkOrder, confirmed: bool, note: str = "", actor
 
 def working_days_before(day: date, days: int, cal=None) -> date:
     """The working day ``days`` working days before ``day`` (the workdays calendar)."""
-    cal = cal or get_calendar()
-    current, left = day, days
-    while left > 0:
-        current = date.fromordinal(current.toordinal() - 1)
-        if cal.is_workday(current):
-            left -= 1
-    return current
+    return (cal or get_calendar()).working_days_before(day, days)
 
 
 @dataclass
