@@ -88,9 +88,25 @@ def code_regenerate(owner: Owner, *, actor=None) -> MashangCode:
 def active_codes() -> list[MashangCode]:
     """Every active deputy and every station with its code (issued where missing): deputies first,
     each group by name."""
-    deputies = Deputy.objects.filter(is_active=True).order_by("name", "id")
-    stations = LiaisonStation.objects.order_by("name", "id")
-    return [code_for(owner) for owner in [*deputies, *stations]]
+    deputies = list(Deputy.objects.filter(is_active=True).order_by("name", "id"))
+    stations = list(LiaisonStation.objects.order_by("name", "id"))
+    return [*codes_of(deputies), *codes_of(stations)]
+
+
+def codes_of(owners: list[Owner]) -> list[MashangCode]:
+    """The active code of each owner (all deputies or all stations), in their order: read in one
+    query, and issued (``code_for``, which locks) only for an owner that has none yet — so a
+    public page listing many deputies reads, and writes only the first time."""
+    if not owners:
+        return []
+    field = _field(owners[0])
+    found = {
+        getattr(code, f"{field}_id"): code
+        for code in MashangCode.objects.filter(
+            is_active=True, **{f"{field}__in": [o.pk for o in owners]}
+        ).select_related(field)
+    }
+    return [found.get(owner.pk) or code_for(owner) for owner in owners]
 
 
 def public_url(code: MashangCode, request=None) -> str:

@@ -11,13 +11,14 @@ from __future__ import annotations
 import io
 
 import segno
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from minyi.deputies.models import LEVEL_RANK, Deputy, LiaisonStation, Mandate
 from minyi.mashang.models import MashangCode
-from minyi.mashang.services import code_for, is_code_shaped, public_url
+from minyi.mashang.services import codes_of, is_code_shaped, public_url
 
 QR_CACHE_SECONDS = 3600
 
@@ -40,8 +41,11 @@ def _gone(request: HttpRequest) -> HttpResponse:
     return render(request, "mashang/gone.html", status=404)
 
 
-def _mandates(deputy: Deputy) -> list[Mandate]:
-    mandates = deputy.mandates.active().select_related("congress", "station")
+def _active_mandates():
+    return Mandate.objects.active().select_related("congress", "station")
+
+
+def _highest_first(mandates) -> list[Mandate]:
     return sorted(mandates, key=lambda m: (LEVEL_RANK.get(m.level, 99), m.congress.name))
 
 
@@ -51,25 +55,29 @@ def _levels(mandates: list[Mandate]) -> list[str]:
 
 
 def _deputy_page(request: HttpRequest, deputy: Deputy) -> HttpResponse:
-    mandates = _mandates(deputy)
+    mandates = _highest_first(_active_mandates().filter(deputy=deputy))
     stations = list(dict.fromkeys(m.station for m in mandates if m.station is not None))
     context = {
         "deputy": deputy,
         "levels": _levels(mandates),
-        "stations": [(station, code_for(station)) for station in stations],
+        "stations": list(zip(stations, codes_of(stations), strict=True)),
     }
     return render(request, "mashang/deputy.html", context)
 
 
 def _station_page(request: HttpRequest, station: LiaisonStation) -> HttpResponse:
-    deputies = (
-        Deputy.objects.filter(
-            is_active=True, mandates__station=station, mandates__ended_on__isnull=True
-        )
-        .distinct()
+    """The station's deputies (an active mandate there), their congresses and codes: a fixed
+    number of queries however many deputies it has."""
+    seated = Mandate.objects.active().filter(station=station).values("deputy_id")
+    deputies = list(
+        Deputy.objects.filter(is_active=True, pk__in=seated)
         .order_by("name", "id")
+        .prefetch_related(Prefetch("mandates", queryset=_active_mandates(), to_attr="active"))
     )
-    rows = [(deputy, _levels(_mandates(deputy)), code_for(deputy)) for deputy in deputies]
+    rows = [
+        (deputy, _levels(_highest_first(deputy.active)), code)
+        for deputy, code in zip(deputies, codes_of(deputies), strict=True)
+    ]
     return render(request, "mashang/station.html", {"station": station, "deputies": rows})
 
 

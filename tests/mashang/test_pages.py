@@ -149,3 +149,24 @@ def test_the_qr_code_carries_the_page_address(wang, rf, settings):
     assert public_url(code) == f"https://12345.example.gov.cn/m/{code.code}"
     settings.MINYI_PUBLIC_BASE_URL = ""
     assert public_url(code, rf.get("/")) == f"http://testserver/m/{code.code}"
+
+
+def test_a_station_page_reads_its_deputies_in_the_same_few_queries_however_many_there_are(
+    client, station, django_assert_max_num_queries
+):
+    def seated(n: int) -> None:
+        for i in range(n):
+            deputy = DeputyFactory(name=f"代表{n}{i}", mandate=None)
+            seat(deputy, "韶山市人大", "county", station=station)
+            code_for(deputy)  # codes issued already (mashang_codes): the page only reads
+
+    seated(2)
+    path = code_for(station).path
+    with django_assert_max_num_queries(6) as few:
+        client.get(path)
+    seated(20)
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(path)
+
+    assert response.content.decode().count('href="/m/') >= 22
