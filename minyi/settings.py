@@ -401,6 +401,28 @@ if MINYI["ACCESS_LOG_KEEP_DAYS"] < 183:
 # working days before the plan date of an unsolved reply
 TRACKING_REMIND_WORKING_DAYS = env_int("MINYI_TRACKING_REMIND_WORKING_DAYS", 3)
 
+# -- 码上找代表 — minyi/mashang: SMS codes, limits, reminders, retention, statistics ------------
+MINYI_MASHANG = {
+    # the 6-digit SMS code: valid this long, this many wrong tries
+    "SMS_CODE_TTL_SECONDS": env_int("MINYI_MASHANG_SMS_CODE_TTL_SECONDS", 300),
+    "SMS_CODE_MAX_ATTEMPTS": env_int("MINYI_MASHANG_SMS_CODE_MAX_ATTEMPTS", 5),
+    # codes sent: one a minute and this many an hour to a number; this many an hour from an IP
+    "SMS_CODE_INTERVAL_SECONDS": env_int("MINYI_MASHANG_SMS_CODE_INTERVAL_SECONDS", 60),
+    "SMS_CODES_PER_PHONE_HOUR": env_int("MINYI_MASHANG_SMS_CODES_PER_PHONE_HOUR", 5),
+    "SMS_CODES_PER_IP_HOUR": env_int("MINYI_MASHANG_SMS_CODES_PER_IP_HOUR", 20),
+    # messages: per phone a day, per IP an hour, per deputy an hour
+    "MESSAGES_PER_PHONE_DAY": env_int("MINYI_MASHANG_MESSAGES_PER_PHONE_DAY", 5),
+    "MESSAGES_PER_IP_HOUR": env_int("MINYI_MASHANG_MESSAGES_PER_IP_HOUR", 10),
+    "MESSAGES_PER_DEPUTY_HOUR": env_int("MINYI_MASHANG_MESSAGES_PER_DEPUTY_HOUR", 30),
+    # a message unanswered this many working days reminds the deputy; this many, the station
+    "DEPUTY_REMIND_WORKING_DAYS": env_int("MINYI_MASHANG_DEPUTY_REMIND_WORKING_DAYS", 3),
+    "STATION_TELL_WORKING_DAYS": env_int("MINYI_MASHANG_STATION_TELL_WORKING_DAYS", 5),
+    # message text and the citizen's fields are scrubbed this many days after closing
+    "RETENTION_DAYS": env_int("MINYI_MASHANG_RETENTION_DAYS", 365),
+    # responsiveness is shown from this many messages; below it "样本不足"
+    "STATS_MIN_SAMPLE": env_int("MINYI_MASHANG_STATS_MIN_SAMPLE", 10),
+}
+
 # -- notifications (SMS) — minyi/notify, README "Notifications (SMS)" ---------------------------
 MINYI_SMS = {
     # console (prints), file (one JSON line per message, deduplicated by key), tencent, or a

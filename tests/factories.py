@@ -22,6 +22,7 @@ from factory.django import DjangoModelFactory
 from minyi.accounts.models import Role, User
 from minyi.core import clock
 from minyi.deputies.models import Congress, Deputy, DeputyPhone, Level, Mandate
+from minyi.mashang.services.messages import content_digest
 from minyi.orders.models import (
     Assignment,
     AssignmentRole,
@@ -429,3 +430,24 @@ def keyed(data: dict | None = None, **fields) -> dict:
     from minyi.core.idempotency import FIELD, new_key
 
     return {**(data or {}), **fields, FIELD: new_key()}
+
+
+# -- 码上找代表: citizens' messages ------------------------------------------------------------
+
+
+class MessageFactory(DjangoModelFactory):
+    """A citizen's message to a deputy (选民留言), open with the deputy, written directly (the
+    form's checks and limits are the service's, tested in tests/mashang)."""
+
+    class Meta:
+        model = "mashang.Message"
+
+    tracking_code = factory.Sequence(lambda n: f"T{n:09d}")
+    deputy = factory.SubFactory(DeputyFactory)
+    content = factory.Sequence(lambda n: f"小区门口的路灯坏了第{n}盏，晚上很黑，请帮忙反映。")
+    content_digest = factory.LazyAttribute(lambda o: content_digest(o.content))
+    name = "王小明"
+    phone = factory.Sequence(lambda n: f"+86137{n:08d}")
+    consent_at = factory.LazyFunction(lambda: clock.now())
+    created_at = factory.LazyFunction(lambda: clock.now())
+    updated_at = factory.LazyAttribute(lambda o: o.created_at)

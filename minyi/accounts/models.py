@@ -18,6 +18,7 @@ class Role(models.TextChoices):
     CALLBACK = "callback", "回访员"
     DEPUTY = "deputy", "人大代表"
     LIAISON = "liaison", "联工委"
+    STATION = "station", "联络站工作人员"
     # 等保 三权分立: three administrators, none of whom can do another's work (DESIGN §1).
     ADMIN = "admin", "系统管理员"
     SECURITY = "security", "安全管理员"
@@ -85,6 +86,15 @@ class User(AbstractUser):
         on_delete=models.SET_NULL,
         related_name="user",
     )
+    station = models.ForeignKey(
+        "deputies.LiaisonStation",
+        verbose_name="所属联络站",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+        help_text="联络站工作人员必填",
+    )
     phone = models.CharField("手机号码", max_length=32, blank=True)
     password_change_required = models.BooleanField(
         "下次登录须修改密码",
@@ -102,6 +112,11 @@ class User(AbstractUser):
                 condition=~models.Q(role="handler") | models.Q(department__isnull=False),
                 name="handler_has_department",
                 violation_error_message="承办人必须属于一个承办单位。",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(role="station") | models.Q(station__isnull=False),
+                name="station_staff_has_station",
+                violation_error_message="联络站工作人员必须属于一个联络站。",
             ),
             models.CheckConstraint(
                 condition=models.Q(is_superuser=False),

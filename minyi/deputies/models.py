@@ -85,6 +85,9 @@ class Deputy(models.Model):
     name = models.CharField("姓名", max_length=32, db_index=True)
     gender = models.CharField("性别", max_length=8, choices=Gender.choices, blank=True)
     is_active = models.BooleanField("有效", default=True)
+    introduction = models.TextField(
+        "简介", max_length=300, blank=True, help_text="码上找代表页面上的简短介绍（300字以内）"
+    )
     created_at = models.DateTimeField("录入时间", auto_now_add=True)
 
     class Meta:

@@ -57,7 +57,16 @@ def outbox_write_for_event(event: OrderEvent) -> list[int]:
     """Write the messages ``event`` causes (``rules.drafts_for``) and queue them for sending after
     commit. Safe to call twice for one event: the idempotency key (event, template, recipient)
     makes the second call write nothing. Returns the ids of the rows this call wrote."""
-    drafts = rules.drafts_for(event)
+    return outbox_write(
+        rules.drafts_for(event), key=f"ev{event.pk}", order_id=event.order_id, event=event
+    )
+
+
+def outbox_write(drafts: list[rules.Draft], *, key: str, order_id=None, event=None) -> list[int]:
+    """Write ``drafts`` to the outbox, each keyed ``<key>:<template>:<recipient>``, and queue them
+    for sending after commit: the messages of an order's event, and those that belong to no order
+    (an SMS code, a 码上找代表 message's texts, whose ``key`` names their own event). A second call
+    with the same key writes nothing. Returns the ids of the rows this call wrote."""
     if not drafts:
         return []
     templates = {
@@ -79,14 +88,14 @@ def outbox_write_for_event(event: OrderEvent) -> list[int]:
             continue
         rows.append(
             OutboxMessage(
-                idempotency_key=f"ev{event.pk}:{template.code}:{draft.recipient}",
+                idempotency_key=f"{key}:{template.code}:{draft.recipient}",
                 channel=draft.channel,
                 recipient_phone=draft.phone,
                 recipient_user=draft.user,
                 template_code=template.code,
                 params=draft.params,
                 body=body,
-                order_id=event.order_id,
+                order_id=order_id,
                 event=event,
                 created_at=now,
                 next_attempt_at=now,

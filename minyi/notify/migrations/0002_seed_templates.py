@@ -48,6 +48,9 @@ TEMPLATES = [
      "【跟踪督办】工单{number}“{title}”计划于{plan_due}前完成，请按期办结并报告。"),
     ("tracking_overdue_handler", "跟踪督办逾期（承办人）", "in_app",
      "【跟踪督办】工单{number}“{title}”已超过计划完成时间{plan_due}，请尽快办结并报告。"),
+    # 码上找代表 (minyi/mashang)
+    ("mashang_sms_code", "码上找代表验证码", "sms",
+     "【码上找代表】您的验证码是{code}，{minutes}分钟内有效。请勿告诉他人。"),
 ]
 
 
