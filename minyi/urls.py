@@ -18,9 +18,13 @@ urlpatterns = [
     path("api/orders/", include("minyi.workbench.api_urls")),
     path("api/orders/", include("minyi.orders.api_urls")),
     path("api/cti/", include("minyi.calls.urls")),
+    path("api/public/", include("minyi.mashang.api_urls")),
     path("console/", include("minyi.console.urls")),
     path("work/notices/", include("minyi.notify.urls")),
     path("work/suggestions/", include("minyi.suggestions.urls")),
+    # 码上找代表, the staff side: a deputy's, a station's, the liaison body's messages
+    path("work/messages/", include("minyi.mashang.station_urls")),
+    path("work/messages/", include("minyi.mashang.staff_urls")),
     path("work/", include("minyi.workbench.urls")),
     # 码上找代表's public pages: no log-in (minyi/mashang/views.py)
     path("m/", include("minyi.mashang.urls")),
