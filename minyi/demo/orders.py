@@ -14,7 +14,7 @@ from minyi.demo.matters import MATTERS, OUT_OF_SCOPE
 from minyi.demo.open_stories import OPEN_STORIES
 from minyi.demo.stories import STORIES
 from minyi.demo.timeline import Timeline
-from minyi.demo.world import Plan, World
+from minyi.demo.world import CHANNEL_WEIGHTS, Plan, World
 from minyi.orders.models import Channel, WorkOrder
 from minyi.orders.services.sla import ScanResult, sla_scan
 from minyi.workdays.calendar import SHANGHAI
@@ -134,7 +134,23 @@ def plan_orders(w: World, total: int, now: datetime) -> list[Plan]:
             plan.start = w.pace.calling_hours(first + timedelta(seconds=rng.uniform(0, spread)))
         plan.start = min(plan.start, now)
         plans.append(plan)
+    _every_channel(plans)
     return plans
+
+
+def _every_channel(plans: list[Plan]) -> None:
+    """Every channel appears in the demo, whatever the day it is loaded on: the weighted draw
+    (its sequence depends on the date) can leave one out of a small demo. A missing channel
+    takes over a plan of the most common one that is not a web draft."""
+    for channel in CHANNEL_WEIGHTS:
+        if len(plans) < len(CHANNEL_WEIGHTS) or any(p.channel == channel for p in plans):
+            continue
+        counts = Counter(p.channel for p in plans)
+        common = max(counts, key=lambda c: (counts[c], c))
+        donor = next((p for p in plans if p.channel == common and p.fate != "draft"), None) or next(
+            p for p in plans if p.channel == common
+        )
+        donor.channel = channel
 
 
 def load_orders(w: World, total: int, now: datetime) -> OrdersLoaded:
