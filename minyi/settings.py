@@ -436,6 +436,9 @@ MINYI_SMS = {
     "LEASE_SECONDS": env_int("MINYI_SMS_LEASE_SECONDS", 60),
     # test hook: sleep between the provider call and recording it (the crash test)
     "PAUSE_AFTER_SEND_MS": env_int("MINYI_SMS_PAUSE_AFTER_SEND_MS", 0),
+    # test hook: the file backend also writes the code of a 码上找代表 SMS code ("code"), for a
+    # browser test to read; refused below unless the test backends are allowed
+    "FILE_KEEP_CODES": env_bool("MINYI_SMS_FILE_KEEP_CODES", False),
     "TENCENT": {
         "SECRET_ID": env_str("MINYI_SMS_TENCENT_SECRET_ID") or "",
         "SECRET_KEY": env_str("MINYI_SMS_TENCENT_SECRET_KEY") or "",
@@ -457,6 +460,14 @@ if (
         f"MINYI_SMS_BACKEND={MINYI_SMS['BACKEND']} sends no SMS and is refused when DEBUG is off: "
         "set MINYI_SMS_BACKEND=tencent (or your provider's backend), or "
         "MINYI_SMS_ALLOW_TEST_BACKEND=1 where no SMS may leave on purpose."
+    )
+if MINYI_SMS["FILE_KEEP_CODES"] and (
+    MINYI_SMS["BACKEND"] != "file"
+    or not (DEBUG or env_bool("MINYI_SMS_ALLOW_TEST_BACKEND", False))
+):
+    raise ConfigError(
+        "MINYI_SMS_FILE_KEEP_CODES=1 writes SMS codes in clear to the file backend: it needs "
+        "MINYI_SMS_BACKEND=file and DEBUG=1 or MINYI_SMS_ALLOW_TEST_BACKEND=1 (tests only)."
     )
 if MINYI_SMS["BACKEND"] == "tencent" and not DEBUG:
     _missing = [

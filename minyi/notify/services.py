@@ -229,7 +229,29 @@ def _deliver_sms(message: OutboxMessage) -> None:
         provider_message_id=str(provider_id)[:128],
         sent_at=clock.now(),
         last_error="",
+        **_secret_blanked(message),
     )
+
+
+# Templates whose parameters hold a secret (an SMS code): once the provider has it, the row keeps
+# the text with the secret blanked (only the code's hash stays, in ``mashang.SmsCode``). Until
+# then the row needs it, for a retry after a failure or a crash.
+SECRET_PARAMS: dict[str, tuple[str, ...]] = {"mashang_sms_code": ("code",)}
+BLANKED = "******"
+
+
+def _secret_blanked(message: OutboxMessage) -> dict:
+    secrets_ = SECRET_PARAMS.get(message.template_code, ())
+    if not secrets_:
+        return {}
+    body = message.body
+    params = dict(message.params)
+    for name in secrets_:
+        value = str(params.get(name, ""))
+        if value:
+            body = body.replace(value, BLANKED)
+            params[name] = BLANKED
+    return {"body": body, "params": params}
 
 
 def outbox_send(message_id: int) -> str:
