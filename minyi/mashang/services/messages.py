@@ -93,15 +93,20 @@ def message_record(
 
 
 @transaction.atomic
-def message_transition(message: Message, kind: str, *, actor=None, text: str = "", **changes):
-    """Change ``message`` (``changes``: status, holder, answer, …) and record the event."""
+def message_transition(
+    message: Message, kind: str, *, actor=None, text: str = "", details=None, **changes
+):
+    """Change ``message`` (``changes``: status, holder, answer, …) and record the event (with
+    ``details``, a dict, in its data)."""
     before = message.status
     now = clock.now()
     for field, value in changes.items():
         setattr(message, field, value)
     message.updated_at = now
     message.save(update_fields=[*changes, "updated_at"])
-    return message_record(message, kind, actor=actor, text=text, from_status=before, at=now)
+    return message_record(
+        message, kind, actor=actor, text=text, from_status=before, at=now, **(details or {})
+    )
 
 
 # -- the citizen's message -----------------------------------------------------------------------
