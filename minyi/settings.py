@@ -421,7 +421,25 @@ MINYI_MASHANG = {
     "RETENTION_DAYS": env_int("MINYI_MASHANG_RETENTION_DAYS", 365),
     # responsiveness is shown from this many messages; below it "样本不足"
     "STATS_MIN_SAMPLE": env_int("MINYI_MASHANG_STATS_MIN_SAMPLE", 10),
+    # the public pages' and API's requests per client address (minyi/mashang/ratelimits.py,
+    # django-ratelimit's "N/m" or "N/h"): getting a code, sending, looking up, rating
+    "RATES": {
+        "sms_code": env_str("MINYI_MASHANG_RATE_SMS_CODE") or "30/h",
+        "message": env_str("MINYI_MASHANG_RATE_MESSAGE") or "30/h",
+        "track": env_str("MINYI_MASHANG_RATE_TRACK") or "30/m",
+        "rating": env_str("MINYI_MASHANG_RATE_RATING") or "10/m",
+    },
 }
+
+# The rate limits above and the SMS codes' wrong tries count in the default cache. Local memory (Django's default) counts per process: with more than one app process set
+# REDIS_URL and they count together in Redis.
+if env_str("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env_str("REDIS_URL"),
+        }
+    }
 
 # -- notifications (SMS) — minyi/notify, README "Notifications (SMS)" ---------------------------
 MINYI_SMS = {

@@ -20,6 +20,7 @@ from minyi.core import clock
 from minyi.deputies.admin import PhoneForm
 from minyi.deputies.forms import ImportForm, MandateEndForm
 from minyi.deputies.models import Deputy, Mandate
+from minyi.mashang.forms import MessageForm, RatingForm, TrackForm
 from minyi.notify.admin import MessageTemplateForm
 from minyi.notify.models import MessageTemplate
 from minyi.workbench import permissions
@@ -265,5 +266,31 @@ def form_cases(world: World) -> list[FormCase]:
         FormCase(
             "two-factor code", "/account/2fa/setup/", world.personas["dispatcher"], TokenForm()
         ),
+        *_mashang_cases(world),
         *_admin_cases(world),
+    ]
+
+
+def _mashang_cases(world: World) -> list[FormCase]:
+    """码上找代表's public forms, as a visitor (no log-in)."""
+    from minyi.mashang.services import code_for
+
+    code = code_for(world.extra["deputy"]).code
+    phone = {"phone": "13812345678"}
+    return [
+        FormCase(
+            "码上找代表 message",
+            f"/m/{code}/message",
+            None,
+            MessageForm(),
+            overrides={**phone, "sms_code": "123456", "photos": ""},
+        ),
+        FormCase("码上找代表 track", "/m/track", None, TrackForm(), overrides=phone),
+        FormCase(
+            "码上找代表 rating",
+            "/m/track/rate",
+            None,
+            RatingForm(),
+            overrides={**phone, "tracking_code": "ZZZZZZZZZZ"},
+        ),
     ]
