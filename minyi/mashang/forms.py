@@ -1,6 +1,8 @@
-"""The citizen's forms (minyi/mashang/citizen_views.py). They only shape the input: every rule
-(consent, the deputy of the code, the code, the limits, the photos) is ``message_create``'s,
-whose refusals come back onto the field they concern (``SERVICE_FIELDS``)."""
+"""The forms of 码上找代表. The citizen's (``citizen_views.py``) only shape the input: every
+rule (consent, the deputy of the code, the code, the limits, the photos) is ``message_create``'s,
+whose refusals come back onto the field they concern (``SERVICE_FIELDS``). Those of a message's
+actions on the staff side (``actions.py``) carry the idempotency key and only parse: the rules are
+the services' (``services/handling.py``)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,18 @@ from django import forms
 
 from minyi.core import forms as core
 from minyi.core.idempotency import KeyedForm
-from minyi.mashang.models import CONTENT_MAX, NAME_MAX, PHOTOS_MAX, TRACKING_LENGTH, Rating
+from minyi.mashang.models import (
+    CONTENT_MAX,
+    NAME_MAX,
+    PHOTOS_MAX,
+    TRACKING_LENGTH,
+    Message,
+    Rating,
+)
+from minyi.mashang.services.followup import prefilled_answer
+from minyi.mashang.services.handling import ANSWER_MAX, NOTE_MAX, default_title
+from minyi.orders.text_limits import TITLE
+from minyi.reference.models import RequestType
 
 PHONE_MAX = 20
 
@@ -109,4 +122,63 @@ class RatingForm(KeyedForm):
     )
     rating = forms.ChoiceField(
         label="您对办理结果满意吗？", choices=Rating.choices, widget=forms.RadioSelect
+    )
+
+
+# -- the staff side: a message's actions --------------------------------------------------------
+
+
+class MessageActionForm(KeyedForm):
+    def __init__(self, *args, message: Message, action: str, **kwargs):
+        # distinct ids per form: several forms with a "note" field share one page
+        kwargs.setdefault("auto_id", f"id_{action}_%s")
+        super().__init__(*args, **kwargs)
+        self.message = message
+
+
+class AnswerForm(MessageActionForm):
+    text = core.text(
+        "答复内容",
+        max_length=ANSWER_MAX,
+        rows=6,
+        error_messages={"required": "请填写答复内容。"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # once 12345 has a result, the answer starts from it (the deputy edits it before sending)
+        self.fields["text"].initial = prefilled_answer(self.message)
+        self.fields[
+            "text"
+        ].help_text = "答复将通过平台告知群众（短信提示其凭查询码查看），不会显示您的电话。"
+
+
+class ForwardForm(MessageActionForm):
+    request_type = forms.ModelChoiceField(
+        label="诉求类型",
+        queryset=RequestType.objects.filter(is_report=False).order_by("sort", "id"),
+        empty_label=None,
+    )
+    title = core.text("工单标题", max_length=TITLE, error_messages={"required": "请填写工单标题。"})
+    note = core.text("给12345的附言（选填）", max_length=NOTE_MAX, rows=2, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["request_type"].initial = (
+            RequestType.objects.filter(code="help").values_list("pk", flat=True).first()
+        )
+        self.fields["title"].initial = default_title(self.message)
+        self.fields["title"].help_text = "用一句话概括诉求，如“某村口桥梁护栏损坏”。"
+
+
+class HandForm(MessageActionForm):
+    note = core.text("转交说明（选填）", max_length=NOTE_MAX, rows=2, required=False)
+
+
+class CloseForm(MessageActionForm):
+    note = core.text(
+        "关闭说明",
+        max_length=NOTE_MAX,
+        rows=2,
+        error_messages={"required": "请写明关闭的理由（如重复留言、已当面答复）。"},
     )

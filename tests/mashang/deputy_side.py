@@ -55,6 +55,6 @@ def sms_to(phone: str, template: str) -> list[OutboxMessage]:
 
 def notices_of(user) -> list[str]:
     """The texts of ``user``'s in-app notices, once the outbox has delivered them."""
-    for row in OutboxMessage.objects.filter(recipient_user=user, status="pending"):
+    for row in OutboxMessage.objects.filter(recipient_user=user, status="pending").order_by("id"):
         outbox_send(row.pk)
     return list(Notice.objects.filter(user=user).order_by("id").values_list("text", flat=True))

@@ -141,7 +141,9 @@ def message_to_station(*, message: Message, actor, note: str = "") -> Message:
         raise InvalidTransition("只有代表本人可以把留言转交联络站。")
     station = message.station or station_of(message.deputy)
     if station is None:
-        raise InvalidTransition("您没有所属的人大代表联络站，无法转交联络站；请直接答复或转交市县人大联络机构。")
+        raise InvalidTransition(
+            "您没有所属的人大代表联络站，无法转交联络站；请直接答复或转交市县人大联络机构。"
+        )
     event = message_transition(
         message,
         MessageEventKind.TO_STATION,
@@ -239,7 +241,9 @@ def message_forward(
         raise ValidationFailed("请选择诉求类型。")
     if request_type.is_report:
         # a report's requester is withheld by the privacy rule; a message is not one
-        raise ValidationFailed("举报类事项请告知群众直接拨打12345或向有关部门举报，不能由留言转办。")
+        raise ValidationFailed(
+            "举报类事项请告知群众直接拨打12345或向有关部门举报，不能由留言转办。"
+        )
     anonymous = message.is_anonymous or not message.name
     name = message.name if not message.is_anonymous else ""
     order = order_create(
