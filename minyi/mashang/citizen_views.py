@@ -155,7 +155,11 @@ def _create(request, code, deputy, form) -> dict:
         form.add_error(field_of(error.code), error.message)
         raise idempotency.Refused((form, None)) from None
     message = created.message
-    return {"tracking_code": message.tracking_code, "deputy": message.deputy.name}
+    return {
+        "tracking_code": message.tracking_code,
+        "deputy": message.deputy.name,
+        "folded": created.folded,
+    }
 
 
 @never_cache

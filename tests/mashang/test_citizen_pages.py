@@ -100,6 +100,17 @@ def test_a_message_sent_shows_the_tracking_code_and_the_status_link(client, wang
     assert message.name == "刘阿姨" and message.phone == CITIZEN_E164
 
 
+def test_the_same_text_again_says_it_joined_the_first_message(client, wang):
+    client.post(f"{code_for(wang).path}/message", form())
+    with clock.frozen(clock.now() + timedelta(minutes=2)):
+        again = client.post(f"{code_for(wang).path}/message", form())
+
+    page = again.content.decode()
+    assert Message.objects.count() == 1
+    assert "本次已并入原留言，查询码不变" in page
+    assert Message.objects.get().tracking_code in page
+
+
 def test_a_double_submit_sends_one_message_and_answers_the_same(client, wang):
     body = form()
     first = client.post(f"{code_for(wang).path}/message", body)
