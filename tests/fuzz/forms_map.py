@@ -142,6 +142,36 @@ def _action_cases(world: World) -> list[FormCase]:
     return cases
 
 
+def _message_cases(world: World) -> list[FormCase]:
+    """码上找代表's staff side: each action of ``minyi.mashang.actions`` on a fresh message of the
+    deputy's (so that one case answering it leaves the others theirs to act on), and the
+    deputy's SMS log-in."""
+    from minyi.accounts.forms import PhoneLoginForm
+    from minyi.mashang import actions as message_actions
+    from tests.factories import MessageFactory
+
+    deputy = world.personas["deputy"]
+    cases = []
+    for name, spec in message_actions.ACTIONS.items():
+        message = MessageFactory(deputy=world.extra["deputy"])
+        if not message_actions.allowed(name, deputy, message):
+            continue  # 转交联络站 needs a station the fuzz deputy has not
+        form = spec.form(message=message, action=name)
+        cases.append(
+            FormCase(f"message {name}", f"/work/messages/{message.pk}/{name}/", deputy, form)
+        )
+    cases.append(
+        FormCase(
+            "phone log-in",
+            "/account/phone-login/",
+            None,
+            PhoneLoginForm(),
+            overrides={"phone": "13812345678"},
+        )
+    )
+    return cases
+
+
 def _console_cases(world: World) -> list[FormCase]:
     operator = world.personas["operator"]
     order = make_order("accepted", operator=operator)
@@ -244,6 +274,7 @@ def form_cases(world: World) -> list[FormCase]:
     return [
         *_action_cases(world),
         *_console_cases(world),
+        *_message_cases(world),
         FormCase(
             "ledger filters", "/work/ledger/", world.personas["liaison"], LedgerFilterForm(), "GET"
         ),

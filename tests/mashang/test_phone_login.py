@@ -161,3 +161,12 @@ def test_a_malformed_number_is_told_so(client):
 def test_the_two_log_in_pages_link_to_each_other(client):
     assert 'href="/account/phone-login/"' in client.get("/login/").content.decode()
     assert 'href="/login/"' in client.get(URL).content.decode()
+
+
+def test_a_signed_in_deputy_is_sent_on_and_a_next_that_is_no_path_is_ignored(client, wang):
+    ask_code(client)
+    sign_in(client, code_sent())
+
+    assert client.get(URL + "?next=/work/messages/")["Location"] == "/work/messages/"
+    assert client.get(URL + "?next=NaN")["Location"] == "/"
+    assert client.get(URL + "?next=//evil.example/")["Location"] == "/"
