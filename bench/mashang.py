@@ -498,7 +498,10 @@ def render(rows, mach, facts: dict) -> str:
         "| figure | value | target | result |",
         "| --- | --- | --- | --- |",
     ]
-    lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
+    # in Markdown a bare <code> is an HTML tag
+    lines += [
+        f"| {a.replace('/m/<code>', '`/m/<code>`')} | {b} | {c} | {d} |" for a, b, c, d in rows
+    ]
     before, after = facts["load"]
     lines += ["", "Notes:", ""]
     if before is not None and after is not None:
