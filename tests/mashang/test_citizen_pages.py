@@ -59,10 +59,23 @@ def test_the_deputy_page_shows_the_introduction_and_invites_a_message(client, wa
 def test_the_form_states_the_limit_and_links_the_privacy_notice(client, wang):
     page = client.get(f"{code_for(wang).path}/message").content.decode()
 
-    assert "最多1000字" in page
+    assert "最多 1000 字" in page
     assert 'maxlength="1000"' in page
     assert 'href="/m/privacy"' in page and "获取验证码" in page
     assert 'enctype="multipart/form-data"' in page
+
+
+def test_every_citizen_form_carries_the_csrf_token(client, wang):
+    message = MessageFactory(phone=CITIZEN_E164, status=MessageStatus.ANSWERED, answer="已答复")
+    pages = [
+        client.get(f"{code_for(wang).path}/message"),
+        client.get("/m/track"),
+        client.post("/m/track", {"tracking_code": message.tracking_code, "phone": CITIZEN}),
+    ]
+
+    for page in pages:
+        forms = page.content.decode().count("<form")
+        assert forms and page.content.decode().count("csrfmiddlewaretoken") == forms
 
 
 def test_the_code_button_sends_a_code_and_keeps_what_was_typed(client, wang):
