@@ -86,7 +86,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
 
 def _deputy_chosen(request: HttpRequest, code: MashangCode) -> Deputy | None:
     raw = request.GET.get("deputy", "")
-    if not raw.isdigit() or len(raw) > 12:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:
         return None
     return Deputy.objects.filter(pk=int(raw)).first()
 

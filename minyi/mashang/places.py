@@ -25,7 +25,8 @@ def townships(county: Region) -> QuerySet[Region]:
 
 
 def region_or_none(raw: str, level: str) -> Region | None:
-    if not (raw or "").isdigit() or len(raw) > 12:
+    raw = raw or ""
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:
         return None
     return Region.objects.filter(pk=int(raw), level=level).select_related("parent").first()
 

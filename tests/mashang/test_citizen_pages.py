@@ -169,6 +169,13 @@ def test_a_station_code_without_a_chosen_deputy_goes_back_to_the_list(client):
     assert response.status_code == 302 and response["Location"] == code_for(station).path
 
 
+def test_a_station_code_with_a_deputy_that_is_no_number_goes_back_to_the_list(client):
+    station = LiaisonStationFactory()
+    for value in ("²", "abc", "9" * 30):
+        response = client.get(f"{code_for(station).path}/message", {"deputy": value})
+        assert response.status_code == 302
+
+
 def test_a_station_code_refuses_a_deputy_not_of_the_station(client):
     station = LiaisonStationFactory()
     other = DeputyFactory(name="外站代表")

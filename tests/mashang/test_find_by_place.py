@@ -65,7 +65,7 @@ def test_a_township_shows_the_deputies_elected_there_and_its_station(client, pla
 
 
 def test_an_unknown_or_malformed_place_shows_the_counties(client, places):
-    for value in ("999999", "abc", "1" * 40):
+    for value in ("999999", "abc", "1" * 40, "²", "-1"):
         response = client.get("/m/", {"township": value, "county": value})
         assert response.status_code == 200 and "找到您的人大代表" in response.content.decode()
 
