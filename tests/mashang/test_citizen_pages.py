@@ -134,6 +134,17 @@ def test_a_double_submit_sends_one_message_and_answers_the_same(client, wang):
     assert tracking in first.content.decode() and tracking in second.content.decode()
 
 
+def test_the_same_key_with_other_content_is_refused_and_the_form_gets_a_new_key(client, wang):
+    body = form()
+    client.post(f"{code_for(wang).path}/message", body)
+    response = client.post(f"{code_for(wang).path}/message", {**body, "content": "另一件事"})
+
+    page = response.content.decode()
+    assert "这张表单已经提交过" in page and "另一件事" in page
+    assert body["idempotency_key"] not in page
+    assert Message.objects.count() == 1
+
+
 def test_without_consent_the_form_comes_back_with_the_reason_and_the_text(client, wang):
     body = form()
     del body["consent"]
