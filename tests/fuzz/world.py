@@ -22,6 +22,7 @@ from tests.factories import (
     DepartmentFactory,
     DeputyFactory,
     HandlerFactory,
+    LiaisonStationFactory,
     UserFactory,
     lead_of,
     make_order,
@@ -47,6 +48,8 @@ def build_world() -> World:
         extra = {"department": dept} if role == Role.HANDLER else {}
         if role == Role.DEPUTY:
             extra["deputy"] = deputy
+        if role == Role.STATION:  # station staff work for one station (a constraint says so)
+            extra["station"] = LiaisonStationFactory(name="银田镇人大代表联络站")
         factory = HandlerFactory if role == Role.HANDLER else UserFactory
         personas[role.value] = factory(
             username=f"fuzz-{role.value}",
