@@ -26,7 +26,7 @@ from minyi.core.errors import DomainError
 from minyi.deputies.models import Deputy
 from minyi.mashang import places, ratelimits
 from minyi.mashang.forms import MessageForm, RatingForm, TrackForm, field_of
-from minyi.mashang.models import CONTENT_MAX, PHOTOS_MAX, MashangCode, Message
+from minyi.mashang.models import PHOTOS_MAX, MashangCode, Message
 from minyi.mashang.progress import progress_of
 from minyi.mashang.selectors import message_for_citizen
 from minyi.mashang.services.messages import (
@@ -86,19 +86,21 @@ def privacy(request: HttpRequest) -> HttpResponse:
 
 def _deputy_chosen(request: HttpRequest, code: MashangCode) -> Deputy | None:
     raw = request.GET.get("deputy", "")
-    if not raw.isdigit() or len(raw) > 12:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:
         return None
     return Deputy.objects.filter(pk=int(raw)).first()
 
 
-def _form_page(request, code, deputy, form, *, notice: str = "", code_error: str = "", status=200):
+def _form_page(request, code, deputy, form, *, notice="", code_error="", refusal="", status=200):
+    """The form; ``notice``/``code_error`` beside the code button, ``refusal`` above the form
+    (one whose typed input is shown again unbound, so it carries no errors of its own)."""
     context = {
         "code": code,
         "deputy": deputy,
         "form": form,
         "notice": notice,
         "code_error": code_error,
-        "content_max": CONTENT_MAX,
+        "refusal": refusal,
         "action": request.get_full_path(),
     }
     return render(request, "mashang/message.html", context, status=status)
@@ -183,7 +185,7 @@ def message(request: HttpRequest, code: str) -> HttpResponse:
         ratelimits.check_rate(request, ratelimits.MESSAGE)
     except TooMany as error:
         form = MessageForm(initial=_kept(request.POST))
-        return _too_many(_form_page(request, found, deputy, form, code_error=error.message), error)
+        return _too_many(_form_page(request, found, deputy, form, refusal=error.message), error)
     key = idempotency.posted_key(request)
     form = MessageForm(request.POST, request.FILES)
     try:
@@ -199,8 +201,8 @@ def message(request: HttpRequest, code: str) -> HttpResponse:
         page = _form_page(request, found, deputy, form)
         return _too_many(page, error) if error else page
     except idempotency.KeyReused as error:
-        form = MessageForm(idempotency.rekeyed(request.POST))
-        return _form_page(request, found, deputy, form, code_error=error.message)
+        form = MessageForm(initial=_kept(idempotency.rekeyed(request.POST)))
+        return _form_page(request, found, deputy, form, refusal=error.message)
     return render(request, "mashang/sent.html", once.result)
 
 

@@ -49,7 +49,7 @@ class MessageForm(KeyedForm):
         "留言内容",
         max_length=CONTENT_MAX,
         rows=8,
-        help_text=f"请写清事情和地点，最多{CONTENT_MAX}字。",
+        help_text=f"请写清事情和地点，最多 {CONTENT_MAX} 字。",
     )
     name = core.text("您的称呼（可不填）", max_length=NAME_MAX, required=False)
     anonymous = forms.BooleanField(label="匿名留言（代表看不到您的称呼）", required=False)
@@ -58,7 +58,7 @@ class MessageForm(KeyedForm):
         max_length=PHONE_MAX,
         help_text="用于接收验证码和查询码；代表看不到您的完整号码。",
     )
-    sms_code = core.text("短信验证码", max_length=6, required=False)
+    sms_code = core.text("短信验证码", max_length=6, required=False, help_text="短信中的6位数字")
     photos = PhotosField(
         label=f"照片（可不传，最多{PHOTOS_MAX}张）",
         help_text="获取验证码后再选择照片。照片中的拍摄位置等信息会被清除。",

@@ -136,9 +136,7 @@ class Message(models.Model):
         related_name="messages",
         help_text="留言扫码所在的联络站，或代表所在的联络站",
     )
-    holder = models.CharField(
-        "当前办理方", max_length=16, choices=Holder.choices, default=Holder.DEPUTY
-    )
+    holder = models.CharField("当前办理方", max_length=16, choices=Holder.choices, default=Holder.DEPUTY)
     status = models.CharField(
         "状态", max_length=16, choices=MessageStatus.choices, default=MessageStatus.OPEN
     )

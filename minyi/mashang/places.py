@@ -16,8 +16,12 @@ from minyi.reference.models import Region, RegionLevel
 
 
 def counties() -> QuerySet[Region]:
-    """Every county or district (with its city, for the heading), in code order."""
-    return Region.objects.filter(level=RegionLevel.COUNTY).select_related("parent")
+    """Every county or district with its city (the heading they are grouped under), by city."""
+    return (
+        Region.objects.filter(level=RegionLevel.COUNTY)
+        .select_related("parent")
+        .order_by("parent__code", "parent__name", "parent_id", "code", "name")
+    )
 
 
 def townships(county: Region) -> QuerySet[Region]:
@@ -25,7 +29,8 @@ def townships(county: Region) -> QuerySet[Region]:
 
 
 def region_or_none(raw: str, level: str) -> Region | None:
-    if not (raw or "").isdigit() or len(raw) > 12:
+    raw = raw or ""
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:
         return None
     return Region.objects.filter(pk=int(raw), level=level).select_related("parent").first()
 

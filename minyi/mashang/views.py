@@ -1,7 +1,8 @@
 """The public pages of 码上找代表: no log-in, phone first, no JavaScript (minyi/mashang).
 
-``/m/<code>`` is a deputy's page (name, the congresses they sit in, their station) or a station's
-page listing its deputies; ``/m/<code>/qr.svg`` and ``/m/<code>/qr.png`` are its QR code. An
+``/m/<code>`` is a deputy's page (name, the congresses they sit in, the introduction, their
+station, the button to the message form) or a station's page listing its deputies, each with a
+link to the message form; ``/m/<code>/qr.svg`` and ``/m/<code>/qr.png`` are its QR code. An
 unknown or retired code, or one whose deputy has left the registry, answers 404 with a friendly
 page. No phone number is shown: not the deputy's, not the station's.
 """

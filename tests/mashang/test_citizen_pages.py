@@ -59,10 +59,23 @@ def test_the_deputy_page_shows_the_introduction_and_invites_a_message(client, wa
 def test_the_form_states_the_limit_and_links_the_privacy_notice(client, wang):
     page = client.get(f"{code_for(wang).path}/message").content.decode()
 
-    assert "最多1000字" in page
+    assert "最多 1000 字" in page
     assert 'maxlength="1000"' in page
     assert 'href="/m/privacy"' in page and "获取验证码" in page
     assert 'enctype="multipart/form-data"' in page
+
+
+def test_every_citizen_form_carries_the_csrf_token(client, wang):
+    message = MessageFactory(phone=CITIZEN_E164, status=MessageStatus.ANSWERED, answer="已答复")
+    pages = [
+        client.get(f"{code_for(wang).path}/message"),
+        client.get("/m/track"),
+        client.post("/m/track", {"tracking_code": message.tracking_code, "phone": CITIZEN}),
+    ]
+
+    for page in pages:
+        forms = page.content.decode().count("<form")
+        assert forms and page.content.decode().count("csrfmiddlewaretoken") == forms
 
 
 def test_the_code_button_sends_a_code_and_keeps_what_was_typed(client, wang):
@@ -121,6 +134,17 @@ def test_a_double_submit_sends_one_message_and_answers_the_same(client, wang):
     assert tracking in first.content.decode() and tracking in second.content.decode()
 
 
+def test_the_same_key_with_other_content_is_refused_and_the_form_gets_a_new_key(client, wang):
+    body = form()
+    client.post(f"{code_for(wang).path}/message", body)
+    response = client.post(f"{code_for(wang).path}/message", {**body, "content": "另一件事"})
+
+    page = response.content.decode()
+    assert "这张表单已经提交过" in page and "另一件事" in page
+    assert body["idempotency_key"] not in page
+    assert Message.objects.count() == 1
+
+
 def test_without_consent_the_form_comes_back_with_the_reason_and_the_text(client, wang):
     body = form()
     del body["consent"]
@@ -154,6 +178,13 @@ def test_a_station_code_without_a_chosen_deputy_goes_back_to_the_list(client):
     response = client.get(f"{code_for(station).path}/message")
 
     assert response.status_code == 302 and response["Location"] == code_for(station).path
+
+
+def test_a_station_code_with_a_deputy_that_is_no_number_goes_back_to_the_list(client):
+    station = LiaisonStationFactory()
+    for value in ("²", "abc", "9" * 30):
+        response = client.get(f"{code_for(station).path}/message", {"deputy": value})
+        assert response.status_code == 302
 
 
 def test_a_station_code_refuses_a_deputy_not_of_the_station(client):

@@ -65,7 +65,7 @@ def test_a_township_shows_the_deputies_elected_there_and_its_station(client, pla
 
 
 def test_an_unknown_or_malformed_place_shows_the_counties(client, places):
-    for value in ("999999", "abc", "1" * 40):
+    for value in ("999999", "abc", "1" * 40, "²", "-1"):
         response = client.get("/m/", {"township": value, "county": value})
         assert response.status_code == 200 and "找到您的人大代表" in response.content.decode()
 
@@ -85,3 +85,15 @@ def test_the_township_page_reads_a_fixed_number_of_queries_however_many_deputies
         return len(queries)
 
     assert queries_for(1) == queries_for(30)
+
+
+def test_counties_are_grouped_under_their_own_city(client, places):
+    other_city = RegionFactory(name="衡阳市", level=RegionLevel.CITY, code="430400")
+    RegionFactory(name="衡山县", level=RegionLevel.COUNTY, parent=other_city, code="430423")
+    RegionFactory(name="雨湖区", level=RegionLevel.COUNTY, parent=places["city"], code="430302")
+
+    page = client.get("/m/").content.decode()
+
+    assert page.count("<h2>湘潭市</h2>") == 1 and page.count("<h2>衡阳市</h2>") == 1
+    xiangtan = page.index("<h2>湘潭市</h2>")
+    assert xiangtan < page.index("雨湖区") and xiangtan < page.index("韶山市")

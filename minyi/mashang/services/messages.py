@@ -150,7 +150,9 @@ def deputy_for_code(code: MashangCode, deputy: Deputy | None) -> Deputy:
         raise MessageRefused("请先选择您要联系的代表。", code="deputy_required")
     seated = Mandate.objects.active().filter(deputy=deputy, station_id=code.station_id).exists()
     if not (seated and deputy.is_active):
-        raise MessageRefused("所选代表不属于本联络站，请从联络站的代表名单中选择。", code="deputy_invalid")
+        raise MessageRefused(
+            "所选代表不属于本联络站，请从联络站的代表名单中选择。", code="deputy_invalid"
+        )
     return deputy
 
 
@@ -261,7 +263,9 @@ def message_create(
             updated_at=now,
         )
         photos_attach(message, checked)
-        message_record(message, MessageEventKind.CREATED, at=now, photos=len(checked), via=code.kind)
+        message_record(
+            message, MessageEventKind.CREATED, at=now, photos=len(checked), via=code.kind
+        )
         _tell_received(message)
     return Created(message=message, folded=False)
 
