@@ -235,7 +235,24 @@ def test_a_message_goes_from_the_qr_code_to_12345_and_back_and_the_citizen_rates
     message.refresh_from_db()
     assert message.status == "answered"
     assert "已更换银田镇主干道灯具十二盏" in message.answer
-    assert OutboxMessage.objects.filter(recipient_phone=CITIZEN_E164).count() >= 2
+    assert CITIZEN not in zhang.content()
+    to_citizen = OutboxMessage.objects.filter(recipient_phone=CITIZEN_E164).order_by("id")
+    # as the order's requester the citizen also hears from 12345 (accepted, replied)
+    assert list(to_citizen.values_list("template_code", flat=True)) == [
+        "mashang_sms_code",
+        "mashang_message_received",
+        "order_accepted",
+        "reply_ready",
+        "mashang_answered",
+    ]
+    told = [line["body"] for line in sms_lines(sms_file) if line["template"] == "mashang_answered"]
+    assert told == [
+        f"【码上找代表】张三代表已答复您的留言（查询码{message.tracking_code}），"
+        "请凭查询码和手机号查看。"
+    ]
+    # the citizen's number reached no one but the citizen (the order keeps it for the handler)
+    others = OutboxMessage.objects.exclude(recipient_phone=CITIZEN_E164)
+    assert not [body for body in others.values_list("body", flat=True) if CITIZEN in body]
 
     # 5. the citizen reads the answer on the status page and rates it
     status_page(citizen, base, message.tracking_code)
