@@ -372,3 +372,22 @@ def test_a_form_without_its_key_is_a_chinese_400(wang_client):
     assert "表单缺少提交标识" in response.content.decode()
     message.refresh_from_db()
     assert message.status == MessageStatus.OPEN
+
+
+def test_a_notice_about_a_message_opens_the_message(wang_client):
+    from minyi.notify.models import Notice
+    from tests.mashang.deputy_side import notices_of
+
+    message = message_forward(
+        message=message_to(wang_client.wang, tracking_code="NOTICE2345"), actor=wang_client.user
+    )
+    order_walk(message.order, "archived")
+    assert notices_of(wang_client.user)
+    notice = Notice.objects.get(user=wang_client.user)
+
+    assert "查看留言 NOTICE2345" in page(wang_client, "/work/notices/")
+    response = wang_client.post("/work/notices/read/", {"id": notice.pk, "open": "1"})
+
+    assert response["Location"] == f"/work/messages/{message.pk}/"
+    notice.refresh_from_db()
+    assert notice.read_at is not None
