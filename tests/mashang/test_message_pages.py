@@ -332,3 +332,62 @@ def test_no_page_of_the_whole_loop_prints_the_citizens_full_phone(wang_client, d
     page(wang_client, f"/work/orders/{message.order.number}/")
     page(wang_client, "/work/mine/")
     page(wang_client, "/work/notices/")
+
+
+def test_a_double_click_on_forward_makes_one_order(wang_client):
+    from minyi.orders.models import WorkOrder
+    from minyi.reference.models import RequestType
+
+    message = message_to(wang_client.wang)
+    body = keyed(request_type=RequestType.objects.get(code="help").pk, title="护栏损坏", note="")
+
+    first = wang_client.post(f"/work/messages/{message.pk}/forward/", body)
+    again = wang_client.post(f"/work/messages/{message.pk}/forward/", body)
+
+    assert first.status_code == again.status_code == 302
+    assert WorkOrder.objects.filter(deputy=wang_client.wang).count() == 1
+    assert message.events.filter(kind=MessageEventKind.FORWARDED).count() == 1
+
+
+def test_a_key_sent_again_with_other_content_is_refused_with_a_message(wang_client):
+    message = message_to(wang_client.wang)
+    body = keyed(text="第一次的答复")
+    wang_client.post(f"/work/messages/{message.pk}/answer/", body)
+
+    response = wang_client.post(
+        f"/work/messages/{message.pk}/answer/", {**body, "text": "换了内容"}, follow=True
+    )
+
+    assert "这张表单已经提交过" in response.content.decode()
+    message.refresh_from_db()
+    assert message.answer == "第一次的答复"
+
+
+def test_a_form_without_its_key_is_a_chinese_400(wang_client):
+    message = message_to(wang_client.wang)
+
+    response = wang_client.post(f"/work/messages/{message.pk}/answer/", {"text": "答复"})
+
+    assert response.status_code == 400
+    assert "表单缺少提交标识" in response.content.decode()
+    message.refresh_from_db()
+    assert message.status == MessageStatus.OPEN
+
+
+def test_a_notice_about_a_message_opens_the_message(wang_client):
+    from minyi.notify.models import Notice
+    from tests.mashang.deputy_side import notices_of
+
+    message = message_forward(
+        message=message_to(wang_client.wang, tracking_code="NOTICE2345"), actor=wang_client.user
+    )
+    order_walk(message.order, "archived")
+    assert notices_of(wang_client.user)
+    notice = Notice.objects.get(user=wang_client.user)
+
+    assert "查看留言 NOTICE2345" in page(wang_client, "/work/notices/")
+    response = wang_client.post("/work/notices/read/", {"id": notice.pk, "open": "1"})
+
+    assert response["Location"] == f"/work/messages/{message.pk}/"
+    notice.refresh_from_db()
+    assert notice.read_at is not None

@@ -79,7 +79,7 @@ def notices_write(message: Message, event, template: str, params: dict, users) -
     from minyi.notify.services import outbox_write
 
     drafts = [Draft(template, params, user=user) for user in users]
-    return outbox_write(drafts, key=f"msgev{event.pk}")
+    return outbox_write(drafts, key=f"msgev{event.pk}", mashang_message_id=message.pk)
 
 
 def _citizen_sms(message: Message, event, template: str, params: dict) -> list[int]:
@@ -88,7 +88,11 @@ def _citizen_sms(message: Message, event, template: str, params: dict) -> list[i
 
     if not message.phone or message.scrubbed_at:
         return []
-    return outbox_write([Draft(template, params, phone=message.phone)], key=f"msgev{event.pk}")
+    return outbox_write(
+        [Draft(template, params, phone=message.phone)],
+        key=f"msgev{event.pk}",
+        mashang_message_id=message.pk,
+    )
 
 
 def _answered_by(actor, message: Message) -> str:
