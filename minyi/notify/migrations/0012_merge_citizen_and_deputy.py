@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notify', '0010_mashang_deputy_texts'),
+        ('notify', '0011_notices_open_their_message'),
         ('notify', '0010_mashang_message_received'),
     ]
 
