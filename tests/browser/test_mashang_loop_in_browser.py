@@ -223,8 +223,10 @@ def test_a_message_goes_from_the_qr_code_to_12345_and_back_and_the_citizen_rates
     message.refresh_from_db()
     assert message.status == "result"
 
-    # 4. the deputy answers from the prefilled result
-    zhang.goto(f"{base}/work/messages/{message.pk}/")
+    # 4. the result is in the deputy's inbox (待处理 again); the deputy answers from it, prefilled
+    zhang.goto(f"{base}/work/messages/")
+    zhang.locator(f"a.order-card[href$='/work/messages/{message.pk}/']").click()
+    zhang.wait_for_url(f"**/work/messages/{message.pk}/")
     assert "已更换银田镇主干道灯具十二盏" in zhang.inner_text("main")
     zhang.click("#do-answer")
     answer = zhang.locator("#action-answer textarea")
