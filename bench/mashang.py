@@ -10,7 +10,8 @@ Figures:
    the stylesheet, the SQL queries one page runs; then ``GET /m/<code>`` of random deputies by
    ``--clients`` concurrent clients (each its own keep-alive connection) against the app under
    uvicorn, DEBUG off (the caller bench's server, ``bench.callers.Server``): requests/s and
-   p50/p95/p99/max of the round trip;
+   p50/p95/p99/max of the round trip; and the bytes of the busiest station's page (it lists all
+   its deputies: the longest public page);
 3. the message post rate: ``POST /api/public/messages`` (the public API's contract), each with a
    new phone and its valid SMS code issued beforehand in this process (``sms_code_issue``, outside
    the timing), by one client and then by ``--clients`` concurrent clients: messages created per
@@ -316,8 +317,36 @@ def page_sizes(server: Server, code: str) -> dict:
         "html": len(html),
         "svg": len(svg),
         "css": len(css),
-        "name_shown": b"<h1>" in html,
     }
+
+
+def busiest_station() -> tuple[str, str, int]:
+    """The code, name and deputy count of the station with the most deputies: its page, a list
+    of them all, is the longest public page."""
+    from django.db.models import Count, Q
+
+    from minyi.deputies.models import LiaisonStation
+    from minyi.mashang.models import MashangCode
+
+    station = (
+        LiaisonStation.objects.annotate(
+            seated=Count("mandates__deputy", filter=Q(mandates__ended_on=None), distinct=True)
+        )
+        .order_by("-seated", "id")
+        .first()
+    )
+    code = MashangCode.objects.get(station=station, is_active=True).code
+    return code, station.name, station.seated
+
+
+def station_page(server: Server) -> dict:
+    code, name, seated = busiest_station()
+    conn = http.client.HTTPConnection(HOST, server.port, timeout=10)
+    conn.request("GET", f"/m/{code}")
+    response = conn.getresponse()
+    html = response.read()
+    conn.close()
+    return {"status": response.status, "html": len(html), "name": name, "deputies": seated}
 
 
 def queries_per_page(code: str) -> int:
@@ -424,7 +453,7 @@ def service_figure(codes: list[str], count: int, rng) -> dict:
 # -- report ----------------------------------------------------------------------------------------
 
 
-def figure_rows(sizes, queries, page, posts, service) -> list[tuple[str, str, str, str]]:
+def figure_rows(sizes, station, queries, page, posts, service) -> list[tuple[str, str, str, str]]:
     kb = 1024
     page_ok = page["statuses"] == Counter({200: page["count"]})
     rows = [
@@ -439,6 +468,12 @@ def figure_rows(sizes, queries, page, posts, service) -> list[tuple[str, str, st
             ),
         ),
         ("2. … SQL queries per page", str(queries), "—", "info"),
+        (
+            f"2. the busiest station's page ({station['deputies']:,} deputies listed): HTML",
+            f"{station['html'] / kb:.1f} KB",
+            f"< {TARGET_PAGE_BYTES // kb} KB",
+            verdict(station["status"] == 200 and station["html"] < TARGET_PAGE_BYTES),
+        ),
         (
             f"2. GET /m/<code>, {page['clients']} clients ({page['count']:,} req): req/s",
             f"{page['rate']:,.0f} req/s ({status_text(page['statuses'])})",
@@ -624,6 +659,11 @@ def main(argv: list[str] | None = None) -> int:
             f"  /m/<code>: HTML {sizes['html']:,} B, qr.svg {sizes['svg']:,} B, "
             f"css {sizes['css']:,} B (status {sizes['status']}); {queries} SQL queries"
         )
+        station = station_page(server)
+        print(
+            f"  the busiest station's page ({station['name']}, {station['deputies']:,} deputies): "
+            f"HTML {station['html']:,} B (status {station['status']})"
+        )
         page = page_figure(server, codes, requests, args.clients)
         print(
             f"  {page['count']:,} GETs by {page['clients']} clients: {page['rate']:,.0f} req/s, "
@@ -655,7 +695,7 @@ def main(argv: list[str] | None = None) -> int:
         flush=True,
     )
 
-    rows = figure_rows(sizes, queries, page, posts, service)
+    rows = figure_rows(sizes, station, queries, page, posts, service)
     total = time.perf_counter() - began
     print_table(rows)
     print(f"\nwhole 码上找代表 bench: {total:.0f} s")
