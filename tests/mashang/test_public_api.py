@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
@@ -287,3 +288,28 @@ def test_the_timeline_names_no_staff_and_carries_no_internal_note(api):
     assert [s["text"] for s in body["timeline"]] == ["您的留言已送达代表", "留言已办结"]
     assert "赵" not in text and "内部" not in text and "提醒" not in text
     assert body["status_text"] == "已办结" and body["may_rate"] is True
+
+
+def test_the_same_text_again_answers_the_first_tracking_code(api, wang):
+    first = post(api, "/api/public/messages", message_body(wang))
+    with clock.frozen(clock.now() + timedelta(minutes=2)):
+        again = post(api, "/api/public/messages", message_body(wang))
+
+    assert again.status_code == 201 and again.json() == first.json()
+    assert Message.objects.get().repeats == 1
+
+
+def test_too_many_message_posts_from_one_address_are_429(api, wang, settings):
+    rates = {**settings.MINYI_MASHANG["RATES"], "message": "1/h", "sms_code": "1/h"}
+    settings.MINYI_MASHANG = {**settings.MINYI_MASHANG, "RATES": rates}
+    body = message_body(wang)
+    post(api, "/api/public/messages", {**body, "consent": False})
+    messages = post(api, "/api/public/messages", body)
+    post(api, "/api/public/sms-codes", {"phone": "13900000000"})
+    codes = post(api, "/api/public/sms-codes", {"phone": "13700000000"})
+
+    for response in (messages, codes):
+        assert response.status_code == 429
+        assert response.json()["code"] == "rate_limited"
+        assert int(response["Retry-After"]) > 0
+    assert not Message.objects.exists()
