@@ -17,8 +17,9 @@ from minyi.mashang.services import code_for
 from minyi.mashang.services.messages import message_transition
 from minyi.notify.models import OutboxMessage, OutboxStatus
 from minyi.notify.services import outbox_send
+from minyi.reference.models import RegionLevel
 from tests.browser.people import screenshot
-from tests.factories import DeputyFactory
+from tests.factories import CongressFactory, DeputyFactory, RegionFactory, seat
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
@@ -58,7 +59,13 @@ def test_a_citizen_leaves_a_message_follows_it_and_rates_the_answer_without_scri
     asgi_server, browser, sms_file
 ):
     base = asgi_server
-    wang = DeputyFactory(name="王建国", introduction="银田村党支部书记，关注农村道路和养老。")
+    county = RegionFactory(name="韶山市", level=RegionLevel.COUNTY)
+    town = RegionFactory(name="银田镇", level=RegionLevel.TOWNSHIP, parent=county)
+    CongressFactory(name="银田镇人大", level="township", region=town)
+    wang = DeputyFactory(
+        name="王建国", introduction="银田村党支部书记，关注农村道路和养老。", mandate=None
+    )
+    seat(wang, "银田镇人大", "township")
     context = browser.new_context(
         locale="zh-CN",
         timezone_id="Asia/Shanghai",
@@ -70,8 +77,14 @@ def test_a_citizen_leaves_a_message_follows_it_and_rates_the_answer_without_scri
     phone = context.new_page()
     phone.set_default_timeout(10_000)
 
-    # the deputy's page, as the QR code opens it
-    phone.goto(f"{base}{code_for(wang).path}")
+    # no card at hand: the deputy is found by place
+    phone.goto(f"{base}/m/")
+    phone.click("a:has-text('韶山市')")
+    phone.click("a:has-text('银田镇')")
+    assert _fits_the_screen(phone)
+    screenshot(phone, "citizen-place-phone")
+    phone.click("#deputies a:has-text('王建国')")
+    assert phone.url == f"{base}{code_for(wang).path}"
     assert "银田村党支部书记" in phone.inner_text("#deputy")
     assert _fits_the_screen(phone)
     phone.click("a.button:has-text('给代表留言')")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
@@ -251,3 +252,64 @@ def test_no_sms_code_is_left_in_a_sent_row_nor_stored(api):
     assert code not in row.body and code not in json.dumps(row.params)
     assert row.body == "【码上找代表】您的验证码是******，5分钟内有效。请勿告诉他人。"
     assert SmsCode.objects.count() == 1
+
+
+def test_an_sms_code_request_repeated_with_its_key_sends_one_code(api):
+    key = str(uuid.uuid4())
+    first = post(api, "/api/public/sms-codes", {"phone": CITIZEN}, **{"Idempotency-Key": key})
+    again = post(api, "/api/public/sms-codes", {"phone": CITIZEN}, **{"Idempotency-Key": key})
+
+    assert first.status_code == again.status_code == 202
+    assert again["Idempotent-Replayed"] == "true"
+    assert OutboxMessage.objects.filter(template_code="mashang_sms_code").count() == 1
+
+
+def test_a_malformed_idempotency_key_is_a_structured_400(api):
+    response = post(api, "/api/public/sms-codes", {"phone": CITIZEN}, **{"Idempotency-Key": "x"})
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "idempotency_key_malformed"
+
+
+def test_the_timeline_names_no_staff_and_carries_no_internal_note(api):
+    from tests.factories import UserFactory
+
+    message = MessageFactory(phone=CITIZEN_E164)
+    staff = UserFactory(last_name="赵", first_name="联络员")
+    message_transition(message, MessageEventKind.CREATED)
+    message_transition(message, MessageEventKind.DEPUTY_REMINDED, actor=staff, text="提醒代表")
+    message_transition(
+        message, MessageEventKind.CLOSED, actor=staff, text="内部：已电话核实", status="closed"
+    )
+
+    body = api.get(f"/api/public/messages/{message.tracking_code}", {"phone": CITIZEN}).json()
+
+    text = json.dumps(body, ensure_ascii=False)
+    assert [s["text"] for s in body["timeline"]] == ["您的留言已送达代表", "留言已办结"]
+    assert "赵" not in text and "内部" not in text and "提醒" not in text
+    assert body["status_text"] == "已办结" and body["may_rate"] is True
+
+
+def test_the_same_text_again_answers_the_first_tracking_code(api, wang):
+    first = post(api, "/api/public/messages", message_body(wang))
+    with clock.frozen(clock.now() + timedelta(minutes=2)):
+        again = post(api, "/api/public/messages", message_body(wang))
+
+    assert again.status_code == 201 and again.json() == first.json()
+    assert Message.objects.get().repeats == 1
+
+
+def test_too_many_message_posts_from_one_address_are_429(api, wang, settings):
+    rates = {**settings.MINYI_MASHANG["RATES"], "message": "1/h", "sms_code": "1/h"}
+    settings.MINYI_MASHANG = {**settings.MINYI_MASHANG, "RATES": rates}
+    body = message_body(wang)
+    post(api, "/api/public/messages", {**body, "consent": False})
+    messages = post(api, "/api/public/messages", body)
+    post(api, "/api/public/sms-codes", {"phone": "13900000000"})
+    codes = post(api, "/api/public/sms-codes", {"phone": "13700000000"})
+
+    for response in (messages, codes):
+        assert response.status_code == 429
+        assert response.json()["code"] == "rate_limited"
+        assert int(response["Retry-After"]) > 0
+    assert not Message.objects.exists()

@@ -114,8 +114,8 @@ def message_transition(
 
 class MessageRefused(DomainError):
     """A message the service does not take (``code`` says why: ``content_required``,
-    ``content_too_long``, ``name_too_long``, ``consent_required``, ``deputy_invalid``,
-    ``refused``)."""
+    ``content_too_long``, ``name_too_long``, ``consent_required``, ``code_retired``,
+    ``deputy_required``, ``deputy_invalid``, ``refused`` for a blocked number)."""
 
     code = "invalid"
 
