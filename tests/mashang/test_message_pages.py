@@ -86,7 +86,7 @@ def test_the_deputy_has_one_place_for_messages_and_their_own_calls(wang_client):
 
     for text in (inbox, mine):
         assert 'href="/work/messages/"' in text and 'href="/work/mine/"' in text
-        assert "选民留言" in text and "我的来电工单" in text
+        assert "选民留言" in text and "我的工单" in text
 
 
 def test_another_deputys_message_answers_404(wang_client):
