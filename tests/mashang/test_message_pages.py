@@ -204,6 +204,8 @@ def test_forwarding_on_the_page_shows_what_12345_refuses_and_makes_the_order(wan
     # the order page, as the deputy reads it: the citizen masked there too
     order_page = page(wang_client, f"/work/orders/{message.order.number}/")
     assert CITIZEN_MASKED in order_page
+    # and it leads back to the message it came from
+    assert f'href="/work/messages/{message.pk}/"' in order_page
 
 
 def test_the_deputy_sees_at_once_why_12345_refused(wang_client, dan):
