@@ -393,3 +393,15 @@ def test_a_notice_about_a_message_opens_the_message(wang_client):
     assert response["Location"] == f"/work/messages/{message.pk}/"
     notice.refresh_from_db()
     assert notice.read_at is not None
+
+
+def test_the_order_api_gives_the_deputy_the_forwarded_citizen_masked_and_no_reveal(wang_client):
+    message = message_forward(message=message_to(wang_client.wang), actor=wang_client.user)
+    number = message.order.number
+
+    for url in ("/api/orders/", f"/api/orders/{number}/"):
+        response = wang_client.get(url)
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert FULL not in body and CITIZEN_MASKED in body
+    assert wang_client.post(f"/api/orders/{number}/reveal/").status_code in (403, 404)
