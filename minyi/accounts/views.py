@@ -77,6 +77,9 @@ def phone_login_page(request: HttpRequest) -> HttpResponse:
             status = 400
     elif form.is_bound:
         status = 400
+    if context["sent"]:  # the cursor goes to the code
+        form.fields["phone"].widget.attrs.pop("autofocus", None)
+        form.fields["code"].widget.attrs["autofocus"] = True
     context["sent_text"] = phone_login.SENT
     return render(request, "accounts/phone_login.html", context, status=status)
 

@@ -142,15 +142,13 @@ class AnswerForm(MessageActionForm):
         max_length=ANSWER_MAX,
         rows=6,
         error_messages={"required": "请填写答复内容。"},
+        help_text="答复将通过平台告知群众（短信提示其凭查询码查看），不会显示您的电话",
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # once 12345 has a result, the answer starts from it (the deputy edits it before sending)
         self.fields["text"].initial = prefilled_answer(self.message)
-        self.fields[
-            "text"
-        ].help_text = "答复将通过平台告知群众（短信提示其凭查询码查看），不会显示您的电话。"
 
 
 class ForwardForm(MessageActionForm):
@@ -159,7 +157,12 @@ class ForwardForm(MessageActionForm):
         queryset=RequestType.objects.filter(is_report=False).order_by("sort", "id"),
         empty_label=None,
     )
-    title = core.text("工单标题", max_length=TITLE, error_messages={"required": "请填写工单标题。"})
+    title = core.text(
+        "工单标题",
+        max_length=TITLE,
+        error_messages={"required": "请填写工单标题。"},
+        help_text="用一句话概括诉求，如“某村口桥梁护栏损坏”",
+    )
     note = core.text("给12345的附言（选填）", max_length=NOTE_MAX, rows=2, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -168,7 +171,6 @@ class ForwardForm(MessageActionForm):
             RequestType.objects.filter(code="help").values_list("pk", flat=True).first()
         )
         self.fields["title"].initial = default_title(self.message)
-        self.fields["title"].help_text = "用一句话概括诉求，如“某村口桥梁护栏损坏”。"
 
 
 class HandForm(MessageActionForm):

@@ -81,10 +81,8 @@ def rows(user, queryset: QuerySet[Message]) -> tuple[list[Message], bool]:
 
 
 def deputy_switch(user, current: str) -> dict | None:
-    """The deputy's two lists side by side (选民留言 / 我的来电工单, ``_switch.html``): one place
-    for all of a deputy's matters. None for other roles."""
-    from minyi.notify.inbox import bounded_count
-
+    """The deputy's two lists side by side (选民留言 / 我的工单, ``_switch.html``, which shows
+    the header's count): one place for all of a deputy's matters. None for other roles."""
     if role_of(user) != Role.DEPUTY:
         return None
-    return {"current": current, "messages": bounded_count(todo_count(user))}
+    return {"current": current}

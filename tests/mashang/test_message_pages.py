@@ -86,7 +86,7 @@ def test_the_deputy_has_one_place_for_messages_and_their_own_calls(wang_client):
 
     for text in (inbox, mine):
         assert 'href="/work/messages/"' in text and 'href="/work/mine/"' in text
-        assert "选民留言" in text and "我的来电工单" in text
+        assert "选民留言" in text and "我的工单" in text
 
 
 def test_another_deputys_message_answers_404(wang_client):
@@ -204,6 +204,8 @@ def test_forwarding_on_the_page_shows_what_12345_refuses_and_makes_the_order(wan
     # the order page, as the deputy reads it: the citizen masked there too
     order_page = page(wang_client, f"/work/orders/{message.order.number}/")
     assert CITIZEN_MASKED in order_page
+    # and it leads back to the message it came from
+    assert f'href="/work/messages/{message.pk}/"' in order_page
 
 
 def test_the_deputy_sees_at_once_why_12345_refused(wang_client, dan):
@@ -391,3 +393,15 @@ def test_a_notice_about_a_message_opens_the_message(wang_client):
     assert response["Location"] == f"/work/messages/{message.pk}/"
     notice.refresh_from_db()
     assert notice.read_at is not None
+
+
+def test_the_order_api_gives_the_deputy_the_forwarded_citizen_masked_and_no_reveal(wang_client):
+    message = message_forward(message=message_to(wang_client.wang), actor=wang_client.user)
+    number = message.order.number
+
+    for url in ("/api/orders/", f"/api/orders/{number}/"):
+        response = wang_client.get(url)
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert FULL not in body and CITIZEN_MASKED in body
+    assert wang_client.post(f"/api/orders/{number}/reveal/").status_code in (403, 404)

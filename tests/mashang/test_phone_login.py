@@ -170,3 +170,10 @@ def test_a_signed_in_deputy_is_sent_on_and_a_next_that_is_no_path_is_ignored(cli
     assert client.get(URL + "?next=/work/messages/")["Location"] == "/work/messages/"
     assert client.get(URL + "?next=NaN")["Location"] == "/"
     assert client.get(URL + "?next=//evil.example/")["Location"] == "/"
+
+
+def test_a_deputy_without_a_password_is_not_offered_a_password_change(client, wang):
+    ask_code(client)
+    sign_in(client, code_sent())
+
+    assert 'href="/account/password/"' not in client.get("/work/mine/").content.decode()

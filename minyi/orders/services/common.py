@@ -201,4 +201,3 @@ def messages_follow(order: WorkOrder, event: OrderEvent) -> None:
     from minyi.mashang.services.followup import order_followed
 
     order_followed(order=order, event=event)
-
