@@ -158,12 +158,13 @@ def free_port() -> int:
 
 
 class Server:
-    """uvicorn serving ``bench.callers_asgi`` (the app + a Server-Timing header) in a subprocess."""
+    """uvicorn serving ``bench.callers_asgi`` (the app + a Server-Timing header) in a subprocess,
+    its log in ``var_dir`` (the 码上找代表 bench serves its pages with it too)."""
 
-    def __init__(self, env: dict):
+    def __init__(self, env: dict, var_dir: Path = VAR_DIR):
         self.port = free_port()
         self.base = f"http://{HOST}:{self.port}"
-        self.log = VAR_DIR / "uvicorn.log"
+        self.log = var_dir / "uvicorn.log"
         cmd = [
             sys.executable,
             "-m",
@@ -222,7 +223,8 @@ class Server:
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def server_env() -> dict:
+def server_env(var_dir: Path = VAR_DIR, **extra: str) -> dict:
+    """The server's environment: this one, DEBUG off, plain HTTP on the loopback, ``extra``."""
     env = dict(os.environ)
     path = [str(ROOT), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
     env.update(
@@ -231,9 +233,10 @@ def server_env() -> dict:
             "ALLOWED_HOSTS": HOST,
             "SECURE_COOKIES": "0",  # plain http on the loopback: the session cookie must stick
             "SECURE_SSL_REDIRECT": "0",  # …and no redirect to an https the loopback does not serve
-            "MINYI_VAR_DIR": str(VAR_DIR),
+            "MINYI_VAR_DIR": str(var_dir),
             "LOG_LEVEL": "WARNING",
             "PYTHONPATH": os.pathsep.join(path),
+            **extra,
         }
     )
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

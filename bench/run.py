@@ -9,7 +9,9 @@ Figures:
    COPY, every deadline computed by the calendar code itself;
 3. ``sla_scan`` over those orders: first run (marks what crossed since the previous scan), second
    run (marks nothing), the ``manage.py sla_scan`` command in-process, and a ``--full`` sweep;
-4. deadline computations per second (``get_calendar().due``, working days and working hours).
+4. deadline computations per second (``get_calendar().due``, working days and working hours);
+then the list pages (``bench/lists.py``), caller identification (``bench/callers.py``) and
+码上找代表's deputy page and message post rate (``bench/mashang.py``), each in its own section.
 
 Options: ``--orders N`` (default 1,000,000), ``--sample N`` (service orders, default 2,000),
 ``--workers N`` (default: number of CPUs), ``--reload`` (drop the loaded orders and load again),
@@ -34,7 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import callers, lists, report  # noqa: E402
+from bench import callers, lists, mashang, report  # noqa: E402
 from bench.data import SCAN_NOW, fixtures  # noqa: E402
 from bench.db import DEFAULT_URL, QUICK_URL, ensure_database, setup_django  # noqa: E402
 from bench.load import load  # noqa: E402
@@ -122,7 +124,10 @@ def main() -> int:
     # Issue 3: caller identification, in its own process and database.
     print("\n== caller identification (bench/callers.py)")
     callers_rc = callers.spawn(quick=args.quick, results=not args.no_results)
-    ok = all(r[3] != "FAIL" for r in rows) and callers_rc == 0
+    # Issue 10: the 码上找代表 deputy page and the message post rate, in its own process and database.
+    print("\n== 码上找代表 (bench/mashang.py)")
+    mashang_rc = mashang.spawn(quick=args.quick, results=not args.no_results)
+    ok = all(r[3] != "FAIL" for r in rows) and callers_rc == 0 and mashang_rc == 0
     return 0 if ok else 1
 
 

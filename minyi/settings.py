@@ -421,7 +421,25 @@ MINYI_MASHANG = {
     "RETENTION_DAYS": env_int("MINYI_MASHANG_RETENTION_DAYS", 365),
     # responsiveness is shown from this many messages; below it "样本不足"
     "STATS_MIN_SAMPLE": env_int("MINYI_MASHANG_STATS_MIN_SAMPLE", 10),
+    # the public pages' and API's requests per client address (minyi/mashang/ratelimits.py,
+    # django-ratelimit's "N/m" or "N/h"): getting a code, sending, looking up, rating
+    "RATES": {
+        "sms_code": env_str("MINYI_MASHANG_RATE_SMS_CODE") or "30/h",
+        "message": env_str("MINYI_MASHANG_RATE_MESSAGE") or "30/h",
+        "track": env_str("MINYI_MASHANG_RATE_TRACK") or "30/m",
+        "rating": env_str("MINYI_MASHANG_RATE_RATING") or "10/m",
+    },
 }
+
+# The rate limits above and the SMS codes' wrong tries count in the default cache. Local memory (Django's default) counts per process: with more than one app process set
+# REDIS_URL and they count together in Redis.
+if env_str("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env_str("REDIS_URL"),
+        }
+    }
 
 # -- notifications (SMS) — minyi/notify, README "Notifications (SMS)" ---------------------------
 MINYI_SMS = {
@@ -436,6 +454,9 @@ MINYI_SMS = {
     "LEASE_SECONDS": env_int("MINYI_SMS_LEASE_SECONDS", 60),
     # test hook: sleep between the provider call and recording it (the crash test)
     "PAUSE_AFTER_SEND_MS": env_int("MINYI_SMS_PAUSE_AFTER_SEND_MS", 0),
+    # test hook: the file backend also writes the code of a 码上找代表 SMS code ("code"), for a
+    # browser test to read; refused below unless the test backends are allowed
+    "FILE_KEEP_CODES": env_bool("MINYI_SMS_FILE_KEEP_CODES", False),
     "TENCENT": {
         "SECRET_ID": env_str("MINYI_SMS_TENCENT_SECRET_ID") or "",
         "SECRET_KEY": env_str("MINYI_SMS_TENCENT_SECRET_KEY") or "",
@@ -457,6 +478,14 @@ if (
         f"MINYI_SMS_BACKEND={MINYI_SMS['BACKEND']} sends no SMS and is refused when DEBUG is off: "
         "set MINYI_SMS_BACKEND=tencent (or your provider's backend), or "
         "MINYI_SMS_ALLOW_TEST_BACKEND=1 where no SMS may leave on purpose."
+    )
+if MINYI_SMS["FILE_KEEP_CODES"] and (
+    MINYI_SMS["BACKEND"] != "file"
+    or not (DEBUG or env_bool("MINYI_SMS_ALLOW_TEST_BACKEND", False))
+):
+    raise ConfigError(
+        "MINYI_SMS_FILE_KEEP_CODES=1 writes SMS codes in clear to the file backend: it needs "
+        "MINYI_SMS_BACKEND=file and DEBUG=1 or MINYI_SMS_ALLOW_TEST_BACKEND=1 (tests only)."
     )
 if MINYI_SMS["BACKEND"] == "tencent" and not DEBUG:
     _missing = [

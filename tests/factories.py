@@ -261,55 +261,81 @@ def make_order(
                 actor=operator,
             )
         order = order_accept(order=order, actor=operator)
-        if state == "accepted":
-            return order
-        if state == "escalated":
-            suggestion_escalate(
-                order=order,
-                note="涉及多部门，转代表建议",
-                actor=dispatcher or UserFactory(role=Role.DISPATCHER),
-            )
-            return WorkOrder.objects.get(pk=order.pk)
-        if state == "direct_answer":
-            return order_direct_answer(
-                order=order, content="已按政策口径直接解答。", actor=operator
-            )
-        lead = lead or (handler.department if handler else None) or DepartmentFactory()
-        order = order_dispatch(order=order, lead=lead, assisting=assisting, actor=dispatcher)
-        if state == "dispatched":
-            return order
-        assignment = lead_of(order)
-        if state == "returned":
-            assignment_return_request(
-                assignment=assignment,
-                reason="不属于本单位职责",
-                suggested_department=DepartmentFactory(),
-                basis="《三定方案》未赋予本单位该项职责",
-                leader_opinion=leader_opinion(order, actor=handler),
-                actor=handler,
-            )
-            return WorkOrder.objects.get(pk=order.pk)
-        assignment_sign(assignment=assignment, actor=handler)
-        if state == "signed":
-            return WorkOrder.objects.get(pk=order.pk)
-        tracked = state == "tracking"
-        assignment_reply(
+        return order_walk(
+            order,
+            state,
+            lead=lead,
+            assisting=assisting,
+            dispatcher=dispatcher,
+            handler=handler,
+            agent=agent,
+            operator=operator,
+        )
+
+
+def order_walk(
+    order: WorkOrder,
+    state: str,
+    *,
+    lead: Department | None = None,
+    assisting: Sequence[Department] = (),
+    operator: User | None = None,
+    dispatcher: User | None = None,
+    handler: User | None = None,
+    agent: User | None = None,
+) -> WorkOrder:
+    """An accepted ``order`` walked on through the services to ``state`` (make_order's path
+    from acceptance: dispatch, sign, reply, callback, archive …), e.g. the order a 码上找代表
+    message was forwarded as."""
+    if state not in STATES:
+        raise ValueError(f"unknown state {state!r}; choose from {STATES}")
+    if state == "accepted":
+        return order
+    if state == "escalated":
+        suggestion_escalate(
+            order=order,
+            note="涉及多部门，转代表建议",
+            actor=dispatcher or UserFactory(role=Role.DISPATCHER),
+        )
+        return WorkOrder.objects.get(pk=order.pk)
+    if state == "direct_answer":
+        return order_direct_answer(order=order, content="已按政策口径直接解答。", actor=operator)
+    lead = lead or (handler.department if handler else None) or DepartmentFactory()
+    order = order_dispatch(order=order, lead=lead, assisting=assisting, actor=dispatcher)
+    if state == "dispatched":
+        return order
+    assignment = lead_of(order)
+    if state == "returned":
+        assignment_return_request(
             assignment=assignment,
-            content="已清理占道摊点，并安排城管队员每日巡查。",
-            method=ReplyMethod.PHONE,
-            solved=Solved.NOT_YET if tracked else Solved.SOLVED,
-            **(TRACKING_PLAN if tracked else {}),
+            reason="不属于本单位职责",
+            suggested_department=DepartmentFactory(),
+            basis="《三定方案》未赋予本单位该项职责",
+            leader_opinion=leader_opinion(order, actor=handler),
             actor=handler,
         )
-        order = WorkOrder.objects.get(pk=order.pk)
-        if state == "replied":
-            return order
-        order_callback(
-            order=order, satisfaction=Satisfaction.SATISFIED, solved=not tracked, actor=agent
-        )
-        if state == "callback":
-            return WorkOrder.objects.get(pk=order.pk)
-        return order_archive(order=order, actor=agent)
+        return WorkOrder.objects.get(pk=order.pk)
+    assignment_sign(assignment=assignment, actor=handler)
+    if state == "signed":
+        return WorkOrder.objects.get(pk=order.pk)
+    tracked = state == "tracking"
+    assignment_reply(
+        assignment=assignment,
+        content="已清理占道摊点，并安排城管队员每日巡查。",
+        method=ReplyMethod.PHONE,
+        solved=Solved.NOT_YET if tracked else Solved.SOLVED,
+        **(TRACKING_PLAN if tracked else {}),
+        actor=handler,
+    )
+    order = WorkOrder.objects.get(pk=order.pk)
+    if state == "replied":
+        return order
+    order_callback(
+        order=order, satisfaction=Satisfaction.SATISFIED, solved=not tracked, actor=agent
+    )
+    if state == "callback":
+        return WorkOrder.objects.get(pk=order.pk)
+    return order_archive(order=order, actor=agent)
 
 
 # -- assertions ------------------------------------------------------------------------------

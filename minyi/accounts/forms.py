@@ -83,3 +83,30 @@ class TokenForm(core.Form):
         if not token.isdigit():
             raise forms.ValidationError("验证码为 6 位数字。")
         return token
+
+
+class PhoneLoginForm(core.Form):
+    """代表短信登录: the registered mobile number, then the 6-digit code sent to it. Harmless to
+    send twice by nature (a code is asked again, or spent once), so no idempotency key."""
+
+    phone = forms.CharField(
+        label="手机号码",
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "tel", "inputmode": "tel", "autofocus": True}
+        ),
+        error_messages={"required": "请填写您在人大代表名册中登记的手机号码。"},
+    )
+    code = forms.CharField(
+        label="短信验证码",
+        max_length=6,
+        required=False,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "pattern": "[0-9]*",
+                "class": "code",
+            }
+        ),
+    )

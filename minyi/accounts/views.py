@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import django_otp
 from django.contrib import messages
+from django.contrib.auth import login as auth_login
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -18,15 +19,17 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
 from minyi.accounts import gate, lockout
-from minyi.accounts.forms import LoginForm, PasswordChangeForm, TokenForm
-from minyi.accounts.services import credentials
+from minyi.accounts.forms import LoginForm, PasswordChangeForm, PhoneLoginForm, TokenForm
+from minyi.accounts.services import credentials, phone_login
 from minyi.accounts.twofactor import key_groups, qr_svg
+from minyi.core.access import client_ip
 from minyi.core.errors import DomainError
 
 
 def _next(request: HttpRequest, default: str = "/") -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
+    # a path on this site only: ``redirect`` would read any other word as a view's name
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
@@ -40,6 +43,45 @@ class LoginView(auth_views.LoginView):
 
 login = gate.exempt("password", "two_factor")(LoginView.as_view())
 logout = gate.exempt("password", "two_factor")(auth_views.LogoutView.as_view())
+
+
+@gate.exempt("password", "two_factor")
+@sensitive_post_parameters("code")
+@never_cache
+def phone_login_page(request: HttpRequest) -> HttpResponse:
+    """代表短信登录 (``/account/phone-login/``): the registered number, 获取验证码, then the code.
+    The same answer for every number (``phone_login.SENT``); the services are in
+    ``accounts/services/phone_login.py``."""
+    if request.user.is_authenticated:
+        return redirect(_next(request))
+    form = PhoneLoginForm(request.POST or None)
+    context = {"form": form, "next": _next(request, ""), "sent": False}
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        phone, code = form.cleaned_data["phone"], form.cleaned_data["code"].strip()
+        step = request.POST.get("step") or ("login" if code else "send")
+        try:
+            if step == "send":
+                phone_login.login_code_send(phone=phone, ip=client_ip(request) or "")
+                context["sent"] = True
+            elif not code:
+                raise DomainError("请输入短信验证码。", code="sms_code_missing")
+            else:
+                user = phone_login.deputy_login(phone=phone, code=code, request=request)
+                auth_login(request, user, backend="minyi.accounts.backends.DutyBackend")
+                return redirect(_next(request))
+        except DomainError as error:
+            field = "phone" if error.code == "phone_invalid" else "code"
+            form.add_error(field, error.message)
+            context["sent"] = field == "code"
+            status = 400
+    elif form.is_bound:
+        status = 400
+    if context["sent"]:  # the cursor goes to the code
+        form.fields["phone"].widget.attrs.pop("autofocus", None)
+        form.fields["code"].widget.attrs["autofocus"] = True
+    context["sent_text"] = phone_login.SENT
+    return render(request, "accounts/phone_login.html", context, status=status)
 
 
 @gate.exempt("password")

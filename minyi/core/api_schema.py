@@ -4,7 +4,8 @@ Whatever refuses a request — a view, DRF, the request guard, the JSON parser, 
 handlers (``minyi.core.error_views``) — answers ``{"error": <Chinese>, "code": <machine code>}``,
 with ``fields`` for a form's per-field messages. ``add_error_responses`` (a drf-spectacular
 post-processing hook) adds that shape as the ``Error`` component and documents it for each error
-status of each operation, keeping the description an operation gives; a client and the
+status of each operation, and for the other 4xx an operation names itself (409, 422, 429),
+keeping the description an operation gives; a client and the
 schemathesis test (tests/fuzz/test_api_schema.py) check every error body against it.
 """
 
@@ -50,4 +51,8 @@ def add_error_responses(result, generator, **kwargs):
             responses = operation.setdefault("responses", {})
             for status, description in ERROR_STATUSES.items():
                 responses.setdefault(status, {"description": description})["content"] = content
+            # an operation's own refusals (409, 422, 429 …) are in the same shape
+            for status, response in responses.items():
+                if str(status).startswith("4"):
+                    response["content"] = content
     return result

@@ -17,6 +17,8 @@ key, the action's scope and the work to ``perform_once``, which in one transacti
 Anything ``perform`` raises (``Refused`` for a refusal the view answers itself) rolls the key
 back with the work, so a refused or invalid form keeps its key and the corrected resubmission
 goes through. Keys belong to one user: another user's use of the same key is a separate row.
+A visitor who is not signed in (a citizen on 码上找代表's pages or the public API) passes
+``actor=None`` (or the anonymous user): the key row has no user, and the key alone is unique.
 The monthly housekeeping prunes rows older than ``MINYI["IDEMPOTENCY_KEEP_DAYS"]``.
 docs/conventions.md says how a new form gets all this.
 """
@@ -156,6 +158,8 @@ def perform_once(
     without the header) runs it every time, in the same one transaction."""
     from minyi.core.models import IdempotencyKey
 
+    if actor is not None and not getattr(actor, "is_authenticated", True):
+        actor = None  # a visitor: the row has no user (the key alone is unique)
     with transaction.atomic():
         if key is None:
             return Once(perform(), repeated=False)

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django_tasks_db.models import DBTaskResult
 
 
@@ -64,10 +65,16 @@ class IdempotencyKey(models.Model):
     """One submitted form (or API request with an ``Idempotency-Key`` header) that changed
     something, and what it answered. A repeat of the same key by the same user is answered from
     ``result`` instead of acting again (minyi/core/idempotency.py). Pruned by the monthly
-    housekeeping after ``IDEMPOTENCY_KEEP_DAYS``."""
+    housekeeping after ``IDEMPOTENCY_KEEP_DAYS``. ``user`` is empty for a visitor who is not
+    signed in (a citizen's 码上找代表 form or public API call): the random key alone is theirs."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name="用户"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name="用户",
+        null=True,
+        blank=True,
     )
     key = models.UUIDField("提交标识")
     scope = models.CharField(
@@ -81,7 +88,11 @@ class IdempotencyKey(models.Model):
         verbose_name = "重复提交标识"
         verbose_name_plural = "重复提交标识"
         constraints = [
-            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once_per_user")
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once_per_user"),
+            # NULLs are distinct in the constraint above: a visitor's key is unique on its own
+            models.UniqueConstraint(
+                fields=["key"], condition=Q(user__isnull=True), name="idempotency_key_once_visitor"
+            ),
         ]
         indexes = [models.Index(fields=["created_at"], name="idempotency_key_age")]
 

@@ -146,6 +146,8 @@ class Message(models.Model):
     is_anonymous = models.BooleanField("匿名", default=False)
     phone = models.CharField("手机号码", max_length=20, blank=True)
     consent_at = models.DateTimeField("同意隐私告知时间", null=True, blank=True)
+    # the sender's address as a keyed hash, for the per-address limit (never the address itself)
+    ip_digest = models.CharField("来源地址摘要", max_length=64, blank=True)
     repeats = models.PositiveIntegerField("重复提交次数", default=0)
     order = models.ForeignKey(
         "orders.WorkOrder",
@@ -176,6 +178,7 @@ class Message(models.Model):
             models.Index(fields=["deputy", "status", "created_at"], name="mashang_msg_deputy"),
             models.Index(fields=["station", "holder", "status"], name="mashang_msg_station"),
             models.Index(fields=["phone", "created_at"], name="mashang_msg_phone"),
+            models.Index(fields=["ip_digest", "created_at"], name="mashang_msg_ip"),
         ]
 
     def __str__(self) -> str:

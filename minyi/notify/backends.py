@@ -59,10 +59,33 @@ class FileBackend:
     It stands in for a provider in tests and staging, but it is a file on the app server, so
     it keeps what a test checks and no more: the key's SHA-256 (to deduplicate), the key and
     the text with every number masked, the masked recipient and the template. The file is
-    readable by its owner only."""
+    readable by its owner only.
 
-    def __init__(self, path: str | Path | None = None):
+    ``MINYI_SMS["FILE_KEEP_CODES"]`` (env ``MINYI_SMS_FILE_KEEP_CODES=1``; refused by the
+    settings unless the test backends are allowed) also writes the code of a 码上找代表 SMS code
+    (``"code"``), so that a browser test can type it in. Nothing else is kept in full."""
+
+    # the templates whose code a browser test reads, and the parameter that holds it
+    KEPT_CODES = {"mashang_sms_code": "code"}
+
+    def __init__(self, path: str | Path | None = None, keep_codes: bool | None = None):
         self.path = Path(path or settings.MINYI_SMS["FILE_PATH"])
+        if keep_codes is None:
+            keep_codes = settings.MINYI_SMS.get("FILE_KEEP_CODES", False)
+        self.keep_codes = keep_codes
+
+    def _line(self, sms: Sms, digest: str) -> dict:
+        line = {
+            "digest": digest,
+            "key": mask_numbers_in(sms.key),
+            "phone": mask_phone(sms.phone),
+            "template": sms.template_code,
+            "body": mask_numbers_in(sms.body),
+        }
+        kept = self.KEPT_CODES.get(sms.template_code)
+        if self.keep_codes and kept:
+            line["code"] = str(sms.params.get(kept, ""))
+        return line
 
     def send(self, sms: Sms) -> str:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -76,19 +99,7 @@ class FileBackend:
                 if line.strip() and json.loads(line).get("digest") == digest:
                     return f"file:{number}"
             handle.seek(0, 2)
-            handle.write(
-                json.dumps(
-                    {
-                        "digest": digest,
-                        "key": mask_numbers_in(sms.key),
-                        "phone": mask_phone(sms.phone),
-                        "template": sms.template_code,
-                        "body": mask_numbers_in(sms.body),
-                    },
-                    ensure_ascii=False,
-                )
-                + "\n"
-            )
+            handle.write(json.dumps(self._line(sms, digest), ensure_ascii=False) + "\n")
             handle.flush()
             handle.seek(0)
             return f"file:{sum(1 for _ in handle)}"

@@ -25,8 +25,12 @@ def unread_count(user) -> str:
 
 
 def latest(user, limit: int = PAGE) -> list[Notice]:
-    return list(Notice.objects.filter(user=user).select_related("order")[:limit])
+    return list(Notice.objects.filter(user=user).select_related("order", "mashang_message")[:limit])
 
 
 def latest_one(user, notice_id: int) -> Notice | None:
-    return Notice.objects.filter(user=user, pk=notice_id).select_related("order").first()
+    return (
+        Notice.objects.filter(user=user, pk=notice_id)
+        .select_related("order", "mashang_message")
+        .first()
+    )

@@ -85,6 +85,15 @@ class OutboxMessage(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # 码上找代表: the citizen's message a text is about (a notice then opens it)
+    mashang_message = models.ForeignKey(
+        "mashang.Message",
+        verbose_name="选民留言",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     status = models.CharField(
         "状态", max_length=8, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
     )
@@ -134,6 +143,14 @@ class Notice(models.Model):
         null=True,
         blank=True,
         on_delete=models.CASCADE,
+        related_name="+",
+    )
+    mashang_message = models.ForeignKey(
+        "mashang.Message",
+        verbose_name="选民留言",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     message = models.OneToOneField(

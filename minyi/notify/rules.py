@@ -60,6 +60,15 @@ TEMPLATE_PARAMS: dict[str, tuple[str, ...]] = {
     "tracking_done_deputy": ("number", "title", "progress"),
     # 码上找代表 (minyi/mashang): texts that belong to no order
     "mashang_sms_code": ("code", "minutes"),
+    "mashang_message_received": ("deputy", "tracking_code"),
+    # the deputy a message was left for is its addressee, public on their card and page
+    # (``deputy_name``); never an order's deputy, who may be the requester
+    "mashang_answered": ("deputy_name", "tracking_code"),
+    "mashang_answered_by": ("deputy_name", "by", "tracking_code"),
+    "mashang_to_station": ("deputy_name", "tracking_code"),
+    "mashang_to_liaison": ("deputy_name", "tracking_code"),
+    "mashang_order_rejected": ("tracking_code", "number", "reason"),
+    "mashang_result": ("tracking_code", "number"),
     "tracking_closed": ("number", "title"),
     "tracking_opened_handler": ("number", "title", "plan_due"),
     "tracking_reopened_handler": ("number", "title", "plan_due"),

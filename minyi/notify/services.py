@@ -62,11 +62,14 @@ def outbox_write_for_event(event: OrderEvent) -> list[int]:
     )
 
 
-def outbox_write(drafts: list[rules.Draft], *, key: str, order_id=None, event=None) -> list[int]:
+def outbox_write(
+    drafts: list[rules.Draft], *, key: str, order_id=None, event=None, mashang_message_id=None
+) -> list[int]:
     """Write ``drafts`` to the outbox, each keyed ``<key>:<template>:<recipient>``, and queue them
     for sending after commit: the messages of an order's event, and those that belong to no order
-    (an SMS code, a 码上找代表 message's texts, whose ``key`` names their own event). A second call
-    with the same key writes nothing. Returns the ids of the rows this call wrote."""
+    (an SMS code, a 码上找代表 message's texts, whose ``key`` names their own event, and whose
+    notices open the message: ``mashang_message_id``). A second call with the same key writes
+    nothing. Returns the ids of the rows this call wrote."""
     if not drafts:
         return []
     templates = {
@@ -97,6 +100,7 @@ def outbox_write(drafts: list[rules.Draft], *, key: str, order_id=None, event=No
                 body=body,
                 order_id=order_id,
                 event=event,
+                mashang_message_id=mashang_message_id,
                 created_at=now,
                 next_attempt_at=now,
             )
@@ -192,6 +196,7 @@ def _deliver_notice(message: OutboxMessage) -> None:
                 "user_id": message.recipient_user_id,
                 "text": message.body,
                 "order_id": message.order_id,
+                "mashang_message_id": message.mashang_message_id,
                 "created_at": clock.now(),
             },
         )
@@ -229,7 +234,29 @@ def _deliver_sms(message: OutboxMessage) -> None:
         provider_message_id=str(provider_id)[:128],
         sent_at=clock.now(),
         last_error="",
+        **_secret_blanked(message),
     )
+
+
+# Templates whose parameters hold a secret (an SMS code): once the provider has it, the row keeps
+# the text with the secret blanked (only the code's hash stays, in ``mashang.SmsCode``). Until
+# then the row needs it, for a retry after a failure or a crash.
+SECRET_PARAMS: dict[str, tuple[str, ...]] = {"mashang_sms_code": ("code",)}
+BLANKED = "******"
+
+
+def _secret_blanked(message: OutboxMessage) -> dict:
+    secrets_ = SECRET_PARAMS.get(message.template_code, ())
+    if not secrets_:
+        return {}
+    body = message.body
+    params = dict(message.params)
+    for name in secrets_:
+        value = str(params.get(name, ""))
+        if value:
+            body = body.replace(value, BLANKED)
+            params[name] = BLANKED
+    return {"body": body, "params": params}
 
 
 def outbox_send(message_id: int) -> str:

@@ -1,5 +1,5 @@
-"""站内通知 ``/work/notices/``: the bell's page. Each notice links to its order; 标为已读 one
-or all (POSTs, through ``services.notices_read``)."""
+"""站内通知 ``/work/notices/``: the bell's page. Each notice links to its order (or to its
+码上找代表 message); 标为已读 one or all (POSTs, through ``services.notices_read``)."""
 
 from __future__ import annotations
 
@@ -33,6 +33,8 @@ def notices_mark_read(request: HttpRequest) -> HttpResponse:
     target = request.POST.get("open", "")
     if notice_id is not None and target:
         notice = inbox.latest_one(request.user, notice_id)
+        if notice is not None and notice.mashang_message_id:  # 码上找代表: the message itself
+            return redirect("message-page", notice.mashang_message_id)
         if notice is not None and notice.order_id:
             return redirect("order-detail", notice.order.number)
     return redirect("notices")

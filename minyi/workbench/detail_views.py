@@ -108,7 +108,18 @@ def detail_context(
         # the deputy reads the result and rates it at the top of the page (services/rating.py)
         "deputy_view": user.role == Role.DEPUTY,
         "rating": rating_of_this_reply(order) if user.role == Role.DEPUTY else None,
+        # 码上找代表: the message this order was forwarded from, for those who may open it
+        "source_messages": _source_messages(user, order),
     }
+
+
+def _source_messages(user, order: WorkOrder) -> list:
+    from minyi.mashang.selectors import messages_visible_to
+    from minyi.orders.models import Channel
+
+    if order.channel != Channel.QR_MESSAGE:
+        return []
+    return list(messages_visible_to(user).filter(order=order).only("pk", "tracking_code"))
 
 
 def render_order_page(request: HttpRequest, context: dict, *, status: int = 200) -> HttpResponse:

@@ -73,6 +73,16 @@ class Header:
         ]
 
     @cached_property
+    def messages(self) -> QueueLink | None:
+        """码上找代表: the messages waiting for this user's side (deputy, station, liaison)."""
+        from minyi.mashang.inbox import HOLDER_OF_ROLE, todo_count
+
+        if self.user.role not in HOLDER_OF_ROLE:
+            return None
+        count = inbox.bounded_count(todo_count(self.user))
+        return QueueLink("选民留言", reverse("message-inbox"), count)
+
+    @cached_property
     def unread(self) -> str:
         return inbox.unread_count(self.user)
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from minyi.accounts.models import Role
 from minyi.core.access import role_required
+from minyi.mashang.inbox import deputy_switch
 from minyi.workbench import list_selectors as lists
 from minyi.workbench.filters import LedgerFilterForm
 
@@ -150,7 +151,8 @@ def mine_list(request: HttpRequest) -> HttpResponse:
         tabs=(),
         queue=lambda tab: lists.mine_list(request.user),
         paginate=lists.page_by_created,
-        context={"kind": "mine"},
+        # one place for all of a deputy's matters: their messages beside their calls
+        context={"kind": "mine", "switch": deputy_switch(request.user, "orders")},
     )
 
 

@@ -42,3 +42,17 @@ def screenshot(page, name: str) -> None:
         return
     Path(folder).mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
+def order_act(page, base: str, number: str, action: str, fill=None) -> None:
+    """On the order's page, open one action's form by its button (``#do-<action>``), let
+    ``fill(page)`` fill it, send it, and check that it went through."""
+    page.goto(f"{base}/work/orders/{number}/")
+    page.click(f"#do-{action}")  # one button per action; it opens that action's form alone
+    form = page.locator(f"#action-{action}")
+    form.wait_for()
+    if fill:
+        fill(page)
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state("load")
+    assert "未完成" not in page.content(), page.inner_text("main")[:500]

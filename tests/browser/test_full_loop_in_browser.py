@@ -8,22 +8,11 @@ import pytest
 
 from minyi.notify.models import OutboxMessage
 from minyi.orders.models import EventKind, Status, WorkOrder
+from tests.browser.people import order_act as _act
 from tests.browser.people import person, signed_in
 from tests.factories import ZHANG_MOBILE, DepartmentFactory, HandlerFactory, UserFactory
 
 pytestmark = pytest.mark.browser
-
-
-def _act(page, base: str, number: str, action: str, fill=None):
-    page.goto(f"{base}/work/orders/{number}/")
-    page.click(f"#do-{action}")  # one button per action; it opens that action's form alone
-    form = page.locator(f"#action-{action}")
-    form.wait_for()
-    if fill:
-        fill(page)
-    form.locator("button[type=submit]").click()
-    page.wait_for_load_state("load")
-    assert "未完成" not in page.content(), page.inner_text("main")[:500]
 
 
 def test_one_order_through_every_role_with_the_deputy_told(asgi_server, browser, zhang):

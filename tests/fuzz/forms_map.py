@@ -20,6 +20,7 @@ from minyi.core import clock
 from minyi.deputies.admin import PhoneForm
 from minyi.deputies.forms import ImportForm, MandateEndForm
 from minyi.deputies.models import Deputy, Mandate
+from minyi.mashang.forms import MessageForm, RatingForm, TrackForm
 from minyi.notify.admin import MessageTemplateForm
 from minyi.notify.models import MessageTemplate
 from minyi.workbench import permissions
@@ -141,6 +142,36 @@ def _action_cases(world: World) -> list[FormCase]:
     return cases
 
 
+def _message_cases(world: World) -> list[FormCase]:
+    """码上找代表's staff side: each action of ``minyi.mashang.actions`` on a fresh message of the
+    deputy's (so that one case answering it leaves the others theirs to act on), and the
+    deputy's SMS log-in."""
+    from minyi.accounts.forms import PhoneLoginForm
+    from minyi.mashang import actions as message_actions
+    from tests.factories import MessageFactory
+
+    deputy = world.personas["deputy"]
+    cases = []
+    for name, spec in message_actions.ACTIONS.items():
+        message = MessageFactory(deputy=world.extra["deputy"])
+        if not message_actions.allowed(name, deputy, message):
+            continue  # 转交联络站 needs a station the fuzz deputy has not
+        form = spec.form(message=message, action=name)
+        cases.append(
+            FormCase(f"message {name}", f"/work/messages/{message.pk}/{name}/", deputy, form)
+        )
+    cases.append(
+        FormCase(
+            "phone log-in",
+            "/account/phone-login/",
+            None,
+            PhoneLoginForm(),
+            overrides={"phone": "13812345678"},
+        )
+    )
+    return cases
+
+
 def _console_cases(world: World) -> list[FormCase]:
     operator = world.personas["operator"]
     order = make_order("accepted", operator=operator)
@@ -243,6 +274,7 @@ def form_cases(world: World) -> list[FormCase]:
     return [
         *_action_cases(world),
         *_console_cases(world),
+        *_message_cases(world),
         FormCase(
             "ledger filters", "/work/ledger/", world.personas["liaison"], LedgerFilterForm(), "GET"
         ),
@@ -265,5 +297,31 @@ def form_cases(world: World) -> list[FormCase]:
         FormCase(
             "two-factor code", "/account/2fa/setup/", world.personas["dispatcher"], TokenForm()
         ),
+        *_mashang_cases(world),
         *_admin_cases(world),
+    ]
+
+
+def _mashang_cases(world: World) -> list[FormCase]:
+    """码上找代表's public forms, as a visitor (no log-in)."""
+    from minyi.mashang.services import code_for
+
+    code = code_for(world.extra["deputy"]).code
+    phone = {"phone": "13812345678"}
+    return [
+        FormCase(
+            "码上找代表 message",
+            f"/m/{code}/message",
+            None,
+            MessageForm(),
+            overrides={**phone, "sms_code": "123456", "photos": ""},
+        ),
+        FormCase("码上找代表 track", "/m/track", None, TrackForm(), overrides=phone),
+        FormCase(
+            "码上找代表 rating",
+            "/m/track/rate",
+            None,
+            RatingForm(),
+            overrides={**phone, "tracking_code": "ZZZZZZZZZZ"},
+        ),
     ]

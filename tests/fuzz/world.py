@@ -11,17 +11,22 @@ from datetime import timedelta
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.hashers import make_password
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from minyi.accounts import duties
 from minyi.accounts.models import ADMIN_ROLES, Role, User
 from minyi.calls.services import call_event_receive
+from minyi.core import clock
+from minyi.mashang.models import MessagePhoto
 from minyi.orders.services.handling import extension_request
 from minyi.orders.services.tracking import tracking_done
 from tests.factories import (
     DepartmentFactory,
     DeputyFactory,
     HandlerFactory,
+    LiaisonStationFactory,
+    MessageFactory,
     UserFactory,
     lead_of,
     make_order,
@@ -47,6 +52,8 @@ def build_world() -> World:
         extra = {"department": dept} if role == Role.HANDLER else {}
         if role == Role.DEPUTY:
             extra["deputy"] = deputy
+        if role == Role.STATION:  # station staff belong to a station (a constraint)
+            extra["station"] = LiaisonStationFactory(name="银田镇人大代表联络站")
         factory = HandlerFactory if role == Role.HANDLER else UserFactory
         personas[role.value] = factory(
             username=f"fuzz-{role.value}",
@@ -91,12 +98,20 @@ def build_world() -> World:
     attachment = returned.attachments.first()
     call = call_event_receive(event="ring", call_id="fuzz-call-1", caller="+8613900000001")
     call_event_receive(event="hangup", call_id="fuzz-call-1")
+    # a 码上找代表 message to the deputy, with a photo (the staff side's pages and actions)
+    message = MessageFactory(deputy=deputy)
+    photo = MessagePhoto.objects.create(
+        message=message,
+        file=ContentFile(b"\xff\xd8\xff\xe0jpeg", name="p.jpg"),
+        content_type="image/jpeg",
+        uploaded_at=clock.now(),
+    )
     return World(
         personas=personas,
         orders=orders,
         call_id=call.call_id,
         attachment=(returned.number, attachment.pk),
-        extra={"deputy": deputy},
+        extra={"deputy": deputy, "message": message, "photo": photo},
     )
 
 
@@ -188,6 +203,10 @@ def administrator_for(world: World, model=None, action: str = "view") -> User:
 def valid_values(route: Route, world: World, choices: dict[str, str]) -> dict[str, str]:
     """Values that resolve: a real order, call, attachment or admin object."""
     values = {}
+    if route.name.startswith("message-"):  # 码上找代表's staff side: a real message
+        message = world.extra["message"]
+        picks = {"pk": str(message.pk), "photo": str(world.extra["photo"].pk), "action": "answer"}
+        return {name: picks.get(name, "x") for name in route.params}
     for name in route.params:
         if name == "number":
             values[name] = world.orders["signed"].number

@@ -1,5 +1,6 @@
-"""Every file the product stores is an Attachment, and every Attachment is written by
-``attachment_add``, which runs the upload check: no other door for a file."""
+"""Every file the product stores is an Attachment, written by ``attachment_add``, or a photo of
+a citizen's 码上找代表 message, written by ``photos_attach`` after ``photos_checked``: both run
+the upload check, and there is no other door for a file."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.db import models
 PROJECT = Path(__file__).resolve().parents[2]
 
 
-def test_the_only_file_field_in_the_product_is_the_checked_attachment():
+def test_the_only_file_fields_in_the_product_are_the_checked_attachment_and_message_photo():
     file_fields = [
         f"{model._meta.label}.{field.name}"
         for model in apps.get_models()
@@ -21,26 +22,33 @@ def test_the_only_file_field_in_the_product_is_the_checked_attachment():
         if isinstance(field, models.FileField)
     ]
 
-    assert file_fields == ["orders.Attachment.file"]
+    assert sorted(file_fields) == ["mashang.MessagePhoto.file", "orders.Attachment.file"]
 
 
-def test_attachments_are_created_only_by_the_upload_service():
+def writers_of(model: str) -> list[str]:
     writers = []
     for path in (PROJECT / "minyi").rglob("*.py"):
         if "migrations" in path.parts:
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and _creates_attachment(node):
+            if isinstance(node, ast.Call) and _creates(node, model):
                 writers.append(str(path.relative_to(PROJECT)))
+    return writers
 
-    assert writers == ["minyi/orders/services/dispatch.py"]
+
+def test_attachments_are_created_only_by_the_upload_service():
+    assert writers_of("Attachment") == ["minyi/orders/services/dispatch.py"]
 
 
-def _creates_attachment(node: ast.Call) -> bool:
+def test_message_photos_are_created_only_by_the_photo_service():
+    assert writers_of("MessagePhoto") == ["minyi/mashang/services/photos.py"]
+
+
+def _creates(node: ast.Call, model: str) -> bool:
     func = node.func
-    # Attachment(...) or Attachment.objects.create(...) / bulk_create / get_or_create
-    if isinstance(func, ast.Name) and func.id == "Attachment":
+    # Model(...) or Model.objects.create(...) / bulk_create / get_or_create
+    if isinstance(func, ast.Name) and func.id == model:
         return True
     return (
         isinstance(func, ast.Attribute)
@@ -48,5 +56,5 @@ def _creates_attachment(node: ast.Call) -> bool:
         and isinstance(func.value, ast.Attribute)
         and func.value.attr == "objects"
         and isinstance(func.value.value, ast.Name)
-        and func.value.value.id == "Attachment"
+        and func.value.value.id == model
     )

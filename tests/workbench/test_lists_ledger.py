@@ -116,7 +116,8 @@ def test_the_ledger_costs_a_fixed_number_of_queries(as_lena, hana, django_assert
         )
     as_lena.get("/work/ledger/")
     # session + user, the orders, and the filter form's choice lists (department, region,
-    # category), the header's unread notices — not one per row
-    with django_assert_max_num_queries(7):
+    # category), the header's unread notices and its 选民留言 waiting for the liaison body
+    # (码上找代表) — not one per row
+    with django_assert_max_num_queries(8):
         response = as_lena.get("/work/ledger/")
     assert len(numbers(response)) == 8

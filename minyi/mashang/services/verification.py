@@ -61,23 +61,30 @@ def mobile(raw: str) -> str:
     try:
         number = normalize_phone(raw)
     except PhoneError as exc:
-        raise CodeRefused(exc.message if hasattr(exc, "message") else str(exc), code="phone_invalid")
+        raise CodeRefused(
+            exc.message if hasattr(exc, "message") else str(exc), code="phone_invalid"
+        ) from None
     if not number.startswith("+861"):
         raise CodeRefused("请填写能接收短信的手机号码。", code="phone_invalid")
     return number
 
 
-def _wait_text(seconds: int) -> str:
+def wait_text(seconds: int) -> str:
+    """How long to wait, in words: 45秒, 3分钟, 2小时."""
     if seconds < 60:
         return f"{seconds}秒"
-    return f"{math.ceil(seconds / 60)}分钟"
+    if seconds < 3600:
+        return f"{math.ceil(seconds / 60)}分钟"
+    return f"{math.ceil(seconds / 3600)}小时"
 
 
-def _check_limit(rows, *, limit: int, window: timedelta, now, message: str) -> None:
+def check_limit(rows, *, limit: int, window: timedelta, now, message: str) -> None:
+    """``TooMany`` when ``rows`` (with ``created_at``) hold ``limit`` rows within ``window``:
+    the wait is until the oldest of them leaves the window."""
     recent = list(rows.filter(created_at__gt=now - window).order_by("created_at")[:limit])
     if len(recent) >= limit:
         wait = int((recent[0].created_at + window - now).total_seconds()) + 1
-        raise TooMany(f"{message}，请{_wait_text(wait)}后再试。", retry_after=wait)
+        raise TooMany(f"{message}，请{wait_text(wait)}后再试。", retry_after=wait)
 
 
 @dataclass(frozen=True)
@@ -99,14 +106,14 @@ def sms_code_issue(*, phone: str, purpose: str = SmsCodePurpose.MESSAGE, ip: str
     phone_digest = digest(number, purpose="phone")
     ip_digest = digest(ip, purpose="ip") if ip else ""
     mine = SmsCode.objects.select_for_update().filter(phone_digest=phone_digest)
-    _check_limit(
+    check_limit(
         mine,
         limit=1,
         window=timedelta(seconds=_config("SMS_CODE_INTERVAL_SECONDS")),
         now=now,
         message="验证码已发送",
     )
-    _check_limit(
+    check_limit(
         mine,
         limit=_config("SMS_CODES_PER_PHONE_HOUR"),
         window=timedelta(hours=1),
@@ -114,7 +121,7 @@ def sms_code_issue(*, phone: str, purpose: str = SmsCodePurpose.MESSAGE, ip: str
         message="这个号码获取验证码过于频繁",
     )
     if ip_digest:
-        _check_limit(
+        check_limit(
             SmsCode.objects.filter(ip_digest=ip_digest),
             limit=_config("SMS_CODES_PER_IP_HOUR"),
             window=timedelta(hours=1),

@@ -51,6 +51,22 @@ TEMPLATES = [
     # 码上找代表 (minyi/mashang)
     ("mashang_sms_code", "码上找代表验证码", "sms",
      "【码上找代表】您的验证码是{code}，{minutes}分钟内有效。请勿告诉他人。"),
+    ("mashang_message_received", "码上找代表留言已收到", "sms",
+     "【码上找代表】您给{deputy}代表的留言已收到，查询码{tracking_code}，"
+     "可凭查询码和手机号查看办理进展。"),
+    # 码上找代表, the deputy's side (minyi/mashang/services/handling.py, followup.py)
+    ("mashang_answered", "码上找代表答复告知", "sms",
+     "【码上找代表】{deputy_name}代表已答复您的留言（查询码{tracking_code}），请凭查询码和手机号查看。"),
+    ("mashang_answered_by", "码上找代表答复告知（联络站、联络机构）", "sms",
+     "【码上找代表】您给{deputy_name}代表的留言已由{by}答复（查询码{tracking_code}），请凭查询码和手机号查看。"),
+    ("mashang_to_station", "选民留言转交联络站", "in_app",
+     "【选民留言】{deputy_name}代表转来一条选民留言（查询码{tracking_code}），请及时处理。"),
+    ("mashang_to_liaison", "选民留言转交联络机构", "in_app",
+     "【选民留言】{deputy_name}代表的一条选民留言（查询码{tracking_code}）已转交市县人大联络机构，请及时处理。"),
+    ("mashang_order_rejected", "转12345的留言不予受理", "in_app",
+     "【选民留言】转12345的留言（查询码{tracking_code}，工单{number}）不予受理：{reason}。请查看依据并另行处理。"),
+    ("mashang_result", "转12345的留言已有办理结果", "in_app",
+     "【选民留言】转12345的留言（查询码{tracking_code}，工单{number}）已办结，请据办理结果答复群众。"),
 ]
 
 

@@ -26,6 +26,7 @@ from minyi.orders.models import (
 from minyi.orders.services.common import (
     assignments_cancel,
     lock_order,
+    messages_follow,
     record_event,
     require_status,
     transition,
@@ -170,7 +171,7 @@ def order_archive(*, order: WorkOrder, note: str = "", actor=None) -> WorkOrder:
         )
         return order
     order.closed_at = clock.now()
-    transition(
+    event = transition(
         order,
         EventKind.ARCHIVED,
         to=Status.ARCHIVED,
@@ -180,6 +181,7 @@ def order_archive(*, order: WorkOrder, note: str = "", actor=None) -> WorkOrder:
         satisfaction=last.satisfaction,
         cancelled_assignments=cancelled,
     )
+    messages_follow(order, event)  # a 码上找代表 message gets the result to answer with
     return order
 
 

@@ -188,3 +188,16 @@ def transition(
             **{"from": warning_before, "to": order.warning, "cause": str(kind)},
         )
     return event
+
+
+def messages_follow(order: WorkOrder, event: OrderEvent) -> None:
+    """码上找代表: a message forwarded as this order follows its refusal or archiving (the message
+    is open again, or has the result to answer with). Called explicitly where an order is
+    refused or archived; imported here so that orders depend on one function of mashang."""
+    from minyi.orders.models import Channel
+
+    if order.channel != Channel.QR_MESSAGE:
+        return
+    from minyi.mashang.services.followup import order_followed
+
+    order_followed(order=order, event=event)

@@ -15,7 +15,13 @@ from minyi.core.bounds import check_length
 from minyi.core.errors import ValidationFailed
 from minyi.orders import text_limits as limits
 from minyi.orders.models import Channel, EventKind, Reply, ReplyMethod, Solved, Status, WorkOrder
-from minyi.orders.services.common import lock_order, record_event, require_status, transition
+from minyi.orders.services.common import (
+    lock_order,
+    messages_follow,
+    record_event,
+    require_status,
+    transition,
+)
 from minyi.orders.services.numbering import order_number_next
 from minyi.reference.models import Complexity, RequestType, ScopeReason, Urgency
 from minyi.workdays.calendar import SHANGHAI
@@ -160,7 +166,7 @@ def order_reject(
     order.reject_reason = reason
     order.reject_basis = (basis or reason.basis).strip()
     order.closed_at = clock.now()
-    transition(
+    event = transition(
         order,
         EventKind.REJECTED,
         to=Status.REJECTED,
@@ -169,6 +175,7 @@ def order_reject(
         reason=reason.code,
         note=order.reject_basis,
     )
+    messages_follow(order, event)  # a 码上找代表 message is open again, with the reason
     return order
 
 

@@ -43,7 +43,7 @@ from minyi.orders.models import (
     TrackingState,
     WorkOrder,
 )
-from minyi.orders.services.common import lock_order, transition
+from minyi.orders.services.common import lock_order, messages_follow, transition
 from minyi.orders.services.rating import is_raising_deputy
 from minyi.workdays.calendar import get_calendar
 
@@ -212,7 +212,7 @@ def tracking_confirm(*, order: WorkOrder, confirmed: bool, note: str = "", actor
         tracking.state, tracking.closed_at = TrackingState.DONE, now
         tracking.save(update_fields=["state", "closed_at"])
         order.closed_at = now
-        transition(
+        event = transition(
             order,
             EventKind.TRACKING_CONFIRMED,
             to=Status.ARCHIVED,
@@ -221,6 +221,7 @@ def tracking_confirm(*, order: WorkOrder, confirmed: bool, note: str = "", actor
             note=note,
             rater=rater,
         )
+        messages_follow(order, event)  # a 码上找代表 message gets the result to answer with
     else:
         tracking.state, tracking.done_reported_at = TrackingState.HANDLING, None
         tracking.save(update_fields=["state", "done_reported_at"])
