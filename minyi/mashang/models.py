@@ -225,6 +225,8 @@ class MessageEventKind(models.TextChoices):
     RESULT = "result", "12345办理结果"
     CLOSED = "closed", "关闭"
     FLAGGED = "flagged", "标记为恶意留言"
+    PHONE_BLOCKED = "phone_blocked", "屏蔽号码"
+    PHONE_UNBLOCKED = "phone_unblocked", "解除屏蔽号码"
     RATED = "rated", "群众评价"
     DEPUTY_REMINDED = "deputy_reminded", "提醒代表"
     STATION_TOLD = "station_told", "超期告知联络站"

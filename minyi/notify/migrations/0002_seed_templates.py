@@ -51,6 +51,13 @@ TEMPLATES = [
     # 码上找代表 (minyi/mashang)
     ("mashang_sms_code", "码上找代表验证码", "sms",
      "【码上找代表】您的验证码是{code}，{minutes}分钟内有效。请勿告诉他人。"),
+    # 码上找代表 reminders (minyi/mashang/services/reminders.py), seeded by 0010
+    ("mashang_remind_deputy", "选民留言超期提醒（代表）", "sms",
+     "【码上找代表】您{received}收到的选民留言（查询码{tracking_code}）已超过{days}个工作日未处理，请登录码上找代表及时答复。"),
+    ("mashang_remind_deputy_notice", "选民留言超期提醒（代表站内）", "in_app",
+     "【码上找代表】{received}收到的选民留言（查询码{tracking_code}）已超过{days}个工作日未处理，请及时答复。"),
+    ("mashang_station_told", "选民留言超期告知（联络站）", "in_app",
+     "【码上找代表】{deputy}代表{received}收到的选民留言（查询码{tracking_code}）已超过{days}个工作日未处理，请联络站督促跟进。"),
 ]
 
 
