@@ -26,7 +26,8 @@ from minyi.core.errors import DomainError
 
 def _next(request: HttpRequest, default: str = "/") -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
+    # a path only: ``redirect("1e309")`` would look the text up as a view name (a 500)
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
