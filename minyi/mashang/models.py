@@ -326,3 +326,6 @@ class BlockedPhone(models.Model):
         verbose_name = "屏蔽号码"
         verbose_name_plural = "屏蔽号码"
         ordering = ["-blocked_at"]
+
+    def __str__(self) -> str:
+        return self.phone_masked

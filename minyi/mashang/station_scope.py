@@ -39,7 +39,7 @@ def scope_for(user, station_id: str | None = None) -> Scope:
         return Scope(station=user.station, choosable=False)
     if role == Role.LIAISON:
         station = None
-        if station_id and str(station_id).isdigit():
+        if station_id and str(station_id).isdigit() and len(str(station_id)) <= 9:
             station = LiaisonStation.objects.filter(pk=int(station_id)).first()
         return Scope(station=station, choosable=True)
     raise PermissionDenied("您的角色不能查看联络站的留言情况。")

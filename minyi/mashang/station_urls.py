@@ -9,7 +9,7 @@ urlpatterns = [
     path("deputies/", views.deputies_waiting, name="mashang-deputies"),
     path("stats/", views.stats, name="mashang-stats"),
     path("blocked/", views.blocked_list, name="mashang-blocked"),
-    path("blocked/<int:pk>/lift/", views.blocked_lift, name="mashang-blocked-lift"),
-    path("<int:pk>/flag/", views.flag, name="mashang-flag"),
-    path("<int:pk>/block/", views.block, name="mashang-block"),
+    path("blocked/<int:block_id>/lift/", views.blocked_lift, name="mashang-blocked-lift"),
+    path("<int:message_id>/flag/", views.flag, name="mashang-flag"),
+    path("<int:message_id>/block/", views.block, name="mashang-block"),
 ]

@@ -73,13 +73,16 @@ def stats(request: HttpRequest) -> HttpResponse:
 # -- abuse -----------------------------------------------------------------------------------
 
 
-def _visible(request: HttpRequest, pk: int) -> Message:
-    return get_object_or_404(messages_visible_to(request.user).select_related("deputy"), pk=pk)
+def _visible(request: HttpRequest, message_id: int) -> Message:
+    messages = messages_visible_to(request.user).select_related("deputy")
+    return get_object_or_404(messages, pk=message_id)
 
 
-def _reason_action(request: HttpRequest, pk: int, *, may, service, words: dict) -> HttpResponse:
+def _reason_action(
+    request: HttpRequest, message_id: int, *, may, service, words: dict
+) -> HttpResponse:
     """标记恶意留言 or 屏蔽号码: the form (GET), the act once per key (POST)."""
-    message = _visible(request, pk)
+    message = _visible(request, message_id)
     if not may(request.user, message):
         raise PermissionDenied(words["forbidden"])
     if request.method == "POST":
@@ -130,10 +133,10 @@ def _reason_perform(request, message, service, words) -> dict:
 
 @role_required(Role.DEPUTY, Role.STATION)
 @require_http_methods(["GET", "HEAD", "POST"])
-def flag(request: HttpRequest, pk: int) -> HttpResponse:
+def flag(request: HttpRequest, message_id: int) -> HttpResponse:
     return _reason_action(
         request,
-        pk,
+        message_id,
         may=abuse.may_flag,
         service=abuse.message_flag,
         words={
@@ -149,10 +152,10 @@ def flag(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.STATION)
 @require_http_methods(["GET", "HEAD", "POST"])
-def block(request: HttpRequest, pk: int) -> HttpResponse:
+def block(request: HttpRequest, message_id: int) -> HttpResponse:
     return _reason_action(
         request,
-        pk,
+        message_id,
         may=abuse.may_block,
         service=abuse.phone_block,
         words={
@@ -182,9 +185,9 @@ def blocked_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.STATION)
 @require_POST
-def blocked_lift(request: HttpRequest, pk: int) -> HttpResponse:
+def blocked_lift(request: HttpRequest, block_id: int) -> HttpResponse:
     key = idempotency.posted_key(request)
-    block = abuse.blocks_of(request.user).filter(pk=pk).first()
+    block = abuse.blocks_of(request.user).filter(pk=block_id).first()
     if block is None:
         raise Http404("没有这条屏蔽记录。")
 

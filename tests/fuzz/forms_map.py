@@ -20,6 +20,7 @@ from minyi.core import clock
 from minyi.deputies.admin import PhoneForm
 from minyi.deputies.forms import ImportForm, MandateEndForm
 from minyi.deputies.models import Deputy, Mandate
+from minyi.mashang.station_forms import ReasonForm
 from minyi.notify.admin import MessageTemplateForm
 from minyi.notify.models import MessageTemplate
 from minyi.workbench import permissions
@@ -266,4 +267,11 @@ def form_cases(world: World) -> list[FormCase]:
             "two-factor code", "/account/2fa/setup/", world.personas["dispatcher"], TokenForm()
         ),
         *_admin_cases(world),
+        # 码上找代表: station staff flag a message handed to their station (屏蔽 takes the same form)
+        FormCase(
+            "flag a message",
+            f"/work/messages/{world.extra['message'].pk}/flag/",
+            world.personas["station"],
+            ReasonForm(),
+        ),
     ]

@@ -16,12 +16,15 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from minyi.accounts import duties
 from minyi.accounts.models import ADMIN_ROLES, Role, User
 from minyi.calls.services import call_event_receive
+from minyi.mashang.services.abuse import phone_block
 from minyi.orders.services.handling import extension_request
 from minyi.orders.services.tracking import tracking_done
 from tests.factories import (
     DepartmentFactory,
     DeputyFactory,
     HandlerFactory,
+    LiaisonStationFactory,
+    MessageFactory,
     UserFactory,
     lead_of,
     make_order,
@@ -47,6 +50,8 @@ def build_world() -> World:
         extra = {"department": dept} if role == Role.HANDLER else {}
         if role == Role.DEPUTY:
             extra["deputy"] = deputy
+        if role == Role.STATION:
+            extra["station"] = LiaisonStationFactory(name="银田镇人大代表联络站")
         factory = HandlerFactory if role == Role.HANDLER else UserFactory
         personas[role.value] = factory(
             username=f"fuzz-{role.value}",
@@ -91,12 +96,16 @@ def build_world() -> World:
     attachment = returned.attachments.first()
     call = call_event_receive(event="ring", call_id="fuzz-call-1", caller="+8613900000001")
     call_event_receive(event="hangup", call_id="fuzz-call-1")
+    # 码上找代表: a message handed to the station, and a number its staff blocked
+    station_staff = personas["station"]
+    message = MessageFactory(deputy=deputy, station=station_staff.station, holder="station")
+    block = phone_block(message=message, actor=station_staff, reason="广告")
     return World(
         personas=personas,
         orders=orders,
         call_id=call.call_id,
         attachment=(returned.number, attachment.pk),
-        extra={"deputy": deputy},
+        extra={"deputy": deputy, "message": message, "block": block},
     )
 
 
@@ -199,6 +208,10 @@ def valid_values(route: Route, world: World, choices: dict[str, str]) -> dict[st
             from minyi.mashang.services import code_for
 
             values[name] = code_for(world.extra["deputy"]).code
+        elif name == "message_id":
+            values[name] = str(world.extra["message"].pk)
+        elif name == "block_id":
+            values[name] = str(world.extra["block"].pk)
         elif name == "pk":
             values[name] = str(world.attachment[1])
             values["number"] = world.attachment[0]
