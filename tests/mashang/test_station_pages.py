@@ -271,3 +271,26 @@ def test_the_held_by_station_message_is_visible_to_its_staff_only(yintian, sally
     assert list(messages_visible_to(sally)) == [handed]
     assert not messages_visible_to(oscar).exists()
     assert handed.holder == Holder.STATION
+
+
+def test_station_staff_see_the_figures_of_their_station_only(client, yintian, sally, zhang):
+    MessageFactory(deputy=zhang, station=yintian)
+    MessageFactory(deputy=DeputyFactory(name="外站代表"), station=station("韶山市联络站"))
+    sign_in(client, sally)
+
+    page = client.get("/work/messages/stats/").content.decode()
+
+    assert "张三" in page and "银田镇人大代表联络站" in page
+    assert "外站代表" not in page and "韶山市联络站" not in page
+
+
+def test_a_liaison_officer_reads_every_stations_figures_or_one(client, yintian, zhang):
+    MessageFactory(deputy=zhang, station=yintian)
+    MessageFactory(deputy=DeputyFactory(name="外站代表"), station=station("韶山市联络站"))
+    sign_in(client, liaison_officer())
+
+    everyone = client.get("/work/messages/stats/").content.decode()
+    picked = client.get(f"/work/messages/stats/?station={yintian.pk}").content.decode()
+
+    assert "外站代表" in everyone and "张三" in everyone
+    assert "外站代表" not in picked and "张三" in picked

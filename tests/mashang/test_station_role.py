@@ -94,3 +94,25 @@ def test_the_header_links_the_station_pages_and_no_order_search(client, sally):
 
     assert 'href="/work/messages/"' in page and "响应情况" in page
     assert "查询工单" not in page
+
+
+def test_the_system_administrator_moves_station_staff_to_another_station(admin_client, sally):
+    from minyi.accounts.models import AccountEvent
+
+    other = station("韶山市联络站")
+    data = {
+        "last_name": sally.last_name,
+        "first_name": sally.first_name,
+        "role": Role.STATION,
+        "station": other.pk,
+        "is_active": "on",
+        "new_phone": "",
+    }
+
+    response = admin_client.post(f"/admin/accounts/user/{sally.pk}/change/", data)
+
+    assert response.status_code == 302
+    sally.refresh_from_db()
+    assert sally.station == other
+    changed = AccountEvent.objects.get(user=sally, kind="user_changed")
+    assert changed.details == {"fields": ["station"]}
