@@ -200,7 +200,7 @@ LOGINS = (
     (Role.DEPUTY, "deputy", None, None, "省人大代表：查看本人反映的工单并评价"),
     (Role.LIAISON, "liaison", "唐国庆", None, "联工委：工作台账、统计、转闭会期间代表建议"),
     # 码上找代表: the staff of each liaison station (STATION_LOGINS says which)
-    (Role.STATION, "station_ss", "贺雪梅", None, "韶山市联络总站：交办的选民留言、代表待处理、响应情况"),
+    (Role.STATION, "station_ss", "贺雪梅", None, "韶山市联络总站：交办的选民留言、代表待处理"),
     (Role.STATION, "station_qx", "毛丽君", None, "清溪镇联络站：交办的选民留言、屏蔽号码"),
     (Role.STATION, "station_yt", "易春兰", None, "银田镇联络站：交办的选民留言、屏蔽号码"),
     (Role.STATION, "station_ssx", "钟秋菊", None, "韶山乡联络站：交办的选民留言、屏蔽号码"),
