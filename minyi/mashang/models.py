@@ -326,6 +326,14 @@ class BlockedPhone(models.Model):
         verbose_name = "屏蔽号码"
         verbose_name_plural = "屏蔽号码"
         ordering = ["-blocked_at"]
+        constraints = [
+            # one live block per number: two staff blocking it at once make one row
+            models.UniqueConstraint(
+                fields=["phone_digest"],
+                condition=Q(lifted_at__isnull=True),
+                name="mashang_one_live_block_per_phone",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.phone_masked

@@ -14,7 +14,7 @@ Each refusal is a ``DomainError`` in Chinese (code ``forbidden`` for the wrong p
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from minyi.accounts.models import Role, role_of
 from minyi.core import clock
@@ -26,6 +26,7 @@ from minyi.mashang.services.messages import lock_message, message_record, requir
 from minyi.mashang.services.verification import digest
 
 REASON_MAX = 200
+ALREADY_BLOCKED = "这个号码已被屏蔽。"
 
 
 def _reason(reason: str) -> str:
@@ -99,19 +100,24 @@ def phone_block(*, message: Message, actor, reason: str) -> BlockedPhone:
         raise InvalidTransition("这条留言已没有号码可以屏蔽。")
     reason = _reason(reason)
     key = phone_digest(message.phone)
-    # one live block per number: a second click finds the first
-    if BlockedPhone.objects.select_for_update().filter(phone_digest=key, lifted_at=None).exists():
-        raise InvalidTransition("这个号码已被屏蔽。")
+    if BlockedPhone.objects.filter(phone_digest=key, lifted_at=None).exists():
+        raise InvalidTransition(ALREADY_BLOCKED)
     now = clock.now()
-    block = BlockedPhone.objects.create(
-        phone_digest=key,
-        phone_masked=mask_phone(message.phone),
-        station_id=actor.station_id,
-        message=message,
-        reason=reason,
-        blocked_by=actor,
-        blocked_at=now,
-    )
+    try:
+        # one live block per number (a constraint): another block of it at the same moment
+        # waits here on PostgreSQL and fails once that one commits
+        with transaction.atomic():
+            block = BlockedPhone.objects.create(
+                phone_digest=key,
+                phone_masked=mask_phone(message.phone),
+                station_id=actor.station_id,
+                message=message,
+                reason=reason,
+                blocked_by=actor,
+                blocked_at=now,
+            )
+    except IntegrityError:
+        raise InvalidTransition(ALREADY_BLOCKED) from None
     message_record(
         message, MessageEventKind.PHONE_BLOCKED, actor=actor, text=reason, at=now, block=block.pk
     )
