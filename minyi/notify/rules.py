@@ -60,9 +60,9 @@ TEMPLATE_PARAMS: dict[str, tuple[str, ...]] = {
     "tracking_done_deputy": ("number", "title", "progress"),
     # 码上找代表 (minyi/mashang): texts that belong to no order
     "mashang_sms_code": ("code", "minutes"),
-    "mashang_remind_deputy": ("received", "tracking_code", "days", "deputy"),
-    "mashang_remind_deputy_notice": ("received", "tracking_code", "days", "deputy"),
-    "mashang_station_told": ("received", "tracking_code", "days", "deputy"),
+    "mashang_remind_deputy": ("received", "tracking_code", "days"),
+    "mashang_remind_deputy_notice": ("received", "tracking_code", "days"),
+    "mashang_station_told": ("received", "tracking_code", "days"),
     "tracking_closed": ("number", "title"),
     "tracking_opened_handler": ("number", "title", "plan_due"),
     "tracking_reopened_handler": ("number", "title", "plan_due"),

@@ -66,5 +66,5 @@ def test_the_station_staffs_notice_arrives_in_their_bell(zhang):
     outbox_send(OutboxMessage.objects.get(template_code="mashang_station_told").pk)
 
     notice = Notice.objects.get(user=sally)
-    assert notice.text.startswith("【码上找代表】张三代表4月2日 10:00收到的选民留言")
+    assert notice.text.startswith("【码上找代表】代表4月2日 10:00收到的选民留言")
     assert notice.order is None

@@ -89,8 +89,8 @@ def test_after_five_working_days_the_station_sees_it_and_its_staff_are_told_once
     notice = OutboxMessage.objects.get(template_code="mashang_station_told")
     assert notice.recipient_user == sally
     assert notice.body == (
-        "【码上找代表】张三代表4月2日 10:00收到的选民留言（查询码ABCD234567）"
-        "已超过5个工作日未处理，请联络站督促跟进。"
+        "【码上找代表】代表4月2日 10:00收到的选民留言（查询码ABCD234567）"
+        "已超过5个工作日未处理，请联络站督促代表答复，详见“代表待处理”。"
     )
 
 

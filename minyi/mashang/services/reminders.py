@@ -108,7 +108,6 @@ def _params(message: Message, days: int) -> dict[str, str]:
         "received": timefmt.sms_text(message.created_at),
         "tracking_code": message.tracking_code,
         "days": str(days),
-        "deputy": message.deputy.name,
     }
 
 

@@ -57,7 +57,7 @@ TEMPLATES = [
     ("mashang_remind_deputy_notice", "选民留言超期提醒（代表站内）", "in_app",
      "【码上找代表】{received}收到的选民留言（查询码{tracking_code}）已超过{days}个工作日未处理，请及时答复。"),
     ("mashang_station_told", "选民留言超期告知（联络站）", "in_app",
-     "【码上找代表】{deputy}代表{received}收到的选民留言（查询码{tracking_code}）已超过{days}个工作日未处理，请联络站督促跟进。"),
+     "【码上找代表】代表{received}收到的选民留言（查询码{tracking_code}）已超过{days}个工作日未处理，请联络站督促代表答复，详见“代表待处理”。"),
 ]
 
 
