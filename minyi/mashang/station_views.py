@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from minyi.accounts.models import Role
-from minyi.core import idempotency
+from minyi.core import clock, idempotency, timefmt
 from minyi.core.access import role_required
 from minyi.core.errors import DomainError
 from minyi.mashang import stats as figures
@@ -62,11 +62,15 @@ def deputies_waiting(request: HttpRequest) -> HttpResponse:
 @role_required(Role.STATION, Role.LIAISON)
 @require_safe
 def stats(request: HttpRequest) -> HttpResponse:
+    year = figures.year_of(request.GET.get("year"))
+    this_year = timefmt.local(clock.now()).year
     return _scoped_page(
         request,
         "mashang/station/stats.html",
         title="码上找代表 · 响应情况",
-        build=lambda scope: {"figures": figures.responsiveness(scope)},
+        year=year,
+        years=range(this_year, this_year - 5, -1),
+        build=lambda scope: {"figures": figures.responsiveness(scope, year)},
     )
 
 

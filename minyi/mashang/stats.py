@@ -14,6 +14,8 @@ and per station, over the messages not flagged as abusive:
   (shown in hours under two days, in days above);
 - 评价: 满意 / 基本满意 / 不满意 counts and 满意率 = (满意 + 基本满意) / rated (DESIGN §6, k = 1).
 
+All time, or the messages received in one calendar year (``?year=2026``).
+
 A row's figures are shown only from ``STATS_MIN_SAMPLE`` (default 10) messages received;
 below it the row says "样本不足" and shows no rate or median. Each table is one aggregate query
 (grouped counts) plus one query for the answer times; no query per deputy.
@@ -30,6 +32,7 @@ from django.conf import settings
 from django.db.models import Count, Min, Q
 
 from minyi.core import clock
+from minyi.core.timefmt import SHANGHAI
 from minyi.mashang.models import Holder, Message, MessageStatus, Rating
 from minyi.mashang.services.reminders import working_days_waited
 from minyi.mashang.station_scope import Scope
@@ -180,10 +183,22 @@ def _table(messages, key: str, label: str, sample: int) -> list[Row]:
     return list(rows.values())
 
 
-def responsiveness(scope: Scope) -> Responsiveness:
-    """Per deputy and per station, over the scope's messages not flagged (module docstring)."""
+def year_of(raw: str | None) -> int | None:
+    """The year a page asks for (``?year=2026``), or None (all time) for anything else."""
+    text = (raw or "").strip()
+    return int(text) if text.isdigit() and len(text) == 4 and 2000 <= int(text) <= 2100 else None
+
+
+def responsiveness(scope: Scope, year: int | None = None) -> Responsiveness:
+    """Per deputy and per station, over the scope's messages not flagged (module docstring),
+    those received in ``year`` (Beijing time) when given."""
     sample = min_sample()
     messages = Message.objects.filter(scope.messages_q()).filter(flagged=False)
+    if year is not None:
+        start = datetime(year, 1, 1, tzinfo=SHANGHAI)
+        messages = messages.filter(
+            created_at__gte=start, created_at__lt=start.replace(year=year + 1)
+        )
     return Responsiveness(
         deputies=_table(messages, "deputy_id", "deputy__name", sample),
         stations=_table(messages, "station_id", "station__name", sample),

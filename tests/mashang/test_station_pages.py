@@ -294,3 +294,18 @@ def test_a_liaison_officer_reads_every_stations_figures_or_one(client, yintian, 
 
     assert "外站代表" in everyone and "张三" in everyone
     assert "外站代表" not in picked and "张三" in picked
+
+
+def test_the_figures_can_be_read_for_one_year_in_beijing_time(client, yintian, sally, zhang):
+    from minyi.mashang.station_scope import Scope
+    from minyi.mashang.stats import responsiveness
+
+    MessageFactory(deputy=zhang, station=yintian, created_at=at(2026, 1, 1, 0, 30))
+    MessageFactory(deputy=zhang, station=yintian, created_at=at(2025, 12, 31, 23, 30))
+    scope = Scope(station=yintian, choosable=False)
+
+    assert responsiveness(scope, 2026).deputies[0].received == 1
+    assert responsiveness(scope).deputies[0].received == 2
+    sign_in(client, sally)
+    assert client.get("/work/messages/stats/?year=2026").status_code == 200
+    assert client.get("/work/messages/stats/?year=99999999999").status_code == 200
