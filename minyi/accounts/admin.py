@@ -1,8 +1,8 @@
 """Users in the admin, split by duty (``accounts/duties.py``): the system administrator keeps
-the record (name, role, department, deputy link, phone, activation) of non-administrators;
-the security administrator resets passwords, lifts lock-outs, resets authenticators and
-grants administrator roles. Every save goes through ``accounts.services``, which checks the
-same rule and writes the audit row. Users are never deleted.
+the record (name, role, department, deputy link, station, phone, activation) of
+non-administrators; the security administrator resets passwords, lifts lock-outs, resets
+authenticators and grants administrator roles. Every save goes through ``accounts.services``,
+which checks the same rule and writes the audit row. Users are never deleted.
 
 Also here: the audit logs the audit administrator reads (account events, the admin's own
 change history, failed log-ins), and the authenticator devices."""
@@ -36,7 +36,15 @@ admin.site.unregister(Group)
 if admin.site.is_registered(TOTPDevice):
     admin.site.unregister(TOTPDevice)
 
-RECORD_FIELDS = ("last_name", "first_name", "role", "department", "deputy", "is_active")
+RECORD_FIELDS = (
+    "last_name",
+    "first_name",
+    "role",
+    "department",
+    "deputy",
+    "station",
+    "is_active",
+)
 
 
 class UserForm(core.ModelForm):
@@ -98,7 +106,7 @@ class UserAdmin(MinyiModelAdmin):
     list_filter = ("role", "is_active")
     search_fields = ("username", "last_name", "first_name")
     list_select_related = ("department",)
-    autocomplete_fields = ("department", "deputy")
+    autocomplete_fields = ("department", "deputy", "station")
     ordering = ("username",)
 
     # -- what each administrator sees and edits ---------------------------------------------
@@ -111,7 +119,7 @@ class UserAdmin(MinyiModelAdmin):
             record.append("new_phone")
         return [
             (None, {"fields": record}),
-            ("角色与归属", {"fields": ["role", "department", "deputy", "is_active"]}),
+            ("角色与归属", {"fields": ["role", "department", "deputy", "station", "is_active"]}),
             ("账号安全", {"fields": ["account_state", "last_login", "date_joined"]}),
         ]
 
@@ -148,6 +156,7 @@ class UserAdmin(MinyiModelAdmin):
                     role=data.get("role", ""),
                     department=data.get("department"),
                     deputy=data.get("deputy"),
+                    station=data.get("station"),
                     phone=data.get("new_phone", ""),
                 )
                 obj.pk = user.pk  # the admin logs and redirects with it

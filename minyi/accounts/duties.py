@@ -30,7 +30,8 @@ ALL = frozenset(ACTIONS)
 DUTIES: dict[str, dict[str, frozenset[str]]] = {
     Role.ADMIN: {
         # users' records: create, name, role (of non-administrators), department, deputy
-        # link, deactivate; never delete, never credentials (field rules below)
+        # link, station (联络站工作人员), deactivate; never delete, never credentials (field
+        # rules below)
         "accounts.user": EDIT,
         # reference data
         "reference.region": ALL,
@@ -60,6 +61,10 @@ DUTIES: dict[str, dict[str, frozenset[str]]] = {
         "calls.callevent": READ,
         # background jobs (SMS sends, SLA scans), to see why one failed
         "core.backgroundtask": READ,
+        # 码上找代表, read-only: messages (citizen masked, no text) and blocked numbers
+        "mashang.message": READ,
+        "mashang.messageevent": READ,
+        "mashang.blockedphone": READ,
     },
     Role.SECURITY: {
         # accounts' security: password reset, unlock, two-factor reset, administrator roles
@@ -127,7 +132,9 @@ def may_open_page(user, page: str) -> bool:
 # their own role or activation, and nobody resets their own credentials in the admin (the
 # change-password page is for that).
 
-RECORD_FIELDS = frozenset({"last_name", "first_name", "email", "phone", "department", "deputy"})
+RECORD_FIELDS = frozenset(
+    {"last_name", "first_name", "email", "phone", "department", "deputy", "station"}
+)
 
 
 def _is_admin_account(user) -> bool:

@@ -26,6 +26,9 @@ PERSONAL: dict[str, frozenset[str]] = {
     "calls.callevent": frozenset({"payload"}),  # the PBX's JSON carries the caller's number
     # the idempotency key ends with the recipient: ev<event>:<template>:<number>
     "notify.outboxmessage": frozenset({"recipient_phone", "idempotency_key"}),
+    # 码上找代表: the citizen (shown through minyi.mashang.privacy) and what they wrote
+    "mashang.message": frozenset({"name", "phone", "content", "answer"}),
+    "mashang.messageevent": frozenset({"text"}),
 }
 
 SECRET: dict[str, frozenset[str]] = {
@@ -34,6 +37,8 @@ SECRET: dict[str, frozenset[str]] = {
     "calls.ctitoken": frozenset({"token_hash"}),
     "otp_totp.totpdevice": frozenset({"key"}),
     "axes.accessattempt": frozenset({"post_data", "get_data"}),
+    # a keyed hash of a blocked number: matched, never shown
+    "mashang.blockedphone": frozenset({"phone_digest"}),
 }
 
 

@@ -36,12 +36,14 @@ def readyz(request: HttpRequest) -> JsonResponse:
 def home(request: HttpRequest):
     """``/`` (where a log-in lands): each role on its own queue, an administrator on the
     admin; the page itself only for a visitor, or an account without a role."""
-    from minyi.workbench.list_selectors import HOME_BY_ROLE
+    from minyi.workbench.list_selectors import HOME_BY_ROLE, PATH_HOME_BY_ROLE
 
     user = request.user
     if user.is_authenticated:
         if user.role in HOME_BY_ROLE:
             return redirect(HOME_BY_ROLE[user.role])
+        if user.role in PATH_HOME_BY_ROLE:
+            return redirect(PATH_HOME_BY_ROLE[user.role])
         if user.is_administrator:
             return redirect("admin:index")
     return render(request, "core/home.html")

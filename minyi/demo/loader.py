@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from minyi.core import clock
+from minyi.demo.messages import load_messages
 from minyi.demo.names import NameMaker
 from minyi.demo.orders import OrdersLoaded, load_orders
 from minyi.demo.people import LOGINS, PASSWORD, load_people
@@ -28,6 +29,7 @@ class Loaded:
     deputies: int
     mandates: int
     orders: OrdersLoaded
+    messages: int  # 码上找代表 messages (minyi/demo/messages.py)
 
 
 def demo_present() -> bool:
@@ -50,10 +52,13 @@ def load_demo(*, orders: int = DEFAULT_ORDERS, seed: int = DEFAULT_SEED) -> Load
     invalidate()  # the calendar as it is in this database
     world = World(rng, Pace(rng, get_calendar()), ref, people)
     loaded = load_orders(world, orders, clock.now())
+    # their own random stream: the orders stay what they were before the messages existed
+    messages = load_messages(random.Random(f"{seed}-mashang"), people, clock.now())
     return Loaded(
         deputies=len(people.deputies),
         mandates=Mandate.objects.filter(ended_on__isnull=True).count(),
         orders=loaded,
+        messages=messages.count,
     )
 
 

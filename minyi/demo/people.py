@@ -77,6 +77,7 @@ class People:
     township_of: dict[int, str]  # deputy id -> township key
     users: dict[str, User]  # by username
     handlers: dict[str, User]  # by department code
+    stations: dict[str, LiaisonStation]  # by region key: "ss", or a township key
 
 
 def load_people(rng: random.Random, names: NameMaker, ref: Reference) -> People:
@@ -104,7 +105,9 @@ def load_people(rng: random.Random, names: NameMaker, ref: Reference) -> People:
         for i, number in enumerate(p.phones)
     )
     deputies = [p.deputy for p in roster]
-    users, handlers = _load_users(names, ref, deputy=deputies[0], phone=roster[0].phones[0])
+    users, handlers = _load_users(
+        names, ref, deputy=deputies[0], phone=roster[0].phones[0], stations=stations
+    )
     return People(
         deputies=deputies,
         provincial=deputies[:2],
@@ -112,6 +115,7 @@ def load_people(rng: random.Random, names: NameMaker, ref: Reference) -> People:
         township_of={p.deputy.pk: p.township for p in roster},
         users=users,
         handlers=handlers,
+        stations=stations,
     )
 
 
@@ -195,11 +199,24 @@ LOGINS = (
     (Role.CALLBACK, "callback", "彭丽", None, "回访、归档、发回重办、督办"),
     (Role.DEPUTY, "deputy", None, None, "省人大代表：查看本人反映的工单并评价"),
     (Role.LIAISON, "liaison", "唐国庆", None, "联工委：工作台账、统计、转闭会期间代表建议"),
+    # 码上找代表: the staff of each liaison station (STATION_LOGINS says which)
+    (Role.STATION, "station_ss", "贺雪梅", None, "韶山市联络总站：交办的选民留言、代表待处理"),
+    (Role.STATION, "station_qx", "毛丽君", None, "清溪镇联络站：交办的选民留言、屏蔽号码"),
+    (Role.STATION, "station_yt", "易春兰", None, "银田镇联络站：交办的选民留言、屏蔽号码"),
+    (Role.STATION, "station_ssx", "钟秋菊", None, "韶山乡联络站：交办的选民留言、屏蔽号码"),
+    (Role.STATION, "station_yl", "庞海燕", None, "杨林乡联络站：交办的选民留言、屏蔽号码"),
     # 三权分立: three administrators, each only in the admin, each with a second factor
     (Role.ADMIN, "admin", "曾志刚", None, "系统管理员：用户、代表名单、基础数据、节假日、消息模板"),
     (Role.SECURITY, "security", "龙晓岚", None, "安全管理员：重置密码、解除锁定、两步验证、令牌"),
     (Role.AUDIT, "auditor", "邹明", None, "审计管理员：查阅审计与个人信息查看记录（只读）"),
 )
+STATION_LOGINS = {
+    "station_ss": "ss",
+    "station_qx": "qx",
+    "station_yt": "yt",
+    "station_ssx": "ssx",
+    "station_yl": "yl",
+}
 TWO_CHAR_SURNAMES = ("欧阳",)
 
 
@@ -209,7 +226,7 @@ def split_name(name: str) -> tuple[str, str]:
     return name[:cut], name[cut:]
 
 
-def _load_users(names, ref: Reference, *, deputy: Deputy, phone: str):
+def _load_users(names, ref: Reference, *, deputy: Deputy, phone: str, stations):
     """One user per role (the printed demo log-ins), plus one handler per other department.
     All share one password, hashed once: hashing costs ~0.3 s, and there are 35 users."""
     password = make_password(PASSWORD)
@@ -225,6 +242,7 @@ def _load_users(names, ref: Reference, *, deputy: Deputy, phone: str):
             role=role,
             department=ref.departments[department] if department else None,
             deputy=deputy if role == Role.DEPUTY else None,
+            station=stations[STATION_LOGINS[username]] if role == Role.STATION else None,
             phone=phone if role == Role.DEPUTY else "",
         )
     fixed = {department: users[username] for _, username, _, department, _ in LOGINS}

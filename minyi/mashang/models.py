@@ -230,6 +230,8 @@ class MessageEventKind(models.TextChoices):
     RESULT = "result", "12345办理结果"
     CLOSED = "closed", "关闭"
     FLAGGED = "flagged", "标记为恶意留言"
+    PHONE_BLOCKED = "phone_blocked", "屏蔽号码"
+    PHONE_UNBLOCKED = "phone_unblocked", "解除屏蔽号码"
     RATED = "rated", "群众评价"
     DEPUTY_REMINDED = "deputy_reminded", "提醒代表"
     STATION_TOLD = "station_told", "超期告知联络站"
@@ -329,3 +331,14 @@ class BlockedPhone(models.Model):
         verbose_name = "屏蔽号码"
         verbose_name_plural = "屏蔽号码"
         ordering = ["-blocked_at"]
+        constraints = [
+            # one live block per number: two staff blocking it at once make one row
+            models.UniqueConstraint(
+                fields=["phone_digest"],
+                condition=Q(lifted_at__isnull=True),
+                name="mashang_one_live_block_per_phone",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.phone_masked

@@ -18,6 +18,10 @@ SAMPLES: dict[str, str] = {
     "level": "红牌",
     "solved": "已解决",
     "result": "已清理占道摊点，并安排城管队员每日巡查",
+    # 码上找代表 reminders
+    "received": "3月2日 10:00",
+    "tracking_code": "ABCD234567",
+    "days": "3",
 }
 PLACEHOLDER_NAMES = {
     "number": "工单编号",
@@ -29,6 +33,9 @@ PLACEHOLDER_NAMES = {
     "level": "督办级别",
     "solved": "解决情况",
     "result": "答复摘要（至多60字）",
+    "received": "留言时间",
+    "tracking_code": "留言查询码",
+    "days": "工作日数",
 }
 
 

@@ -17,6 +17,7 @@ What a role sees of the requester (and of the deputy, who may be the requester):
 | system administrator (admin site only)       | masked                                   | yes                                                    |
 | department handler                           | masked                                   | while the order is open and their part live or replied |
 | liaison officer, audit administrator, deputy | masked                                   | no                                                     |
+| station staff (联络站工作人员)               | withheld: they see no orders, only 码上找代表 messages (``minyi.mashang.privacy``) | no |
 
 The full view exists only through ``minyi.privacy.services.requester_reveal``, which writes
 the access-log row in the same step: no code can show a full name or number unlogged.

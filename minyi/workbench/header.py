@@ -44,6 +44,8 @@ _QUEUES: dict[str, tuple[str, str, tuple[lists.Tab, ...], Callable | None]] = {
     Role.OPERATOR: ("接线工作台", "console", (), None),
     Role.LIAISON: ("工作台账", "work-ledger", (), None),
     Role.DEPUTY: ("我的工单", "work-mine", (), None),
+    # station staff work on 码上找代表 messages only: the shared inbox (minyi/mashang), no orders
+    Role.STATION: ("选民留言", lists.PATH_HOME_BY_ROLE[Role.STATION], (), None),
 }
 
 
@@ -54,7 +56,9 @@ class Header:
     @cached_property
     def home(self) -> QueueLink | None:
         entry = _QUEUES.get(self.user.role)
-        return QueueLink(entry[0], reverse(entry[1])) if entry else None
+        if not entry:
+            return None
+        return QueueLink(entry[0], entry[1] if entry[1].startswith("/") else reverse(entry[1]))
 
     @cached_property
     def queues(self) -> list[QueueLink]:

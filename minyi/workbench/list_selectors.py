@@ -505,3 +505,7 @@ HOME_BY_ROLE = {
     Role.DEPUTY: "work-mine",
     Role.OPERATOR: "console",
 }
+# Roles that see no orders land on a page of another app, by path: station staff on the shared
+# inbox of 码上找代表 messages (minyi/mashang/staff_urls.py). Not in HOME_BY_ROLE, which also
+# means "may search orders".
+PATH_HOME_BY_ROLE = {Role.STATION: "/work/messages/"}

@@ -41,7 +41,7 @@ def work_home(request: HttpRequest) -> HttpResponse:
         from django.contrib.auth.views import redirect_to_login
 
         return redirect_to_login(request.get_full_path())
-    name = lists.HOME_BY_ROLE.get(user.role)
+    name = lists.HOME_BY_ROLE.get(user.role) or lists.PATH_HOME_BY_ROLE.get(user.role)
     if name is None:
         raise PermissionDenied("您的角色没有工作台。")
     return redirect(name)

@@ -58,6 +58,28 @@ class World:
     rows: dict  # model label -> one row
 
 
+# 码上找代表: a citizen's message (name and number withheld or masked in the admin) and a block
+CITIZEN_NAME, CITIZEN_PHONE = "钱留言", "+8613566667777"
+
+
+def _mashang_rows(deputy, station, actor) -> None:
+    from minyi.mashang.models import BlockedPhone, MessageEventKind
+    from minyi.mashang.services.messages import message_record
+    from tests.factories import MessageFactory
+
+    message = MessageFactory(deputy=deputy, station=station, name=CITIZEN_NAME, phone=CITIZEN_PHONE)
+    message_record(message, MessageEventKind.CREATED, text="留言正文")
+    BlockedPhone.objects.create(
+        phone_digest="0" * 64,
+        phone_masked="135****7777",
+        station=station,
+        message=message,
+        reason="广告",
+        blocked_by=actor,
+        blocked_at=clock.now(),
+    )
+
+
 @pytest.fixture
 def world(db, ada, sam, audrey, olivia, hana, zhang) -> World:
     """Every registered model with a row; the personal data is in the order (a 举报 by
@@ -75,7 +97,8 @@ def world(db, ada, sam, audrey, olivia, hana, zhang) -> World:
     assert order.protect_identity
     DepartmentFactory()
     CategoryFactory()
-    LiaisonStationFactory()
+    station = LiaisonStationFactory()
+    _mashang_rows(zhang, station, olivia)
     token, _ = cti_token()
     AgentMappingFactory(user=olivia)
     call_event_receive(

@@ -236,7 +236,7 @@ def test_it_prints_the_demo_log_ins(city):
         "auditor",
     ):
         assert username in city
-    assert city.count("Shaoshan-2026") == 11
+    assert city.count("Shaoshan-2026") == 16
     assert "http://127.0.0.1:8000/admin/" in city
 
 

@@ -21,6 +21,7 @@ from minyi.deputies.admin import PhoneForm
 from minyi.deputies.forms import ImportForm, MandateEndForm
 from minyi.deputies.models import Deputy, Mandate
 from minyi.mashang.forms import MessageForm, RatingForm, TrackForm
+from minyi.mashang.station_forms import ReasonForm
 from minyi.notify.admin import MessageTemplateForm
 from minyi.notify.models import MessageTemplate
 from minyi.workbench import permissions
@@ -299,6 +300,13 @@ def form_cases(world: World) -> list[FormCase]:
         ),
         *_mashang_cases(world),
         *_admin_cases(world),
+        # 码上找代表: station staff flag a message handed to their station (屏蔽 takes the same form)
+        FormCase(
+            "flag a message",
+            f"/work/messages/{world.extra['handed'].pk}/flag/",
+            world.personas["station"],
+            ReasonForm(),
+        ),
     ]
 
 

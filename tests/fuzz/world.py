@@ -19,6 +19,7 @@ from minyi.accounts.models import ADMIN_ROLES, Role, User
 from minyi.calls.services import call_event_receive
 from minyi.core import clock
 from minyi.mashang.models import MessagePhoto
+from minyi.mashang.services.abuse import phone_block
 from minyi.orders.services.handling import extension_request
 from minyi.orders.services.tracking import tracking_done
 from tests.factories import (
@@ -106,12 +107,22 @@ def build_world() -> World:
         content_type="image/jpeg",
         uploaded_at=clock.now(),
     )
+    # 码上找代表: a message handed to the station, and a number its staff blocked
+    station_staff = personas["station"]
+    handed = MessageFactory(deputy=deputy, station=station_staff.station, holder="station")
+    block = phone_block(message=handed, actor=station_staff, reason="广告")
     return World(
         personas=personas,
         orders=orders,
         call_id=call.call_id,
         attachment=(returned.number, attachment.pk),
-        extra={"deputy": deputy, "message": message, "photo": photo},
+        extra={
+            "deputy": deputy,
+            "message": message,
+            "photo": photo,
+            "handed": handed,
+            "block": block,
+        },
     )
 
 
@@ -218,6 +229,10 @@ def valid_values(route: Route, world: World, choices: dict[str, str]) -> dict[st
             from minyi.mashang.services import code_for
 
             values[name] = code_for(world.extra["deputy"]).code
+        elif name == "message_id":
+            values[name] = str(world.extra["handed"].pk)
+        elif name == "block_id":
+            values[name] = str(world.extra["block"].pk)
         elif name == "pk":
             values[name] = str(world.attachment[1])
             values["number"] = world.attachment[0]

@@ -42,6 +42,7 @@ def user_create(
     role: str = "",
     department=None,
     deputy=None,
+    station=None,
     phone: str = "",
     email: str = "",
 ) -> User:
@@ -59,6 +60,7 @@ def user_create(
         role=role,
         department=department,
         deputy=deputy,
+        station=station,
         phone=phone,
         email=email,
         password_change_required=True,

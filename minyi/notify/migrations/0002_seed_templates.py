@@ -69,6 +69,13 @@ TEMPLATES = [
      "【选民留言】转12345的留言（查询码{tracking_code}，工单{number}）已转为闭会期间代表建议，请告知群众。"),
     ("mashang_result", "转12345的留言已有办理结果", "in_app",
      "【选民留言】转12345的留言（查询码{tracking_code}，工单{number}）已办结，请据办理结果答复群众。"),
+    # 码上找代表 reminders (minyi/mashang/services/reminders.py), seeded by 0010
+    ("mashang_remind_deputy", "选民留言超期提醒（代表）", "sms",
+     "【码上找代表】您{received}收到的选民留言（查询码{tracking_code}）已超过{days}个工作日未处理，请登录码上找代表及时答复。"),
+    ("mashang_remind_deputy_notice", "选民留言超期提醒（代表站内）", "in_app",
+     "【码上找代表】{received}收到的选民留言（查询码{tracking_code}）已超过{days}个工作日未处理，请及时答复。"),
+    ("mashang_station_told", "选民留言超期告知（联络站）", "in_app",
+     "【码上找代表】代表{received}收到的选民留言（查询码{tracking_code}）已超过{days}个工作日未处理，请联络站督促代表答复，详见“代表待处理”。"),
 ]
 
 

@@ -16,7 +16,7 @@ from minyi.orders.models import Status, Warning
 
 class Command(BaseCommand):
     help = (
-        "加载韶山演示数据（行政区划、五级人大代表、承办单位、诉求分类、演示账号和近三个月的工单），"
+        "加载韶山演示数据（行政区划、五级人大代表、承办单位、诉求分类、演示账号、近三个月的工单和码上找代表选民留言），"
         "只加载一次；随后打印演示账号。"
     )
 
@@ -65,6 +65,7 @@ class Command(BaseCommand):
             + "、".join(f"{Status(s).label} {statuses[s]}" for s in Status.values if statuses[s])
             + f"\n  预警：黄色 {loaded.orders.warnings[Warning.YELLOW]} 件，"
             f"红色超期 {loaded.orders.warnings[Warning.RED]} 件"
+            + f"\n  码上找代表选民留言 {loaded.messages} 条"
         )
 
     def _logins(self) -> None:

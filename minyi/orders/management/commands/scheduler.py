@@ -2,7 +2,10 @@
 
 Jobs: the SLA scan (every --every s), the notification outbox sweep (every --outbox-every s,
 minyi/notify/services.py) and the 跟踪督办 reminders (every --tracking-every s,
-minyi/orders/services/tracking.py: before the plan date and once it has passed, each once). Run one scheduler beside one or more ``db_worker`` processes. The jobs
+minyi/orders/services/tracking.py: before the plan date and once it has passed, each once), the
+码上找代表 reminders (every --mashang-every s, minyi/mashang/services/reminders.py) and the
+daily scrub of messages past their retention (minyi/mashang/services/retention.py). Run one
+scheduler beside one or more ``db_worker`` processes. The jobs
 themselves are safe to run twice (the SLA scan claims rows with SKIP LOCKED), so a second scheduler would only waste work.
 
 The loop writes the scheduler's heartbeat (minyi/core/heartbeats.py, read by /readyz) and rides
@@ -24,6 +27,7 @@ from minyi.core.heartbeats import Heartbeat
 from minyi.core.models import ProcessKind
 from minyi.core.reconnect import DATABASE_OUTAGE, Reconnect
 from minyi.core.tasks import housekeeping_task
+from minyi.mashang.tasks import messages_remind_task, messages_scrub_task
 from minyi.notify.tasks import outbox_sweep_task  # notify: the outbox sweep, beside the scan
 from minyi.orders.tasks import sla_scan_task, tracking_scan_task
 
@@ -83,7 +87,8 @@ class Scheduler:
 class Command(BaseCommand):
     help = (
         "定时任务：每隔 --every 秒把 SLA 扫描、每隔 --outbox-every 秒把发件箱补发、"
-        "每隔 --tracking-every 秒把跟踪督办到期提醒加入后台队列（由 db_worker 执行）。"
+        "每隔 --tracking-every 秒把跟踪督办到期提醒、每隔 --mashang-every 秒把选民留言超期提醒"
+        "加入后台队列（由 db_worker 执行）；每天清除超过保存期限的选民留言个人信息。"
     )
 
     def add_arguments(self, parser):
@@ -98,15 +103,30 @@ class Command(BaseCommand):
             default=3600,
             help="跟踪督办到期提醒间隔（秒），默认 3600",
         )
+        parser.add_argument(
+            "--mashang-every",
+            type=int,
+            default=3600,
+            help="选民留言超期提醒间隔（秒），默认 3600",
+        )
 
     def handle(
-        self, *args, every: int, once: bool, outbox_every: int, tracking_every: int, **options
+        self,
+        *args,
+        every: int,
+        once: bool,
+        outbox_every: int,
+        tracking_every: int,
+        mashang_every: int,
+        **options,
     ):
         scheduler = Scheduler(
             [
                 (sla_scan_task, "sla_scan", every),
                 (outbox_sweep_task, "outbox_sweep", outbox_every),
                 (tracking_scan_task, "tracking_scan", tracking_every),
+                (messages_remind_task, "messages_remind", mashang_every),
+                (messages_scrub_task, "messages_scrub", 24 * 3600),
                 # offered daily; it runs once per calendar month (HousekeepingRun)
                 (housekeeping_task, "housekeeping", 24 * 3600),
             ],

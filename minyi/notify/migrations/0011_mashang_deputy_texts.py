@@ -27,6 +27,6 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("notify", "0009_mashang_sms_code")]
+    dependencies = [("notify", "0010_mashang_message_received")]
 
     operations = [migrations.RunPython(forward, backward)]

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('mashang', '0002_messages'),
-        ('notify', '0010_mashang_deputy_texts'),
+        ('notify', '0011_mashang_deputy_texts'),
     ]
 
     operations = [
