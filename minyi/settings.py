@@ -480,8 +480,7 @@ if (
         "MINYI_SMS_ALLOW_TEST_BACKEND=1 where no SMS may leave on purpose."
     )
 if MINYI_SMS["FILE_KEEP_CODES"] and (
-    MINYI_SMS["BACKEND"] != "file"
-    or not (DEBUG or env_bool("MINYI_SMS_ALLOW_TEST_BACKEND", False))
+    MINYI_SMS["BACKEND"] != "file" or not (DEBUG or env_bool("MINYI_SMS_ALLOW_TEST_BACKEND", False))
 ):
     raise ConfigError(
         "MINYI_SMS_FILE_KEEP_CODES=1 writes SMS codes in clear to the file backend: it needs "

@@ -136,7 +136,9 @@ class Message(models.Model):
         related_name="messages",
         help_text="留言扫码所在的联络站，或代表所在的联络站",
     )
-    holder = models.CharField("当前办理方", max_length=16, choices=Holder.choices, default=Holder.DEPUTY)
+    holder = models.CharField(
+        "当前办理方", max_length=16, choices=Holder.choices, default=Holder.DEPUTY
+    )
     status = models.CharField(
         "状态", max_length=16, choices=MessageStatus.choices, default=MessageStatus.OPEN
     )
@@ -214,6 +216,9 @@ class MessagePhoto(models.Model):
         verbose_name = "留言照片"
         verbose_name_plural = "留言照片"
         ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"留言照片 {self.pk}"
 
 
 class MessageEventKind(models.TextChoices):
@@ -293,6 +298,9 @@ class SmsCode(models.Model):
             models.Index(fields=["phone_digest", "created_at"], name="mashang_smscode_phone"),
             models.Index(fields=["ip_digest", "created_at"], name="mashang_smscode_ip"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} {self.pk}"
 
 
 class BlockedPhone(models.Model):

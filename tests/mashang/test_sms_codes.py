@@ -57,8 +57,9 @@ def test_a_code_expires_after_five_minutes():
     with clock.frozen(start + timedelta(minutes=4, seconds=50)):
         sms_code_check(phone=PHONE, code=issued.code)
     issued = sms_code_issue(phone="13912345678")
-    with clock.frozen(start + timedelta(minutes=5, seconds=1)), pytest.raises(
-        CodeRefused, match="已过期"
+    with (
+        clock.frozen(start + timedelta(minutes=5, seconds=1)),
+        pytest.raises(CodeRefused, match="已过期"),
     ):
         sms_code_check(phone="13912345678", code=issued.code)
 
@@ -93,9 +94,7 @@ def test_a_number_gets_one_code_a_minute_and_five_an_hour():
         with clock.frozen(start + timedelta(seconds=61 * minute)):
             sms_code_issue(phone=PHONE)
 
-    with clock.frozen(start + timedelta(seconds=61 * 5)), pytest.raises(
-        TooMany, match="过于频繁"
-    ):
+    with clock.frozen(start + timedelta(seconds=61 * 5)), pytest.raises(TooMany, match="过于频繁"):
         sms_code_issue(phone=PHONE)
 
 
