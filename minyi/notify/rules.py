@@ -60,7 +60,7 @@ TEMPLATE_PARAMS: dict[str, tuple[str, ...]] = {
     "tracking_done_deputy": ("number", "title", "progress"),
     # 码上找代表 (minyi/mashang): texts that belong to no order
     "mashang_sms_code": ("code", "minutes"),
-    "mashang_message_received": ("deputy", "tracking_code"),
+    "mashang_message_received": ("deputy_name", "tracking_code"),
     # the deputy a message was left for is its addressee, public on their card and page
     # (``deputy_name``); never an order's deputy, who may be the requester
     "mashang_answered": ("deputy_name", "tracking_code"),

@@ -22,6 +22,11 @@ SAMPLES: dict[str, str] = {
     "received": "3月2日 10:00",
     "tracking_code": "ABCD234567",
     "days": "3",
+    # 码上找代表
+    "code": "123456",
+    "minutes": "5",
+    "deputy_name": "张三",
+    "by": "银田镇人大代表联络站",
 }
 PLACEHOLDER_NAMES = {
     "number": "工单编号",
@@ -36,6 +41,10 @@ PLACEHOLDER_NAMES = {
     "received": "留言时间",
     "tracking_code": "留言查询码",
     "days": "工作日数",
+    "code": "验证码",
+    "minutes": "有效分钟数",
+    "deputy_name": "留言所给的代表",
+    "by": "答复的联络站或联络机构",
 }
 
 

@@ -278,7 +278,7 @@ def _tell_received(message: Message) -> None:
         [
             Draft(
                 RECEIVED_TEMPLATE,
-                {"deputy": message.deputy.name, "tracking_code": message.tracking_code},
+                {"deputy_name": message.deputy.name, "tracking_code": message.tracking_code},
                 phone=message.phone,
             )
         ],

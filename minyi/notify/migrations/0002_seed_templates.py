@@ -52,7 +52,7 @@ TEMPLATES = [
     ("mashang_sms_code", "码上找代表验证码", "sms",
      "【码上找代表】您的验证码是{code}，{minutes}分钟内有效。请勿告诉他人。"),
     ("mashang_message_received", "码上找代表留言已收到", "sms",
-     "【码上找代表】您给{deputy}代表的留言已收到，查询码{tracking_code}，"
+     "【码上找代表】您给{deputy_name}代表的留言已收到，查询码{tracking_code}，"
      "可凭查询码和手机号查看办理进展。"),
     # 码上找代表, the deputy's side (minyi/mashang/services/handling.py, followup.py)
     ("mashang_answered", "码上找代表答复告知", "sms",
