@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from minyi.mashang import forms as f
 from minyi.mashang.models import Holder, Message, MessageStatus
 from minyi.mashang.selectors import may_act
-from minyi.mashang.services import handling
+from minyi.mashang.services import abuse, handling
 from minyi.mashang.services.handling import ANSWERABLE, CLOSABLE, HANDABLE
 from minyi.mashang.services.messages import station_of
 
@@ -34,6 +34,8 @@ class MessageAction:
     holders: frozenset[str] = ANY_HOLDER
     secondary: bool = False  # turns the message away or hands it on: a secondary button
     offered: Callable[[Message], bool] = lambda message: True
+    # who may take it, when not the holder's people (``may_act``): flagging and blocking
+    permitted: Callable[[object, Message], bool] | None = None
 
 
 def _answer(message, data, user) -> str:
@@ -65,6 +67,16 @@ def _to_liaison(message, data, user) -> str:
 def _close(message, data, user) -> str:
     handling.message_close(message=message, actor=user, note=data["note"])
     return "已关闭。"
+
+
+def _flag(message, data, user) -> str:
+    abuse.message_flag(message=message, actor=user, reason=data["reason"])
+    return "已标记为恶意留言，留言已关闭。"
+
+
+def _block(message, data, user) -> str:
+    abuse.phone_block(message=message, actor=user, reason=data["reason"])
+    return "已屏蔽该号码，可在“屏蔽号码”中解除。"
 
 
 def _has_station(message: Message) -> bool:
@@ -109,6 +121,29 @@ ACTIONS: dict[str, MessageAction] = {
         MessageAction(
             "close", "关闭留言", "关闭", f.CloseForm, _close, frozenset(CLOSABLE), secondary=True
         ),
+        # abuse: the message's deputy or its station's staff flag it (it closes, out of every
+        # figure); station staff block its number (the message stays as it is)
+        MessageAction(
+            "flag",
+            "标记为恶意留言",
+            "确认标记",
+            f.ReasonForm,
+            _flag,
+            frozenset({MessageStatus.OPEN}),
+            secondary=True,
+            permitted=lambda user, message: not message.flagged and abuse.may_flag(user, message),
+        ),
+        MessageAction(
+            "block",
+            "屏蔽留言号码",
+            "确认屏蔽",
+            f.ReasonForm,
+            _block,
+            frozenset(MessageStatus.values),
+            secondary=True,
+            permitted=abuse.may_block,
+            offered=lambda message: bool(message.phone) and not abuse.phone_blocked(message.phone),
+        ),
     )
 }
 
@@ -117,7 +152,7 @@ def allowed(name: str, user, message: Message) -> bool:
     action = ACTIONS.get(name)
     return bool(
         action
-        and may_act(user, message)
+        and (action.permitted or may_act)(user, message)
         and message.status in action.statuses
         and message.holder in action.holders
         and action.offered(message)

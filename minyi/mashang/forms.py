@@ -18,6 +18,7 @@ from minyi.mashang.models import (
     Message,
     Rating,
 )
+from minyi.mashang.services.abuse import REASON_MAX
 from minyi.mashang.services.followup import prefilled_answer
 from minyi.mashang.services.handling import ANSWER_MAX, NOTE_MAX, default_title
 from minyi.orders.text_limits import TITLE
@@ -183,4 +184,14 @@ class CloseForm(MessageActionForm):
         max_length=NOTE_MAX,
         rows=2,
         error_messages={"required": "请写明关闭的理由（如重复留言、已当面答复）。"},
+    )
+
+
+class ReasonForm(MessageActionForm):
+    """标记恶意留言 and 屏蔽号码: a reason, recorded with who and when."""
+
+    reason = core.TextField(
+        label="理由",
+        max_length=REASON_MAX,
+        help_text=f"写明理由，{REASON_MAX}字以内；操作人、时间和理由都会记录在案。",
     )

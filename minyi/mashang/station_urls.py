@@ -10,6 +10,4 @@ urlpatterns = [
     path("stats/", views.stats, name="mashang-stats"),
     path("blocked/", views.blocked_list, name="mashang-blocked"),
     path("blocked/<int:block_id>/lift/", views.blocked_lift, name="mashang-blocked-lift"),
-    path("<int:message_id>/flag/", views.flag, name="mashang-flag"),
-    path("<int:message_id>/block/", views.block, name="mashang-block"),
 ]

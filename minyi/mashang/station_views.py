@@ -3,8 +3,9 @@
 - ``deputies/``: which deputies have messages waiting, how many, the oldest's age in working days
   (station staff: their station; liaison officers: every station, or one);
 - ``stats/``: responsiveness per deputy and per station (``minyi.mashang.stats``);
-- ``blocked/``: a station's blocked numbers (masked) with 解除;
-- ``<id>/flag/`` and ``<id>/block/``: 标记恶意留言 and 屏蔽号码, a reason each.
+- ``blocked/``: a station's blocked numbers (masked) with 解除.
+
+标记恶意留言 and 屏蔽号码 are actions of the message page, in the one registry (``actions``).
 
 Views are thin: the scope (``station_scope``), the visibility (``selectors``) and the services
 (``services.abuse``) decide; every form carries an idempotency key.
@@ -13,22 +14,16 @@ Views are thin: the scope (``station_scope``), the visibility (``selectors``) an
 from __future__ import annotations
 
 from django.contrib import messages as flash
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST, require_safe
 
 from minyi.accounts.models import Role
 from minyi.core import clock, idempotency, timefmt
 from minyi.core.access import role_required
 from minyi.core.errors import DomainError
 from minyi.mashang import stats as figures
-from minyi.mashang.models import Message
-from minyi.mashang.privacy import citizen_shown
-from minyi.mashang.selectors import messages_visible_to
 from minyi.mashang.services import abuse
-from minyi.mashang.station_forms import ReasonForm
 from minyi.mashang.station_scope import scope_for, stations_to_choose
 
 INBOX = "/work/messages/"  # the shared inbox (staff_urls)
@@ -74,104 +69,7 @@ def stats(request: HttpRequest) -> HttpResponse:
     )
 
 
-# -- abuse -----------------------------------------------------------------------------------
-
-
-def _visible(request: HttpRequest, message_id: int) -> Message:
-    messages = messages_visible_to(request.user).select_related("deputy")
-    return get_object_or_404(messages, pk=message_id)
-
-
-def _reason_action(
-    request: HttpRequest, message_id: int, *, may, service, words: dict
-) -> HttpResponse:
-    """标记恶意留言 or 屏蔽号码: the form (GET), the act once per key (POST)."""
-    message = _visible(request, message_id)
-    if not may(request.user, message):
-        raise PermissionDenied(words["forbidden"])
-    if request.method == "POST":
-        key = idempotency.posted_key(request)
-        try:
-            idempotency.perform_once(
-                key=key,
-                actor=request.user,
-                scope=f"message {message.pk} {words['scope']}",
-                fingerprint=idempotency.fingerprint(request.POST),
-                perform=lambda: _reason_perform(request, message, service, words),
-            )
-        except idempotency.Refused as refused:
-            form = refused.answer
-        except idempotency.KeyReused as error:
-            form = ReasonForm(idempotency.rekeyed(request.POST))
-            form.is_valid()
-            form.add_error(None, error.message)
-        else:
-            flash.success(request, words["done"])
-            return redirect(words.get("next") or message_url(message.pk))
-    else:
-        form = ReasonForm()
-    context = {
-        "title": words["title"],
-        "words": words,
-        "message": message,
-        "citizen": citizen_shown(request.user, message),
-        "form": form,
-        "back": message_url(message.pk),
-    }
-    return render(
-        request, "mashang/station/reason.html", context, status=400 if form.errors else 200
-    )
-
-
-def _reason_perform(request, message, service, words) -> dict:
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        raise idempotency.Refused(form)
-    try:
-        service(message=message, actor=request.user, reason=form.cleaned_data["reason"])
-    except DomainError as error:
-        form.add_error(None, error.message)
-        raise idempotency.Refused(form) from None
-    return {"message": words["done"]}
-
-
-@role_required(Role.DEPUTY, Role.STATION)
-@require_http_methods(["GET", "HEAD", "POST"])
-def flag(request: HttpRequest, message_id: int) -> HttpResponse:
-    return _reason_action(
-        request,
-        message_id,
-        may=abuse.may_flag,
-        service=abuse.message_flag,
-        words={
-            "scope": "flag",
-            "title": "标记为恶意留言",
-            "lead": "标记后这条留言即关闭，不再计入响应情况统计。",
-            "button": "确认标记",
-            "done": "已标记为恶意留言，留言已关闭。",
-            "forbidden": "您不能标记这条留言。",
-        },
-    )
-
-
-@role_required(Role.STATION)
-@require_http_methods(["GET", "HEAD", "POST"])
-def block(request: HttpRequest, message_id: int) -> HttpResponse:
-    return _reason_action(
-        request,
-        message_id,
-        may=abuse.may_block,
-        service=abuse.phone_block,
-        words={
-            "scope": "block",
-            "title": "屏蔽留言号码",
-            "lead": "屏蔽后这个号码不能再给任何代表留言，直到解除。",
-            "button": "确认屏蔽",
-            "done": "已屏蔽该号码，可在“屏蔽号码”中解除。",
-            "forbidden": "您不能屏蔽这条留言的号码。",
-            "next": reverse("mashang-blocked"),
-        },
-    )
+# -- blocked numbers -------------------------------------------------------------------------
 
 
 @role_required(Role.STATION)

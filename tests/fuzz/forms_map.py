@@ -20,8 +20,7 @@ from minyi.core import clock
 from minyi.deputies.admin import PhoneForm
 from minyi.deputies.forms import ImportForm, MandateEndForm
 from minyi.deputies.models import Deputy, Mandate
-from minyi.mashang.forms import MessageForm, RatingForm, TrackForm
-from minyi.mashang.station_forms import ReasonForm
+from minyi.mashang.forms import MessageForm, RatingForm, ReasonForm, TrackForm
 from minyi.notify.admin import MessageTemplateForm
 from minyi.notify.models import MessageTemplate
 from minyi.workbench import permissions
@@ -300,14 +299,23 @@ def form_cases(world: World) -> list[FormCase]:
         ),
         *_mashang_cases(world),
         *_admin_cases(world),
-        # 码上找代表: station staff flag a message handed to their station (屏蔽 takes the same form)
-        FormCase(
-            "flag a message",
-            f"/work/messages/{world.extra['handed'].pk}/flag/",
-            world.personas["station"],
-            ReasonForm(),
-        ),
+        _block_case(world),
     ]
+
+
+def _block_case(world: World) -> FormCase:
+    """码上找代表: station staff block the number of a message handed to their station."""
+    from tests.factories import MessageFactory
+
+    staff = world.personas["station"]
+    message = MessageFactory(
+        deputy=world.extra["deputy"],
+        station=staff.station,
+        holder="station",
+        phone="+8613712340000",
+    )
+    form = ReasonForm(message=message, action="block")
+    return FormCase("block a number", f"/work/messages/{message.pk}/block/", staff, form)
 
 
 def _mashang_cases(world: World) -> list[FormCase]:
