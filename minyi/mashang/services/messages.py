@@ -23,7 +23,6 @@ from minyi.mashang.models import (
     NAME_MAX,
     TRACKING_ALPHABET,
     TRACKING_LENGTH,
-    BlockedPhone,
     MashangCode,
     Message,
     MessageEvent,
@@ -224,9 +223,10 @@ def message_create(
     content, name = _check_text(content, name, consent)
     deputy = deputy_for_code(code, deputy)
     checked = photos_checked(photos)
+    from minyi.mashang.services.abuse import phone_blocked  # abuse reads this module
+
     number = mobile(phone)
-    phone_digest = digest(number, purpose="phone")
-    if BlockedPhone.objects.filter(phone_digest=phone_digest, lifted_at=None).exists():
+    if phone_blocked(number):
         raise MessageRefused(BLOCKED, code="refused")
     ip_digest = digest(ip, purpose="ip") if ip else ""
     with transaction.atomic():
