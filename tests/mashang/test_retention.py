@@ -38,6 +38,7 @@ def answered(zhang):
         answered_at=ANSWERED,
         created_at=ANSWERED - timedelta(days=3),
         rating=Rating.SATISFIED,
+        ip_digest="a" * 64,
     )
     message_record(message, MessageEventKind.CREATED, at=message.created_at)
     message_record(message, MessageEventKind.ANSWERED, text="路灯已修好。", at=ANSWERED)
@@ -71,7 +72,8 @@ def test_after_the_retention_time_no_personal_data_is_left_and_the_events_stay(
     assert (result.messages, result.photos) == (1, 1)
     message = Message.objects.get(pk=answered.pk)
     assert (message.content, message.name, message.phone, message.answer) == ("", "", "", "")
-    assert message.content_digest == "" and message.scrubbed_at == later
+    assert message.content_digest == "" and message.ip_digest == ""
+    assert message.scrubbed_at == later
     assert not MessagePhoto.objects.exists() and not storage.exists(name)
     # the figures stay: state, times, deputy, rating; the events without their texts
     assert (message.status, message.answered_at, message.rating) == (

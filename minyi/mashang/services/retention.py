@@ -5,7 +5,8 @@ events stay, without the personal data").
 ``messages_scrub`` (daily, from the scheduler) takes each message answered or closed more than
 ``RETENTION_DAYS`` days ago and not yet scrubbed, and in one transaction per message:
 
-1. blanks the content (and its digest), the name, the phone and the answer;
+1. blanks the content (and its digest), the name, the phone, the sender's address digest and
+   the answer;
 2. deletes the photos' rows, and their files once the transaction has committed;
 3. blanks the ``text`` of every event of the message (answers, notes, reasons);
 4. sets ``scrubbed_at`` and writes one SCRUBBED event.
@@ -78,6 +79,7 @@ def _scrub(pk: int, now: datetime) -> int | None:
     transaction.on_commit(lambda: _delete_files(files))
     MessageEvent.objects.filter(message=message).exclude(text="").update(text="")
     message.content = message.content_digest = message.name = message.phone = message.answer = ""
+    message.ip_digest = ""
     message.scrubbed_at = message.updated_at = now
     message.save(
         update_fields=[
@@ -86,6 +88,7 @@ def _scrub(pk: int, now: datetime) -> int | None:
             "name",
             "phone",
             "answer",
+            "ip_digest",
             "scrubbed_at",
             "updated_at",
         ]
