@@ -227,7 +227,8 @@ def message_forward(
     the citizen's text and photos carried, the citizen's contact kept for the handler — the
     privacy rule masks it to the deputy). The message waits (已转12345办理) until the order is
     refused or archived (``followup``); it stays with whoever forwarded it."""
-    from minyi.orders.models import Attachment, Channel
+    from minyi.orders.models import Channel
+    from minyi.orders.services.dispatch import attachment_add
     from minyi.orders.services.intake import order_create
     from minyi.orders.text_limits import TITLE
     from minyi.reference.models import RequestType
@@ -262,21 +263,12 @@ def message_forward(
         deputy=message.deputy,
         accept=True,
     )
-    now = clock.now()
+    # the photos go through the one way files reach an order (checked again, an event each)
     for i, photo in enumerate(message.photos.all(), start=1):
         with photo.file.open("rb") as handle:
             data = handle.read()
-        extension = os.path.splitext(photo.file.name)[1]
-        attachment = Attachment(
-            order=order,
-            name=f"留言照片{i}{extension}",
-            content_type=photo.content_type,
-            size=len(data),
-            uploaded_by=actor,
-            uploaded_at=now,
-        )
-        attachment.file.save(f"photo{i}{extension}", ContentFile(data), save=False)
-        attachment.save()
+        name = f"留言照片{i}{os.path.splitext(photo.file.name)[1]}"
+        attachment_add(order=order, file=ContentFile(data, name=name), name=name, actor=actor)
     message_transition(
         message,
         MessageEventKind.FORWARDED,
