@@ -225,6 +225,8 @@ class MessageEventKind(models.TextChoices):
     TO_LIAISON = "to_liaison", "转交市县人大联络机构"
     FORWARDED = "forwarded", "转12345"
     ORDER_REJECTED = "order_rejected", "12345不予受理"
+    ORDER_ESCALATED = "order_escalated", "12345转为闭会期间代表建议"
+    ORDER_MERGED = "order_merged", "12345工单并入其他工单"
     RESULT = "result", "12345办理结果"
     CLOSED = "closed", "关闭"
     FLAGGED = "flagged", "标记为恶意留言"

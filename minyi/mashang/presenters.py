@@ -14,6 +14,7 @@ ORDER_PREFIX = "12345工单："
 # The details of a message event worth a line, in the order shown.
 DETAIL_LABELS = {
     "order": "工单",
+    "master": "并入工单",
     "request_type": "诉求类型",
     "station_name": "联络站",
     "reason": "不予受理理由",

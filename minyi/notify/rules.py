@@ -68,6 +68,7 @@ TEMPLATE_PARAMS: dict[str, tuple[str, ...]] = {
     "mashang_to_station": ("deputy_name", "tracking_code"),
     "mashang_to_liaison": ("deputy_name", "tracking_code"),
     "mashang_order_rejected": ("tracking_code", "number", "reason"),
+    "mashang_order_escalated": ("tracking_code", "number"),
     "mashang_result": ("tracking_code", "number"),
     "tracking_closed": ("number", "title"),
     "tracking_opened_handler": ("number", "title", "plan_due"),

@@ -132,3 +132,52 @@ def test_an_order_from_another_channel_touches_no_message(forwarded, dan):
 
     message.refresh_from_db()
     assert message.status == MessageStatus.FORWARDED
+
+
+def test_an_escalated_order_opens_the_message_for_the_deputy_to_tell_the_citizen(forwarded, dan):
+    from minyi.suggestions.services import suggestion_escalate
+
+    message, wang = forwarded
+
+    suggestion_escalate(order=message.order, note="涉及全镇规划，转代表建议。", actor=dan)
+
+    message.refresh_from_db()
+    assert (message.status, message.holder) == (MessageStatus.OPEN, Holder.DEPUTY)
+    event = message.events.get(kind=MessageEventKind.ORDER_ESCALATED)
+    assert event.text == "涉及全镇规划，转代表建议。"
+    assert notices_of(wang) == [
+        f"【选民留言】转12345的留言（查询码FORWARD234，工单{message.order.number}）"
+        "已转为闭会期间代表建议，请告知群众。"
+    ]
+
+
+def test_a_merged_order_hands_the_message_to_its_master_whose_result_comes_back(forwarded, dan):
+    from minyi.orders.services.closing import order_merge
+    from tests.factories import make_order
+
+    message, _ = forwarded
+    duplicate = message.order
+    master = make_order("accepted")
+
+    order_merge(order=duplicate, master=master, note="同一事项", actor=dan)
+
+    message.refresh_from_db()
+    assert message.status == MessageStatus.FORWARDED and message.order == master
+    event = message.events.get(kind=MessageEventKind.ORDER_MERGED)
+    assert event.details == {"order": duplicate.number, "master": master.number}
+    order_walk(master, "archived")
+    message.refresh_from_db()
+    assert message.status == MessageStatus.RESULT
+
+
+def test_a_message_merged_into_an_order_already_archived_gets_its_result_at_once(forwarded, dan):
+    from minyi.orders.services.closing import order_merge
+    from tests.factories import make_order
+
+    message, _ = forwarded
+    master = make_order("archived")
+
+    order_merge(order=message.order, master=master, note="同一事项", actor=dan)
+
+    message.refresh_from_db()
+    assert message.status == MessageStatus.RESULT

@@ -65,6 +65,8 @@ TEMPLATES = [
      "【选民留言】{deputy_name}代表的一条选民留言（查询码{tracking_code}）已转交市县人大联络机构，请及时处理。"),
     ("mashang_order_rejected", "转12345的留言不予受理", "in_app",
      "【选民留言】转12345的留言（查询码{tracking_code}，工单{number}）不予受理：{reason}。请查看依据并另行处理。"),
+    ("mashang_order_escalated", "转12345的留言转为代表建议", "in_app",
+     "【选民留言】转12345的留言（查询码{tracking_code}，工单{number}）已转为闭会期间代表建议，请告知群众。"),
     ("mashang_result", "转12345的留言已有办理结果", "in_app",
      "【选民留言】转12345的留言（查询码{tracking_code}，工单{number}）已办结，请据办理结果答复群众。"),
 ]

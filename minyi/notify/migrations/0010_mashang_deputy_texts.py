@@ -10,6 +10,7 @@ CODES = (
     "mashang_to_station",
     "mashang_to_liaison",
     "mashang_order_rejected",
+    "mashang_order_escalated",
     "mashang_result",
 )
 

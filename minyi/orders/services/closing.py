@@ -302,7 +302,7 @@ def order_escalate(*, order: WorkOrder, note: str, actor=None) -> WorkOrder:
     require_status(order, ESCALATABLE, "转为代表建议")
     cancelled = _cancel_active_assignments(order, cause=EventKind.ESCALATED, actor=actor)
     order.closed_at = order.closed_at or clock.now()  # a rejected order closed when rejected
-    transition(
+    event = transition(
         order,
         EventKind.ESCALATED,
         to=Status.ESCALATED,
@@ -311,6 +311,7 @@ def order_escalate(*, order: WorkOrder, note: str, actor=None) -> WorkOrder:
         note=note,
         cancelled_assignments=cancelled,
     )
+    messages_follow(order, event)  # a 码上找代表 message is open again, to tell the citizen
     return order
 
 
@@ -339,7 +340,7 @@ def order_merge(*, order: WorkOrder, master: WorkOrder, note: str = "", actor=No
     cancelled = _cancel_active_assignments(order, cause=EventKind.MERGED, actor=actor)
     order.master = master
     order.closed_at = clock.now()
-    transition(
+    event = transition(
         order,
         EventKind.MERGED,
         to=Status.MERGED,
@@ -360,4 +361,5 @@ def order_merge(*, order: WorkOrder, master: WorkOrder, note: str = "", actor=No
         duplicate=order.pk,
         duplicate_number=order.number,
     )
+    messages_follow(order, event)  # a 码上找代表 message follows the master order
     return order

@@ -191,12 +191,15 @@ def transition(
 
 
 def messages_follow(order: WorkOrder, event: OrderEvent) -> None:
-    """码上找代表: a message forwarded as this order follows its refusal or archiving (the message
-    is open again, or has the result to answer with). Called explicitly where an order is
-    refused or archived; imported here so that orders depend on one function of mashang."""
+    """码上找代表: a message forwarded as this order (or as a duplicate merged into it) follows
+    its refusal, archiving, escalation or merging (the message is open again, has the result to
+    answer with, or follows the master order). Called explicitly where an order ends; imported
+    here so that orders depend on one function of mashang."""
     from minyi.orders.models import Channel
 
-    if order.channel != Channel.QR_MESSAGE:
+    # ``order.messages``: mashang.Message's link, one indexed look-up on the rare order that
+    # is not 码上找代表's own but took such a duplicate in
+    if order.channel != Channel.QR_MESSAGE and not order.messages.exists():
         return
     from minyi.mashang.services.followup import order_followed
 
