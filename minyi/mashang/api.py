@@ -236,6 +236,7 @@ class ProgressOutput(serializers.Serializer):
     deputy = serializers.CharField(help_text="代表姓名")
     status = serializers.CharField(help_text="open、forwarded、result、answered、closed")
     status_text = serializers.CharField(help_text="办理进展（如：代表已收到，正在处理）")
+    content = serializers.CharField(help_text="群众自己的留言内容；个人信息清除后为空")
     answer = serializers.CharField(help_text="代表的答复；尚未答复时为空")
     timeline = StepOutput(many=True)
     may_rate = serializers.BooleanField(help_text="现在是否可以评价")

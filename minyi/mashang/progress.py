@@ -64,6 +64,7 @@ class Progress:
     deputy: str
     status: str  # the machine value (open, forwarded, result, answered, closed)
     status_text: str
+    content: str  # the citizen's own message; "" once scrubbed
     answer: str
     created_at: str
     timeline: list[Step]
@@ -90,6 +91,7 @@ def progress_of(message: Message) -> Progress:
         deputy=message.deputy.name,
         status=message.status,
         status_text=status_words(message),
+        content=message.content if not message.scrubbed_at else "",
         answer=message.answer if not message.scrubbed_at else "",
         created_at=timefmt.local_text(message.created_at),
         timeline=steps,

@@ -246,6 +246,7 @@ def test_the_status_page_shows_progress_in_plain_words_and_no_staff_detail(clien
     ).content.decode()
 
     assert "代表已答复" in page
+    assert "您的留言" in page and message.content in page
     assert "已联系村委会，本周内修好栏杆。" in page
     assert "您的留言已送达代表" in page
     assert "内部备注" not in page and "恶意" not in page

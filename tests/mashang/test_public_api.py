@@ -166,6 +166,7 @@ def test_get_message_answers_the_progress_in_plain_words_and_the_timeline(api):
     assert body["tracking_code"] == message.tracking_code
     assert body["status"] == "answered" and body["status_text"] == "代表已答复"
     assert body["answer"] == "已协调物业，本周检修电梯。"
+    assert body["content"] == message.content
     assert [step["text"] for step in body["timeline"]] == ["您的留言已送达代表", "代表已答复"]
     assert body["timeline"][0]["at"].endswith("+08:00")
     assert body["may_rate"] is True and body["rating"] == "" and body["rating_answered"] is None
