@@ -23,6 +23,7 @@ $(DEMO_TARGETS): export SECURE_SSL_REDIRECT ?= 0
 $(DEMO_TARGETS): export SECURE_HSTS_SECONDS ?= 0
 $(DEMO_TARGETS): export SECURE_COOKIES ?= 0
 $(DEMO_TARGETS): export MINYI_SMS_ALLOW_TEST_BACKEND ?= 1
+$(DEMO_TARGETS): export MINYI_SMS_CONSOLE_SHOWS_CODES ?= 1
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required (set PYTHON=python3.11)")'
@@ -40,7 +41,7 @@ demo: migrate
 
 ## make run: install, migrate SQLite under var/, load the demo once, serve on 127.0.0.1:$(PORT)
 run: migrate
-	@echo "演示模式：生产设置（DEBUG=0），只为本机演示打开：本地地址 127.0.0.1、HTTP（不跳转 HTTPS、Cookie 不加 Secure）、var/secret_key 中的密钥；短信只打印在终端（号码已脱敏）。生产部署见 README 的 Production deployment。"
+	@echo "演示模式：生产设置（DEBUG=0），只为本机演示打开：本地地址 127.0.0.1、HTTP（不跳转 HTTPS、Cookie 不加 Secure）、var/secret_key 中的密钥；短信只打印在终端（号码已脱敏；码上找代表的验证码另行显示，便于演示）。生产部署见 README 的 Production deployment。"
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py demo --once
 	@echo "Serving on http://127.0.0.1:$(PORT)/ with the background worker and scheduler (Ctrl-C stops all three)"

@@ -457,6 +457,9 @@ MINYI_SMS = {
     # test hook: the file backend also writes the code of a 码上找代表 SMS code ("code"), for a
     # browser test to read; refused below unless the test backends are allowed
     "FILE_KEEP_CODES": env_bool("MINYI_SMS_FILE_KEEP_CODES", False),
+    # the demo: the console backend also prints that code (its terminal stands for the phone);
+    # refused below unless the test backends are allowed
+    "CONSOLE_SHOWS_CODES": env_bool("MINYI_SMS_CONSOLE_SHOWS_CODES", False),
     "TENCENT": {
         "SECRET_ID": env_str("MINYI_SMS_TENCENT_SECRET_ID") or "",
         "SECRET_KEY": env_str("MINYI_SMS_TENCENT_SECRET_KEY") or "",
@@ -485,6 +488,13 @@ if MINYI_SMS["FILE_KEEP_CODES"] and (
     raise ConfigError(
         "MINYI_SMS_FILE_KEEP_CODES=1 writes SMS codes in clear to the file backend: it needs "
         "MINYI_SMS_BACKEND=file and DEBUG=1 or MINYI_SMS_ALLOW_TEST_BACKEND=1 (tests only)."
+    )
+if MINYI_SMS["CONSOLE_SHOWS_CODES"] and not (
+    DEBUG or env_bool("MINYI_SMS_ALLOW_TEST_BACKEND", False)
+):
+    raise ConfigError(
+        "MINYI_SMS_CONSOLE_SHOWS_CODES=1 prints SMS codes on the terminal (console backend): it "
+        "needs DEBUG=1 or MINYI_SMS_ALLOW_TEST_BACKEND=1 (the demo only)."
     )
 if MINYI_SMS["BACKEND"] == "tencent" and not DEBUG:
     _missing = [

@@ -40,14 +40,35 @@ def key_digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+# The templates that carry an SMS code (masked like any number), and the parameter holding it:
+# what the demo's terminal and a browser test's file may show in clear when told to.
+CODE_PARAMS = {"mashang_sms_code": "code"}
+
+
+def _code_of(sms: Sms) -> str:
+    kept = CODE_PARAMS.get(sms.template_code)
+    return str(sms.params.get(kept, "")) if kept else ""
+
+
 class ConsoleBackend:
     """Prints each message (the default: the demo shows what would be sent). The number is
     masked, in the text and the key too (``ev12:order_accepted:138****8000``): a terminal is a
-    log, and no log holds a full number."""
+    log, and no log holds a full number — nor an SMS code, except on the demo's own terminal,
+    which stands for the phone: ``MINYI_SMS["CONSOLE_SHOWS_CODES"]`` (env
+    ``MINYI_SMS_CONSOLE_SHOWS_CODES=1``, set by ``make run``; refused by the settings unless the
+    test backends are allowed) adds the code of a 码上找代表 SMS code after the masked text."""
+
+    def __init__(self, shows_codes: bool | None = None):
+        if shows_codes is None:
+            shows_codes = settings.MINYI_SMS.get("CONSOLE_SHOWS_CODES", False)
+        self.shows_codes = shows_codes
 
     def send(self, sms: Sms) -> str:
-        line = f"[短信] {mask_phone(sms.phone)} {sms.body} (key={sms.key})"
-        sys.stdout.write(mask_numbers_in(line) + "\n")
+        line = mask_numbers_in(f"[短信] {mask_phone(sms.phone)} {sms.body} (key={sms.key})")
+        code = _code_of(sms) if self.shows_codes else ""
+        if code:
+            line += f" [演示：验证码 {code}]"
+        sys.stdout.write(line + "\n")
         sys.stdout.flush()
         return f"console:{key_digest(sms.key)[:16]}"
 
@@ -65,9 +86,6 @@ class FileBackend:
     settings unless the test backends are allowed) also writes the code of a 码上找代表 SMS code
     (``"code"``), so that a browser test can type it in. Nothing else is kept in full."""
 
-    # the templates whose code a browser test reads, and the parameter that holds it
-    KEPT_CODES = {"mashang_sms_code": "code"}
-
     def __init__(self, path: str | Path | None = None, keep_codes: bool | None = None):
         self.path = Path(path or settings.MINYI_SMS["FILE_PATH"])
         if keep_codes is None:
@@ -82,9 +100,9 @@ class FileBackend:
             "template": sms.template_code,
             "body": mask_numbers_in(sms.body),
         }
-        kept = self.KEPT_CODES.get(sms.template_code)
-        if self.keep_codes and kept:
-            line["code"] = str(sms.params.get(kept, ""))
+        code = _code_of(sms) if self.keep_codes else ""
+        if code:
+            line["code"] = code
         return line
 
     def send(self, sms: Sms) -> str:

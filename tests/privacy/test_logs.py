@@ -282,3 +282,51 @@ def test_uvicorns_access_log_has_no_query_values_and_no_numbers(production_loggi
     assert '"GET /console/lookup/?phone=… HTTP/1.1"' in logged
     assert '"POST /api/cti/events HTTP/1.1" 200' in logged
     assert NUMBER not in logged and "8000" not in logged.replace(f":{port}", "")
+
+
+def _sms_code(code: str) -> Sms:
+    return Sms(
+        "smscode9:mashang_sms_code:" + ZHANG_MOBILE,
+        ZHANG_MOBILE,
+        "mashang_sms_code",
+        "",
+        {"code": code, "minutes": "5"},
+        ("code", "minutes"),
+        f"【码上找代表】您的验证码是{code}，5分钟内有效。请勿告诉他人。",
+    )
+
+
+def test_the_console_backend_masks_an_sms_code_unless_it_is_the_demos_phone(capsys):
+    ConsoleBackend(shows_codes=False).send(_sms_code("482913"))
+    hidden = capsys.readouterr().out
+    ConsoleBackend(shows_codes=True).send(_sms_code("482913"))
+    shown = capsys.readouterr().out
+
+    assert "482913" not in hidden and "验证码是******" in hidden
+    assert NUMBER not in shown and shown.rstrip().endswith("[演示：验证码 482913]")
+
+
+def test_the_demos_codes_on_the_console_are_refused_in_production(monkeypatch):
+    import subprocess
+    import sys
+
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "SECRET_KEY": "x" * 50,
+        "ALLOWED_HOSTS": "example.org",
+        "MINYI_SMS_BACKEND": "tencent",
+        "MINYI_SMS_CONSOLE_SHOWS_CODES": "1",
+    }
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'minyi.settings'); django.setup()",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+
+    assert result.returncode != 0
+    assert "MINYI_SMS_CONSOLE_SHOWS_CODES=1" in result.stderr
