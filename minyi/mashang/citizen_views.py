@@ -61,7 +61,8 @@ def _limited(request: HttpRequest, error: TooMany) -> HttpResponse:
 def landing(request: HttpRequest) -> HttpResponse:
     township = places.region_or_none(request.GET.get("township", ""), RegionLevel.TOWNSHIP)
     if township is not None:
-        context = {"township": township, "found": places.found_in(township)}
+        found = places.found_in(township, request.GET.get("page"))
+        context = {"township": township, "found": found, "page_base": f"township={township.pk}&"}
         return render(request, "mashang/place.html", context)
     county = places.region_or_none(request.GET.get("county", ""), RegionLevel.COUNTY)
     if county is not None:

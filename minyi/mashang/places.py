@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from minyi.deputies.models import LiaisonStation, Mandate
-from minyi.mashang.listing import Listed, deputies_listed
+from minyi.mashang.listing import Listing, deputies_listed
 from minyi.mashang.models import MashangCode
 from minyi.mashang.services import codes_of
 from minyi.reference.models import Region, RegionLevel
@@ -37,11 +37,11 @@ def region_or_none(raw: str, level: str) -> Region | None:
 
 @dataclass(frozen=True)
 class Found:
-    deputies: list[Listed]
+    deputies: Listing
     stations: list[tuple[LiaisonStation, MashangCode]]
 
 
-def found_in(township: Region) -> Found:
+def found_in(township: Region, page: str | int | None = 1) -> Found:
     """The deputies and stations of ``township``: a fixed number of queries."""
     elected = (
         Mandate.objects.active()
@@ -50,6 +50,6 @@ def found_in(township: Region) -> Found:
     )
     stations = list(LiaisonStation.objects.filter(region=township).order_by("name", "id"))
     return Found(
-        deputies=deputies_listed(elected),
+        deputies=deputies_listed(elected, page),
         stations=list(zip(stations, codes_of(stations), strict=True)),
     )

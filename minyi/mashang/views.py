@@ -60,7 +60,8 @@ def _station_page(request: HttpRequest, code: MashangCode) -> HttpResponse:
     number of queries however many deputies it has."""
     station = code.station
     seated = Mandate.objects.active().filter(station=station).values("deputy_id")
-    context = {"code": code, "station": station, "deputies": deputies_listed(seated)}
+    listing = deputies_listed(seated, request.GET.get("page"))
+    context = {"code": code, "station": station, "deputies": listing}
     return render(request, "mashang/station.html", context)
 
 

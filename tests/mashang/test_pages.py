@@ -170,3 +170,25 @@ def test_a_station_page_reads_its_deputies_in_the_same_few_queries_however_many_
         response = client.get(path)
 
     assert response.content.decode().count('href="/m/') >= 22
+
+
+def test_a_station_of_many_deputies_lists_them_a_hundred_to_a_page_each_page_small(client, station):
+    for n in range(230):
+        seat(
+            DeputyFactory(name=f"代表{n:03d}", mandate=None),
+            "银田镇人大",
+            "township",
+            station=station,
+        )
+    path = code_for(station).path
+
+    first = client.get(path)
+    third = client.get(f"{path}?page=3")
+    beyond = client.get(f"{path}?page=99")
+
+    text = first.content.decode()
+    assert "代表000" in text and "代表099" in text and "代表100" not in text
+    assert "共230位代表，第1/3页" in text and '?page=2" rel="next"' in text
+    assert "代表229" in third.content.decode() and "代表199" not in third.content.decode()
+    assert "第3/3页" in beyond.content.decode()
+    assert len(first.content) < 100 * 1024
