@@ -10,8 +10,8 @@ Figures:
    the stylesheet, the SQL queries one page runs; then ``GET /m/<code>`` of random deputies by
    ``--clients`` concurrent clients (each its own keep-alive connection) against the app under
    uvicorn, DEBUG off (the caller bench's server, ``bench.callers.Server``): requests/s and
-   p50/p95/p99/max of the round trip; and the bytes of the busiest station's page (it lists all
-   its deputies: the longest public page);
+   p50/p95/p99/max of the round trip; and the bytes of the busiest station's first page (it
+   lists its deputies, a hundred to a page: the longest public page);
 3. the message post rate: ``POST /api/public/messages`` (the public API's contract), each with a
    new phone and its valid SMS code issued beforehand in this process (``sms_code_issue``, outside
    the timing), by one client and then by ``--clients`` concurrent clients: messages created per
@@ -469,7 +469,8 @@ def figure_rows(sizes, station, queries, page, posts, service) -> list[tuple[str
         ),
         ("2. … SQL queries per page", str(queries), "—", "info"),
         (
-            f"2. the busiest station's page ({station['deputies']:,} deputies listed): HTML",
+            f"2. the busiest station's first page (of {station['deputies']:,} deputies, "
+            "100 to a page): HTML",
             f"{station['html'] / kb:.1f} KB",
             f"< {TARGET_PAGE_BYTES // kb} KB",
             verdict(station["status"] == 200 and station["html"] < TARGET_PAGE_BYTES),
