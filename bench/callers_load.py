@@ -224,7 +224,7 @@ def load(deputies: int, numbers: int, *, reload: bool) -> dict:
     for dep_id in range(1, deputies + 1):
         gender = rng.choice(("male", "female", "male", "female", ""))
         active = rng.random() >= 0.005
-        deputy_rows.append((dep_id, _name(rng), gender, "t" if active else "f", now))
+        deputy_rows.append((dep_id, _name(rng), gender, "t" if active else "f", now, ""))
         base_level = _weighted(rng, BASE_LEVEL_WEIGHTS)
         base = rng.choice(bases[base_level])
         chain = base.chain()  # lowest first
@@ -301,7 +301,7 @@ def load(deputies: int, numbers: int, *, reload: bool) -> dict:
             _copy(
                 cur,
                 "deputies_deputy",
-                ["id", "name", "gender", "is_active", "created_at"],
+                ["id", "name", "gender", "is_active", "created_at", "introduction"],
                 deputy_rows,
             )
             _copy(
