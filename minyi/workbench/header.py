@@ -58,7 +58,11 @@ class Header:
         entry = _QUEUES.get(self.user.role)
         if not entry:
             return None
-        return QueueLink(entry[0], entry[1] if entry[1].startswith("/") else reverse(entry[1]))
+        link = QueueLink(entry[0], entry[1] if entry[1].startswith("/") else reverse(entry[1]))
+        # station staff's page is the message inbox, linked (with its count) as ``messages``
+        if self.messages and self.messages.url == link.url:
+            return None
+        return link
 
     @cached_property
     def queues(self) -> list[QueueLink]:

@@ -116,3 +116,21 @@ def test_the_system_administrator_moves_station_staff_to_another_station(admin_c
     assert sally.station == other
     changed = AccountEvent.objects.get(user=sally, kind="user_changed")
     assert changed.details == {"fields": ["station"]}
+
+
+@pytest.mark.parametrize("role", ["station", "liaison", "deputy"])
+def test_the_header_names_the_message_inbox_once_for_each_role_that_has_it(client, sally, role):
+    from tests.factories import DeputyFactory
+    from tests.mashang.helpers import deputy_account, liaison_officer
+
+    user = {
+        "station": lambda: sally,
+        "liaison": liaison_officer,
+        "deputy": lambda: deputy_account(DeputyFactory()),
+    }[role]()
+    sign_in(client, user)
+
+    page = client.get("/work/messages/").content.decode()
+    nav = page[page.index("<nav>") : page.index("</nav>")]
+
+    assert nav.count("选民留言") == 1
