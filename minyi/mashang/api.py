@@ -28,7 +28,7 @@ from minyi.mashang.forms import field_of
 from minyi.mashang.models import TRACKING_LENGTH, Rating
 from minyi.mashang.progress import progress_of
 from minyi.mashang.selectors import message_for_citizen
-from minyi.mashang.services.messages import message_create, message_rate
+from minyi.mashang.services.messages import message_create, message_fields, message_rate
 from minyi.mashang.services.verification import TooMany, sms_code_issue
 from minyi.mashang.views import found_code
 
@@ -74,8 +74,10 @@ class PublicView(APIView):
             return _refused(exc)
         return super().handle_exception(exc)
 
-    def once(self, request, scope: str, perform) -> Response:
-        """``perform`` (returning ``(status, body)``) once per ``Idempotency-Key``."""
+    def once(self, request, scope: str, perform, answer=None) -> Response:
+        """``perform`` (returning ``(status, body)``) once per ``Idempotency-Key``. The key row
+        keeps ``body``, so it holds no personal data: ``answer`` turns it into the response
+        (read afresh, the first time and on a replay)."""
         try:
             key = idempotency.header_key(request)
         except idempotency.KeyMalformed as error:
@@ -91,7 +93,8 @@ class PublicView(APIView):
             )
         except idempotency.KeyReused as error:
             return _error(error.code, error.message, status.HTTP_422_UNPROCESSABLE_ENTITY)
-        response = Response(once.result["body"], status=once.result["status"])
+        body = once.result["body"]
+        response = Response(answer(body) if answer else body, status=once.result["status"])
         if once.repeated:
             response[REPLAYED] = "true"
         return response
@@ -208,16 +211,7 @@ def _create(request) -> tuple[int, dict]:
         if deputy is None:
             raise DomainError("所选代表不存在。", code="deputy_invalid")
     created = message_create(
-        code=code,
-        deputy=deputy,
-        phone=data["phone"],
-        sms_code=data["sms_code"],
-        content=data["content"],
-        name=data["name"],
-        anonymous=data["anonymous"],
-        consent=data["consent"],
-        photos=data["photos"],
-        ip=client_ip(request) or "",
+        code=code, deputy=deputy, ip=client_ip(request) or "", **message_fields(data)
     )
     return status.HTTP_201_CREATED, {"tracking_code": created.message.tracking_code}
 
@@ -303,9 +297,13 @@ class MessageRating(PublicView):
             message = message_for_citizen(tracking_code, data["phone"])
             if message is None:
                 raise _NotFound(NOT_FOUND)
-            message = message_rate(
-                message=message, answered=data["answered"], rating=data["rating"]
-            )
-            return status.HTTP_200_OK, _progress(message)
+            message_rate(message=message, answered=data["answered"], rating=data["rating"])
+            return status.HTTP_200_OK, {"tracking_code": message.tracking_code}
 
-        return self.once(request, f"public rating {tracking_code[:20]}", perform)
+        def answer(body: dict) -> dict:
+            message = message_for_citizen(body["tracking_code"], request.data.get("phone", ""))
+            if message is None:  # scrubbed since: nothing of it is left to show
+                raise _NotFound(NOT_FOUND)
+            return _progress(message)
+
+        return self.once(request, f"public rating {tracking_code[:20]}", perform, answer)

@@ -314,3 +314,20 @@ def test_too_many_message_posts_from_one_address_are_429(api, wang, settings):
         assert response.json()["code"] == "rate_limited"
         assert int(response["Retry-After"]) > 0
     assert not Message.objects.exists()
+
+
+def test_a_keyed_rating_keeps_no_message_text_in_the_key_row_and_replays_the_answer(api):
+    from minyi.core.models import IdempotencyKey
+
+    message = MessageFactory(phone=CITIZEN_E164, status=MessageStatus.ANSWERED, answer="路灯已修好")
+    path = f"/api/public/messages/{message.tracking_code}/rating"
+    body = {"phone": CITIZEN, "answered": True, "rating": "satisfied"}
+    key = {"HTTP_IDEMPOTENCY_KEY": "7d7c3f0e-6f0a-4c1e-9a51-1f2b3c4d5e6f"}
+
+    first = api.post(path, body, format="json", **key)
+    again = api.post(path, body, format="json", **key)
+
+    assert first.status_code == again.status_code == 200
+    assert first.json() == again.json() and first.json()["answer"] == "路灯已修好"
+    stored = str(IdempotencyKey.objects.get().result)
+    assert message.content not in stored and "路灯已修好" not in stored
