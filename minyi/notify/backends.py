@@ -19,6 +19,7 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from minyi.core.masking import mask_numbers_in, mask_phone
+from minyi.notify.texts import SECRET_PARAMS
 
 
 class SendError(Exception):
@@ -40,14 +41,11 @@ def key_digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-# The templates that carry an SMS code (masked like any number), and the parameter holding it:
-# what the demo's terminal and a browser test's file may show in clear when told to.
-CODE_PARAMS = {"mashang_sms_code": "code"}
-
-
 def _code_of(sms: Sms) -> str:
-    kept = CODE_PARAMS.get(sms.template_code)
-    return str(sms.params.get(kept, "")) if kept else ""
+    """The SMS code a message carries (masked like any number in its text): what the demo's
+    terminal and a browser test's file may show in clear when told to."""
+    secrets_ = SECRET_PARAMS.get(sms.template_code, ())
+    return str(sms.params.get(secrets_[0], "")) if secrets_ else ""
 
 
 class ConsoleBackend:

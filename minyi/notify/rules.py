@@ -113,11 +113,16 @@ def is_mobile(number: str) -> bool:
     )
 
 
-def _deputy_phone(order: WorkOrder) -> str:
-    if order.deputy_id is None:
+def deputy_mobile(deputy_id: int | None) -> str:
+    """The deputy's first mobile number (primary first); "" when they have none."""
+    if deputy_id is None:
         return ""
-    numbers = DeputyPhone.objects.filter(deputy_id=order.deputy_id).order_by("-is_primary", "id")
+    numbers = DeputyPhone.objects.filter(deputy_id=deputy_id).order_by("-is_primary", "id")
     return next((n for n in numbers.values_list("number", flat=True) if is_mobile(n)), "")
+
+
+def _deputy_phone(order: WorkOrder) -> str:
+    return deputy_mobile(order.deputy_id)
 
 
 def _told_phones(order: WorkOrder) -> list[str]:

@@ -238,10 +238,10 @@ def _deliver_sms(message: OutboxMessage) -> None:
     )
 
 
-# Templates whose parameters hold a secret (an SMS code): once the provider has it, the row keeps
-# the text with the secret blanked (only the code's hash stays, in ``mashang.SmsCode``). Until
+# A secret (``texts.SECRET_PARAMS``, an SMS code) is blanked from its row once the provider has
+# it or the row has failed for good (only the code's hash stays, in ``mashang.SmsCode``); until
 # then the row needs it, for a retry after a failure or a crash.
-SECRET_PARAMS: dict[str, tuple[str, ...]] = {"mashang_sms_code": ("code",)}
+SECRET_PARAMS = texts.SECRET_PARAMS
 BLANKED = "******"
 
 
@@ -274,7 +274,12 @@ def outbox_send(message_id: int) -> str:
         error = str(exc) if isinstance(exc, SendError) else f"{type(exc).__name__}: {exc}"
         log.warning("outbox message %s attempt %s failed: %s", message.pk, message.attempts, error)
         if message.attempts >= _config("MAX_ATTEMPTS"):
-            _finish(message, status=OutboxStatus.FAILED, last_error=error[:2000])
+            _finish(
+                message,
+                status=OutboxStatus.FAILED,
+                last_error=error[:2000],
+                **_secret_blanked(message),
+            )
             return OutboxStatus.FAILED
         _finish(
             message,
@@ -290,7 +295,10 @@ def outbox_sweep(*, limit: int = SWEEP_BATCH) -> dict[str, int]:
     a worker that died (their lease expired with no attempt left)."""
     now = clock.now()
     expired = Q(status=OutboxStatus.SENDING, lease_until__lt=now)
-    failed = OutboxMessage.objects.filter(expired, attempts__gte=_config("MAX_ATTEMPTS")).update(
+    given_up = OutboxMessage.objects.filter(expired, attempts__gte=_config("MAX_ATTEMPTS"))
+    for message in given_up.filter(template_code__in=SECRET_PARAMS):
+        OutboxMessage.objects.filter(pk=message.pk).update(**_secret_blanked(message))
+    failed = given_up.update(
         status=OutboxStatus.FAILED, lease_until=None, last_error="发送中断次数过多"
     )
     due = (

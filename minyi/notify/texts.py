@@ -7,6 +7,11 @@ import string
 from minyi.core.errors import ValidationFailed
 from minyi.core.sentences import glue
 
+# Templates whose parameters hold a secret (an SMS code). The outbox row keeps it only until the
+# provider has it or the row has failed for good (``services._secret_blanked``); the demo's
+# terminal and a browser test's file may show it when told to (``backends``).
+SECRET_PARAMS: dict[str, tuple[str, ...]] = {"mashang_sms_code": ("code",)}
+
 # Every placeholder a template may use, with the sample value the admin preview shows.
 SAMPLES: dict[str, str] = {
     "number": "12345-20260302-000123",

@@ -113,3 +113,19 @@ def test_keep_codes_starts_with_the_file_backend_where_test_backends_are_allowed
     )
 
     assert result.returncode == 0, result.stderr
+
+
+def test_a_send_that_fails_for_good_blanks_the_code_too(settings):
+    settings.MINYI_SMS = {
+        **settings.MINYI_SMS,
+        "BACKEND": "tests.mashang.test_sms_code_secrecy.Down",
+        "MAX_ATTEMPTS": 1,
+    }
+    issued = sms_code_issue(phone=CITIZEN)
+    row = OutboxMessage.objects.get(template_code="mashang_sms_code")
+
+    outbox_send(row.pk)
+
+    row.refresh_from_db()
+    assert row.status == "failed"
+    assert issued.code not in row.body and row.params["code"] == "******"
