@@ -56,6 +56,7 @@ def test_after_three_working_days_the_deputy_gets_this_sms_and_notice_once(messa
     )
     notice = OutboxMessage.objects.get(template_code="mashang_remind_deputy_notice")
     assert notice.recipient_user.deputy == zhang
+    assert notice.mashang_message_id == message.pk  # the notice opens the message
     assert notice.body == (
         "【码上找代表】4月2日 10:00收到的选民留言（查询码ABCD234567）已超过3个工作日未处理，"
         "请及时答复。"

@@ -25,10 +25,9 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 
-from minyi.accounts.models import Role, User
 from minyi.core import clock, timefmt
-from minyi.deputies.models import DeputyPhone
 from minyi.mashang.models import Holder, Message, MessageEventKind, MessageStatus
+from minyi.mashang.services.handling import holder_users, notices_write
 from minyi.mashang.services.messages import lock_message, message_record, station_of
 from minyi.workdays.calendar import WorkCalendar, get_calendar
 
@@ -111,17 +110,9 @@ def _params(message: Message, days: int) -> dict[str, str]:
     }
 
 
-def deputy_mobile(deputy_id: int) -> str:
-    """The deputy's first mobile number (primary first); "" when they have none."""
-    from minyi.notify.rules import is_mobile
-
-    numbers = DeputyPhone.objects.filter(deputy_id=deputy_id).order_by("-is_primary", "id")
-    return next((n for n in numbers.values_list("number", flat=True) if is_mobile(n)), "")
-
-
 @transaction.atomic
 def _remind_deputy(pk: int, now: datetime, days: int) -> int:
-    from minyi.notify.rules import Draft
+    from minyi.notify.rules import Draft, deputy_mobile
     from minyi.notify.services import outbox_write
 
     message = lock_message(Message(pk=pk))  # another run may have come first: look again
@@ -131,22 +122,16 @@ def _remind_deputy(pk: int, now: datetime, days: int) -> int:
     message.save(update_fields=["deputy_reminded_at"])
     event = message_record(message, MessageEventKind.DEPUTY_REMINDED, at=now, working_days=days)
     params = _params(message, days)
-    drafts = []
     phone = deputy_mobile(message.deputy_id)
     if phone:
-        drafts.append(Draft(DEPUTY_SMS, params, phone=phone))
-    user = User.objects.filter(deputy_id=message.deputy_id, is_active=True).first()
-    if user is not None:
-        drafts.append(Draft(DEPUTY_NOTICE, params, user=user))
-    outbox_write(drafts, key=f"msgev{event.pk}")
+        sms = [Draft(DEPUTY_SMS, params, phone=phone)]
+        outbox_write(sms, key=f"msgev{event.pk}", mashang_message_id=message.pk)
+    notices_write(message, event, DEPUTY_NOTICE, params, holder_users(message, Holder.DEPUTY))
     return 1
 
 
 @transaction.atomic
 def _tell_station(pk: int, now: datetime, days: int) -> int:
-    from minyi.notify.rules import Draft
-    from minyi.notify.services import outbox_write
-
     message = lock_message(Message(pk=pk))
     if message.station_told_at or not _still_waiting(message):
         return 0
@@ -160,9 +145,5 @@ def _tell_station(pk: int, now: datetime, days: int) -> int:
     message.save(update_fields=fields)
     event = message_record(message, MessageEventKind.STATION_TOLD, at=now, working_days=days)
     params = _params(message, days)
-    staff = User.objects.filter(role=Role.STATION, station_id=message.station_id, is_active=True)
-    outbox_write(
-        [Draft(STATION_NOTICE, params, user=user) for user in staff.order_by("id")],
-        key=f"msgev{event.pk}",
-    )
+    notices_write(message, event, STATION_NOTICE, params, holder_users(message, Holder.STATION))
     return 1
