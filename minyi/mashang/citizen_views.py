@@ -33,6 +33,7 @@ from minyi.mashang.services.messages import (
     MessageRefused,
     deputy_for_code,
     message_create,
+    message_fields,
     message_rate,
 )
 from minyi.mashang.services.verification import CodeRefused, TooMany, sms_code_issue
@@ -140,16 +141,7 @@ def _create(request, code, deputy, form) -> dict:
         raise idempotency.Refused((form, None))
     try:
         created = message_create(
-            code=code,
-            deputy=deputy,
-            phone=data["phone"],
-            sms_code=data["sms_code"],
-            content=data["content"],
-            name=data["name"],
-            anonymous=data["anonymous"],
-            consent=data["consent"],
-            photos=data["photos"],
-            ip=client_ip(request) or "",
+            code=code, deputy=deputy, ip=client_ip(request) or "", **message_fields(data)
         )
     except TooMany as error:
         form.add_error(None, error.message)

@@ -37,6 +37,7 @@ TIMELINE_WORDS = {
     MessageEventKind.TO_LIAISON: "已转交市县人大联络机构办理",
     MessageEventKind.FORWARDED: "已转交12345热线办理",
     MessageEventKind.ORDER_REJECTED: "12345热线未受理，仍由代表处理",
+    MessageEventKind.ORDER_ESCALATED: "12345热线转为代表建议，仍由代表处理",
     MessageEventKind.RESULT: "12345热线已反馈办理结果",
     MessageEventKind.ANSWERED: "代表已答复",
     MessageEventKind.CLOSED: "留言已办结",

@@ -29,10 +29,6 @@ from minyi.mashang.station_scope import scope_for, stations_to_choose
 INBOX = "/work/messages/"  # the shared inbox (staff_urls)
 
 
-def message_url(message_id: int) -> str:
-    return f"{INBOX}{message_id}/"
-
-
 def _scoped_page(request: HttpRequest, template: str, **context) -> HttpResponse:
     scope = scope_for(request.user, request.GET.get("station"))
     context.update(
@@ -78,8 +74,8 @@ def blocked_list(request: HttpRequest) -> HttpResponse:
     blocks = abuse.blocks_of(request.user).select_related("blocked_by", "lifted_by", "message")
     context = {
         "title": "屏蔽号码",
-        "active": [b for b in blocks if b.lifted_at is None],
-        "lifted": [b for b in blocks if b.lifted_at is not None][:50],
+        "active": list(blocks.filter(lifted_at__isnull=True)),
+        "lifted": list(blocks.filter(lifted_at__isnull=False)[:50]),
         "inbox": INBOX,
     }
     return render(request, "mashang/station/blocked.html", context)

@@ -33,7 +33,8 @@ def order_followed(*, order, event) -> int:
     (``event`` is the order's event that ended it). Returns how many."""
     from minyi.orders.models import Status
 
-    messages = Message.objects.select_for_update().filter(
+    # lock the messages only, not the deputy rows the join reads (a deputy's log-in locks those)
+    messages = Message.objects.select_for_update(of=("self",)).filter(
         order=order, status=MessageStatus.FORWARDED
     )
     moved = 0

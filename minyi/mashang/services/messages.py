@@ -124,6 +124,14 @@ BLOCKED = "暂时无法提交留言。如有急事，请拨打12345市民服务�
 CONSENT_REQUIRED = "请阅读并勾选同意《个人信息保护告知》后再提交。"
 
 
+# What the page's form and the API's input hand to ``message_create`` as the citizen typed it.
+MESSAGE_FIELDS = ("phone", "sms_code", "content", "name", "anonymous", "consent", "photos")
+
+
+def message_fields(data: dict) -> dict:
+    return {name: data[name] for name in MESSAGE_FIELDS}
+
+
 @dataclass(frozen=True)
 class Created:
     message: Message
@@ -211,23 +219,24 @@ def message_create(
 ) -> Created:
     """A citizen's message to a deputy, through the code they scanned.
 
-    1. The text, the consent and the deputy (the code's, or one of the station's) are checked,
-       the photos checked and re-encoded (no GPS), the number read: all before the transaction.
-    2. A blocked number is refused in neutral words (``BLOCKED``).
+    1. The text, the consent and the deputy (the code's, or one of the station's) are checked and
+       the number read; a blocked number is refused in neutral words (``BLOCKED``).
+    2. Only then the photos are checked and re-encoded (no GPS), the costly step: all of this
+       before the transaction.
     3. In one transaction: the SMS code is spent (a refusal below rolls it back unspent); the
        same text from the same phone to the same deputy while that message is not done folds
        into it (``repeats``, event REPEATED, its tracking code, no SMS); otherwise the limits
        per phone a day, per address an hour and per deputy an hour (``TooMany``), then the
        message, its photos, event CREATED and the SMS with the tracking code (outbox).
     """
-    content, name = _check_text(content, name, consent)
-    deputy = deputy_for_code(code, deputy)
-    checked = photos_checked(photos)
     from minyi.mashang.services.abuse import phone_blocked  # abuse reads this module
 
+    content, name = _check_text(content, name, consent)
+    deputy = deputy_for_code(code, deputy)
     number = mobile(phone)
     if phone_blocked(number):
         raise MessageRefused(BLOCKED, code="refused")
+    checked = photos_checked(photos)  # re-encoding is the costly step: after the cheap checks
     ip_digest = digest(ip, purpose="ip") if ip else ""
     with transaction.atomic():
         sms_code_check(phone=number, code=sms_code)
