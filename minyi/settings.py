@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "minyi.workbench",
     "minyi.suggestions",
     "minyi.mashang",
+    "minyi.ledger",
     "minyi.demo",
 ]
 

@@ -129,6 +129,10 @@ def record_event(
         note=note,
         data=data,
     )
+    # The ledger row follows the log in the same transaction (minyi/ledger/facts.py).
+    from minyi.ledger.facts import row_apply
+
+    row_apply(event, order)
     # The messages this event causes join the same transaction (minyi/notify/rules.py).
     # Imported here: notify depends on orders, not the other way round.
     from minyi.notify.services import outbox_write_for_event

@@ -123,6 +123,10 @@ def _mark(ids: list[int], condition: Q, level: str, now: datetime) -> int:
         ],
         batch_size=SQLITE_PIECE,
     )
+    if level == Warning.RED:
+        from minyi.ledger.facts import rows_mark_red  # the ledger row's 曾超期 (facts.py)
+
+        rows_mark_red(pk for pk, _, _ in rows)
     return len(rows)
 
 
@@ -147,18 +151,38 @@ def _mark_in_one_statement(ids: list[int], condition: Q, level: str, now: dateti
     # the ids go in as one array parameter, ANDed onto the claim's own WHERE
     claim_sql = claim_sql.replace(" WHERE ", f" WHERE {table}.{pk} = ANY(%s) AND ", 1)
     event_fields = ("order", "kind", "at", "from_status", "to_status", "note", "data")
+    # the ledger rows of the orders turned red get 曾超期 in the same statement (ledger/facts.py)
+    from minyi.ledger.models import LedgerRow
+
+    ledger = LedgerRow._meta
+    ledger_table, ledger_order = q(ledger.db_table), col(ledger, "order")
     sql = (
         f"WITH claimed AS ({claim_sql}), "
         f"marked AS (UPDATE {table} SET {warning} = %s, {col(order, 'updated_at')} = %s "
         f"FROM claimed WHERE {table}.{pk} = claimed.{pk} "
         f"RETURNING {table}.{pk}, {table}.{col(order, 'status')} AS status, "
-        f"claimed.{warning} AS before) "
+        f"claimed.{warning} AS before), "
+        f"reddened AS (UPDATE {ledger_table} SET {col(ledger, 'went_red')} = true "
+        f"FROM marked WHERE {ledger_table}.{ledger_order} = marked.{pk} AND %s = %s) "
         f"INSERT INTO {q(event.db_table)} ({', '.join(col(event, f) for f in event_fields)}) "
         f"SELECT {pk}, %s, %s, status, status, '', "
         f"jsonb_build_object('from', before, 'to', %s::text) FROM marked"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, (list(ids), *claim_params, level, now, EventKind.WARNING, now, level))
+        cursor.execute(
+            sql,
+            (
+                list(ids),
+                *claim_params,
+                level,
+                now,
+                level,
+                Warning.RED,
+                EventKind.WARNING,
+                now,
+                level,
+            ),
+        )
         return cursor.rowcount
 
 

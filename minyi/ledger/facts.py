@@ -1,0 +1,261 @@
+"""The ledger row of an order, folded from its event log (DESIGN §3: the log is the source of
+every statistic).
+
+One function says what an event changes in the row (``event_changes``); two small interpreters
+apply it:
+
+- ``row_apply`` — as each event is written (``orders.services.common.record_event``): one
+  ``UPDATE`` of the order's row in the same transaction, the counters and first-times computed
+  by the database (``F() + 1``, ``COALESCE``), so a service never reads the row first;
+- ``rows_rebuild`` — from the log alone, for orders written without the services (a bulk load,
+  rows from before the ledger) and by ``manage.py ledger_rebuild``: the same changes folded in
+  Python, event by event, then saved.
+
+A test folds every demo order both ways and compares the rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
+
+from minyi.deputies.models import LEVEL_RANK
+from minyi.ledger.models import LedgerRow
+from minyi.orders.models import (
+    AssignmentRole,
+    EventKind,
+    OrderEvent,
+    Satisfaction,
+    TrackingState,
+    Warning,
+    WorkOrder,
+)
+
+
+@dataclass(frozen=True)
+class Add:
+    """Add one to a counter."""
+
+
+@dataclass(frozen=True)
+class First:
+    """Set once: the first value wins."""
+
+    value: object
+
+
+ADD = Add()
+
+# The order's own columns the row copies at every event (its dimensions and deadlines).
+COPIED = (
+    "channel",
+    "status",
+    "created_at",
+    "deputy_id",
+    "request_type_id",
+    "category_id",
+    "region_id",
+    "sign_due",
+    "reply_due",
+)
+
+_CLOSING = {
+    EventKind.REJECTED,
+    EventKind.ARCHIVED,
+    EventKind.ESCALATED,
+    EventKind.MERGED,
+    EventKind.TRACKING_CONFIRMED,
+}
+_TRACKING = {
+    EventKind.TRACKING_OPENED: TrackingState.HANDLING,
+    EventKind.TRACKING_DONE: TrackingState.CONFIRMING,
+    EventKind.TRACKING_REOPENED: TrackingState.HANDLING,
+    EventKind.TRACKING_CONFIRMED: TrackingState.DONE,
+}
+
+
+def event_changes(kind: str, at, data: dict, *, lead: bool) -> dict[str, object]:
+    """What one event changes in the ledger row: field -> value, ``ADD`` or ``First(value)``.
+    ``lead`` says whether the event's department part is the lead's (主办); a sign or a reply
+    of an assisting part (协办) is not the order's."""
+    changes: dict[str, object] = {}
+    if kind == EventKind.ACCEPTED:
+        changes["accepted_at"] = First(at)
+    elif kind == EventKind.DISPATCHED:
+        changes["dispatched_at"] = First(at)
+        if "dispatch_on_time" in data:
+            changes["dispatch_on_time"] = First(bool(data["dispatch_on_time"]))
+        if data.get("lead"):
+            changes["lead_department_id"] = data["lead"]
+        if data.get("departments"):
+            names = list(data["departments"])
+            text = f"主办：{names[0]}"
+            if names[1:]:
+                text += f"；协办：{'、'.join(names[1:])}"
+            changes["departments"] = text[:500]
+    elif kind == EventKind.SIGNED and lead:
+        changes["signed_at"] = at
+        if "on_time" in data:
+            changes["sign_on_time"] = bool(data["on_time"])
+    elif kind == EventKind.RETURN_ACCEPTED:
+        changes["returns_accepted"] = ADD
+    elif kind == EventKind.RETURN_REFUSED:
+        changes["returns_refused"] = ADD
+    elif kind == EventKind.EXTENSION_APPROVED:
+        changes["extensions"] = ADD
+    elif kind == EventKind.REPLIED and lead:
+        changes["replied_at"] = at
+        if "on_time" in data:
+            changes["reply_on_time"] = bool(data["on_time"])
+    elif kind == EventKind.DIRECT_ANSWER:
+        changes["replied_at"] = at  # the hotline answered at once: no department deadline
+    elif kind == EventKind.CALLED_BACK:
+        changes["called_back_at"] = at
+        if data.get("satisfaction") and data["satisfaction"] != Satisfaction.UNREACHABLE:
+            changes["callbacks"] = ADD
+            changes["satisfaction"] = data["satisfaction"]
+            changes["solved"] = data.get("solved")
+    elif kind == EventKind.REDO:
+        changes["redo_count"] = ADD
+    elif kind == EventKind.SUPERVISED:
+        changes["supervised"] = ADD
+    elif kind == EventKind.WARNING and data.get("to") == Warning.RED:
+        changes["went_red"] = True
+    if kind in _CLOSING:
+        changes["closed_at"] = at
+    if kind in _TRACKING:
+        changes["tracking"] = _TRACKING[kind]
+    return changes
+
+
+def deputy_levels(deputy_ids: Iterable[int | None]) -> dict[int, str]:
+    """The highest level among each deputy's mandates (a deputy without one: absent)."""
+    from minyi.deputies.models import Mandate
+
+    ids = {pk for pk in deputy_ids if pk is not None}
+    highest: dict[int, str] = {}
+    if not ids:
+        return highest
+    for deputy_id, level in Mandate.objects.filter(deputy_id__in=ids).values_list(
+        "deputy_id", "level"
+    ):
+        if deputy_id not in highest or LEVEL_RANK[level] < LEVEL_RANK[highest[deputy_id]]:
+            highest[deputy_id] = level
+    return highest
+
+
+def _copied(order: WorkOrder) -> dict[str, object]:
+    return {name: getattr(order, name) for name in COPIED}
+
+
+# -- as each event is written -------------------------------------------------------------
+
+
+def row_apply(event: OrderEvent, order: WorkOrder) -> None:
+    """Bring the order's ledger row up to ``event`` (called by ``record_event``, inside the
+    service's transaction). An order whose row is missing (loaded in bulk, or older than the
+    ledger) gets it rebuilt from its whole log."""
+    if event.kind == EventKind.CREATED:
+        LedgerRow.objects.create(
+            order_id=order.pk,
+            deputy_level=deputy_levels([order.deputy_id]).get(order.deputy_id, ""),
+            last_event_id=event.pk,
+            **_copied(order),
+        )
+        return
+    lead = event.assignment is not None and event.assignment.role == AssignmentRole.LEAD
+    changes = event_changes(event.kind, event.at, event.data or {}, lead=lead)
+    update = {**_copied(order), "last_event_id": event.pk}
+    for name, change in changes.items():
+        if change is ADD:
+            update[name] = F(name) + 1
+        elif isinstance(change, First):
+            update[name] = Coalesce(F(name), Value(change.value))
+        else:
+            update[name] = change
+    if not LedgerRow.objects.filter(order_id=order.pk).update(**update):
+        rows_rebuild([order.pk])
+
+
+def rows_mark_red(order_ids: Iterable[int]) -> int:
+    """The SLA scan's bulk path (its ``warning`` events are written without record_event)."""
+    return LedgerRow.objects.filter(order_id__in=list(order_ids)).update(went_red=True)
+
+
+# -- from the log alone -------------------------------------------------------------------------
+
+
+def row_fold(
+    order: WorkOrder, events: Iterable[OrderEvent], lead_parts: set[int], level: str = ""
+) -> LedgerRow:
+    """The ledger row of ``order`` from its events, oldest first; ``lead_parts`` are the ids of
+    its lead (主办) department parts, ``level`` its deputy's highest level."""
+    row = LedgerRow(order_id=order.pk, deputy_level=level)
+    for event in events:
+        lead = event.assignment_id in lead_parts
+        for name, change in event_changes(
+            event.kind, event.at, event.data or {}, lead=lead
+        ).items():
+            if change is ADD:
+                setattr(row, name, getattr(row, name) + 1)
+            elif isinstance(change, First):
+                if getattr(row, name) is None:
+                    setattr(row, name, change.value)
+            else:
+                setattr(row, name, change)
+        row.last_event_id = event.pk
+    for name, value in _copied(order).items():
+        setattr(row, name, value)
+    return row
+
+
+def _batches(ids: list[int], size: int) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def rows_rebuild(order_ids: Iterable[int] | None = None, *, batch: int = 500) -> int:
+    """Fold the ledger rows of these orders (every order when None) from their logs again and
+    save them, ``batch`` orders per transaction. Returns the number of rows written."""
+    from minyi.orders.models import Assignment
+
+    if order_ids is None:
+        ids = list(WorkOrder.objects.order_by("pk").values_list("pk", flat=True))
+    else:
+        ids = sorted(set(order_ids))
+    written = 0
+    for piece in _batches(ids, batch):
+        with transaction.atomic():
+            orders = WorkOrder.objects.in_bulk(piece)
+            lead_parts = set(
+                Assignment.objects.filter(order_id__in=piece, role=AssignmentRole.LEAD).values_list(
+                    "pk", flat=True
+                )
+            )
+            by_order: dict[int, list[OrderEvent]] = {pk: [] for pk in piece}
+            events = OrderEvent.objects.filter(order_id__in=piece).order_by("order_id", "id")
+            for event in events.only("order_id", "assignment_id", "kind", "at", "data"):
+                by_order[event.order_id].append(event)
+            levels = deputy_levels(o.deputy_id for o in orders.values())
+            rows = [
+                row_fold(orders[pk], by_order[pk], lead_parts, levels.get(orders[pk].deputy_id, ""))
+                for pk in piece
+                if pk in orders
+            ]
+            LedgerRow.objects.filter(order_id__in=piece).delete()
+            LedgerRow.objects.bulk_create(rows)
+            written += len(rows)
+    return written
+
+
+def rows_missing() -> list[int]:
+    """Orders without a ledger row (loaded in bulk, or older than the ledger)."""
+    return list(
+        WorkOrder.objects.filter(ledger_row__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
