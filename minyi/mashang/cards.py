@@ -6,7 +6,7 @@ with its own "pages per sheet" setting; a fixed A4 imposition would be wrong for
 two and gains nothing for the third. One page per card also means one card per page when a
 test or a person reads the PDF back.
 
-The font is Droid Sans Fallback (Apache 2.0), vendored in `fonts/` beside this module, so the
+The font is Droid Sans Fallback (Apache 2.0), vendored in `minyi/core/fonts/` (pdf_fonts.py), so the
 cards render on a fresh machine with no font installed system-wide. reportlab embeds only the
 glyphs used (a subset) and writes a ToUnicode map, so the Chinese stays real, extractable text.
 The QR code is drawn as vector rectangles from segno's matrix, never as an image.
@@ -21,28 +21,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 import segno
 from reportlab.lib.pagesizes import A6
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
+
+from minyi.core.pdf_fonts import register_fonts, runs
 
 if TYPE_CHECKING:
     from minyi.deputies.models import Deputy, LiaisonStation
 
-FONT_NAME = "DroidSansFallback"
-FONT_PATH = Path(__file__).resolve().parent / "fonts" / "DroidSansFallbackFull.ttf"
-# Droid Sans Fallback has the CJK glyphs and no Latin ones (letters, digits, the URL, "…"):
-# those are set in Bitstream Vera, which ships inside reportlab (its fonts/ folder, free
-# licence), so every glyph on the card is embedded. A character neither font has (an emoji, a
-# rare name character outside GB 2312 and Droid's extras) prints as an empty box.
-LATIN_NAME = "Vera"
-LATIN_FILE = "Vera.ttf"
 
 PAGE_WIDTH, PAGE_HEIGHT = A6
 MARGIN = 8 * mm
@@ -127,26 +118,6 @@ class Block:
         return len(self.lines) * self.size * LEADING if self.lines else 0.0
 
 
-@cache
-def register_fonts() -> frozenset[int]:
-    """Register both TTFs with reportlab once per process; returns the CJK font's characters."""
-    cjk = TTFont(FONT_NAME, str(FONT_PATH))
-    pdfmetrics.registerFont(cjk)
-    pdfmetrics.registerFont(TTFont(LATIN_NAME, LATIN_FILE))
-    return frozenset(cjk.face.charToGlyph)
-
-
-def runs(text: str) -> list[tuple[str, str]]:
-    """Split `text` into (font name, piece) runs: CJK font where it has the glyph, else Vera."""
-    cjk = register_fonts()
-    out: list[tuple[str, str]] = []
-    for char in text:
-        font = FONT_NAME if ord(char) in cjk else LATIN_NAME
-        if out and out[-1][0] == font:
-            out[-1] = (font, out[-1][1] + char)
-        else:
-            out.append((font, char))
-    return out
 
 
 def _width(text: str, size: float) -> float:

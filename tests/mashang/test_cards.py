@@ -10,9 +10,8 @@ from pypdf.generic import ContentStream
 from reportlab.pdfbase import pdfmetrics
 
 from minyi.deputies.models import Level
+from minyi.core.pdf_fonts import FONT_NAME, LATIN_NAME
 from minyi.mashang.cards import (
-    FONT_NAME,
-    LATIN_NAME,
     Card,
     deputy_card,
     render_cards,
