@@ -118,8 +118,6 @@ class Block:
         return len(self.lines) * self.size * LEADING if self.lines else 0.0
 
 
-
-
 def _width(text: str, size: float) -> float:
     return sum(pdfmetrics.stringWidth(piece, font, size) for font, piece in runs(text))
 

@@ -9,8 +9,8 @@ from pypdf import PdfReader
 from pypdf.generic import ContentStream
 from reportlab.pdfbase import pdfmetrics
 
-from minyi.deputies.models import Level
 from minyi.core.pdf_fonts import FONT_NAME, LATIN_NAME
+from minyi.deputies.models import Level
 from minyi.mashang.cards import (
     Card,
     deputy_card,
