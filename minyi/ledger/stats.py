@@ -105,7 +105,9 @@ def rows_for(
     return rows
 
 
-def _counts(now: datetime) -> dict[str, Count]:
+def count_filters(now: datetime) -> dict[str, Q | None]:
+    """Each count's condition on a ledger row (None: every row). The ledger's ``figure=`` filter
+    reads the same conditions, so a figure clicks through to exactly the orders it counts."""
     pool = ~Q(status__in=OUT_OF_POOL)
     dispatched = pool & Q(dispatched_at__isnull=False)
     replied = pool & Q(replied_at__isnull=False)
@@ -113,48 +115,92 @@ def _counts(now: datetime) -> dict[str, Count]:
         satisfaction__in=(Satisfaction.SATISFIED, Satisfaction.BASICALLY, Satisfaction.DISSATISFIED)
     )
     return {
-        "orders": Count("pk"),
-        "accepted": Count("pk", filter=Q(accepted_at__isnull=False)),
-        "rejected": Count("pk", filter=Q(status=Status.REJECTED)),
-        "merged": Count("pk", filter=Q(status=Status.MERGED)),
-        "closed": Count("pk", filter=Q(status__in=CLOSED)),
-        "in_progress": Count("pk", filter=~Q(status__in=(*CLOSED, Status.DRAFT))),
-        "pool": Count("pk", filter=pool),
-        "dispatched": Count("pk", filter=dispatched),
-        "sign_due": Count(
-            "pk", filter=dispatched & (Q(signed_at__isnull=False) | Q(sign_due__lt=now))
+        "orders": None,
+        "accepted": Q(accepted_at__isnull=False),
+        "rejected": Q(status=Status.REJECTED),
+        "merged": Q(status=Status.MERGED),
+        "closed": Q(status__in=CLOSED),
+        "in_progress": ~Q(status__in=(*CLOSED, Status.DRAFT)),
+        "pool": pool,
+        "dispatched": dispatched,
+        "sign_due": dispatched & (Q(signed_at__isnull=False) | Q(sign_due__lt=now)),
+        "signed_on_time": dispatched & Q(sign_on_time=True),
+        "signed_late": dispatched
+        & (Q(sign_on_time=False) | Q(signed_at__isnull=True, sign_due__lt=now)),
+        "returned": dispatched & Q(returns_accepted__gt=0),
+        "returns_accepted": pool & Q(returns_accepted__gt=0),
+        "returns_refused": pool & Q(returns_refused__gt=0),
+        "extended": pool & Q(extensions__gt=0),
+        "reply_due": dispatched
+        & (Q(reply_on_time__isnull=False) | Q(replied_at__isnull=True, reply_due__lt=now)),
+        "replied_on_time": dispatched & Q(reply_on_time=True),
+        "replied": replied,
+        "called_back": replied & Q(callbacks__gt=0),
+        "rated": rated,
+        "satisfied": rated & Q(satisfaction=Satisfaction.SATISFIED),
+        "basically": rated & Q(satisfaction=Satisfaction.BASICALLY),
+        "dissatisfied": rated & Q(satisfaction=Satisfaction.DISSATISFIED),
+        "solved": rated & Q(solved=True),
+        "unsolved": rated & ~Q(solved=True),
+        "redone": replied & Q(redo_count__gt=0),
+        "supervised": pool & Q(supervised__gt=0),
+        "overdue": pool
+        & (
+            Q(went_red=True)
+            | Q(reply_on_time=False)
+            | Q(replied_at__isnull=True, reply_due__lt=now)
         ),
-        "signed_on_time": Count("pk", filter=dispatched & Q(sign_on_time=True)),
-        "returned": Count("pk", filter=dispatched & Q(returns_accepted__gt=0)),
-        "returns_accepted": Count("pk", filter=pool & Q(returns_accepted__gt=0)),
-        "returns_refused": Count("pk", filter=pool & Q(returns_refused__gt=0)),
-        "extended": Count("pk", filter=pool & Q(extensions__gt=0)),
-        "reply_due": Count(
-            "pk",
-            filter=dispatched
-            & (Q(reply_on_time__isnull=False) | Q(replied_at__isnull=True, reply_due__lt=now)),
-        ),
-        "replied_on_time": Count("pk", filter=dispatched & Q(reply_on_time=True)),
-        "replied": Count("pk", filter=replied),
-        "called_back": Count("pk", filter=replied & Q(callbacks__gt=0)),
-        "rated": Count("pk", filter=rated),
-        "satisfied": Count("pk", filter=rated & Q(satisfaction=Satisfaction.SATISFIED)),
-        "basically": Count("pk", filter=rated & Q(satisfaction=Satisfaction.BASICALLY)),
-        "dissatisfied": Count("pk", filter=rated & Q(satisfaction=Satisfaction.DISSATISFIED)),
-        "solved": Count("pk", filter=rated & Q(solved=True)),
-        "redone": Count("pk", filter=replied & Q(redo_count__gt=0)),
-        "supervised": Count("pk", filter=pool & Q(supervised__gt=0)),
-        "overdue": Count(
-            "pk",
-            filter=pool
-            & (
-                Q(went_red=True)
-                | Q(reply_on_time=False)
-                | Q(replied_at__isnull=True, reply_due__lt=now)
-            ),
-        ),
-        "tracking": Count("pk", filter=pool & Q(tracking__in=("handling", "confirming"))),
+        "tracking": pool & Q(tracking__in=("handling", "confirming")),
     }
+
+
+# the words of each count, for tables, exports and the ledger's "figure=" filter
+COUNT_LABELS = {
+    "orders": "登记",
+    "accepted": "受理",
+    "rejected": "不予受理",
+    "merged": "合并",
+    "closed": "办结",
+    "in_progress": "办理中",
+    "pool": "参评工单",
+    "dispatched": "派单",
+    "sign_due": "应签收",
+    "signed_on_time": "按时签收",
+    "signed_late": "超时签收",
+    "returned": "退件",
+    "returns_accepted": "同意退件",
+    "returns_refused": "驳回退件",
+    "extended": "延期",
+    "reply_due": "应办结",
+    "replied_on_time": "按时办结",
+    "replied": "已答复",
+    "called_back": "已回访",
+    "rated": "参评",
+    "satisfied": "满意",
+    "basically": "基本满意",
+    "dissatisfied": "不满意",
+    "solved": "已解决",
+    "unsolved": "未解决",
+    "redone": "重办",
+    "supervised": "督办",
+    "overdue": "超期",
+    "tracking": "跟踪督办中",
+}
+
+
+# Aggregated under a prefix: several counts share a name with a ledger field (solved, tracking…).
+PREFIX = "n_"
+
+
+def _counts(now: datetime) -> dict[str, Count]:
+    return {
+        PREFIX + key: Count("pk") if condition is None else Count("pk", filter=condition)
+        for key, condition in count_filters(now).items()
+    }
+
+
+def _unprefixed(counts: dict) -> dict[str, int]:
+    return {key.removeprefix(PREFIX): value for key, value in counts.items()}
 
 
 def wilson(successes: float, n: int, z: float = 1.96) -> tuple[float, float] | None:
@@ -191,7 +237,7 @@ def figures(
 ) -> dict:
     """The counts and the rates of ``rows`` (one query)."""
     policy = policy or Policy.current()
-    counts = rows.aggregate(**_counts(now or clock.now()))
+    counts = _unprefixed(rows.aggregate(**_counts(now or clock.now())))
     return {"counts": counts, "rates": rates_from(counts, policy)}
 
 
