@@ -2,7 +2,8 @@
 query per group.
 
 Which orders: those registered (``created_at``) in the period, by default of the deputy channels
-(代表来电, 码上找代表). The rates read the *evaluation pool*: the orders neither rejected
+(代表来电, 码上找代表). A duplicate merged into its master (已合并) is one matter with it: it counts
+in ``registered`` and ``merged`` only, never in ``orders``, ``accepted`` or ``closed``. The rates read the *evaluation pool*: the orders neither rejected
 (不予受理) nor merged into another (已合并: the master order counts the matter once) nor left as
 drafts. Each rate has a numerator and a denominator:
 
@@ -114,12 +115,14 @@ def count_filters(now: datetime) -> dict[str, Q | None]:
     rated = pool & Q(
         satisfaction__in=(Satisfaction.SATISFIED, Satisfaction.BASICALLY, Satisfaction.DISSATISFIED)
     )
+    matter = ~Q(status=Status.MERGED)  # a duplicate merged into its master counts as one matter
     return {
-        "orders": None,
-        "accepted": Q(accepted_at__isnull=False),
+        "registered": None,
+        "orders": matter,
+        "accepted": matter & Q(accepted_at__isnull=False),
         "rejected": Q(status=Status.REJECTED),
         "merged": Q(status=Status.MERGED),
-        "closed": Q(status__in=CLOSED),
+        "closed": matter & Q(status__in=CLOSED),
         "in_progress": ~Q(status__in=(*CLOSED, Status.DRAFT)),
         "pool": pool,
         "dispatched": dispatched,
@@ -156,6 +159,7 @@ def count_filters(now: datetime) -> dict[str, Q | None]:
 
 # the words of each count, for tables, exports and the ledger's "figure=" filter
 COUNT_LABELS = {
+    "registered": "登记（含合并）",
     "orders": "登记",
     "accepted": "受理",
     "rejected": "不予受理",
