@@ -71,7 +71,7 @@ def ledger_page(request: HttpRequest) -> HttpResponse:
         return _respond(request, context, status=400)
     rows_prepare(found.rows, request.user)
     for row in found.rows:
-        row.cells = [group.texts(row) for group in GROUPS]
+        row.cells = [(group.key, group.texts(row)) for group in GROUPS]
     summary = summary_of(rows, now=now, by_channel=False)
     next_qs = ""
     if found.next_cursor:

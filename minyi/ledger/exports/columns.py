@@ -102,6 +102,10 @@ class Group:
     pdf_width: float
 
     @property
+    def key(self) -> str:
+        return self.columns[0].key
+
+    @property
     def labels(self) -> tuple[str, ...]:
         return tuple(column.label for column in self.columns)
 
