@@ -174,4 +174,9 @@ def _drain(chunk: list[LedgerRow], user) -> Iterable[LedgerRow]:
     taken = chunk[::-1]
     chunk.clear()
     while taken:  # popped as written, so a written row is released at once
-        yield taken.pop()
+        row = taken.pop()
+        yield row
+        # select_related caches the row on its order too (the one-to-one's reverse side): a
+        # cycle, which only the cyclic collector frees, late, once whole chunks have piled up
+        # in its oldest generation. Cut, the row goes as soon as it is written.
+        row.order._state.fields_cache.pop("ledger_row", None)

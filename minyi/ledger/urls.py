@@ -6,6 +6,7 @@ from minyi.ledger import views
 
 urlpatterns = [
     path("ledger/", views.ledger_page, name="work-ledger"),
+    path("ledger/counts/", views.ledger_counts, name="ledger-counts"),
     path("ledger/export/", views.ledger_export, name="ledger-export"),
     path("exports/<uuid:job_id>/", views.export_job_page, name="ledger-export-job"),
     path(

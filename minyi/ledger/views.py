@@ -2,7 +2,8 @@
 
 The ledger reads ``LedgerRow`` (one row per order, kept current by the services): a month at a
 million orders is one range scan of the ``ledger_created`` index, paged by keyset. The counts
-above the table are ``minyi.ledger.stats.figures`` of the same filtered rows (one aggregate).
+above the table are ``minyi.ledger.stats.figures`` of the same filtered rows (one aggregate),
+fetched by htmx once the table is on the screen (``ledger_counts``).
 """
 
 from __future__ import annotations
@@ -72,7 +73,6 @@ def ledger_page(request: HttpRequest) -> HttpResponse:
     rows_prepare(found.rows, request.user)
     for row in found.rows:
         row.cells = [(group.key, group.texts(row)) for group in GROUPS]
-    summary = summary_of(rows, now=now, by_channel=False)
     next_qs = ""
     if found.next_cursor:
         following = params.copy()
@@ -80,8 +80,6 @@ def ledger_page(request: HttpRequest) -> HttpResponse:
         next_qs = following.urlencode()
     context.update(
         page=found,
-        total=summary.total,
-        strip=strip(summary),
         figure=data.get("figure") or "",
         figure_label=stats.COUNT_LABELS.get(data.get("figure") or "", ""),
         figure_clear_qs=_without(params, "figure"),
@@ -92,6 +90,28 @@ def ledger_page(request: HttpRequest) -> HttpResponse:
         export_key=idempotency.new_key(),
     )
     return _respond(request, context)
+
+
+@role_required(Role.LIAISON)
+@require_GET
+def ledger_counts(request: HttpRequest) -> HttpResponse:
+    """The total of the filter and its strip of counts (``stats.figures`` of the same rows, one
+    aggregate), fetched by the page once the table is shown: a month's figures cost a few
+    hundred milliseconds at a million orders, every month's a few seconds, and the table
+    should not wait for them."""
+    form = LedgerFilterForm(request.GET)
+    if not form.is_valid():
+        return HttpResponse(BAD_FILTER, status=400, content_type="text/plain; charset=utf-8")
+    data, now = form.cleaned_data, clock.now()
+    summary = summary_of(ledger_rows(request.user, data, now=now), now=now, by_channel=False)
+    params = _filter_params(request.GET)
+    context = {
+        "total": summary.total,
+        "strip": strip(summary),
+        "figure": data.get("figure") or "",
+        "figure_clear_qs": _without(params, "figure"),
+    }
+    return render(request, "ledger/_ledger_counts.html", context)
 
 
 def _respond(request: HttpRequest, context: dict, status: int = 200) -> HttpResponse:

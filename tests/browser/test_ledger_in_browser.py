@@ -1,6 +1,7 @@
 """The ledger (工作台账) in a browser: the wide table scrolls sideways inside its frame while its
 header row stays on top and the order number on the left; a filter swaps the list in place
-(htmx) and the figure strip narrows to what it counts.
+(htmx), the counts of the filter follow the table, and a figure of the strip narrows to
+what it counts.
 
 With ``MINYI_SCREENSHOTS`` set the page is saved as ``ledger-desktop.png``."""
 
@@ -39,6 +40,7 @@ def test_the_ledger_reads_as_a_wide_table_with_a_sticky_header(asgi_server, brow
     page = signed_in(browser, asgi_server, lena, viewport={"width": 1366, "height": 860})
 
     page.goto(f"{asgi_server}/work/ledger/?month=2026-11")
+    page.wait_for_selector(".ledger-total strong")  # the counts come after the table (htmx)
     assert page.locator(".ledger-total").inner_text().startswith("共 36 件")
     screenshot(page, "ledger-desktop")
 
