@@ -20,12 +20,12 @@ from minyi.core import clock
 from minyi.deputies.admin import PhoneForm
 from minyi.deputies.forms import ImportForm, MandateEndForm
 from minyi.deputies.models import Deputy, Mandate
+from minyi.ledger.filters import LedgerFilterForm
 from minyi.mashang.forms import MessageForm, RatingForm, ReasonForm, TrackForm
 from minyi.notify.admin import MessageTemplateForm
 from minyi.notify.models import MessageTemplate
 from minyi.workbench import permissions
 from minyi.workbench.action_views import ACTIONS
-from minyi.workbench.filters import LedgerFilterForm
 from minyi.workbench.search_forms import PhoneSearchForm, SearchForm
 from minyi.workdays.forms import NoticeForm
 from tests.factories import make_order
