@@ -58,7 +58,3 @@ class StatisticsPolicyAdmin(MinyiModelAdmin):
         ),
         (None, {"fields": ("updated_at",)}),
     )
-
-    def has_add_permission(self, request):
-        # one row: the policy in force (stats.Policy.current reads the first)
-        return super().has_add_permission(request) and not StatisticsPolicy.objects.exists()

@@ -143,7 +143,7 @@ def volume_chart(selection: stats.Selection, unit: str, chosen: bool, user, toda
         "stack": True,
         "categories": [_bucket_label(start, unit) for start in starts],
         "series": series,
-        "window": {"from": window.start.isoformat(), "to": window.end.isoformat()},
+        "window": {"from": timefmt.day_text(window.start), "to": timefmt.day_text(window.end)},
     }
 
 

@@ -32,7 +32,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDay, TruncMonth, TruncWeek
 
-from minyi.core import clock
+from minyi.core import clock, timefmt
 from minyi.ledger.models import LedgerRow, StatisticsPolicy
 from minyi.orders.models import Assignment, Channel, Satisfaction, Status
 from minyi.privacy.rules import identity_visible_q
@@ -337,10 +337,10 @@ class Selection:
         out: dict[str, str] = {}
         if self.period is not None:
             if self.month is not None:
-                out["month"] = f"{self.month:%Y-%m}"
+                out["month"] = timefmt.month_text(self.month)
             else:
-                out["date_from"] = self.period.start.isoformat()
-                out["date_to"] = self.period.end.isoformat()
+                out["date_from"] = timefmt.day_text(self.period.start)
+                out["date_to"] = timefmt.day_text(self.period.end)
         if self.channel:
             out["channel"] = self.channel
         for name in ("level", "region", "department", "category"):

@@ -69,6 +69,6 @@ class Command(BaseCommand):
         channel = "" if channel == "deputy" else channel
         rows = stats.rows_for(period, channels=stats.channels_of(channel))
         out = stats.flat(stats.figures(rows))
-        out["period"] = {"from": period.start.isoformat(), "to": period.end.isoformat()}
+        out["period"] = {"from": timefmt.day_text(period.start), "to": timefmt.day_text(period.end)}
         out["channel"] = stats.channel_key(channel)
         self.stdout.write(json.dumps(out, ensure_ascii=False))
