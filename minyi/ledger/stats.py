@@ -196,10 +196,19 @@ COUNT_LABELS = {
 PREFIX = "n_"
 
 
-def _counts(now: datetime) -> dict[str, Count]:
+# the counts the rates read (a chart of rates alone aggregates only these)
+RATE_COUNTS = frozenset(
+    {"satisfied", "basically"}
+    | {key for _, _, numerator, denominator in RATES for key in (numerator, denominator)}
+    - {"satisfied_weighted"}
+)
+
+
+def _counts(now: datetime, keys: frozenset[str] | None = None) -> dict[str, Count]:
     return {
         PREFIX + key: Count("pk") if condition is None else Count("pk", filter=condition)
         for key, condition in count_filters(now).items()
+        if keys is None or key in keys
     }
 
 
@@ -252,16 +261,18 @@ def figures_by(
     policy: Policy | None = None,
     now: datetime | None = None,
     order: tuple[str, ...] = (),
+    keys: frozenset[str] | None = None,
 ) -> list[dict]:
     """``figures`` per value of ``dimension`` (a LedgerRow field or an annotation on ``rows``),
     biggest first unless ``order`` says otherwise (one query):
-    ``[{"key": value, "counts": …, "rates": …}, …]``."""
+    ``[{"key": value, "counts": …, "rates": …}, …]``. ``keys`` narrows the counts aggregated
+    (``RATE_COUNTS``: the rates alone)."""
     policy = policy or Policy.current()
     grouped = (
         rows.order_by()
         .values(dimension)
-        .annotate(**_counts(now or clock.now()))
-        .order_by(*(order or (f"-{PREFIX}orders", dimension)))
+        .annotate(**_counts(now or clock.now(), keys))
+        .order_by(*(order or ((f"-{PREFIX}orders",) if keys is None else ()) + (dimension,)))
     )
     out = []
     for group in grouped:

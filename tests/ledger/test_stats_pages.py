@@ -9,6 +9,7 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.core.cache import cache
 
 from minyi.accounts.models import Role
 from minyi.core import clock
@@ -29,6 +30,14 @@ pytestmark = pytest.mark.django_db
 
 PAGES = ("/work/stats/", "/work/stats/departments/", "/work/stats/deputies/")
 LATER = at(2026, 11, 30, 12)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The dashboard keeps finished days' and months' counts in the cache: none between tests."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -228,3 +237,21 @@ def test_a_visitor_is_sent_to_sign_in(client, path):
     response = client.get(path)
 
     assert response.status_code == 302 and "/login" in response["Location"]
+
+
+def test_a_finished_day_is_counted_once_a_while_and_today_afresh(november, liaison):
+    call = {"channel": Channel.DEPUTY_CALL, "deputy": DeputyFactory()}
+    with clock.frozen(at(2026, 11, 10, 12)):
+        first = liaison.get("/work/stats/?month=2026-11")
+    make_order("accepted", at=at(2026, 11, 10, 9), **call)  # today: counted at once
+    make_order("accepted", at=at(2026, 11, 3, 9), **call)  # a finished day: from the cache
+    with clock.frozen(at(2026, 11, 10, 13)):
+        second = liaison.get("/work/stats/?month=2026-11")
+    cache.clear()
+    with clock.frozen(at(2026, 11, 10, 14)):
+        third = liaison.get("/work/stats/?month=2026-11")
+
+    def orders(response):
+        return {c["key"]: c["value"] for c in response.context["figures"]["counts"]}["orders"]
+
+    assert orders(first) == 4 and orders(second) == 5 and orders(third) == 6
