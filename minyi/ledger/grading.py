@@ -2,15 +2,17 @@
 
 Which parts: the ``Assignment`` rows dispatched in the period (``dispatched_at``), lead (主办)
 and assisting (协办), of orders in the evaluation pool of the selected channels (their
-``LedgerRow``: neither rejected, merged nor a draft; the deputy channels by default). One
-grouped query over the assignments.
+``LedgerRow``: neither rejected, merged nor a draft; the deputy channels by default). Three
+grouped queries: the parts per department, their return requests' rulings, and the outcomes of
+the orders each department leads (the ledger rows registered in the period, by their lead
+department: after an accepted return the order is the new lead's).
 
 | figure | numerator | denominator |
 | --- | --- | --- |
 | 按时签收率 | parts signed by their sign-for limit (``signed_at <= sign_due``, as the SIGNED event's ``on_time``) | parts signed, or unsigned and past the limit |
 | 退件率 (lower is better) | parts with a return accepted (同意退件) | parts dispatched |
 | 按时办结率 | parts replied by their limit, an approved extension's new limit included | parts replied, or live and past the limit |
-| 满意率 | 满意 + k·基本满意 of the orders it led (主办, not returned) | those orders rated |
+| 满意率 | 满意 + k·基本满意 of the orders it leads (主办: the ledger row's lead department), registered in the period | those orders rated |
 | 解决率 | those orders confirmed solved | those orders rated |
 | 重办率 (lower is better) | those orders sent back for redo at least once | those orders replied |
 
@@ -27,20 +29,17 @@ So a department with one fast order (interval 21%–100%) cannot top one with 95
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 
 from minyi.core import clock
 from minyi.ledger import stats
 from minyi.orders.models import (
     ASSIGNMENT_ACTIVE,
     Assignment,
-    AssignmentRole,
-    AssignmentStatus,
     ReturnRequest,
-    Satisfaction,
 )
 from minyi.reference.models import Department
 
@@ -79,65 +78,50 @@ COUNT_COLUMNS = ("dispatched", "returns_accepted", "returns_refused")
 SORTS = ("score", "name", *COUNT_COLUMNS, *GRADED_KEYS)
 
 
-def _counts(now: datetime) -> dict[str, Count]:
-    rated = (Satisfaction.SATISFIED, Satisfaction.BASICALLY, Satisfaction.DISSATISFIED)
-    row = "order__ledger_row__"
-    led = Q(role=AssignmentRole.LEAD) & ~Q(
-        status__in=(AssignmentStatus.RETURNED, AssignmentStatus.CANCELLED)
+def _part_counts(now: datetime) -> dict[str, Count]:
+    """Per department, of its parts (no join multiplies a part: the returns are an EXISTS)."""
+    accepted = ReturnRequest.objects.filter(
+        assignment_id=OuterRef("pk"), ruling=ReturnRequest.Ruling.ACCEPTED
     )
-    led_replied = led & Q(**{row + "replied_at__isnull": False})
-    led_rated = led & Q(**{row + "satisfaction__in": rated})
     conditions = {
-        "dispatched": Q(),
+        "dispatched": None,
         "sign_due": Q(signed_at__isnull=False)
         | Q(signed_at__isnull=True, sign_due__lt=now, status__in=ASSIGNMENT_ACTIVE),
         "signed_on_time": Q(signed_at__isnull=False)
         & (Q(sign_due__isnull=True) | Q(signed_at__lte=F("sign_due"))),
-        "returned": Q(return_requests__ruling=ReturnRequest.Ruling.ACCEPTED),
+        "returned": Q(Exists(accepted)),
         "reply_due": Q(replied_at__isnull=False)
         | Q(replied_at__isnull=True, reply_due__lt=now, status__in=ASSIGNMENT_ACTIVE),
         "replied_on_time": Q(replied_at__isnull=False)
         & (Q(reply_due__isnull=True) | Q(replied_at__lte=F("reply_due"))),
-        "led": led,
-        "replied": led_replied,
-        "redone": led_replied & Q(**{row + "redo_count__gt": 0}),
-        "rated": led_rated,
-        "satisfied": led_rated & Q(**{row + "satisfaction": Satisfaction.SATISFIED}),
-        "basically": led_rated & Q(**{row + "satisfaction": Satisfaction.BASICALLY}),
-        "solved": led_rated & Q(**{row + "solved": True}),
     }
-    # the return requests join multiplies the part's row: every count is of distinct parts
-    counts = {
-        stats.PREFIX + key: Count("pk", filter=condition or None, distinct=True)
-        for key, condition in conditions.items()
+    return {
+        stats.PREFIX + key: Count("pk", filter=condition) for key, condition in conditions.items()
     }
-    for key, ruling in (
-        ("returns_accepted", ReturnRequest.Ruling.ACCEPTED),
-        ("returns_refused", ReturnRequest.Ruling.REFUSED),
-    ):
-        counts[stats.PREFIX + key] = Count(
-            "return_requests", filter=Q(return_requests__ruling=ruling), distinct=True
-        )
-    return counts
+
+
+# the outcomes of the orders a department led, read from their ledger rows
+LED_COUNTS = ("replied", "redone", "rated", "satisfied", "basically", "solved")
+
+
+def _pool(selection: stats.Selection, user=None):
+    narrowed = replace(selection, department=None)
+    return stats.rows_selected(narrowed, user).exclude(status__in=stats.OUT_OF_POOL)
 
 
 def parts_selected(selection: stats.Selection, user=None):
-    """The departments' parts counted for ``selection`` (its period: when they were dispatched)."""
-    rows = stats.rows_selected(
-        stats.Selection(
-            channel=selection.channel,
-            region=selection.region,
-            category=selection.category,
-            level=selection.level,
-        ),
-        user,
-    ).exclude(status__in=stats.OUT_OF_POOL)
-    parts = Assignment.objects.filter(order_id__in=rows.values("order_id"))
-    if selection.period is not None:
-        parts = parts.filter(
-            dispatched_at__gte=selection.period.since, dispatched_at__lt=selection.period.until
-        )
-    return parts
+    """The departments' parts counted for ``selection`` (its period: when they were dispatched;
+    an order is dispatched after it is registered, so its ledger row is one registered before
+    the period's end)."""
+    rows = _pool(replace(selection, period=None, month=None), user)
+    if selection.period is None:
+        return Assignment.objects.filter(order_id__in=rows.values("order_id"))
+    rows = rows.filter(created_at__lt=selection.period.until)
+    return Assignment.objects.filter(
+        order_id__in=rows.values("order_id"),
+        dispatched_at__gte=selection.period.since,
+        dispatched_at__lt=selection.period.until,
+    )
 
 
 def rates_of(counts: dict, policy: stats.Policy) -> dict[str, dict]:
@@ -192,18 +176,44 @@ def grading(
     """One row per department with a part in the period, sorted by ``sort`` (a SORTS key,
     ``-`` in front to reverse); a row without the sorted figure (样本不足) comes last."""
     policy = policy or stats.Policy.current()
+    now = now or clock.now()
     weights = weights_of()
-    grouped = (
-        parts_selected(selection, user)
-        .order_by()
-        .values("department_id")
-        .annotate(**_counts(now or clock.now()))
-    )
-    names = dict(Department.objects.values_list("pk", "name"))
-    out = []
-    for group in grouped:
+    table: dict[int, dict] = {}
+
+    def row(department: int) -> dict:
+        return table.setdefault(
+            department,
+            dict.fromkeys(("led", *COUNT_COLUMNS, *_part_counts(now), *LED_COUNTS), 0),
+        )
+
+    parts = parts_selected(selection, user)
+    for group in parts.order_by().values("department_id").annotate(**_part_counts(now)):
         department = group.pop("department_id")
-        counts = {key.removeprefix(stats.PREFIX): value for key, value in group.items()}
+        row(department).update(stats._unprefixed(group))
+    returns = (
+        ReturnRequest.objects.filter(assignment__in=parts)
+        .order_by()
+        .values("assignment__department_id")
+        .annotate(
+            accepted=Count("pk", filter=Q(ruling=ReturnRequest.Ruling.ACCEPTED)),
+            refused=Count("pk", filter=Q(ruling=ReturnRequest.Ruling.REFUSED)),
+        )
+    )
+    for group in returns:
+        counts = row(group["assignment__department_id"])
+        counts["returns_accepted"], counts["returns_refused"] = group["accepted"], group["refused"]
+    led = (
+        _pool(selection, user)
+        .filter(lead_department__isnull=False)
+        .order_by()
+        .values("lead_department_id")
+        .annotate(n_led=Count("pk"), **stats._counts(now, frozenset(LED_COUNTS)))
+    )
+    for group in led:
+        row(group.pop("lead_department_id")).update(stats._unprefixed(group))
+    names = dict(Department.objects.filter(pk__in=list(table)).values_list("pk", "name"))
+    out = []
+    for department, counts in table.items():
         rates = rates_of(counts, policy)
         out.append(
             {
