@@ -157,7 +157,8 @@ def figures_table(selection: stats.Selection, figures: dict, policy: stats.Polic
                 "label": label,
                 "value": rate["value"],
                 "text": percent(rate["value"]) if rate["value"] is not None else "样本不足",
-                "numerator": rate["numerator"],
+                # 满意率's numerator is weighted (满意 + k·基本满意): the page shows its two counts
+                "numerator": figures["counts"][figure],
                 "numerator_label": stats.COUNT_LABELS[figure],
                 "numerator_url": selection.ledger_url(figure),
                 "n": rate["n"],

@@ -23,7 +23,9 @@
     }
     return {
       animation: false,
+      // drawn on the canvas: the HTML tooltip writes style attributes the CSP refuses
       tooltip: {
+        renderMode: "richText",
         trigger: horizontal ? "item" : "axis",
         valueFormatter: spec.percent ? percentLabel : undefined
       },
