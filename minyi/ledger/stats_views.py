@@ -69,7 +69,10 @@ def stats_dashboard(request: HttpRequest) -> HttpResponse:
 @role_required(*READERS)
 @require_safe
 def stats_departments(request: HttpRequest) -> HttpResponse:
-    form, selection, chosen, error = _form(request)
+    # every department is a row: no department filter here
+    form, selection, chosen, error = _form(
+        request, fields=("month", "date_from", "date_to", "channel", "level", "region", "category")
+    )
     sort = request.GET.get("sort") or "score"
     policy = stats.Policy.current()
     rows = grading.grading(selection, user=request.user, sort=sort, policy=policy)
