@@ -206,9 +206,22 @@ def _bucket_label(start: date, unit: str) -> str:
     return timefmt.day_text(start)
 
 
+MAX_BUCKETS = 400
+
+
+def unit_for(window: stats.Period, unit: str) -> str:
+    """``unit``, or a longer one when a long period would make more than MAX_BUCKETS bars."""
+    order = list(stats.UNITS)
+    for longer in order[order.index(unit) :]:
+        if len(stats.buckets(window, longer)) <= MAX_BUCKETS:
+            return longer
+    return order[-1]
+
+
 def volume_chart(selection: stats.Selection, unit: str, chosen: bool, user, today: date) -> dict:
     """Orders per day, week or month by channel (stacked bars)."""
     window = _window(selection, unit, chosen, today)
+    unit = unit_for(window, unit)
     scoped = replace(selection, period=window, month=None)
     per_bucket = bucketed("volume", selection, user, window, unit, today, channels_per_bucket)
     counted = {(start, ch): n for start, c in per_bucket.items() for ch, n in c.items()}
@@ -228,6 +241,7 @@ def volume_chart(selection: stats.Selection, unit: str, chosen: bool, user, toda
     return {
         "type": "bar",
         "stack": True,
+        "unit": unit,
         "categories": [_bucket_label(start, unit) for start in starts],
         "series": series,
         "window": {"from": timefmt.day_text(window.start), "to": timefmt.day_text(window.end)},
@@ -304,7 +318,13 @@ def dashboard(
     # the period's counts: its days' counts added up (each finished day counted once a while)
     counts = summed(
         bucketed(
-            "figures", selection, user, selection.period, "day", today, counts_per_bucket(now=now)
+            "figures",
+            selection,
+            user,
+            selection.period,
+            unit_for(selection.period, "day"),
+            today,
+            counts_per_bucket(now=now),
         )
     )
     figures = {"counts": counts, "rates": stats.rates_from(counts, policy)}

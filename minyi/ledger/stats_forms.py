@@ -3,7 +3,7 @@ query string clicks through to the ledger unchanged (``stats.Selection.params``)
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django import forms
 
@@ -58,6 +58,13 @@ class StatsFilterForm(core.Form):
             for name in list(self.fields):
                 if name not in fields:
                     del self.fields[name]
+
+    def clean_month(self):
+        value = self.cleaned_data.get("month")
+        if value:
+            year, month = value.split("-")
+            core.validate_in_years(date(int(year), int(month), 1))
+        return value
 
     def clean(self):
         data = super().clean()

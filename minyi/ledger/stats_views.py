@@ -48,6 +48,7 @@ def stats_dashboard(request: HttpRequest) -> HttpResponse:
     form, selection, chosen, error = _form(request)
     unit = request.GET.get("unit") if request.GET.get("unit") in stats.UNITS else "day"
     data = dashboard.dashboard(selection, chosen=chosen, unit=unit, user=request.user)
+    unit = data["charts"]["volume"]["unit"]  # a long period is drawn in longer buckets
     params = request.GET.copy()
     units = []
     for key, (label, _) in stats.UNITS.items():

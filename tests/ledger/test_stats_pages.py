@@ -255,3 +255,23 @@ def test_a_finished_day_is_counted_once_a_while_and_today_afresh(november, liais
         return {c["key"]: c["value"] for c in response.context["figures"]["counts"]}["orders"]
 
     assert orders(first) == 4 and orders(second) == 5 and orders(third) == 6
+
+
+def test_a_long_period_is_drawn_in_longer_buckets(november, liaison):
+    with clock.frozen(LATER):
+        response = liaison.get("/work/stats/?date_from=2020-01-01&date_to=2026-11-30")
+
+    volume = spec(response, "chart-volume")
+    assert volume["unit"] == "week" and len(volume["categories"]) <= 400
+    counts = {c["key"]: c["value"] for c in response.context["figures"]["counts"]}
+    assert counts["orders"] == 4
+    assert sum(p["value"] for p in volume["series"][0]["data"]) == 3
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["month=9999-12", "date_from=9999-12-31", "unit=%00&sort=%00&page=-1", "channel=x&level=x"],
+)
+@pytest.mark.parametrize("path", PAGES)
+def test_hostile_parameters_get_a_page_not_an_error(liaison, path, query):
+    assert liaison.get(f"{path}?{query}").status_code in (200, 400)
