@@ -255,12 +255,13 @@ def figures_by(
         rows.order_by()
         .values(dimension)
         .annotate(**_counts(now or clock.now()))
-        .order_by("-orders")
+        .order_by(f"-{PREFIX}orders")
     )
     out = []
     for group in grouped:
         key = group.pop(dimension)
-        out.append({"key": key, "counts": group, "rates": rates_from(group, policy)})
+        counts = _unprefixed(group)
+        out.append({"key": key, "counts": counts, "rates": rates_from(counts, policy)})
     return out
 
 
