@@ -25,6 +25,7 @@ urlpatterns = [
     # 码上找代表, the staff side: a deputy's, a station's, the liaison body's messages
     path("work/messages/", include("minyi.mashang.station_urls")),
     path("work/messages/", include("minyi.mashang.staff_urls")),
+    path("work/reports/", include("minyi.ledger.reports.urls")),
     path("work/", include("minyi.workbench.urls")),
     # 码上找代表's public pages: no log-in (minyi/mashang/views.py)
     path("m/", include("minyi.mashang.urls")),
