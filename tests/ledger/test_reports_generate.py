@@ -70,6 +70,8 @@ def test_the_service_stores_the_months_figures_and_both_files(november, lena):
         "未派单": 1,
     }
     assert {row["label"]: row["orders"] for row in by["category"]}["城乡建设"] == 2
+    assert [(row["label"], row["orders"]) for row in by["deputy_level"]] == [("市", 4)]
+    assert [(row["label"], row["orders"]) for row in by["channel"]] == [("代表来电", 4)]
     assert report.xlsx.name.endswith(".xlsx") and report.pdf.name.endswith(".pdf")
     assert list(ReportEvent.objects.values_list("kind", flat=True)) == ["generated"]
 
@@ -168,3 +170,50 @@ def test_a_failed_generation_leaves_no_ready_report(november, monkeypatch):
     assert not report.xlsx and not report.pdf and report.summary == {}
     assert list(ReportEvent.objects.values_list("kind", flat=True)) == ["failed"]
     assert not OutboxMessage.objects.filter(template_code="monthly_report_ready").exists()
+
+
+def test_the_lists_show_titles_as_a_liaison_officer_is_shown_them(dept_a):
+    deputy = DeputyFactory(name="谭萍")
+    make_order(
+        "signed",
+        at=at(2026, 11, 3, 9),
+        lead=dept_a,
+        channel=Channel.DEPUTY_CALL,
+        deputy=deputy,
+        is_anonymous=True,
+        requester_name="谭萍",
+        title="谭萍反映路灯不亮",
+    )
+
+    report = generate()
+
+    overdue = next(block for block in report.summary["lists"] if block["key"] == "overdue")
+    assert [row["title"] for row in overdue["rows"]] == ["〔保密〕反映路灯不亮"]
+    assert overdue["rows"][0]["deputy"] == "匿名"
+    levels = next(block for block in report.summary["by"] if block["key"] == "deputy_level")
+    assert [row["label"] for row in levels["rows"]] == ["匿名（不显示层级）"]
+    text = "".join(page.extract_text() for page in PdfReader(report.pdf.open("rb")).pages)
+    assert "谭萍" not in text
+
+
+def test_a_long_list_is_capped_in_the_report_and_whole_in_its_own_sheet(november, monkeypatch):
+    from minyi.ledger.reports import figures
+
+    make_order(
+        "signed",
+        at=at(2026, 11, 21, 9),
+        channel=Channel.DEPUTY_CALL,
+        deputy=DeputyFactory(name="李四"),
+        title="井盖缺失",
+    )
+    monkeypatch.setattr(figures, "LIST_CAP", 1)
+
+    report = generate()
+
+    overdue = next(block for block in report.summary["lists"] if block["key"] == "overdue")
+    assert overdue["total"] == 2 and len(overdue["rows"]) == 1
+    book = openpyxl.load_workbook(io.BytesIO(report.xlsx.read()))
+    report_sheet = [cell.value for row in book["报告"].iter_rows() for cell in row]
+    assert "另有 1 件，见“超期工单”表" in report_sheet
+    titles = [row[2].value for row in book["超期工单"].iter_rows(min_row=2)]
+    assert titles == ["路灯不亮", "井盖缺失"]

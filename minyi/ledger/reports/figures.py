@@ -45,6 +45,7 @@ LISTS = (
 )
 LIST_CAP = 50
 INSUFFICIENT = "样本不足"
+HIDDEN_LEVEL = "匿名（不显示层级）"
 NONE_LABELS = {
     "deputy_level": "未标注层级",
     "channel": "—",
@@ -110,17 +111,26 @@ def _labels(dimension: str, keys: list) -> dict:
 
 
 def _grouped(rows: QuerySet[LedgerRow], dimension: str, now: datetime, policy) -> list[dict]:
+    hidden = None
+    if dimension == "deputy_level":
+        # a deputy's level reads a person: the orders whose requester a liaison officer is not
+        # shown (anonymous) count under one line of their own (privacy.identity_visible_q)
+        hidden = stats.figures(rows.filter(order__is_anonymous=True), policy=policy, now=now)
+        rows = rows.filter(order__is_anonymous=False)
     groups = stats.figures_by(rows, dimension, policy=policy, now=now)
     labels = _labels(dimension, [group["key"] for group in groups])
     if dimension == "deputy_level":
         groups.sort(key=lambda group: LEVEL_RANK.get(group["key"], len(LEVEL_RANK)))
-    return [
+    out = [
         {
             "label": labels.get(group["key"]) or NONE_LABELS[dimension],
             **{key: group["counts"][key] for key in TOTALS},
         }
         for group in groups
     ]
+    if hidden and hidden["counts"]["orders"]:
+        out.append({"label": HIDDEN_LEVEL, **{key: hidden["counts"][key] for key in TOTALS}})
+    return out
 
 
 def _order_rows(rows: QuerySet[LedgerRow]) -> list[dict]:
