@@ -85,6 +85,32 @@ def _table(rows: list[list], widths: list[float]) -> Table:
     return table
 
 
+_FLAT = TableStyle(
+    [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+    ]
+)
+
+
+def _by_table(block: dict, width: float) -> list:
+    """One "by" block: its heading, its table (at most ``TABLE_CAP`` rows) and a note when cut."""
+    rows = block["rows"][:TABLE_CAP]
+    data = [["", *total_labels()]]
+    data += [[g["label"], g["orders"], g["accepted"], g["closed"], g["in_progress"]] for g in rows]
+    if not rows:
+        data.append(["本月无工单", "", "", "", ""])
+    label = width * 0.4
+    out = [
+        para(block["label"], _style(9, spaceBefore=4, spaceAfter=2)),
+        _table(data, [label] + [(width - label) / 4] * 4),
+    ]
+    if len(block["rows"]) > TABLE_CAP:
+        out.append(para(f"其余 {len(block['rows']) - TABLE_CAP} 项见 Excel 报告。", CELL))
+    return out
+
+
 def category_chart(summary: dict) -> Drawing | None:
     """Horizontal bars: the ten categories with the most orders."""
     block = next(block for block in summary["by"] if block["key"] == "category")
@@ -132,6 +158,22 @@ def rates_chart(summary: dict) -> Drawing:
     return drawing
 
 
+def _headline(summary: dict) -> str:
+    """The rates an office's monthly feedback leads with, against the previous month."""
+    rates = {rate["key"]: rate for rate in summary["rates"]}
+    parts = []
+    for key in ("on_time_reply_rate", "satisfaction_rate", "resolution_rate"):
+        rate = rates[key]
+        if rate["value"] is None:
+            continue
+        previous = rate["previous"]
+        parts.append(
+            f"{rate['label']} {rate_text(rate['value'])}"
+            + (f"（上月 {rate_text(previous)}）" if previous is not None else "")
+        )
+    return ("其中" + "，".join(parts) + "。") if parts else ""
+
+
 def _page_number(canvas, doc) -> None:
     canvas.saveState()
     text = f"第 {doc.page} 页"
@@ -170,23 +212,18 @@ def render(summary: dict, *, generated: str = "") -> bytes:
     story.append(
         para(
             f"本月共登记 {totals['orders']} 件，受理 {totals['accepted']} 件，"
-            f"办结 {totals['closed']} 件，办理中 {totals['in_progress']} 件。"
+            f"办结 {totals['closed']} 件，办理中 {totals['in_progress']} 件。" + _headline(summary)
         )
     )
     story.append(Spacer(1, 2 * mm))
-    quarter = (WIDTH - 60 * mm) / 4
-    for block in summary["by"]:
-        rows = block["rows"][:TABLE_CAP]
-        story.append(para(block["label"], _style(9, spaceBefore=4, spaceAfter=2)))
-        data = [["", *total_labels()]]
-        data += [
-            [g["label"], g["orders"], g["accepted"], g["closed"], g["in_progress"]] for g in rows
-        ]
-        if not rows:
-            data.append(["本月无工单", "", "", "", ""])
-        story.append(_table(data, [60 * mm] + [quarter] * 4))
-        if len(block["rows"]) > TABLE_CAP:
-            story.append(para(f"其余 {len(block['rows']) - TABLE_CAP} 项见 Excel 报告。", CELL))
+    blocks = {block["key"]: block for block in summary["by"]}
+    half = (WIDTH - 6 * mm) / 2
+    # the short tables two abreast, the long ones (categories, departments) across the page
+    for left, right in (("deputy_level", "channel"), ("request_type", None)):
+        pair = [_by_table(blocks[left], half), _by_table(blocks[right], half) if right else ""]
+        story.append(Table([pair], colWidths=[half + 6 * mm, half], style=_FLAT))
+    for key in ("category", "lead_department"):
+        story += _by_table(blocks[key], WIDTH)
     chart = category_chart(summary)
     if chart is not None:
         story += [Spacer(1, 3 * mm), chart]
