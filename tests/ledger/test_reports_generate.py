@@ -121,6 +121,14 @@ def test_the_rates_stand_beside_the_previous_month_and_the_same_month_last_year(
     assert satisfaction["previous"] == 1.0 and satisfaction["year_before"] == 1.0
     assert report.summary["previous_month"] == "2026-10"
     assert report.summary["year_before_month"] == "2025-11"
+    sheet = openpyxl.load_workbook(io.BytesIO(report.xlsx.read()))["报告"]
+    rows = [[cell.value for cell in row][:5] for row in sheet.iter_rows()]
+    assert ["指标", "本月", "分子/分母", "上月（2026-10）", "去年同期（2025-11）"] in rows
+    assert ["满意率", 1, "10/10", 1, 1] in rows
+    assert ["退件率", 0, "0/10", 0, 0] in rows
+    text = "".join(page.extract_text() for page in PdfReader(report.pdf.open("rb")).pages)
+    assert "上月（2026-10）" in text and "去年同期（2025-11）" in text
+    assert "满意率100.00%（上月100.00%）" in "".join(text.split())
 
 
 def test_the_liaison_officers_are_told_in_the_app_once(november, lena):
