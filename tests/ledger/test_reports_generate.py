@@ -225,3 +225,17 @@ def test_a_long_list_is_capped_in_the_report_and_whole_in_its_own_sheet(november
     assert "另有 1 件，见“超期工单”表" in report_sheet
     titles = [row[2].value for row in book["超期工单"].iter_rows(min_row=2)]
     assert titles == ["路灯不亮", "井盖缺失"]
+
+
+def test_a_failed_regeneration_keeps_the_report_that_was_ready(november, monkeypatch):
+    first = generate()
+    monkeypatch.setattr(report_pdf, "render", lambda *a, **k: 1 / 0)
+
+    with pytest.raises(services.ReportFailed):
+        generate(now=at(2026, 12, 3, 9))
+
+    report = MonthlyReport.objects.get()
+    assert report.state == ReportState.READY and "ZeroDivisionError" in report.error
+    assert report.pdf.name == first.pdf.name and report.pdf.storage.exists(report.pdf.name)
+    assert report.summary == first.summary
+    assert list(ReportEvent.objects.values_list("kind", flat=True)) == ["generated", "failed"]
