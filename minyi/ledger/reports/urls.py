@@ -1,20 +1,28 @@
-"""``/work/reports/``: the monthly reports (liaison officers)."""
+"""``/work/reports/``: the monthly reports (liaison officers). A month is ``YYYY-MM``."""
 
-from django.urls import path, re_path
+from django.urls import path, register_converter
 
 from minyi.ledger.reports import views
+
+
+class MonthConverter:
+    regex = r"\d{4}-\d{2}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(MonthConverter, "yyyymm")
 
 urlpatterns = [
     path("", views.report_list, name="reports"),
     path("generate/", views.report_generate, name="report-generate"),
-    re_path(r"^(?P<period>\d{4}-\d{2})/$", views.report_detail, name="report-detail"),
-    re_path(r"^(?P<period>\d{4}-\d{2})/cases/$", views.case_pick, name="report-case-pick"),
-    re_path(
-        r"^(?P<period>\d{4}-\d{2})/cases/remove/$", views.case_remove, name="report-case-remove"
-    ),
-    re_path(
-        r"^(?P<period>\d{4}-\d{2})\.(?P<kind>xlsx|pdf)$",
-        views.report_download,
-        name="report-download",
-    ),
+    path("<yyyymm:period>/", views.report_detail, name="report-detail"),
+    path("<yyyymm:period>/cases/", views.case_pick, name="report-case-pick"),
+    path("<yyyymm:period>/cases/remove/", views.case_remove, name="report-case-remove"),
+    path("<yyyymm:period>.xlsx", views.report_download, {"kind": "xlsx"}, name="report-xlsx"),
+    path("<yyyymm:period>.pdf", views.report_download, {"kind": "pdf"}, name="report-pdf"),
 ]
