@@ -179,3 +179,18 @@ def test_a_failed_report_is_listed_as_failed(lena_client, monkeypatch, order):
 
     assert "报告生成失败" in response.content.decode()
     assert MonthlyReport.objects.get().state == ReportState.FAILED
+
+
+@pytest.mark.parametrize("period", ["2026-13", "1999-12", "0001-01"])
+def test_a_month_that_is_no_month_is_not_found(lena_client, period):
+    assert lena_client.get(f"/work/reports/{period}/").status_code == 404
+    assert lena_client.get(f"/work/reports/{period}.pdf").status_code == 404
+
+
+def test_a_month_without_a_report_offers_to_generate_it(lena_client):
+    with clock.frozen(DECEMBER_2):
+        page = lena_client.get("/work/reports/2026-10/").content.decode()
+        current = lena_client.get("/work/reports/2026-12/").content.decode()
+
+    assert "该月报告尚未生成" in page and "生成报告" in page
+    assert "2026年12月尚未结束，只能生成已结束月份的报告。" in current
