@@ -25,6 +25,8 @@ urlpatterns = [
     # 码上找代表, the staff side: a deputy's, a station's, the liaison body's messages
     path("work/messages/", include("minyi.mashang.station_urls")),
     path("work/messages/", include("minyi.mashang.staff_urls")),
+    # 月度报告 (issue 11): /work/reports/
+    path("work/reports/", include("minyi.ledger.reports.urls")),
     # 统计分析, 部门考核, 代表履职 (issue 11, the liaison officer's)
     path("work/stats/", include("minyi.ledger.stats_urls")),
     # the ledger (工作台账) and its exports: /work/ledger/, /work/exports/<uuid>/

@@ -25,12 +25,28 @@ def unread_count(user) -> str:
 
 
 def latest(user, limit: int = PAGE) -> list[Notice]:
-    return list(Notice.objects.filter(user=user).select_related("order", "mashang_message")[:limit])
+    return list(
+        Notice.objects.filter(user=user).select_related("order", "mashang_message", "message")[
+            :limit
+        ]
+    )
 
 
 def latest_one(user, notice_id: int) -> Notice | None:
     return (
         Notice.objects.filter(user=user, pk=notice_id)
-        .select_related("order", "mashang_message")
+        .select_related("order", "mashang_message", "message")
         .first()
     )
+
+
+REPORT_TEMPLATE = "monthly_report_ready"
+
+
+def report_period(notice: Notice) -> str:
+    """The month (``2026-11``) whose report a notice announces; "" for any other notice."""
+    message = notice.message
+    if message is None or message.template_code != REPORT_TEMPLATE:
+        return ""
+    period = str((message.params or {}).get("period", ""))
+    return period if len(period) == 7 and period[4] == "-" else ""

@@ -78,6 +78,8 @@ TEMPLATE_PARAMS: dict[str, tuple[str, ...]] = {
     "tracking_reopened_handler": ("number", "title", "plan_due"),
     "tracking_remind_handler": ("number", "title", "plan_due"),
     "tracking_overdue_handler": ("number", "title", "plan_due"),
+    # the monthly report (minyi/ledger/reports): ``period`` (2026-11) opens the report's page
+    "monthly_report_ready": ("month", "period"),
 }
 # How a supervision level is named in a text (the badges on the pages say the same).
 SUPERVISION_LEVEL = {Warning.YELLOW: "黄牌", Warning.RED: "红牌"}

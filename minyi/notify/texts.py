@@ -32,6 +32,9 @@ SAMPLES: dict[str, str] = {
     "minutes": "5",
     "deputy_name": "张三",
     "by": "银田镇人大代表联络站",
+    # the monthly report
+    "month": "2026年11月",
+    "period": "2026-11",
 }
 PLACEHOLDER_NAMES = {
     "number": "工单编号",
@@ -50,6 +53,8 @@ PLACEHOLDER_NAMES = {
     "minutes": "有效分钟数",
     "deputy_name": "留言所给的代表",
     "by": "答复的联络站或联络机构",
+    "month": "报告月份（2026年11月）",
+    "period": "报告月份（2026-11）",
 }
 
 

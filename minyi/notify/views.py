@@ -33,6 +33,9 @@ def notices_mark_read(request: HttpRequest) -> HttpResponse:
     target = request.POST.get("open", "")
     if notice_id is not None and target:
         notice = inbox.latest_one(request.user, notice_id)
+        period = inbox.report_period(notice) if notice is not None else ""
+        if period:  # the monthly report's notice: the report's page
+            return redirect("report-detail", period)
         if notice is not None and notice.mashang_message_id:  # 码上找代表: the message itself
             return redirect("message-page", notice.mashang_message_id)
         if notice is not None and notice.order_id:

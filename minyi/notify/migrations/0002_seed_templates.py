@@ -76,6 +76,9 @@ TEMPLATES = [
      "【码上找代表】{received}收到的选民留言（查询码{tracking_code}）已超过{days}个工作日未处理，请及时答复。"),
     ("mashang_station_told", "选民留言超期告知（联络站）", "in_app",
      "【码上找代表】代表{received}收到的选民留言（查询码{tracking_code}）已超过{days}个工作日未处理，请联络站督促代表答复，详见“代表待处理”。"),
+    # the monthly report (minyi/ledger/reports/services.py), seeded by 0014
+    ("monthly_report_ready", "月度报告已生成（联工委站内）", "in_app",
+     "{month}人大代表履职工作月度报告已生成，请查阅。"),
 ]
 
 

@@ -4,7 +4,8 @@ Jobs: the SLA scan (every --every s), the notification outbox sweep (every --out
 minyi/notify/services.py) and the 跟踪督办 reminders (every --tracking-every s,
 minyi/orders/services/tracking.py: before the plan date and once it has passed, each once), the
 码上找代表 reminders (every --mashang-every s, minyi/mashang/services/reminders.py) and the
-daily scrub of messages past their retention (minyi/mashang/services/retention.py). Run one
+daily scrub of messages past their retention (minyi/mashang/services/retention.py), and hourly
+last month's report while it has none (minyi/ledger/reports/services.py). Run one
 scheduler beside one or more ``db_worker`` processes. The jobs
 themselves are safe to run twice (the SLA scan claims rows with SKIP LOCKED), so a second scheduler would only waste work.
 
@@ -28,6 +29,7 @@ from minyi.core.models import ProcessKind
 from minyi.core.reconnect import DATABASE_OUTAGE, Reconnect
 from minyi.core.tasks import housekeeping_task
 from minyi.ledger.tasks import exports_sweep_task
+from minyi.ledger.reports.tasks import monthly_reports_task
 from minyi.mashang.tasks import messages_remind_task, messages_scrub_task
 from minyi.notify.tasks import outbox_sweep_task  # notify: the outbox sweep, beside the scan
 from minyi.orders.tasks import sla_scan_task, tracking_scan_task
@@ -89,7 +91,8 @@ class Command(BaseCommand):
     help = (
         "定时任务：每隔 --every 秒把 SLA 扫描、每隔 --outbox-every 秒把发件箱补发、"
         "每隔 --tracking-every 秒把跟踪督办到期提醒、每隔 --mashang-every 秒把选民留言超期提醒"
-        "加入后台队列（由 db_worker 执行）；每天清除超过保存期限的选民留言个人信息和工作台账导出文件。"
+        "加入后台队列（由 db_worker 执行）；每天清除超过保存期限的选民留言个人信息和工作台账导出文件；"
+        "每小时检查上月月度报告，尚未生成则生成（北京时间每月 1 日起）。"
     )
 
     def add_arguments(self, parser):
@@ -132,6 +135,9 @@ class Command(BaseCommand):
                 (housekeeping_task, "housekeeping", 24 * 3600),
                 # the ledger's export files older than 7 days
                 (exports_sweep_task, "exports_sweep", 24 * 3600),
+                # offered hourly; it generates last month's report (Beijing time) only while it
+                # has none, so on the 1st, and after a downtime it catches up
+                (monthly_reports_task, "monthly_reports", 3600),
             ],
             write=self.stdout.write,
         )
