@@ -28,8 +28,8 @@ from minyi.core.heartbeats import Heartbeat
 from minyi.core.models import ProcessKind
 from minyi.core.reconnect import DATABASE_OUTAGE, Reconnect
 from minyi.core.tasks import housekeeping_task
-from minyi.ledger.tasks import exports_sweep_task
 from minyi.ledger.reports.tasks import monthly_reports_task
+from minyi.ledger.tasks import exports_sweep_task
 from minyi.mashang.tasks import messages_remind_task, messages_scrub_task
 from minyi.notify.tasks import outbox_sweep_task  # notify: the outbox sweep, beside the scan
 from minyi.orders.tasks import sla_scan_task, tracking_scan_task
