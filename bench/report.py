@@ -156,12 +156,15 @@ def build_rows(services, workers, load_info, n, scan, deadlines) -> list[tuple[s
         )
     ]
     if workers > 1 and workers in services:
+        rate = services[workers]
         rows.append(
             (
                 f"1. create+dispatch via services, {workers} processes",
-                f"{services[workers]:,.0f} orders/s",
+                f"FAILED: {services.get('failed', '')}"
+                if rate is None
+                else f"{rate:,.0f} orders/s",
                 f"≥ {TARGET_SERVICE_RATE:.0f}/s",
-                verdict(services[workers] >= TARGET_SERVICE_RATE),
+                "FAIL" if rate is None else verdict(rate >= TARGET_SERVICE_RATE),
             )
         )
     if load_info["loaded"]:
@@ -248,3 +251,83 @@ def print_table(rows) -> None:
     )
     for row in rows:
         print("  ".join(str(c).ljust(w) for c, w in zip(row, width, strict=True)))
+
+
+# -- the ledger bench's section (bench/ledger.py, issue 11) ---------------------------------------
+
+
+def commit() -> str:
+    import subprocess
+
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    except OSError:
+        return "unknown"
+    return f"{head}{' (with uncommitted changes)' if dirty else ''}" if head else "unknown"
+
+
+def write_section(mark: str, section: str) -> None:
+    """Replace (or append) the section between ``<!-- mark -->`` and ``<!-- /mark -->``."""
+    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
+    pattern = re.compile(rf"<!-- {re.escape(mark)} -->.*?<!-- /{re.escape(mark)} -->\n?", re.S)
+    if pattern.search(text):
+        text = pattern.sub(lambda _: section, text)
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    RESULTS.write_text(text)
+
+
+def render_ledger(rows, mach, facts: dict) -> str:
+    n, info, data = facts["n"], facts["info"], facts["facts"]
+    before, during, after = facts["load"]
+
+    def avg(x):
+        return "?" if x is None else f"{x:.2f}"
+
+    lines = [
+        "<!-- bench:ledger -->",
+        f"## The ledger, the statistics and the exports at {n:,} orders (issue 11)",
+        "",
+        f"Run {mach['date']} at commit {commit()} on {mach['nproc']} CPUs "
+        f"({mach['cpu'] or 'unknown CPU'}), {mach['memory']} RAM, PostgreSQL "
+        f"{mach['postgresql']} (shared_buffers {mach['shared_buffers']}), Python "
+        f"{mach['python']}, Django {mach['django']}; database `{facts['db']}`; 1-minute load "
+        f"average {avg(before)} at the start, {avg(during)} when the pages were timed, "
+        f"{avg(after)} at the end; the whole ledger bench took {facts['total']:.0f} s"
+        + (" (`--quick`)." if facts["quick"] else "."),
+        "",
+        "| figure | value | target | result |",
+        "| --- | --- | --- | --- |",
+    ]
+    lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
+    shown = info if info.get("loaded") else info.get("previous")
+    lines += ["", "Notes:", ""]
+    channels = ", ".join(f"{k} {v:,}" for k, v in data["channels"].items())
+    statuses = ", ".join(f"{k} {v:,}" for k, v in data["statuses"].items())
+    lines.append(
+        f"- Dataset (bench/ledger_data.py): {n:,} orders over the 13 months before "
+        f"{SCAN_NOW:%Y-%m-%d}, {data['deputies']:,} deputies, {data['events']:,} events; by "
+        f"channel {channels}; by state {statuses}. Each ledger row folded from its order's "
+        "events by `facts.event_changes`."
+    )
+    if shown:
+        when = "" if shown is info else " (an earlier run; skipped in this one)"
+        lines.append(
+            f"- Loaded by COPY with {shown['workers']} processes in {shown['seconds']:.0f} s "
+            f"(+ VACUUM ANALYZE {shown['vacuum']:.0f} s){when}."
+        )
+    lines.append(
+        f"- Pages through Django's test client in-process (no HTTP), logged in as a liaison "
+        f"officer, DEBUG off; month {facts['month']}. Exports: `manage.py ledger` in a "
+        "subprocess, peak RSS from `wait4` (the whole Python process)."
+    )
+    lines += ["<!-- /bench:ledger -->", ""]
+    return "\n".join(lines)
