@@ -586,7 +586,12 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"[L3] the ledger page and the dashboard, {month} (load average {load_figures})", flush=True
     )
-    pages = page_figures(month, repeat, max(10, repeat // 2))
+    # The pages and `stats` read "now" (what is overdue, the default month) from the services'
+    # clock: frozen at the bench moment, so the data's newest orders are today's on any date.
+    from minyi.core import clock
+
+    with clock.frozen(NOW):
+        pages = page_figures(month, repeat, max(10, repeat // 2))
     for key in ("ledger", "stats"):
         fig = pages.get(key)
         if fig is None:
@@ -597,7 +602,8 @@ def main(argv: list[str] | None = None) -> int:
         for error in fig["errors"][:3]:
             print(f"  error: {error}")
     print(f"[L4] manage.py stats --month {month}", flush=True)
-    commands = command_figures(month)
+    with clock.frozen(NOW):
+        commands = command_figures(month)
     print(
         f"  {json.dumps({k: {kk: vv for kk, vv in v.items() if kk != 'data'} for k, v in (commands.get('stats') or {}).items()}, ensure_ascii=False)}"
     )
