@@ -443,10 +443,15 @@ def run_export(fmt: str, first: date, last: date, output: Path) -> dict:
     text = log.read().decode(errors="replace")
     if proc.returncode != 0 or not output.exists():
         return {"error": f"exit {proc.returncode}", "output": text[-800:]}
+    import re
+
+    said = re.search(r"(\d[\d,]*)\s*行", text)  # the command's own count, when it says one
     return {
         "seconds": seconds,
         "peak_mb": usage.ru_maxrss / 1024,  # Linux: kilobytes
         "bytes": output.stat().st_size,
+        "exported": int(said.group(1).replace(",", "")) if said else None,
+        "said": text.strip()[-300:],
     }
 
 
@@ -521,9 +526,14 @@ def figure_rows(pages: dict, commands: dict, exports: dict, month: str, n: int) 
             rows.append((f"ledger export {fmt} ({span})", "error: " + fig["error"], target, "FAIL"))
             continue
         ok = fig["peak_mb"] < TARGET_XLSX_MB if fmt == "xlsx" else None
+        said = (
+            f"; the command said {fig['exported']:,}"
+            if fig.get("exported") not in (None, exports["rows"])
+            else ""
+        )
         rows.append(
             (
-                f"ledger export {fmt} ({span})",
+                f"ledger export {fmt} ({span}{said})",
                 f"{fig['seconds']:.1f} s = {fig['rate']:,.0f} rows/s, peak RSS "
                 f"{fig['peak_mb']:.0f} MB, file {fig['bytes'] / 1e6:.1f} MB",
                 target,
@@ -540,7 +550,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--deputies", type=int, default=None, help="deputies (3,000)")
     parser.add_argument("--workers", type=int, default=None, help="loader processes (CPUs)")
     parser.add_argument("--repeat", type=int, default=None, help="timed requests per page (30)")
-    parser.add_argument("--export-rows", type=int, default=100_000, help="rows to export")
+    parser.add_argument(
+        "--export-rows", type=int, default=None, help="rows to export (100,000; 5,000 quick)"
+    )
     parser.add_argument(
         "--events", action="store_true", help="also load the event rows (slower load)"
     )
@@ -552,6 +564,7 @@ def main(argv: list[str] | None = None) -> int:
     n = args.orders or (50_000 if args.quick else 1_000_000)
     deputies = args.deputies or (500 if args.quick else 3_000)
     repeat = args.repeat or (10 if args.quick else 30)
+    export_rows = args.export_rows or (5_000 if args.quick else 100_000)
     url = args.database_url or (QUICK_URL if args.quick else DEFAULT_URL)
     try:
         workers = args.workers or len(os.sched_getaffinity(0))
@@ -614,11 +627,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     last_day = date.fromisoformat(month + "-01") + timedelta(days=40)
     last_day = last_day.replace(day=1) - timedelta(days=1)
-    print(f"[L5] streaming export of {args.export_rows:,} rows (subprocess)", flush=True)
-    exports = export_figures(args.export_rows, last_day)
+    print(f"[L5] streaming export of {export_rows:,} rows (subprocess)", flush=True)
+    exports = export_figures(export_rows, last_day)
     for fmt in ("xlsx", "pdf"):
         if fmt in exports:
             print(f"  {fmt}: {exports[fmt]}", flush=True)
+    if exports.get("available"):
+        print(f"  rows in the range: {exports['rows']:,} ({exports['from']} – {exports['to']})")
     rows = figure_rows(pages, commands, exports, month, n)
     total = time.perf_counter() - began
     report.print_table(rows)
