@@ -23,7 +23,7 @@ off; each page warmed once, then timed):
 
 A figure whose page or command is missing prints "not available" (never a made-up value).
 ``python bench/ledger.py [--quick] [--orders N] [--reload] [--no-results] [--load-only]``;
-``bench/run.py`` runs it in its own process. Writes the section ``<!-- bench:ledger -->`` of
+``bench/run.py`` runs it in its own process. Writes the section ``<!-- bench:ledger:N -->`` of
 bench/RESULTS.md. Exit code 1 when a target is missed.
 """
 
@@ -48,7 +48,7 @@ sys.path.insert(0, str(ROOT))
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/minyi_bench_ledger"
 QUICK_URL = "postgres://postgres@127.0.0.1:5432/minyi_bench_ledger_quick"
-MARK = "bench:ledger"
+MARK = "bench:ledger:{n}"  # one section per order count: --quick does not replace the 1M one
 TARGET_P95_MS = 1000.0  # issue 11: the ledger page and the dashboard, p95 under 1 s
 TARGET_XLSX_MB = 200.0  # issue 11: the xlsx export of 100,000 rows under 200 MB
 CHUNK_TIMEOUT = 900  # seconds one chunk may take before the load fails loudly
@@ -653,8 +653,9 @@ def main(argv: list[str] | None = None) -> int:
                 "quick": args.quick,
             },
         )
-        report.write_section(MARK, section)
-        print(f"figures written to {report.RESULTS.relative_to(ROOT)} ({MARK})")
+        mark = MARK.format(n=n)
+        report.write_section(mark, section.replace("bench:ledger", mark))
+        print(f"figures written to {report.RESULTS.relative_to(ROOT)} ({mark})")
     return 0 if all(r[3] != "FAIL" for r in rows) else 1
 
 

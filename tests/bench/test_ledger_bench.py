@@ -104,3 +104,24 @@ def test_the_generated_ledger_rows_are_what_the_services_fold_from_the_generated
     assert all(START <= o.created_at < NOW for o in WorkOrder.objects.all())
     deputy_orders = WorkOrder.objects.filter(channel__in=("deputy_call", "qr_message"))
     assert deputy_orders.exists() and not deputy_orders.filter(deputy__isnull=True).exists()
+
+
+def test_a_section_of_the_results_is_replaced_in_place_and_the_others_are_kept(
+    tmp_path, monkeypatch
+):
+    from bench import report
+
+    monkeypatch.setattr(report, "RESULTS", tmp_path / "RESULTS.md")
+    report.write_section(
+        "bench:ledger:50000", "<!-- bench:ledger:50000 -->\nquick 1\n<!-- /bench:ledger:50000 -->\n"
+    )
+    report.write_section(
+        "bench:ledger:1000000",
+        "<!-- bench:ledger:1000000 -->\nfull\n<!-- /bench:ledger:1000000 -->\n",
+    )
+    report.write_section(
+        "bench:ledger:50000", "<!-- bench:ledger:50000 -->\nquick 2\n<!-- /bench:ledger:50000 -->\n"
+    )
+    text = report.RESULTS.read_text()
+    assert "quick 2" in text and "full" in text and "quick 1" not in text
+    assert text.index("quick 2") < text.index("full")
