@@ -298,30 +298,55 @@ def _next_link(html: str) -> str | None:
     return found.group(1).replace("&amp;", "&") if found else None
 
 
+def load_fragments(html: str) -> list[str]:
+    """The URLs a page fetches as soon as it is shown (htmx ``hx-trigger="load"``): part of
+    what a person waits for."""
+    import re
+
+    found = re.findall(r'hx-get="([^"]+)"[^>]*?hx-trigger="load', html)
+    return [url.replace("&amp;", "&") for url in found]
+
+
+def _view(client, url: str) -> tuple[float, float, int]:
+    """One page view: (page ms, page + its load fragments ms, worst status)."""
+    started = time.perf_counter()
+    response = client.get(url)
+    page_ms = (time.perf_counter() - started) * 1000
+    status = response.status_code
+    for fragment in load_fragments(response.content.decode(errors="replace")):
+        answer = client.get(fragment)
+        status = max(status, answer.status_code)
+    return page_ms, (time.perf_counter() - started) * 1000, status
+
+
 def time_pages(client, urls: list[str], repeat: int) -> tuple[dict, dict, list[str]]:
     """Each URL warmed once (one that does not answer 200 is left out, and said so), then
-    ``repeat`` rounds over the rest: the summary of all the timings, per-URL summaries, and the
-    errors. Nothing is timed when the first URL (the unfiltered page) fails."""
+    ``repeat`` rounds over the rest. A view is the page and the fragments it loads at once
+    (htmx ``hx-trigger="load"``, e.g. the ledger's counts). Returns the summary of all the
+    views, per-URL summaries (``view`` and ``page`` alone) and the errors. Nothing is timed when
+    the first URL (the unfiltered page) fails."""
     errors = []
     good = []
     for url in urls:
-        response = client.get(url)
-        if response.status_code == 200:
+        _page, _view_ms, status = _view(client, url)
+        if status == 200:
             good.append(url)
         else:
-            errors.append(f"{url}: {response.status_code} (left out)")
+            errors.append(f"{url}: {status} (left out)")
     if not good or good[0] != urls[0]:
         return summary([]), {}, errors
-    per: dict[str, list[float]] = {url: [] for url in good}
+    views: dict[str, list[float]] = {url: [] for url in good}
+    pages: dict[str, list[float]] = {url: [] for url in good}
     for _ in range(repeat):
         for url in good:
-            started = time.perf_counter()
-            response = client.get(url)
-            per[url].append((time.perf_counter() - started) * 1000)
-            if response.status_code != 200:
-                errors.append(f"{url}: {response.status_code}")
-    everything = [ms for samples in per.values() for ms in samples]
-    return summary(everything), {url: summary(v) for url, v in per.items()}, errors
+            page_ms, view_ms, status = _view(client, url)
+            pages[url].append(page_ms)
+            views[url].append(view_ms)
+            if status != 200:
+                errors.append(f"{url}: {status}")
+    everything = [ms for samples in views.values() for ms in samples]
+    per = {url: {"view": summary(views[url]), "page": summary(pages[url])} for url in good}
+    return summary(everything), per, errors
 
 
 def page_figures(month: str, repeat_ledger: int, repeat_stats: int) -> dict:
@@ -616,7 +641,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {key}: not available")
             continue
         for u, st in fig["per"].items():
-            print(f"  {u}: {fmt_ms(st)}")
+            print(
+                f"  {u}: view {fmt_ms(st['view'])}; the page alone p95 {st['page']['p95']:.0f} ms"
+            )
         for error in fig["errors"][:3]:
             print(f"  error: {error}")
     print(f"[L4] manage.py stats --month {month}", flush=True)
