@@ -334,6 +334,9 @@ MINYI = {
     # … or when an unsent message has waited in the outbox longer than this (seconds).
     "READY_OUTBOX_MAX_AGE": env_int("MINYI_READY_OUTBOX_MAX_AGE", 600),
 }
+# The ledger's exports (minyi/ledger/exports): up to this many rows download at once; more are
+# written by the worker (an export job with a progress page), kept 7 days.
+MINYI_LEDGER_EXPORT_INLINE_ROWS = env_int("MINYI_LEDGER_EXPORT_INLINE_ROWS", 5000)
 # -- accounts: passwords, lock-out, second factor, sessions (docs/security.md) ---------------
 _TWO_FACTOR_SCOPES = ("admins", "staff", "off")
 MINYI_ACCOUNTS = {

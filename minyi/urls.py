@@ -25,6 +25,10 @@ urlpatterns = [
     # 码上找代表, the staff side: a deputy's, a station's, the liaison body's messages
     path("work/messages/", include("minyi.mashang.station_urls")),
     path("work/messages/", include("minyi.mashang.staff_urls")),
+    # the ledger (工作台账) and its exports: /work/ledger/, /work/exports/<uuid>/
+    path("work/", include("minyi.ledger.urls")),
+    # 统计分析, 部门考核, 代表履职 (issue 11, the liaison officer's)
+    path("work/stats/", include("minyi.ledger.stats_urls")),
     path("work/", include("minyi.workbench.urls")),
     # 码上找代表's public pages: no log-in (minyi/mashang/views.py)
     path("m/", include("minyi.mashang.urls")),

@@ -65,6 +65,9 @@ DUTIES: dict[str, dict[str, frozenset[str]]] = {
         "mashang.message": READ,
         "mashang.messageevent": READ,
         "mashang.blockedphone": READ,
+        # the statistics policy: k, the minimum sample, the department grading's weights (its
+        # one row, seeded by the migration: changed, never added nor deleted)
+        "ledger.statisticspolicy": frozenset({VIEW, CHANGE}),
     },
     Role.SECURITY: {
         # accounts' security: password reset, unlock, two-factor reset, administrator roles

@@ -2,7 +2,8 @@
 query per group.
 
 Which orders: those registered (``created_at``) in the period, by default of the deputy channels
-(代表来电, 码上找代表). The rates read the *evaluation pool*: the orders neither rejected
+(代表来电, 码上找代表). A duplicate merged into its master (已合并) is one matter with it: it counts
+in ``registered`` and ``merged`` only, never in ``orders``, ``accepted`` or ``closed``. The rates read the *evaluation pool*: the orders neither rejected
 (不予受理) nor merged into another (已合并: the master order counts the matter once) nor left as
 drafts. Each rate has a numerator and a denominator:
 
@@ -23,15 +24,19 @@ each comes with its 95% Wilson interval, so a handful of fast orders cannot top 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncDay, TruncMonth, TruncWeek
 
-from minyi.core import clock
+from minyi.core import clock, timefmt
 from minyi.ledger.models import LedgerRow, StatisticsPolicy
-from minyi.orders.models import Channel, Satisfaction, Status
+from minyi.orders.models import Assignment, Channel, Satisfaction, Status
+from minyi.privacy.rules import identity_visible_q
 from minyi.workdays.calendar import day_start
 
 DEPUTY_CHANNELS = (Channel.DEPUTY_CALL, Channel.QR_MESSAGE)
@@ -114,12 +119,14 @@ def count_filters(now: datetime) -> dict[str, Q | None]:
     rated = pool & Q(
         satisfaction__in=(Satisfaction.SATISFIED, Satisfaction.BASICALLY, Satisfaction.DISSATISFIED)
     )
+    matter = ~Q(status=Status.MERGED)  # a duplicate merged into its master counts as one matter
     return {
-        "orders": None,
-        "accepted": Q(accepted_at__isnull=False),
+        "registered": None,
+        "orders": matter,
+        "accepted": matter & Q(accepted_at__isnull=False),
         "rejected": Q(status=Status.REJECTED),
         "merged": Q(status=Status.MERGED),
-        "closed": Q(status__in=CLOSED),
+        "closed": matter & Q(status__in=CLOSED),
         "in_progress": ~Q(status__in=(*CLOSED, Status.DRAFT)),
         "pool": pool,
         "dispatched": dispatched,
@@ -156,6 +163,7 @@ def count_filters(now: datetime) -> dict[str, Q | None]:
 
 # the words of each count, for tables, exports and the ledger's "figure=" filter
 COUNT_LABELS = {
+    "registered": "登记（含合并）",
     "orders": "登记",
     "accepted": "受理",
     "rejected": "不予受理",
@@ -192,10 +200,19 @@ COUNT_LABELS = {
 PREFIX = "n_"
 
 
-def _counts(now: datetime) -> dict[str, Count]:
+# the counts the rates read (a chart of rates alone aggregates only these)
+RATE_COUNTS = frozenset(
+    {"satisfied", "basically"}
+    | {key for _, _, numerator, denominator in RATES for key in (numerator, denominator)}
+    - {"satisfied_weighted"}
+)
+
+
+def _counts(now: datetime, keys: frozenset[str] | None = None) -> dict[str, Count]:
     return {
         PREFIX + key: Count("pk") if condition is None else Count("pk", filter=condition)
         for key, condition in count_filters(now).items()
+        if keys is None or key in keys
     }
 
 
@@ -247,20 +264,25 @@ def figures_by(
     *,
     policy: Policy | None = None,
     now: datetime | None = None,
+    order: tuple[str, ...] = (),
+    keys: frozenset[str] | None = None,
 ) -> list[dict]:
     """``figures`` per value of ``dimension`` (a LedgerRow field or an annotation on ``rows``),
-    biggest first (one query): ``[{"key": value, "counts": …, "rates": …}, …]``."""
+    biggest first unless ``order`` says otherwise (one query):
+    ``[{"key": value, "counts": …, "rates": …}, …]``. ``keys`` narrows the counts aggregated
+    (``RATE_COUNTS``: the rates alone)."""
     policy = policy or Policy.current()
     grouped = (
         rows.order_by()
         .values(dimension)
-        .annotate(**_counts(now or clock.now()))
-        .order_by("-orders")
+        .annotate(**_counts(now or clock.now(), keys))
+        .order_by(*(order or ((f"-{PREFIX}orders",) if keys is None else ()) + (dimension,)))
     )
     out = []
     for group in grouped:
         key = group.pop(dimension)
-        out.append({"key": key, "counts": group, "rates": rates_from(group, policy)})
+        counts = _unprefixed(group)
+        out.append({"key": key, "counts": counts, "rates": rates_from(counts, policy)})
     return out
 
 
@@ -270,3 +292,179 @@ def flat(result: dict) -> dict:
     for key, rate in result["rates"].items():
         out[key] = None if rate["value"] is None else round(rate["value"], 6)
     return out
+
+
+# -- the dashboard's selection: filters, time buckets, click-through ---------------------------------
+# (stats-ui, issue 11) The dashboard, the department grading and the deputy activity read the
+# same selection; each figure links to the ledger with the same GET parameters and ``figure=``.
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+LEDGER_URL = "/work/ledger/"
+# the ``channel`` parameter: "" (the deputy channels), "all", or one Channel value
+ALL_CHANNELS = "all"
+UNITS = {"day": ("日", TruncDay), "week": ("周", TruncWeek), "month": ("月", TruncMonth)}
+
+
+def channels_of(value: str) -> tuple[str, ...] | None:
+    """The channels a ``channel=`` parameter selects (None: every channel)."""
+    if value == ALL_CHANNELS:
+        return None
+    if value in Channel.values:
+        return (value,)
+    return DEPUTY_CHANNELS
+
+
+def channel_key(value: str) -> str:
+    """The ``channel`` key of the `stats` JSON: "deputy" (the default), "all" or a Channel."""
+    return value if value == ALL_CHANNELS or value in Channel.values else "deputy"
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What a statistics page counts: a period (None: the page's default window) and the
+    narrowing filters, as the ledger's GET parameters name them."""
+
+    period: Period | None = None
+    month: date | None = None  # set when the period is a calendar month (``month=``)
+    channel: str = ""
+    region: int | None = None
+    department: int | None = None
+    category: int | None = None
+    level: str = ""
+
+    @property
+    def channels(self) -> tuple[str, ...] | None:
+        return channels_of(self.channel)
+
+    @property
+    def channel_label(self) -> str:
+        if self.channel == ALL_CHANNELS:
+            return "全部渠道"
+        if self.channel in Channel.values:
+            return Channel(self.channel).label
+        return "代表渠道（代表来电、码上找代表）"
+
+    def with_period(self, period: Period, *, month: bool = False) -> Selection:
+        return replace(self, period=period, month=period.start if month else None)
+
+    def params(self, **extra) -> dict[str, str]:
+        """The ledger's GET parameters for this selection (and ``extra``), in a stable order."""
+        out: dict[str, str] = {}
+        if self.period is not None:
+            if self.month is not None:
+                out["month"] = timefmt.month_text(self.month)
+            else:
+                out["date_from"] = timefmt.day_text(self.period.start)
+                out["date_to"] = timefmt.day_text(self.period.end)
+        if self.channel:
+            out["channel"] = self.channel
+        for name in ("level", "region", "department", "category"):
+            value = getattr(self, name)
+            if value:
+                out[name] = str(value)
+        out.update({k: str(v) for k, v in extra.items() if v not in (None, "")})
+        return out
+
+    def query(self, **extra) -> str:
+        return urlencode(self.params(**extra))
+
+    def ledger_url(self, figure: str = "orders", **extra) -> str:
+        """The ledger page listing exactly the orders a figure counts."""
+        if figure not in COUNT_LABELS:
+            raise ValueError(f"unknown figure {figure!r}")
+        return f"{LEDGER_URL}?{self.query(**extra, figure=figure)}"
+
+
+def month_period(value: str) -> Period:
+    """``2026-11`` → that month (ValueError otherwise)."""
+    year, month = value.split("-")
+    return Period.month(date(int(year), int(month), 1))
+
+
+def rows_selected(selection: Selection, user=None) -> QuerySet[LedgerRow]:
+    """The ledger rows of ``selection``. The deputy level reads a person: with a ``user``, it
+    answers only among the orders whose deputy the privacy rule shows them (``identity_visible_q``),
+    as the ledger's own filter does."""
+    rows = rows_for(selection.period, channels=selection.channels)
+    if selection.region:
+        rows = rows.filter(region_id=selection.region)
+    if selection.category:
+        rows = rows.filter(category_id=selection.category)
+    if selection.department:
+        # any part, lead or assisting (the ledger's department filter)
+        rows = rows.filter(
+            Exists(
+                Assignment.objects.filter(
+                    order_id=OuterRef("order_id"), department_id=selection.department
+                )
+            )
+        )
+    if selection.level:
+        rows = rows.filter(deputy_level=selection.level)
+        if user is not None:
+            rows = rows.filter(order_q(identity_visible_q(user)))
+    return rows
+
+
+def order_q(q: Q) -> Q:
+    """A condition on WorkOrder (the privacy rule's) read from a LedgerRow (``order__``)."""
+    out = Q()
+    out.connector, out.negated = q.connector, q.negated
+    for child in q.children:
+        if isinstance(child, Q):
+            out.children.append(order_q(child))
+        else:
+            lookup, value = child
+            out.children.append(("order__" + lookup, value))
+    return out
+
+
+def buckets(period: Period, unit: str) -> list[date]:
+    """The first day of each ``unit`` (day, week from Monday, month) that ``period`` touches."""
+    if unit == "day":
+        first, step = period.start, lambda d: d + timedelta(days=1)
+    elif unit == "week":
+        first, step = (
+            period.start - timedelta(days=period.start.weekday()),
+            lambda d: d + timedelta(days=7),
+        )
+    else:
+        first = period.start.replace(day=1)
+        step = lambda d: (d + timedelta(days=32)).replace(day=1)  # noqa: E731
+    out = []
+    while first <= period.end:
+        out.append(first)
+        first = step(first)
+    return out
+
+
+def bucket_period(start: date, unit: str) -> Period:
+    if unit == "day":
+        return Period(start, start)
+    if unit == "week":
+        return Period(start, start + timedelta(days=6))
+    return Period.month(start)
+
+
+def per_bucket(rows: QuerySet[LedgerRow], unit: str) -> dict[tuple[date, str], int]:
+    """Orders per (bucket, channel) in Beijing time: one grouped query."""
+    trunc = UNITS[unit][1]
+    grouped = (
+        rows.order_by()
+        .annotate(bucket=trunc("created_at", tzinfo=BEIJING))
+        .values("bucket", "channel")
+        .annotate(n=Count("pk"))
+    )
+    out: dict[tuple[date, str], int] = {}
+    for group in grouped:
+        bucket = group["bucket"]
+        if isinstance(bucket, datetime):
+            bucket = bucket.astimezone(BEIJING).date()
+        out[(bucket, group["channel"])] = group["n"]
+    return out
+
+
+def top(rows: QuerySet[LedgerRow], field: str, limit: int = 10) -> list[tuple[int | None, int]]:
+    """The ``limit`` values of ``field`` with the most orders: one grouped query."""
+    grouped = rows.order_by().values(field).annotate(n=Count("pk")).order_by("-n", field)[:limit]
+    return [(group[field], group["n"]) for group in grouped]

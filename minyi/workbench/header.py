@@ -94,6 +94,17 @@ class Header:
     def unread(self) -> str:
         return inbox.unread_count(self.user)
 
+    @cached_property
+    def stats(self) -> list[QueueLink]:
+        """统计分析, 部门考核, 代表履职 beside the ledger: the liaison officer's (issue 11)."""
+        if self.user.role != Role.LIAISON:
+            return []
+        return [
+            QueueLink("统计分析", reverse("stats-dashboard")),
+            QueueLink("部门考核", reverse("stats-departments")),
+            QueueLink("代表履职", reverse("stats-deputies")),
+        ]
+
     @property
     def searches(self) -> bool:
         return self.user.role in lists.HOME_BY_ROLE

@@ -1,4 +1,5 @@
-"""The role queues and the ledger: which orders each list holds, and keyset paging over them.
+"""The role queues: which orders each list holds, and keyset paging over them (the ledger's
+rows are minyi.ledger.selectors, paged by the same signed cursors).
 
 Every list starts from ``orders_visible_to(user)`` (the one visibility rule, DESIGN §9) and only
 narrows it. Paging is by keyset, never OFFSET, and no page counts rows: at 1M orders a
@@ -376,73 +377,10 @@ def mine_list(user) -> QuerySet[WorkOrder]:
     )
 
 
-def ledger_list(user, filters: dict) -> QuerySet[WorkOrder]:
-    """Everything, narrowed by the ledger's filters (minyi.workbench.filters)."""
-    lead = Assignment.objects.filter(order=OuterRef("pk"), role=AssignmentRole.LEAD).exclude(
-        status__in=(AssignmentStatus.CANCELLED, AssignmentStatus.RETURNED)
-    )
-    orders = _base(user).select_related("region", "category")
-    orders = orders.annotate(
-        lead_department=Subquery(lead.order_by("-id").values("department__name")[:1])
-    )
-    return filters_apply(orders, filters, user)
-
-
 # A red order's deadline has passed; a yellow one's is close. These ranges are implied by the
-# warning, and they let the ledger read the next_due index: ``warning`` itself is deliberately
+# warning, and they let the ledger (minyi.ledger.selectors) narrow on next_due: ``warning`` itself is deliberately
 # unindexed so the SLA scan's updates stay HOT (minyi/orders/services/sla.py).
 SCAN_LAG = timedelta(hours=1)
-
-
-def _warning_range(level: str) -> dict:
-    now = clock.now()
-    if level == Warning.RED:
-        return {"next_due__lt": now}
-    if level == Warning.YELLOW:
-        return {"next_due__gte": now - SCAN_LAG, "warn_at__lte": now}
-    return {}
-
-
-def warning_filtered(data: dict) -> bool:
-    return data.get("warning") in (Warning.RED, Warning.YELLOW)
-
-
-def filters_apply(orders: QuerySet[WorkOrder], data: dict, user) -> QuerySet[WorkOrder]:
-    """The ledger's filters for ``user``. A filter that reads what the privacy rule may withhold
-    from a row — the deputy (their name, their level), the channel — answers only among the
-    orders whose row shows it: otherwise ``?deputy=谭萍`` would find the anonymous order the row
-    shows as 匿名, and confirm who called."""
-    from minyi.deputies.models import Deputy, Mandate
-
-    if data.get("deputy") or data.get("level"):
-        orders = orders.filter(rules.identity_visible_q(user))
-    if data.get("deputy"):
-        # deputy_id IN (a few deputies) then the (deputy, created_at) index
-        named = Deputy.objects.filter(name__contains=data["deputy"]).values("pk")
-        orders = orders.filter(deputy_id__in=named)
-    if data.get("level"):
-        seated = Mandate.objects.active().filter(deputy_id=OuterRef("deputy_id"))
-        orders = orders.filter(deputy__isnull=False).filter(
-            Exists(seated.filter(level=data["level"]))
-        )
-    if data.get("department"):
-        orders = orders.filter(
-            Exists(Assignment.objects.filter(order=OuterRef("pk"), department=data["department"]))
-        )
-    for name in ("region", "category"):
-        if data.get(name):
-            orders = orders.filter(**{name: data[name]})
-    if data.get("status"):
-        orders = orders.filter(status=data["status"])
-    if data.get("warning"):
-        orders = orders.filter(warning=data["warning"]).filter(**_warning_range(data["warning"]))
-    if data.get("channel"):
-        orders = orders.filter(rules.channel_visible_q(user), channel=data["channel"])
-    if data.get("created_from"):
-        orders = orders.filter(created_at__gte=data["created_from"])
-    if data.get("created_until"):
-        orders = orders.filter(created_at__lt=data["created_until"])
-    return orders
 
 
 # -- what a row shows -------------------------------------------------------------------------------

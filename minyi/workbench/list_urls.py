@@ -1,4 +1,4 @@
-"""The role queues and the ledger, under /work/."""
+"""The role queues under /work/ (the ledger, /work/ledger/, is minyi.ledger.urls)."""
 
 from django.urls import path
 
@@ -10,7 +10,6 @@ urlpatterns = [
     path("dispatch/", views.dispatch_list, name="work-dispatch"),
     path("department/", views.department_list, name="work-department"),
     path("callback/", views.callback_list, name="work-callback"),
-    path("ledger/", views.ledger_list, name="work-ledger"),
     path("mine/", views.mine_list, name="work-mine"),
     path("search/", order_search, name="work-search"),
 ]

@@ -1,4 +1,4 @@
-"""The role queues (what to do next, deadline first) and the read-only ledger.
+"""The role queues (what to do next, deadline first); the ledger is minyi.ledger.views.
 
 Views are thin: pick the queue, page it by keyset, mask the rows, render. An htmx request
 (a tab, a filter, 下一页) gets only the list fragment, so the page never reloads.
@@ -17,7 +17,6 @@ from minyi.accounts.models import Role
 from minyi.core.access import role_required
 from minyi.mashang.inbox import deputy_switch
 from minyi.workbench import list_selectors as lists
-from minyi.workbench.filters import LedgerFilterForm
 
 BAD_CURSOR = "翻页参数无效或已被修改，请返回第一页重新浏览。"
 
@@ -153,24 +152,4 @@ def mine_list(request: HttpRequest) -> HttpResponse:
         paginate=lists.page_by_created,
         # one place for all of a deputy's matters: their messages beside their calls
         context={"kind": "mine", "switch": deputy_switch(request.user, "orders")},
-    )
-
-
-@role_required(Role.LIAISON)
-@require_GET
-def ledger_list(request: HttpRequest) -> HttpResponse:
-    form = LedgerFilterForm(request.GET or None)
-    if form.is_bound and not form.is_valid():
-        context = {"title": "工作台账", "tabs": (), "kind": "ledger", "form": form}
-        context.update(error="筛选条件有误，请检查后重试。", page=lists.Page([]))
-        return _respond(request, context, status=400)
-    filters = form.cleaned_data if form.is_bound else {}
-    return _render_list(
-        request,
-        title="工作台账",
-        tabs=(),
-        queue=lambda tab: lists.ledger_list(request.user, filters),
-        # Warned orders read best by deadline (most overdue first), on the next_due index.
-        paginate=lists.page_by_due if lists.warning_filtered(filters) else lists.page_by_created,
-        context={"kind": "ledger", "form": form},
     )

@@ -20,12 +20,15 @@ from minyi.core import clock
 from minyi.deputies.admin import PhoneForm
 from minyi.deputies.forms import ImportForm, MandateEndForm
 from minyi.deputies.models import Deputy, Mandate
+from minyi.ledger.filters import LedgerFilterForm
+from minyi.ledger.admin import StatisticsPolicyForm
+from minyi.ledger.models import StatisticsPolicy
+from minyi.ledger.stats_forms import StatsFilterForm
 from minyi.mashang.forms import MessageForm, RatingForm, ReasonForm, TrackForm
 from minyi.notify.admin import MessageTemplateForm
 from minyi.notify.models import MessageTemplate
 from minyi.workbench import permissions
 from minyi.workbench.action_views import ACTIONS
-from minyi.workbench.filters import LedgerFilterForm
 from minyi.workbench.search_forms import PhoneSearchForm, SearchForm
 from minyi.workdays.forms import NoticeForm
 from tests.factories import make_order
@@ -197,6 +200,7 @@ def _admin_cases(world: World) -> list[FormCase]:
     system = world.personas[Role.ADMIN]
     mandate = Mandate.objects.order_by("pk").first()
     template = MessageTemplate.objects.order_by("pk").first()
+    policy = StatisticsPolicy.objects.order_by("pk").first()
     cases = [
         FormCase("deputy import", reverse("admin:deputies_deputy_import"), system, ImportForm()),
         FormCase(
@@ -214,6 +218,12 @@ def _admin_cases(world: World) -> list[FormCase]:
             reverse("admin:notify_messagetemplate_change", args=[template.pk]),
             system,
             MessageTemplateForm(instance=template),
+        ),
+        FormCase(
+            "statistics policy",
+            reverse("admin:ledger_statisticspolicy_change", args=[policy.pk]),
+            system,
+            StatisticsPolicyForm(instance=policy),
         ),
     ]
     cases += [_user_record_case(world), *_deputy_phone_cases(world)]
@@ -277,6 +287,14 @@ def form_cases(world: World) -> list[FormCase]:
         *_message_cases(world),
         FormCase(
             "ledger filters", "/work/ledger/", world.personas["liaison"], LedgerFilterForm(), "GET"
+        ),
+        *(
+            FormCase(f"statistics filters {path}", path, world.personas["liaison"], form, "GET")
+            for path, form in (
+                ("/work/stats/", StatsFilterForm()),
+                ("/work/stats/departments/", StatsFilterForm()),
+                ("/work/stats/deputies/", StatsFilterForm()),
+            )
         ),
         FormCase("search", "/work/search/", world.personas["handler"], SearchForm(), "GET"),
         FormCase(

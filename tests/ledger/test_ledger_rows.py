@@ -103,3 +103,19 @@ def test_the_row_folded_from_the_log_alone_is_the_row_the_services_kept():
 
     assert {pk: row_of(WorkOrder(pk=pk)) for pk in kept} == kept
     assert len(orders) == 12
+
+
+def test_ledger_rebuild_fills_in_the_rows_an_import_left_out_and_says_how_many():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    order = make_order("archived", at=at(2026, 11, 9, 10))
+    kept = row_of(order)
+    LedgerRow.objects.filter(order=order).delete()
+    out = StringIO()
+
+    call_command("ledger_rebuild", stdout=out)
+
+    assert row_of(order) == kept
+    assert out.getvalue().startswith("已重算 1 条台账行")

@@ -47,7 +47,7 @@ def test_cursor_paging_walks_the_ledger_newest_first(client):
     for i in range(101):
         make_order("accepted", at=MONDAY + timedelta(minutes=i // 2))  # pairs share created_at
     client.force_login(liaison_user())
-    pages = _walk(client, "/work/ledger/")
+    pages = _walk(client, "/work/ledger/?channel=all")
     assert [len(p) for p in pages] == [50, 50, 1]
     walked = [n for p in pages for n in p]
     expected = list(
@@ -83,7 +83,7 @@ def test_a_cursor_from_another_list_ordering_is_refused(client, dan):
         make_order("accepted", at=MONDAY + timedelta(minutes=i))
     lena = liaison_user()
     client.force_login(lena)
-    ledger_cursor = next_link(client.get("/work/ledger/")).split("cursor=")[1]
+    ledger_cursor = next_link(client.get("/work/ledger/?channel=all")).split("cursor=")[1]
     client.force_login(dan)
     assert client.get(f"/work/dispatch/?cursor={ledger_cursor}").status_code == 400
 

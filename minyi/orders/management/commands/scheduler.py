@@ -27,6 +27,7 @@ from minyi.core.heartbeats import Heartbeat
 from minyi.core.models import ProcessKind
 from minyi.core.reconnect import DATABASE_OUTAGE, Reconnect
 from minyi.core.tasks import housekeeping_task
+from minyi.ledger.tasks import exports_sweep_task
 from minyi.mashang.tasks import messages_remind_task, messages_scrub_task
 from minyi.notify.tasks import outbox_sweep_task  # notify: the outbox sweep, beside the scan
 from minyi.orders.tasks import sla_scan_task, tracking_scan_task
@@ -88,7 +89,7 @@ class Command(BaseCommand):
     help = (
         "定时任务：每隔 --every 秒把 SLA 扫描、每隔 --outbox-every 秒把发件箱补发、"
         "每隔 --tracking-every 秒把跟踪督办到期提醒、每隔 --mashang-every 秒把选民留言超期提醒"
-        "加入后台队列（由 db_worker 执行）；每天清除超过保存期限的选民留言个人信息。"
+        "加入后台队列（由 db_worker 执行）；每天清除超过保存期限的选民留言个人信息和工作台账导出文件。"
     )
 
     def add_arguments(self, parser):
@@ -129,6 +130,8 @@ class Command(BaseCommand):
                 (messages_scrub_task, "messages_scrub", 24 * 3600),
                 # offered daily; it runs once per calendar month (HousekeepingRun)
                 (housekeeping_task, "housekeeping", 24 * 3600),
+                # the ledger's export files older than 7 days
+                (exports_sweep_task, "exports_sweep", 24 * 3600),
             ],
             write=self.stdout.write,
         )

@@ -1,0 +1,182 @@
+"""The ledger's rows for one user and one filter (the page, the exports and the ``ledger``
+command read the same queryset), keyset paging over them, and what a row shows of its people.
+
+Every condition is on ``LedgerRow``'s own columns (indexed ``created_at``, ``channel``,
+``lead_department``, ``deputy``) but two that read the privacy rule's inputs on the order
+(``is_anonymous``, ``protect_identity``): a filter that reads a person (the deputy's name,
+level or congress) or the channel answers only among the rows whose person the user is shown,
+as ``minyi.workbench.list_selectors.filters_apply`` does for the order lists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timedelta
+
+from django.db.models import Q, QuerySet, prefetch_related_objects
+
+from minyi.accounts.models import role_of
+from minyi.core import clock
+from minyi.ledger import stats
+from minyi.ledger.filters import channels_of
+from minyi.ledger.models import LedgerRow
+from minyi.orders.models import Assignment, Warning
+from minyi.orders.selectors import SEES_ALL
+from minyi.privacy import rules
+from minyi.workbench.list_selectors import (
+    SCAN_LAG,
+    BadCursor,
+    Page,
+    decode_cursor,
+    detail_url,
+    encode_cursor,
+)
+from minyi.workdays.calendar import day_start
+
+PAGE_SIZE = 50
+CURSOR_KEY = "ledger"
+RELATED = (
+    "order__deputy",
+    "deputy",
+    "category__parent",
+    "region",
+    "lead_department",
+    "request_type",
+)
+
+
+def on_order(q: Q) -> Q:
+    """``q`` (a condition on WorkOrder) as a condition on the ledger row's order."""
+    out = Q()
+    out.connector, out.negated = q.connector, q.negated
+    for child in q.children:
+        if isinstance(child, Q):
+            out.children.append(on_order(child))
+        else:
+            name, value = child
+            out.children.append((f"order__{name}", value))
+    return out
+
+
+def timeliness_q(value: str, now: datetime) -> Q:
+    """``overdue``: the statistics' 超期 (went red, replied late, or past its limit unreplied);
+    ``on_time``: a dispatched order of the evaluation pool that is none of these."""
+    conditions = stats.count_filters(now)
+    if value == "overdue":
+        return conditions["overdue"]
+    return conditions["dispatched"] & ~conditions["overdue"]
+
+
+def ledger_rows(user, data: dict, *, now: datetime | None = None) -> QuerySet[LedgerRow]:
+    """The ledger rows ``user`` may read, narrowed by the cleaned filter ``data``
+    (``minyi.ledger.filters.LedgerFilterForm``), unordered. Fails closed: only the roles that
+    see every order read the ledger."""
+    from minyi.deputies.models import Mandate
+
+    now = now or clock.now()
+    rows = LedgerRow.objects.all()
+    if role_of(user) not in SEES_ALL:
+        return rows.none()
+    if data.get("month"):
+        period = stats.Period.month(data["month"])
+        rows = rows.filter(created_at__gte=period.since, created_at__lt=period.until)
+    if data.get("date_from"):
+        rows = rows.filter(created_at__gte=day_start(data["date_from"]))
+    if data.get("date_to"):
+        rows = rows.filter(created_at__lt=day_start(data["date_to"] + timedelta(days=1)))
+    channels = channels_of(data)
+    if channels is not None:
+        rows = rows.filter(on_order(rules.channel_visible_q(user)), channel__in=channels)
+    if data.get("deputy") or data.get("level") or data.get("congress"):
+        rows = rows.filter(on_order(rules.identity_visible_q(user)), deputy__isnull=False)
+    if data.get("deputy"):
+        from minyi.deputies.models import Deputy
+
+        named = Deputy.objects.filter(name__contains=data["deputy"]).values("pk")
+        rows = rows.filter(deputy_id__in=named)
+    if data.get("level"):
+        # the deputy's highest level when the order was made, as the statistics count it
+        rows = rows.filter(deputy_level=data["level"])
+    if data.get("congress"):
+        seated = Mandate.objects.active().filter(congress=data["congress"]).values("deputy_id")
+        rows = rows.filter(deputy_id__in=seated)
+    if data.get("department"):
+        parts = Assignment.objects.filter(department=data["department"]).values("order_id")
+        rows = rows.filter(Q(lead_department=data["department"]) | Q(order_id__in=parts))
+    for name in ("region", "category", "request_type", "status"):
+        if data.get(name):
+            rows = rows.filter(**{name: data[name]})
+    if data.get("timeliness"):
+        rows = rows.filter(timeliness_q(data["timeliness"], now))
+    if data.get("warning"):
+        rows = rows.filter(order__warning=data["warning"])
+        if data["warning"] == Warning.RED:
+            rows = rows.filter(order__next_due__lt=now)
+        elif data["warning"] == Warning.YELLOW:
+            rows = rows.filter(order__next_due__gte=now - SCAN_LAG, order__warn_at__lte=now)
+    if data.get("figure"):
+        condition = stats.count_filters(now)[data["figure"]]
+        if condition is not None:
+            rows = rows.filter(condition)
+    return rows
+
+
+def ordered(rows: QuerySet[LedgerRow]) -> QuerySet[LedgerRow]:
+    """Newest first on the ``ledger_created`` index, the rows' related names joined."""
+    return rows.select_related(*RELATED).order_by("-created_at", "-order_id")
+
+
+def page(rows: QuerySet[LedgerRow], cursor: str | None, size: int = PAGE_SIZE) -> Page:
+    """One page by keyset (created_at desc, order id desc): the 800th page costs the first's."""
+    if cursor:
+        after, pk = decode_cursor(cursor, CURSOR_KEY)
+        if after is None:
+            raise BadCursor(cursor)
+        rows = rows.filter(created_at__lte=after).filter(
+            Q(created_at__lt=after) | Q(order_id__lt=pk)
+        )
+    found = list(ordered(rows)[: size + 1])
+    if len(found) <= size:
+        return Page(found)
+    found = found[:size]
+    return Page(found, encode_cursor(CURSOR_KEY, found[-1].created_at, found[-1].order_id))
+
+
+def rows_prepare(rows: list[LedgerRow], user) -> list[LedgerRow]:
+    """What each row shows of its people is the privacy rule's answer (``row.person``), and its
+    summary (the order's title) passes through it (``row.shown_title``), as the order lists do
+    (``minyi.workbench.list_selectors.rows_prepare``)."""
+    for row in rows:
+        row.person = rules.requester_shown(user, row.order)
+    # the deputy's numbers, which the rule cuts out of a withheld row's title: one query for
+    # the rows, none when nothing is withheld
+    withheld = [row.order for row in rows if row.person.withheld and row.order.deputy_id]
+    prefetch_related_objects(withheld, "deputy__phones")
+    for row in rows:
+        row.shown_title = row.person.redact(row.order.title)
+        row.link = detail_url(row.order.number)
+    return rows
+
+
+def stream(rows: QuerySet[LedgerRow], user, *, chunk_size: int) -> Iterator[LedgerRow]:
+    """Every row of ``rows`` (ordered, joined), prepared for ``user``, ``chunk_size`` at a time:
+    a server-side cursor on PostgreSQL, never the whole result in memory."""
+    chunk: list[LedgerRow] = []
+    for row in ordered(rows).iterator(chunk_size=chunk_size):
+        chunk.append(row)
+        if len(chunk) >= chunk_size:
+            yield from _drain(chunk, user)
+    yield from _drain(chunk, user)
+
+
+def _drain(chunk: list[LedgerRow], user) -> Iterable[LedgerRow]:
+    rows_prepare(chunk, user)
+    taken = chunk[::-1]
+    chunk.clear()
+    while taken:  # popped as written, so a written row is released at once
+        row = taken.pop()
+        yield row
+        # select_related caches the row on its order too (the one-to-one's reverse side): a
+        # cycle, which only the cyclic collector frees, late, once whole chunks have piled up
+        # in its oldest generation. Cut, the row goes as soon as it is written.
+        row.order._state.fields_cache.pop("ledger_row", None)
