@@ -20,8 +20,8 @@ from minyi.core import clock
 from minyi.deputies.admin import PhoneForm
 from minyi.deputies.forms import ImportForm, MandateEndForm
 from minyi.deputies.models import Deputy, Mandate
-from minyi.ledger.filters import LedgerFilterForm
 from minyi.ledger.admin import StatisticsPolicyForm
+from minyi.ledger.filters import LedgerFilterForm
 from minyi.ledger.models import StatisticsPolicy
 from minyi.ledger.stats_forms import StatsFilterForm
 from minyi.mashang.forms import MessageForm, RatingForm, ReasonForm, TrackForm
