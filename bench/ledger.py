@@ -678,6 +678,7 @@ def main(argv: list[str] | None = None) -> int:
                 "total": total,
                 "load": (load_before, load_figures, report.loadavg()),
                 "quick": args.quick,
+                "pages": pages,
             },
         )
         mark = MARK.format(n=n)

@@ -263,8 +263,17 @@ def commit() -> str:
         head = subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
         ).stdout.strip()
+        # RESULTS.md itself changes during a run (each section is written as it is measured)
         dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
+            [
+                "git",
+                "status",
+                "--porcelain",
+                "--untracked-files=no",
+                "--",
+                ".",
+                ":!bench/RESULTS.md",
+            ],
             cwd=ROOT,
             capture_output=True,
             text=True,
@@ -314,7 +323,13 @@ def render_ledger(rows, mach, facts: dict) -> str:
     statuses = ", ".join(f"{k} {v:,}" for k, v in data["statuses"].items())
     lines.append(
         f"- Dataset (bench/ledger_data.py): {n:,} orders over the 13 months before "
-        f"{SCAN_NOW:%Y-%m-%d}, {data['deputies']:,} deputies, {data['events']:,} events; by "
+        f"{SCAN_NOW:%Y-%m-%d}, {data['deputies']:,} deputies, "
+        + (
+            f"{data['events']:,} events"
+            if data["events"]
+            else "the event rows not loaded (`--events` loads them)"
+        )
+        + "; by "
         f"channel {channels}; by state {statuses}. Each ledger row folded from its order's "
         "events by `facts.event_changes`."
     )
@@ -324,10 +339,22 @@ def render_ledger(rows, mach, facts: dict) -> str:
             f"- Loaded by COPY with {shown['workers']} processes in {shown['seconds']:.0f} s "
             f"(+ VACUUM ANALYZE {shown['vacuum']:.0f} s){when}."
         )
+    for key, what in (("ledger", "the ledger"), ("stats", "the dashboard")):
+        figure = (facts.get("pages") or {}).get(key)
+        if figure and figure.get("per"):
+            views = "; ".join(
+                f"`{url if len(url) < 70 else url[:60] + '…'}` {st['view']['p95']:.0f} ms "
+                f"(the page alone {st['page']['p95']:.0f} ms)"
+                for url, st in figure["per"].items()
+            )
+            lines.append(f"- p95 of each view of {what}: {views}.")
     lines.append(
         f"- Pages through Django's test client in-process (no HTTP), logged in as a liaison "
-        f"officer, DEBUG off; month {facts['month']}. Exports: `manage.py ledger` in a "
-        "subprocess, peak RSS from `wait4` (the whole Python process)."
+        f"officer, DEBUG off, the services' clock frozen at the bench moment; month "
+        f"{facts['month']}; a view is the page and the fragments it loads at once (htmx "
+        '`hx-trigger="load"`: the ledger\'s counts). Exports: `manage.py ledger` in a '
+        "subprocess, rows/s over its whole run (Python and Django start-up included), peak RSS "
+        "from `wait4` (the whole process)."
     )
     lines += ["<!-- /bench:ledger -->", ""]
     return "\n".join(lines)
