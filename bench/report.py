@@ -67,7 +67,8 @@ def render(rows, mach, load_info, scan, n, total_seconds, sample, db, busy) -> s
         f"<!-- bench:{n} -->",
         f"## {n:,} open orders",
         "",
-        f"Run {mach['date']} on {mach['nproc']} CPUs ({mach['cpu'] or 'unknown CPU'}), "
+        f"Run {mach['date']} at commit {commit()} on {mach['nproc']} CPUs "
+        f"({mach['cpu'] or 'unknown CPU'}), "
         f"{mach['memory']} RAM, PostgreSQL {mach['postgresql']} (shared_buffers "
         f"{mach['shared_buffers']}, otherwise stock), Python {mach['python']}, "
         f"Django {mach['django']}; database `{db}`; the whole run took {total_seconds:.0f} s.",
