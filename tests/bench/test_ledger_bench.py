@@ -125,3 +125,15 @@ def test_a_section_of_the_results_is_replaced_in_place_and_the_others_are_kept(
     text = report.RESULTS.read_text()
     assert "quick 2" in text and "full" in text and "quick 1" not in text
     assert text.index("quick 2") < text.index("full")
+
+
+def test_a_view_includes_the_fragments_the_page_loads_at_once_and_not_the_others():
+    from bench.ledger import load_fragments
+
+    html = (
+        '<div id="ledger-counts" hx-get="/work/ledger/counts/?month=2026-11&amp;channel=all" '
+        'hx-trigger="load" hx-swap="innerHTML"></div>'
+        '<a rel="next" href="?cursor=x" hx-get="?cursor=x" hx-target="#list">下一页</a>'
+        '<div hx-get="/work/exports/1/" hx-trigger="every 2s"></div>'
+    )
+    assert load_fragments(html) == ["/work/ledger/counts/?month=2026-11&channel=all"]
