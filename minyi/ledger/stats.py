@@ -446,24 +446,6 @@ def bucket_period(start: date, unit: str) -> Period:
     return Period.month(start)
 
 
-def per_bucket(rows: QuerySet[LedgerRow], unit: str) -> dict[tuple[date, str], int]:
-    """Orders per (bucket, channel) in Beijing time: one grouped query."""
-    trunc = UNITS[unit][1]
-    grouped = (
-        rows.order_by()
-        .annotate(bucket=trunc("created_at", tzinfo=BEIJING))
-        .values("bucket", "channel")
-        .annotate(n=Count("pk"))
-    )
-    out: dict[tuple[date, str], int] = {}
-    for group in grouped:
-        bucket = group["bucket"]
-        if isinstance(bucket, datetime):
-            bucket = bucket.astimezone(BEIJING).date()
-        out[(bucket, group["channel"])] = group["n"]
-    return out
-
-
 def top(rows: QuerySet[LedgerRow], field: str, limit: int = 10) -> list[tuple[int | None, int]]:
     """The ``limit`` values of ``field`` with the most orders: one grouped query."""
     grouped = rows.order_by().values(field).annotate(n=Count("pk")).order_by("-n", field)[:limit]
