@@ -13,6 +13,7 @@ from bench.db import sql_exec, sql_scalar, vacuum_analyze
 from bench.generate import Generator, LoadStats
 
 CHUNK = 50_000
+CHUNK_TIMEOUT = 900  # seconds one chunk may take before the load fails loudly
 
 
 def bench_order_count() -> int:
@@ -84,17 +85,23 @@ def _load_chunk(k: int) -> tuple[int, LoadStats, float, float]:
     return k, stats, t1 - t0, time.perf_counter() - t1
 
 
-def _loader_init() -> None:
-    from django.db import connections
+def _loader_init(n: int) -> None:
+    """A loader process, started fresh ("spawn"): its own Django, connection and generator (a
+    forked one shared the parent's pooled connection: "received 2 results from command
+    'BEGIN'")."""
+    global _GENERATOR
+    import django
+    from django.apps import apps
 
-    for conn in connections.all(initialized_only=True):
-        conn.connection = None  # the parent's socket; never use or close it here
-    connections.close_all()
+    from bench.data import fixtures
+
+    if not apps.ready:
+        django.setup()
+    _GENERATOR = Generator(fixtures())
+    _GENERATOR.sizes = chunk_sizes(n)
 
 
 def load(n: int, fx: Fixtures, *, reload: bool, workers: int) -> dict:
-    global _GENERATOR
-
     remove_service_orders()
     have = bench_order_count()
     info = {"existing": have, "loaded": 0, "seconds": 0.0, "vacuum": 0.0, "levels": {}}
@@ -112,17 +119,18 @@ def load(n: int, fx: Fixtures, *, reload: bool, workers: int) -> dict:
         return info
     if present:
         print(f"  resuming: {len(present)} of {len(chunk_sizes(n))} chunks already loaded")
-    gen = Generator(fx)
-    gen.sizes = chunk_sizes(n)
-    _GENERATOR = gen
     total = LoadStats()
     started = time.perf_counter()
     connections_close_for_fork()
-    ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(max(1, workers), initializer=_loader_init) as pool:
-        for done, (k, stats, gen_s, copy_s) in enumerate(
-            pool.imap_unordered(_load_chunk, todo), start=1
-        ):
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(max(1, workers), initializer=_loader_init, initargs=(n,)) as pool:
+        results = pool.imap_unordered(_load_chunk, todo)
+        for done in range(1, len(todo) + 1):
+            try:
+                k, stats, gen_s, copy_s = results.next(timeout=CHUNK_TIMEOUT)
+            except multiprocessing.TimeoutError:
+                pool.terminate()
+                raise SystemExit(f"a load chunk took over {CHUNK_TIMEOUT} s; stopped") from None
             total.orders += stats.orders
             total.assignments += stats.assignments
             total.events += stats.events
@@ -176,6 +184,8 @@ def remove_service_orders() -> int:
         ids = "SELECT id FROM orders_workorder WHERE number NOT LIKE %s"
         # the messages and notices these orders caused (minyi/notify) go first: they point at them
         sql_exec(f"DELETE FROM notify_outboxmessage WHERE order_id IN ({ids})", [pattern])
+        # and their ledger rows (minyi/ledger: one per order, written by the services)
+        sql_exec(f"DELETE FROM ledger_ledgerrow WHERE order_id IN ({ids})", [pattern])
         sql_exec(f"DELETE FROM notify_notice WHERE order_id IN ({ids})", [pattern])
         sql_exec(f"DELETE FROM orders_orderevent WHERE order_id IN ({ids})", [pattern])
         sql_exec(f"DELETE FROM orders_assignment WHERE order_id IN ({ids})", [pattern])

@@ -67,7 +67,8 @@ def render(rows, mach, load_info, scan, n, total_seconds, sample, db, busy) -> s
         f"<!-- bench:{n} -->",
         f"## {n:,} open orders",
         "",
-        f"Run {mach['date']} on {mach['nproc']} CPUs ({mach['cpu'] or 'unknown CPU'}), "
+        f"Run {mach['date']} at commit {commit()} on {mach['nproc']} CPUs "
+        f"({mach['cpu'] or 'unknown CPU'}), "
         f"{mach['memory']} RAM, PostgreSQL {mach['postgresql']} (shared_buffers "
         f"{mach['shared_buffers']}, otherwise stock), Python {mach['python']}, "
         f"Django {mach['django']}; database `{db}`; the whole run took {total_seconds:.0f} s.",
@@ -156,12 +157,15 @@ def build_rows(services, workers, load_info, n, scan, deadlines) -> list[tuple[s
         )
     ]
     if workers > 1 and workers in services:
+        rate = services[workers]
         rows.append(
             (
                 f"1. create+dispatch via services, {workers} processes",
-                f"{services[workers]:,.0f} orders/s",
+                f"FAILED: {services.get('failed', '')}"
+                if rate is None
+                else f"{rate:,.0f} orders/s",
                 f"≥ {TARGET_SERVICE_RATE:.0f}/s",
-                verdict(services[workers] >= TARGET_SERVICE_RATE),
+                "FAIL" if rate is None else verdict(rate >= TARGET_SERVICE_RATE),
             )
         )
     if load_info["loaded"]:
@@ -248,3 +252,110 @@ def print_table(rows) -> None:
     )
     for row in rows:
         print("  ".join(str(c).ljust(w) for c, w in zip(row, width, strict=True)))
+
+
+# -- the ledger bench's section (bench/ledger.py, issue 11) ---------------------------------------
+
+
+def commit() -> str:
+    import subprocess
+
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
+        # RESULTS.md itself changes during a run (each section is written as it is measured)
+        dirty = subprocess.run(
+            [
+                "git",
+                "status",
+                "--porcelain",
+                "--untracked-files=no",
+                "--",
+                ".",
+                ":!bench/RESULTS.md",
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    except OSError:
+        return "unknown"
+    return f"{head}{' (with uncommitted changes)' if dirty else ''}" if head else "unknown"
+
+
+def write_section(mark: str, section: str) -> None:
+    """Replace (or append) the section between ``<!-- mark -->`` and ``<!-- /mark -->``."""
+    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
+    pattern = re.compile(rf"<!-- {re.escape(mark)} -->.*?<!-- /{re.escape(mark)} -->\n?", re.S)
+    if pattern.search(text):
+        text = pattern.sub(lambda _: section, text)
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    RESULTS.write_text(text)
+
+
+def render_ledger(rows, mach, facts: dict) -> str:
+    n, info, data = facts["n"], facts["info"], facts["facts"]
+    before, during, after = facts["load"]
+
+    def avg(x):
+        return "?" if x is None else f"{x:.2f}"
+
+    lines = [
+        "<!-- bench:ledger -->",
+        f"## The ledger, the statistics and the exports at {n:,} orders (issue 11)",
+        "",
+        f"Run {mach['date']} at commit {commit()} on {mach['nproc']} CPUs "
+        f"({mach['cpu'] or 'unknown CPU'}), {mach['memory']} RAM, PostgreSQL "
+        f"{mach['postgresql']} (shared_buffers {mach['shared_buffers']}), Python "
+        f"{mach['python']}, Django {mach['django']}; database `{facts['db']}`; 1-minute load "
+        f"average {avg(before)} at the start, {avg(during)} when the pages were timed, "
+        f"{avg(after)} at the end; the whole ledger bench took {facts['total']:.0f} s"
+        + (" (`--quick`)." if facts["quick"] else "."),
+        "",
+        "| figure | value | target | result |",
+        "| --- | --- | --- | --- |",
+    ]
+    lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
+    shown = info if info.get("loaded") else info.get("previous")
+    lines += ["", "Notes:", ""]
+    channels = ", ".join(f"{k} {v:,}" for k, v in data["channels"].items())
+    statuses = ", ".join(f"{k} {v:,}" for k, v in data["statuses"].items())
+    lines.append(
+        f"- Dataset (bench/ledger_data.py): {n:,} orders over the 13 months before "
+        f"{SCAN_NOW:%Y-%m-%d}, {data['deputies']:,} deputies, "
+        + (
+            f"{data['events']:,} events"
+            if data["events"]
+            else "the event rows not loaded (`--events` loads them)"
+        )
+        + "; by "
+        f"channel {channels}; by state {statuses}. Each ledger row folded from its order's "
+        "events by `facts.event_changes`."
+    )
+    if shown:
+        when = "" if shown is info else " (an earlier run; skipped in this one)"
+        lines.append(
+            f"- Loaded by COPY with {shown['workers']} processes in {shown['seconds']:.0f} s "
+            f"(+ VACUUM ANALYZE {shown['vacuum']:.0f} s){when}."
+        )
+    for key, what in (("ledger", "the ledger"), ("stats", "the dashboard")):
+        figure = (facts.get("pages") or {}).get(key)
+        if figure and figure.get("per"):
+            views = "; ".join(
+                f"`{url if len(url) < 70 else url[:60] + '…'}` {st['view']['p95']:.0f} ms "
+                f"(the page alone {st['page']['p95']:.0f} ms)"
+                for url, st in figure["per"].items()
+            )
+            lines.append(f"- p95 of each view of {what}: {views}.")
+    lines.append(
+        f"- Pages through Django's test client in-process (no HTTP), logged in as a liaison "
+        f"officer, DEBUG off, the services' clock frozen at the bench moment; month "
+        f"{facts['month']}; a view is the page and the fragments it loads at once (htmx "
+        '`hx-trigger="load"`: the ledger\'s counts). Exports: `manage.py ledger` in a '
+        "subprocess, rows/s over its whole run (Python and Django start-up included), peak RSS "
+        "from `wait4` (the whole process)."
+    )
+    lines += ["<!-- /bench:ledger -->", ""]
+    return "\n".join(lines)
