@@ -23,7 +23,7 @@ from minyi.ledger import stats
 from minyi.orders.models import Channel, Status, Warning
 from minyi.reference.models import Category, Department, Region, RequestType
 
-ALL_CHANNELS = "all"
+ALL_CHANNELS = stats.ALL_CHANNELS
 TIMELINESS = (("on_time", "未超期"), ("overdue", "超期"))
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -109,13 +109,8 @@ def bound(params) -> LedgerFilterForm:
 
 
 def channels_of(data: dict) -> tuple[str, ...] | None:
-    """The channels the filter reads (None: every channel)."""
-    channel = data.get("channel") or ""
-    if channel == ALL_CHANNELS:
-        return None
-    if channel:
-        return (channel,)
-    return tuple(stats.DEPUTY_CHANNELS)
+    """The channels the filter reads (None: every channel), as the statistics read them."""
+    return stats.channels_of(data.get("channel") or "")
 
 
 def describe(data: dict) -> str:

@@ -98,6 +98,8 @@ class LedgerRow(models.Model):
     solved = models.BooleanField("是否解决", null=True, blank=True)
     supervised = models.PositiveSmallIntegerField("督办次数", default=0)
     went_red = models.BooleanField("曾超期", default=False)
+    # 不予受理 once, even if escalated afterwards (the evaluation pool leaves it out)
+    rejected = models.BooleanField("曾不予受理", default=False)
     redo_count = models.PositiveSmallIntegerField("重办次数", default=0)
     tracking = models.CharField(
         "跟踪督办", max_length=16, choices=TrackingState.choices, blank=True

@@ -113,7 +113,7 @@ def rows_for(
 def count_filters(now: datetime) -> dict[str, Q | None]:
     """Each count's condition on a ledger row (None: every row). The ledger's ``figure=`` filter
     reads the same conditions, so a figure clicks through to exactly the orders it counts."""
-    pool = ~Q(status__in=OUT_OF_POOL)
+    pool = ~Q(status__in=OUT_OF_POOL) & Q(rejected=False)  # 不予受理 then escalated: still out
     dispatched = pool & Q(dispatched_at__isnull=False)
     replied = pool & Q(replied_at__isnull=False)
     rated = pool & Q(
@@ -124,7 +124,7 @@ def count_filters(now: datetime) -> dict[str, Q | None]:
         "registered": None,
         "orders": matter,
         "accepted": matter & Q(accepted_at__isnull=False),
-        "rejected": Q(status=Status.REJECTED),
+        "rejected": Q(rejected=True),
         "merged": Q(status=Status.MERGED),
         "closed": matter & Q(status__in=CLOSED),
         "in_progress": ~Q(status__in=(*CLOSED, Status.DRAFT)),

@@ -148,7 +148,7 @@ def _order_row(row: LedgerRow) -> dict:
     return {
         "number": order.number,
         "created": timefmt.day_text(row.created_at),
-        "title": person.redact(order.title),
+        "title": person.listed(order.title),
         "department": row.lead_department.name if row.lead_department_id else "—",
         "deputy": person.deputy or ("—" if not person.withheld else person.label),
         "state": Status(row.status).label,
