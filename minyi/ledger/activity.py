@@ -66,7 +66,9 @@ def activity(
 ) -> list[dict]:
     """One row per deputy with an order or a message in the period (level: the highest)."""
     rows = (
-        stats.rows_selected(stats.Selection(period=selection.period, channel=selection.channel))
+        stats.rows_selected(
+            stats.Selection(period=selection.period, channel=selection.channel), user
+        )
         .filter(deputy__isnull=False)
         .filter(stats.order_q(identity_visible_q(user)))
     )

@@ -41,6 +41,8 @@ from minyi.workdays.calendar import day_start
 
 DEPUTY_CHANNELS = (Channel.DEPUTY_CALL, Channel.QR_MESSAGE)
 OUT_OF_POOL = (Status.DRAFT, Status.REJECTED, Status.MERGED)
+# The evaluation pool: neither a draft, nor 不予受理 (even if escalated afterwards), nor merged.
+POOL = ~Q(status__in=OUT_OF_POOL) & Q(rejected=False)
 CLOSED = (Status.REJECTED, Status.ARCHIVED, Status.ESCALATED, Status.MERGED)
 
 # The rates in the order they are shown; the keys are the `stats` command's JSON keys.
@@ -113,7 +115,7 @@ def rows_for(
 def count_filters(now: datetime) -> dict[str, Q | None]:
     """Each count's condition on a ledger row (None: every row). The ledger's ``figure=`` filter
     reads the same conditions, so a figure clicks through to exactly the orders it counts."""
-    pool = ~Q(status__in=OUT_OF_POOL) & Q(rejected=False)  # 不予受理 then escalated: still out
+    pool = POOL
     dispatched = pool & Q(dispatched_at__isnull=False)
     replied = pool & Q(replied_at__isnull=False)
     rated = pool & Q(
@@ -381,10 +383,10 @@ def month_period(value: str) -> Period:
     return Period.month(date(int(year), int(month), 1))
 
 
-def rows_selected(selection: Selection, user=None) -> QuerySet[LedgerRow]:
-    """The ledger rows of ``selection``. The deputy level reads a person: with a ``user``, it
-    answers only among the orders whose deputy the privacy rule shows them (``identity_visible_q``),
-    as the ledger's own filter does."""
+def rows_selected(selection: Selection, user) -> QuerySet[LedgerRow]:
+    """The ledger rows of ``selection`` for ``user``. The deputy level reads a person: it answers
+    only among the orders whose deputy the privacy rule shows ``user`` (``identity_visible_q``; no
+    user: none), as the ledger's own filter does."""
     rows = rows_for(selection.period, channels=selection.channels)
     if selection.region:
         rows = rows.filter(region_id=selection.region)
@@ -401,8 +403,7 @@ def rows_selected(selection: Selection, user=None) -> QuerySet[LedgerRow]:
         )
     if selection.level:
         rows = rows.filter(deputy_level=selection.level)
-        if user is not None:
-            rows = rows.filter(order_q(identity_visible_q(user)))
+        rows = rows.filter(order_q(identity_visible_q(user)))
     return rows
 
 

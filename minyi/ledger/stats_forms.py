@@ -15,6 +15,7 @@ from minyi.orders.models import Channel
 from minyi.reference.models import Category, Department, Region
 
 # the window a page shows when no period is chosen: figures and daily counts the last 30 days
+MAX_SPAN = timedelta(days=3 * 366)
 DEFAULT_DAYS = 30
 
 
@@ -73,6 +74,9 @@ class StatsFilterForm(core.Form):
             raise forms.ValidationError("月份与日期范围只能选一种。")
         if start and end and end < start:
             raise forms.ValidationError("结束日期不能早于开始日期。")
+        if start and (end or timefmt.local(clock.now()).date()) - start > MAX_SPAN:
+            # every bucket of the charts is counted and linked: a century would be a long page
+            raise forms.ValidationError("统计时段最长三年，请缩短日期范围。")
         return data
 
     def selection(self) -> tuple[stats.Selection, bool]:

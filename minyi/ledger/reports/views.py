@@ -145,6 +145,7 @@ def report_detail(request: HttpRequest, period: str) -> HttpResponse:
         "report": report,
         "summary": summary,
         "rates": _rates(summary),
+        "rates_note": figures.RATES_NOTE,
         "lists": [
             {**block, "more": block["total"] - len(block["rows"])}
             for block in summary.get("lists", [])
