@@ -58,7 +58,7 @@ def _order_counts(now: datetime) -> dict[str, Count]:
 
 def highest_levels() -> dict[int, str]:
     """Each deputy's highest active mandate level, as the ledger rows read it."""
-    return deputy_levels(None)
+    return {pk: levels[0] for pk, levels in deputy_levels(None).items()}
 
 
 def activity(

@@ -152,22 +152,27 @@ def _moment(text: str) -> datetime | None:
         return None
 
 
-def deputy_levels(deputy_ids: Iterable[int | None] | None) -> dict[int, str]:
-    """The highest level among each deputy's mandates in force (a deputy without one: absent);
-    every deputy's when ``deputy_ids`` is None."""
+def deputy_levels(deputy_ids: Iterable[int | None] | None) -> dict[int, tuple[str, ...]]:
+    """The levels of each deputy's mandates in force, highest first (a deputy without one:
+    absent); every deputy's when ``deputy_ids`` is None."""
     from minyi.deputies.models import Mandate
 
     mandates = Mandate.objects.active()
-    highest: dict[int, str] = {}
     if deputy_ids is not None:
         ids = {pk for pk in deputy_ids if pk is not None}
         if not ids:
-            return highest
+            return {}
         mandates = mandates.filter(deputy_id__in=ids)
+    found: dict[int, set[str]] = {}
     for deputy_id, level in mandates.values_list("deputy_id", "level"):
-        if deputy_id not in highest or LEVEL_RANK[level] < LEVEL_RANK[highest[deputy_id]]:
-            highest[deputy_id] = level
-    return highest
+        found.setdefault(deputy_id, set()).add(level)
+    return {pk: tuple(sorted(levels, key=LEVEL_RANK.__getitem__)) for pk, levels in found.items()}
+
+
+def level_fields(levels: tuple[str, ...]) -> dict[str, str]:
+    """The row's ``deputy_level`` (the highest: an order counts once, under it) and
+    ``deputy_levels`` (all of them, for the ledger's column)."""
+    return {"deputy_level": levels[0] if levels else "", "deputy_levels": ",".join(levels)}
 
 
 def _copied(order: WorkOrder) -> dict[str, object]:
@@ -189,7 +194,7 @@ def row_apply(event: OrderEvent, order: WorkOrder) -> None:
     if event.kind == EventKind.CREATED:
         LedgerRow.objects.create(
             order_id=order.pk,
-            deputy_level=deputy_levels([order.deputy_id]).get(order.deputy_id, ""),
+            **level_fields(deputy_levels([order.deputy_id]).get(order.deputy_id, ())),
             last_event_id=event.pk,
             **_copied(order),
         )
@@ -223,11 +228,14 @@ def rows_mark_red(order_ids: Iterable[int], *, piece: int = 500) -> int:
 
 
 def row_fold(
-    order: WorkOrder, events: Iterable[OrderEvent], lead_parts: set[int], level: str = ""
+    order: WorkOrder,
+    events: Iterable[OrderEvent],
+    lead_parts: set[int],
+    levels: tuple[str, ...] = (),
 ) -> LedgerRow:
     """The ledger row of ``order`` from its events, oldest first; ``lead_parts`` are the ids of
-    its lead (主办) department parts, ``level`` its deputy's highest level."""
-    row = LedgerRow(order_id=order.pk, deputy_level=level)
+    its lead (主办) department parts, ``levels`` its deputy's levels, highest first."""
+    row = LedgerRow(order_id=order.pk, **level_fields(levels))
     for event in events:
         lead = event.assignment_id in lead_parts
         for name, change in event_changes(
@@ -277,7 +285,7 @@ def rows_rebuild(order_ids: Iterable[int] | None = None, *, batch: int = 500) ->
                 by_order[event.order_id].append(event)
             levels = deputy_levels(o.deputy_id for o in orders.values())
             rows = [
-                row_fold(orders[pk], by_order[pk], lead_parts, levels.get(orders[pk].deputy_id, ""))
+                row_fold(orders[pk], by_order[pk], lead_parts, levels.get(orders[pk].deputy_id, ()))
                 for pk in piece
                 if pk in orders
             ]

@@ -237,3 +237,20 @@ def test_a_tracked_order_confirmed_done_counts_as_solved():
     row = LedgerRow.objects.get(order=order)
     assert row.tracking == "done" and row.solved is True and row.status == Status.ARCHIVED
     assert rebuilt_agrees()
+
+
+def test_the_ledger_shows_every_level_of_a_deputy_highest_first():
+    from minyi.ledger.exports.columns import COLUMNS
+
+    deputy = DeputyFactory()
+    seat(deputy, "韶山市人民代表大会", Level.COUNTY)
+    seat(deputy, "湖南省人民代表大会", Level.PROVINCIAL)
+    order = make_order("accepted", channel=Channel.DEPUTY_CALL, deputy=deputy)
+    row = LedgerRow.objects.get(order=order)
+
+    class Shown:  # what the privacy rule shows a liaison officer of this order's deputy
+        deputy = "谭萍"
+
+    row.person = Shown()
+    level = next(column for column in COLUMNS if column.key == "level")
+    assert (row.deputy_level, level.text(row)) == (Level.PROVINCIAL, "省级、县级")
