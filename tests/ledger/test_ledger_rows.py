@@ -253,4 +253,5 @@ def test_the_ledger_shows_every_level_of_a_deputy_highest_first():
 
     row.person = Shown()
     level = next(column for column in COLUMNS if column.key == "level")
-    assert (row.deputy_level, level.text(row)) == (Level.PROVINCIAL, "省级、县级")
+    # the factory seats every deputy in a city congress too
+    assert (row.deputy_level, level.text(row)) == (Level.PROVINCIAL, "省级、市级、县级")
