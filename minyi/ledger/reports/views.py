@@ -78,25 +78,16 @@ def report_generate(request: HttpRequest) -> HttpResponse:
             "period": timefmt.month_text(month),
         }
 
-    try:
-        once = idempotency.perform_once(
-            key=key,
-            actor=request.user,
-            scope="monthly report generate",
-            fingerprint=idempotency.fingerprint(request.POST),
-            perform=perform,
-        )
-    except idempotency.Refused as refused:
-        flash.error(request, refused.answer)
+    result = idempotency.flashed_once(
+        request, key=key, scope="monthly report generate", perform=perform
+    )
+    if result is None:
         return redirect("reports")
-    except idempotency.KeyReused as error:
-        flash.error(request, error.message)
+    if result.get("error"):
+        flash.error(request, result["error"])
         return redirect("reports")
-    if once.result.get("error"):
-        flash.error(request, once.result["error"])
-        return redirect("reports")
-    flash.success(request, once.result["message"])
-    return redirect("report-detail", once.result["period"])
+    flash.success(request, result["message"])
+    return redirect("report-detail", result["period"])
 
 
 def _rates(summary: dict) -> list[dict]:
@@ -176,20 +167,10 @@ def _case_post(request: HttpRequest, period: str, *, remove: bool) -> HttpRespon
             raise idempotency.Refused(error.message) from None
         return {"message": f"已将工单 {number.strip()} 选入典型案例。{PENDING_NOTE}"}
 
-    try:
-        once = idempotency.perform_once(
-            key=key,
-            actor=request.user,
-            scope=f"monthly report {period} case {'remove' if remove else 'pick'}",
-            fingerprint=idempotency.fingerprint(request.POST),
-            perform=perform,
-        )
-    except idempotency.Refused as refused:
-        flash.error(request, refused.answer)
-    except idempotency.KeyReused as error:
-        flash.error(request, error.message)
-    else:
-        flash.success(request, once.result["message"])
+    scope = f"monthly report {period} case {'remove' if remove else 'pick'}"
+    result = idempotency.flashed_once(request, key=key, scope=scope, perform=perform)
+    if result is not None:
+        flash.success(request, result["message"])
     return redirect("report-detail", period)
 
 
