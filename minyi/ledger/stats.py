@@ -24,6 +24,7 @@ each comes with its 95% Wilson interval, so a handful of fast orders cannot top 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -34,6 +35,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDay, TruncMonth, TruncWeek
 
 from minyi.core import clock, timefmt
+from minyi.core.bounds import date_allowed
 from minyi.ledger.models import LedgerRow, StatisticsPolicy
 from minyi.orders.models import Assignment, Channel, Satisfaction, Status
 from minyi.privacy.rules import identity_visible_q
@@ -377,10 +379,25 @@ class Selection:
         return f"{LEDGER_URL}?{self.query(**extra, figure=figure)}"
 
 
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+
+
+def parse_month(value: str) -> date | None:
+    """``2026-11`` → 2026-11-01; None when malformed or outside the years the product knows.
+    The one reading of a month: the pages, the commands and the report's addresses use it."""
+    found = _MONTH.fullmatch((value or "").strip())
+    if not found or not 1 <= int(found.group(2)) <= 12:
+        return None
+    first = date(int(found.group(1)), int(found.group(2)), 1)
+    return first if date_allowed(first) else None
+
+
 def month_period(value: str) -> Period:
     """``2026-11`` → that month (ValueError otherwise)."""
-    year, month = value.split("-")
-    return Period.month(date(int(year), int(month), 1))
+    first = parse_month(value)
+    if first is None:
+        raise ValueError(value)
+    return Period.month(first)
 
 
 def rows_selected(selection: Selection, user) -> QuerySet[LedgerRow]:

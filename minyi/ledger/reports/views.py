@@ -5,7 +5,6 @@ files, served only after the role check. Department handlers, deputies, citizens
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from django.contrib import messages as flash
@@ -17,12 +16,12 @@ from minyi.accounts.models import Role
 from minyi.core import idempotency, timefmt
 from minyi.core.access import role_required
 from minyi.core.errors import DomainError
+from minyi.ledger import stats
 from minyi.ledger.models import MonthlyReport, NotableCase, ReportEvent, ReportState
 from minyi.ledger.reports import figures, services
 from minyi.privacy import rules as privacy
 from minyi.uploads import download_response
 
-PERIOD = re.compile(r"(\d{4})-(\d{2})")
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
@@ -31,10 +30,10 @@ PENDING_NOTE = "选入或移出的典型案例，重新生成后写入报告。"
 
 
 def _month(period: str) -> date:
-    match = PERIOD.fullmatch(period or "")
-    if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 2000:
+    first = stats.parse_month(period)
+    if first is None:
         raise Http404("月份有误。")
-    return date(int(match.group(1)), int(match.group(2)), 1)
+    return first
 
 
 def _posted_month(text: str) -> date | None:
