@@ -183,3 +183,29 @@ def perform_once(
         row.result = result
         row.save(update_fields=["result"])
         return Once(result, repeated=False)
+
+
+def flashed_once(
+    request, *, key: uuid.UUID, scope: str, perform: Callable[[], dict]
+) -> dict | None:
+    """``perform_once`` for a form whose answer is a banner on the next page (a list's small
+    form: pick, remove, lift, generate): the result, the same for the first submission and every
+    repeat, or None when refused or the key was reused for something else — the banner then says
+    why. ``perform`` raises ``Refused(<the words>)`` to refuse."""
+    from django.contrib import messages as flash
+
+    try:
+        once = perform_once(
+            key=key,
+            actor=request.user,
+            scope=scope,
+            fingerprint=fingerprint(request.POST),
+            perform=perform,
+        )
+    except Refused as refused:
+        flash.error(request, refused.answer)
+        return None
+    except KeyReused as error:
+        flash.error(request, error.message)
+        return None
+    return once.result

@@ -22,8 +22,9 @@ from datetime import datetime
 from django.db.models import Count, Q
 
 from minyi.core import clock
-from minyi.deputies.models import LEVEL_RANK, Deputy, Level, Mandate
+from minyi.deputies.models import LEVEL_RANK, Deputy, Level
 from minyi.ledger import stats
+from minyi.ledger.facts import deputy_levels
 from minyi.mashang.models import Message
 from minyi.orders.models import Channel
 from minyi.privacy.rules import identity_visible_q
@@ -56,12 +57,8 @@ def _order_counts(now: datetime) -> dict[str, Count]:
 
 
 def highest_levels() -> dict[int, str]:
-    """Each deputy's highest active mandate level (one query)."""
-    out: dict[int, str] = {}
-    for deputy, level in Mandate.objects.active().values_list("deputy_id", "level"):
-        if deputy not in out or LEVEL_RANK[level] < LEVEL_RANK[out[deputy]]:
-            out[deputy] = level
-    return out
+    """Each deputy's highest active mandate level, as the ledger rows read it."""
+    return {pk: levels[0] for pk, levels in deputy_levels(None).items()}
 
 
 def activity(
@@ -69,7 +66,9 @@ def activity(
 ) -> list[dict]:
     """One row per deputy with an order or a message in the period (level: the highest)."""
     rows = (
-        stats.rows_selected(stats.Selection(period=selection.period, channel=selection.channel))
+        stats.rows_selected(
+            stats.Selection(period=selection.period, channel=selection.channel), user
+        )
         .filter(deputy__isnull=False)
         .filter(stats.order_q(identity_visible_q(user)))
     )
@@ -86,7 +85,12 @@ def activity(
         .values("deputy_id")
         .annotate(
             received=Count("pk"),
-            forwarded=Count("pk", filter=Q(order__isnull=False)),
+            # only the forwarded orders the viewer may tie to the deputy (as the orders column):
+            # otherwise 转12345 minus the visible orders would count the withheld ones
+            forwarded=Count(
+                "pk",
+                filter=Q(order__isnull=False) & stats.order_q(identity_visible_q(user)),
+            ),
             answered=Count("pk", filter=Q(answered_at__isnull=False)),
         )
     )

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import transaction
 from django.db.models import F, Value
@@ -59,17 +60,16 @@ COPIED = (
     "request_type_id",
     "category_id",
     "region_id",
-    "sign_due",
-    "reply_due",
+    # the order keeps these itself (a redo or a supervision clears replied_at and adds a redo)
+    "replied_at",
+    "closed_at",
+    "redo_count",
 )
+# The order's deadlines, copied only while set: once a step is done or the order has left the
+# departments the order clears them, and the ledger must still know the limit it had (an order
+# escalated unsigned after its limit was missed stays missed).
+DUES = ("sign_due", "reply_due")
 
-_CLOSING = {
-    EventKind.REJECTED,
-    EventKind.ARCHIVED,
-    EventKind.ESCALATED,
-    EventKind.MERGED,
-    EventKind.TRACKING_CONFIRMED,
-}
 _TRACKING = {
     EventKind.TRACKING_OPENED: TrackingState.HANDLING,
     EventKind.TRACKING_DONE: TrackingState.CONFIRMING,
@@ -97,59 +97,91 @@ def event_changes(kind: str, at, data: dict, *, lead: bool) -> dict[str, object]
             if names[1:]:
                 text += f"；协办：{'、'.join(names[1:])}"
             changes["departments"] = text[:500]
+        for due in DUES:
+            if data.get(due):
+                changes[due] = _moment(data[due])
     elif kind == EventKind.SIGNED and lead:
         changes["signed_at"] = at
         if "on_time" in data:
             changes["sign_on_time"] = bool(data["on_time"])
+        if data.get("reply_due"):
+            changes["reply_due"] = _moment(data["reply_due"])
     elif kind == EventKind.RETURN_ACCEPTED:
         changes["returns_accepted"] = ADD
+        if lead:  # the order goes back to dispatch: the next lead's sign-for is the one that counts
+            changes.update(signed_at=None, sign_on_time=None, lead_department_id=None)
+            changes["departments"] = ""
     elif kind == EventKind.RETURN_REFUSED:
         changes["returns_refused"] = ADD
     elif kind == EventKind.EXTENSION_APPROVED:
         changes["extensions"] = ADD
+        if lead and data.get("new_due"):
+            changes["reply_due"] = _moment(data["new_due"])
     elif kind == EventKind.REPLIED and lead:
-        changes["replied_at"] = at
         if "on_time" in data:
             changes["reply_on_time"] = bool(data["on_time"])
-    elif kind == EventKind.DIRECT_ANSWER:
-        changes["replied_at"] = at  # the hotline answered at once: no department deadline
+    elif kind in (EventKind.REDO, EventKind.SUPERVISED) and lead:
+        # the lead handles again (a redo, or a supervision from callback): a new limit, and the
+        # reply that counts is the next one
+        changes["reply_on_time"] = None
+        if data.get("reply_due"):
+            changes["reply_due"] = _moment(data["reply_due"])
+    elif kind == EventKind.REJECTED:
+        changes["rejected"] = True
     elif kind == EventKind.CALLED_BACK:
         changes["called_back_at"] = at
         if data.get("satisfaction") and data["satisfaction"] != Satisfaction.UNREACHABLE:
             changes["callbacks"] = ADD
             changes["satisfaction"] = data["satisfaction"]
             changes["solved"] = data.get("solved")
-    elif kind == EventKind.REDO:
-        changes["redo_count"] = ADD
-    elif kind == EventKind.SUPERVISED:
-        changes["supervised"] = ADD
     elif kind == EventKind.WARNING and data.get("to") == Warning.RED:
         changes["went_red"] = True
-    if kind in _CLOSING:
-        changes["closed_at"] = at
+    elif kind == EventKind.TRACKING_CONFIRMED:
+        changes["solved"] = True  # the requester confirmed the plan carried out
+    if kind == EventKind.SUPERVISED:
+        changes["supervised"] = ADD
     if kind in _TRACKING:
         changes["tracking"] = _TRACKING[kind]
     return changes
 
 
-def deputy_levels(deputy_ids: Iterable[int | None]) -> dict[int, str]:
-    """The highest level among each deputy's mandates (a deputy without one: absent)."""
+def _moment(text: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        return None
+
+
+def deputy_levels(deputy_ids: Iterable[int | None] | None) -> dict[int, tuple[str, ...]]:
+    """The levels of each deputy's mandates in force, highest first (a deputy without one:
+    absent); every deputy's when ``deputy_ids`` is None."""
     from minyi.deputies.models import Mandate
 
-    ids = {pk for pk in deputy_ids if pk is not None}
-    highest: dict[int, str] = {}
-    if not ids:
-        return highest
-    for deputy_id, level in Mandate.objects.filter(deputy_id__in=ids).values_list(
-        "deputy_id", "level"
-    ):
-        if deputy_id not in highest or LEVEL_RANK[level] < LEVEL_RANK[highest[deputy_id]]:
-            highest[deputy_id] = level
-    return highest
+    mandates = Mandate.objects.active()
+    if deputy_ids is not None:
+        ids = {pk for pk in deputy_ids if pk is not None}
+        if not ids:
+            return {}
+        mandates = mandates.filter(deputy_id__in=ids)
+    found: dict[int, set[str]] = {}
+    for deputy_id, level in mandates.values_list("deputy_id", "level"):
+        found.setdefault(deputy_id, set()).add(level)
+    return {pk: tuple(sorted(levels, key=LEVEL_RANK.__getitem__)) for pk, levels in found.items()}
+
+
+def level_fields(levels: tuple[str, ...]) -> dict[str, str]:
+    """The row's ``deputy_level`` (the highest: an order counts once, under it) and
+    ``deputy_levels`` (all of them, for the ledger's column)."""
+    return {"deputy_level": levels[0] if levels else "", "deputy_levels": ",".join(levels)}
 
 
 def _copied(order: WorkOrder) -> dict[str, object]:
-    return {name: getattr(order, name) for name in COPIED}
+    """What the row copies of the order: its dimensions, and its deadlines while set."""
+    copied = {name: getattr(order, name) for name in COPIED}
+    copied.update({name: getattr(order, name) for name in DUES if getattr(order, name)})
+    if order.replied_at is None:
+        copied["reply_on_time"] = None  # not replied (or reopened): no reply to judge yet
+    return copied
 
 
 # -- as each event is written -------------------------------------------------------------
@@ -162,14 +194,14 @@ def row_apply(event: OrderEvent, order: WorkOrder) -> None:
     if event.kind == EventKind.CREATED:
         LedgerRow.objects.create(
             order_id=order.pk,
-            deputy_level=deputy_levels([order.deputy_id]).get(order.deputy_id, ""),
+            **level_fields(deputy_levels([order.deputy_id]).get(order.deputy_id, ())),
             last_event_id=event.pk,
             **_copied(order),
         )
         return
     lead = event.assignment is not None and event.assignment.role == AssignmentRole.LEAD
     changes = event_changes(event.kind, event.at, event.data or {}, lead=lead)
-    update = {**_copied(order), "last_event_id": event.pk}
+    update = {"last_event_id": event.pk}
     for name, change in changes.items():
         if change is ADD:
             update[name] = F(name) + 1
@@ -177,24 +209,33 @@ def row_apply(event: OrderEvent, order: WorkOrder) -> None:
             update[name] = Coalesce(F(name), Value(change.value))
         else:
             update[name] = change
+    update.update(_copied(order))  # the order's own columns win over what the event implies
     if not LedgerRow.objects.filter(order_id=order.pk).update(**update):
         rows_rebuild([order.pk])
 
 
-def rows_mark_red(order_ids: Iterable[int]) -> int:
-    """The SLA scan's bulk path (its ``warning`` events are written without record_event)."""
-    return LedgerRow.objects.filter(order_id__in=list(order_ids)).update(went_red=True)
+def rows_mark_red(order_ids: Iterable[int], *, piece: int = 500) -> int:
+    """The SLA scan's bulk path (its ``warning`` events are written without record_event), in
+    pieces (SQLite's limit on parameters)."""
+    ids, marked = list(order_ids), 0
+    for start in range(0, len(ids), piece):
+        chunk = ids[start : start + piece]
+        marked += LedgerRow.objects.filter(order_id__in=chunk).update(went_red=True)
+    return marked
 
 
 # -- from the log alone -------------------------------------------------------------------------
 
 
 def row_fold(
-    order: WorkOrder, events: Iterable[OrderEvent], lead_parts: set[int], level: str = ""
+    order: WorkOrder,
+    events: Iterable[OrderEvent],
+    lead_parts: set[int],
+    levels: tuple[str, ...] = (),
 ) -> LedgerRow:
     """The ledger row of ``order`` from its events, oldest first; ``lead_parts`` are the ids of
-    its lead (主办) department parts, ``level`` its deputy's highest level."""
-    row = LedgerRow(order_id=order.pk, deputy_level=level)
+    its lead (主办) department parts, ``levels`` its deputy's levels, highest first."""
+    row = LedgerRow(order_id=order.pk, **level_fields(levels))
     for event in events:
         lead = event.assignment_id in lead_parts
         for name, change in event_changes(
@@ -230,7 +271,9 @@ def rows_rebuild(order_ids: Iterable[int] | None = None, *, batch: int = 500) ->
     written = 0
     for piece in _batches(ids, batch):
         with transaction.atomic():
-            orders = WorkOrder.objects.in_bulk(piece)
+            # the orders locked first, as every service locks them: a service acting meanwhile
+            # waits, and its event is folded into the row it then updates
+            orders = {o.pk: o for o in WorkOrder.objects.select_for_update().filter(pk__in=piece)}
             lead_parts = set(
                 Assignment.objects.filter(order_id__in=piece, role=AssignmentRole.LEAD).values_list(
                     "pk", flat=True
@@ -242,7 +285,7 @@ def rows_rebuild(order_ids: Iterable[int] | None = None, *, batch: int = 500) ->
                 by_order[event.order_id].append(event)
             levels = deputy_levels(o.deputy_id for o in orders.values())
             rows = [
-                row_fold(orders[pk], by_order[pk], lead_parts, levels.get(orders[pk].deputy_id, ""))
+                row_fold(orders[pk], by_order[pk], lead_parts, levels.get(orders[pk].deputy_id, ()))
                 for pk in piece
                 if pk in orders
             ]

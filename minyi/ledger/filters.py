@@ -10,38 +10,24 @@ figures click through with ``figure=``), so their names are a contract (README "
 
 from __future__ import annotations
 
-import re
-from datetime import date
-
 from django import forms
 
 from minyi.core import forms as core
 from minyi.core import timefmt
-from minyi.core.bounds import date_allowed
 from minyi.deputies.models import Congress, Level
 from minyi.ledger import stats
 from minyi.orders.models import Channel, Status, Warning
 from minyi.reference.models import Category, Department, Region, RequestType
 
-ALL_CHANNELS = "all"
+ALL_CHANNELS = stats.ALL_CHANNELS
 TIMELINESS = (("on_time", "未超期"), ("overdue", "超期"))
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 def _blank(choices) -> list:
     return [("", "全部"), *choices]
 
 
-def parse_month(value: str) -> date | None:
-    """``2026-11`` → 2026-11-01; None when malformed or outside the years the product knows."""
-    found = _MONTH.match(value or "")
-    if not found:
-        return None
-    year, month = int(found.group(1)), int(found.group(2))
-    if not 1 <= month <= 12:
-        return None
-    first = date(year, month, 1)
-    return first if date_allowed(first) else None
+parse_month = stats.parse_month
 
 
 class MonthField(forms.Field):
@@ -56,7 +42,11 @@ class MonthField(forms.Field):
         return first
 
 
-class LedgerFilterForm(core.Form):
+class SelectionForm(core.Form):
+    """The filters the ledger and the statistics share, under the same names (a figure of the
+    dashboard links to the ledger with its own filter): the period, the channel, the deputy level,
+    the region, the department, the category."""
+
     month = MonthField(label="月份", required=False)
     date_from = core.DateField(label="登记日期自", required=False)
     date_to = core.DateField(label="至", required=False)
@@ -66,10 +56,6 @@ class LedgerFilterForm(core.Form):
         required=False,
     )
     level = forms.ChoiceField(label="代表层级", choices=_blank(Level.choices), required=False)
-    congress = forms.ModelChoiceField(
-        label="所属人大", queryset=Congress.objects.all(), required=False, empty_label="全部"
-    )
-    deputy = core.text("代表姓名", max_length=32, required=False)
     region = forms.ModelChoiceField(
         label="所属区域", queryset=Region.objects.all(), required=False, empty_label="全部"
     )
@@ -82,6 +68,22 @@ class LedgerFilterForm(core.Form):
         required=False,
         empty_label="全部",
     )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if data.get("month") and (start or end):
+            raise forms.ValidationError("月份与日期范围只能选一种。")
+        if start and end and end < start:
+            raise forms.ValidationError("结束日期不能早于开始日期。")
+        return data
+
+
+class LedgerFilterForm(SelectionForm):
+    congress = forms.ModelChoiceField(
+        label="所属人大", queryset=Congress.objects.all(), required=False, empty_label="全部"
+    )
+    deputy = core.text("代表姓名", max_length=32, required=False)
     request_type = forms.ModelChoiceField(
         label="诉求类型", queryset=RequestType.objects.all(), required=False, empty_label="全部"
     )
@@ -94,13 +96,23 @@ class LedgerFilterForm(core.Form):
         required=False,
         widget=forms.HiddenInput,
     )
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and end < start:
-            raise forms.ValidationError("结束日期不能早于开始日期。")
-        return data
+    field_order = (
+        "month",
+        "date_from",
+        "date_to",
+        "channel",
+        "level",
+        "congress",
+        "deputy",
+        "region",
+        "department",
+        "category",
+        "request_type",
+        "status",
+        "timeliness",
+        "warning",
+        "figure",
+    )
 
 
 def bound(params) -> LedgerFilterForm:
@@ -109,13 +121,8 @@ def bound(params) -> LedgerFilterForm:
 
 
 def channels_of(data: dict) -> tuple[str, ...] | None:
-    """The channels the filter reads (None: every channel)."""
-    channel = data.get("channel") or ""
-    if channel == ALL_CHANNELS:
-        return None
-    if channel:
-        return (channel,)
-    return tuple(stats.DEPUTY_CHANNELS)
+    """The channels the filter reads (None: every channel), as the statistics read them."""
+    return stats.channels_of(data.get("channel") or "")
 
 
 def describe(data: dict) -> str:

@@ -104,12 +104,12 @@ def _part_counts(now: datetime) -> dict[str, Count]:
 LED_COUNTS = ("replied", "redone", "rated", "satisfied", "basically", "solved")
 
 
-def _pool(selection: stats.Selection, user=None):
+def _pool(selection: stats.Selection, user):
     narrowed = replace(selection, department=None)
-    return stats.rows_selected(narrowed, user).exclude(status__in=stats.OUT_OF_POOL)
+    return stats.rows_selected(narrowed, user).filter(stats.POOL)
 
 
-def parts_selected(selection: stats.Selection, user=None):
+def parts_selected(selection: stats.Selection, user):
     """The departments' parts counted for ``selection`` (its period: when they were dispatched;
     an order is dispatched after it is registered, so its ledger row is one registered before
     the period's end)."""
@@ -168,7 +168,7 @@ def weights_of() -> dict[str, int]:
 def grading(
     selection: stats.Selection,
     *,
-    user=None,
+    user,
     sort: str = "score",
     policy: stats.Policy | None = None,
     now: datetime | None = None,

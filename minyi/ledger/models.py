@@ -44,6 +44,8 @@ class LedgerRow(models.Model):
     # the deputy's highest level when the order was made (全国 > 省 > 市 > 县 > 乡): an order of a
     # deputy who holds several mandates counts once, under the highest
     deputy_level = models.CharField("代表层级", max_length=16, choices=Level.choices, blank=True)
+    # all the levels of the deputy's mandates then, highest first ("city,township"), for display
+    deputy_levels = models.CharField("代表各层级", max_length=100, blank=True, db_default="")
     request_type = models.ForeignKey(
         "reference.RequestType", verbose_name="诉求类型", on_delete=models.PROTECT, related_name="+"
     )
@@ -98,6 +100,8 @@ class LedgerRow(models.Model):
     solved = models.BooleanField("是否解决", null=True, blank=True)
     supervised = models.PositiveSmallIntegerField("督办次数", default=0)
     went_red = models.BooleanField("曾超期", default=False)
+    # 不予受理 once, even if escalated afterwards (the evaluation pool leaves it out)
+    rejected = models.BooleanField("曾不予受理", default=False, db_default=False)
     redo_count = models.PositiveSmallIntegerField("重办次数", default=0)
     tracking = models.CharField(
         "跟踪督办", max_length=16, choices=TrackingState.choices, blank=True

@@ -45,19 +45,6 @@ RELATED = (
 )
 
 
-def on_order(q: Q) -> Q:
-    """``q`` (a condition on WorkOrder) as a condition on the ledger row's order."""
-    out = Q()
-    out.connector, out.negated = q.connector, q.negated
-    for child in q.children:
-        if isinstance(child, Q):
-            out.children.append(on_order(child))
-        else:
-            name, value = child
-            out.children.append((f"order__{name}", value))
-    return out
-
-
 def timeliness_q(value: str, now: datetime) -> Q:
     """``overdue``: the statistics' 超期 (went red, replied late, or past its limit unreplied);
     ``on_time``: a dispatched order of the evaluation pool that is none of these."""
@@ -86,9 +73,9 @@ def ledger_rows(user, data: dict, *, now: datetime | None = None) -> QuerySet[Le
         rows = rows.filter(created_at__lt=day_start(data["date_to"] + timedelta(days=1)))
     channels = channels_of(data)
     if channels is not None:
-        rows = rows.filter(on_order(rules.channel_visible_q(user)), channel__in=channels)
+        rows = rows.filter(stats.order_q(rules.channel_visible_q(user)), channel__in=channels)
     if data.get("deputy") or data.get("level") or data.get("congress"):
-        rows = rows.filter(on_order(rules.identity_visible_q(user)), deputy__isnull=False)
+        rows = rows.filter(stats.order_q(rules.identity_visible_q(user)), deputy__isnull=False)
     if data.get("deputy"):
         from minyi.deputies.models import Deputy
 
@@ -153,7 +140,7 @@ def rows_prepare(rows: list[LedgerRow], user) -> list[LedgerRow]:
     withheld = [row.order for row in rows if row.person.withheld and row.order.deputy_id]
     prefetch_related_objects(withheld, "deputy__phones")
     for row in rows:
-        row.shown_title = row.person.redact(row.order.title)
+        row.shown_title = row.person.listed(row.order.title)
         row.link = detail_url(row.order.number)
     return rows
 

@@ -24,6 +24,7 @@ each comes with its 95% Wilson interval, so a handful of fast orders cannot top 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -34,6 +35,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDay, TruncMonth, TruncWeek
 
 from minyi.core import clock, timefmt
+from minyi.core.bounds import date_allowed
 from minyi.ledger.models import LedgerRow, StatisticsPolicy
 from minyi.orders.models import Assignment, Channel, Satisfaction, Status
 from minyi.privacy.rules import identity_visible_q
@@ -41,6 +43,8 @@ from minyi.workdays.calendar import day_start
 
 DEPUTY_CHANNELS = (Channel.DEPUTY_CALL, Channel.QR_MESSAGE)
 OUT_OF_POOL = (Status.DRAFT, Status.REJECTED, Status.MERGED)
+# The evaluation pool: neither a draft, nor 不予受理 (even if escalated afterwards), nor merged.
+POOL = ~Q(status__in=OUT_OF_POOL) & Q(rejected=False)
 CLOSED = (Status.REJECTED, Status.ARCHIVED, Status.ESCALATED, Status.MERGED)
 
 # The rates in the order they are shown; the keys are the `stats` command's JSON keys.
@@ -113,7 +117,7 @@ def rows_for(
 def count_filters(now: datetime) -> dict[str, Q | None]:
     """Each count's condition on a ledger row (None: every row). The ledger's ``figure=`` filter
     reads the same conditions, so a figure clicks through to exactly the orders it counts."""
-    pool = ~Q(status__in=OUT_OF_POOL)
+    pool = POOL
     dispatched = pool & Q(dispatched_at__isnull=False)
     replied = pool & Q(replied_at__isnull=False)
     rated = pool & Q(
@@ -124,7 +128,7 @@ def count_filters(now: datetime) -> dict[str, Q | None]:
         "registered": None,
         "orders": matter,
         "accepted": matter & Q(accepted_at__isnull=False),
-        "rejected": Q(status=Status.REJECTED),
+        "rejected": Q(rejected=True),
         "merged": Q(status=Status.MERGED),
         "closed": matter & Q(status__in=CLOSED),
         "in_progress": ~Q(status__in=(*CLOSED, Status.DRAFT)),
@@ -375,16 +379,31 @@ class Selection:
         return f"{LEDGER_URL}?{self.query(**extra, figure=figure)}"
 
 
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+
+
+def parse_month(value: str) -> date | None:
+    """``2026-11`` → 2026-11-01; None when malformed or outside the years the product knows.
+    The one reading of a month: the pages, the commands and the report's addresses use it."""
+    found = _MONTH.fullmatch((value or "").strip())
+    if not found or not 1 <= int(found.group(2)) <= 12:
+        return None
+    first = date(int(found.group(1)), int(found.group(2)), 1)
+    return first if date_allowed(first) else None
+
+
 def month_period(value: str) -> Period:
     """``2026-11`` → that month (ValueError otherwise)."""
-    year, month = value.split("-")
-    return Period.month(date(int(year), int(month), 1))
+    first = parse_month(value)
+    if first is None:
+        raise ValueError(value)
+    return Period.month(first)
 
 
-def rows_selected(selection: Selection, user=None) -> QuerySet[LedgerRow]:
-    """The ledger rows of ``selection``. The deputy level reads a person: with a ``user``, it
-    answers only among the orders whose deputy the privacy rule shows them (``identity_visible_q``),
-    as the ledger's own filter does."""
+def rows_selected(selection: Selection, user) -> QuerySet[LedgerRow]:
+    """The ledger rows of ``selection`` for ``user``. The deputy level reads a person: it answers
+    only among the orders whose deputy the privacy rule shows ``user`` (``identity_visible_q``; no
+    user: none), as the ledger's own filter does."""
     rows = rows_for(selection.period, channels=selection.channels)
     if selection.region:
         rows = rows.filter(region_id=selection.region)
@@ -401,8 +420,7 @@ def rows_selected(selection: Selection, user=None) -> QuerySet[LedgerRow]:
         )
     if selection.level:
         rows = rows.filter(deputy_level=selection.level)
-        if user is not None:
-            rows = rows.filter(order_q(identity_visible_q(user)))
+        rows = rows.filter(order_q(identity_visible_q(user)))
     return rows
 
 

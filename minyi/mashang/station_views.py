@@ -96,18 +96,9 @@ def blocked_lift(request: HttpRequest, block_id: int) -> HttpResponse:
             raise idempotency.Refused(error.message) from None
         return {"message": f"已解除对 {block.phone_masked} 的屏蔽。"}
 
-    try:
-        once = idempotency.perform_once(
-            key=key,
-            actor=request.user,
-            scope=f"blocked {block.pk} lift",
-            fingerprint=idempotency.fingerprint(request.POST),
-            perform=perform,
-        )
-    except idempotency.Refused as refused:
-        flash.error(request, refused.answer)
-    except idempotency.KeyReused as error:
-        flash.error(request, error.message)
-    else:
-        flash.success(request, once.result["message"])
+    result = idempotency.flashed_once(
+        request, key=key, scope=f"blocked {block.pk} lift", perform=perform
+    )
+    if result is not None:
+        flash.success(request, result["message"])
     return redirect("mashang-blocked")

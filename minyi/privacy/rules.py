@@ -53,7 +53,7 @@ from enum import StrEnum
 from django.db.models import Q
 
 from minyi.accounts.models import HOTLINE_ROLES, Role, role_of
-from minyi.core.masking import mask_name, mask_phone, phone_spellings
+from minyi.core.masking import PHONE_IN_TEXT, mask_name, mask_phone, phone_spellings
 
 
 class Shown(StrEnum):
@@ -157,6 +157,15 @@ class Person:
             return text
         pattern = self._identity()
         return pattern.sub(REDACTED, text) if pattern else text
+
+    def listed(self, text: str) -> str:
+        """``text`` as a list or a file that leaves the system shows it (the ledger, its exports,
+        the monthly report): ``redact``, and unless this viewer reads the person in full, every
+        phone number typed into it masked (138****5678), as the list masks the person's own."""
+        text = self.redact(text)
+        if not text or not isinstance(text, str) or self.shown == Shown.FULL:
+            return text
+        return PHONE_IN_TEXT.sub(lambda found: mask_phone(found.group()), text)
 
     def redact_from(self, text: str, author) -> str:
         """``text`` written by ``author`` (a user, or None for the system) as this viewer may read

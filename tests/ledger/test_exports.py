@@ -245,3 +245,32 @@ def test_an_export_post_needs_its_key_and_a_format(as_lena):
 def test_a_handler_may_not_export_the_ledger(client, hana):
     client.force_login(hana)
     assert client.post("/work/ledger/export/", keyed(format="xlsx")).status_code == 403
+
+
+def test_a_job_whose_worker_died_fails_and_its_half_file_is_swept(settings):
+    lena = liaison_user()
+    job = ExportJob.objects.create(
+        user=lena,
+        format="xlsx",
+        params={},
+        created_at=clock.now(),
+        state=ExportState.RUNNING,
+        started_at=clock.now(),
+    )
+    _, path = services.export_path(job)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    half = path.with_suffix(".xlsx.dead.part")
+    half.write_bytes(b"PK")
+
+    # a live worker's job is neither taken over nor failed
+    assert services.export_job_run(job.pk).state == ExportState.RUNNING
+    services.exports_sweep(now=clock.now() + timedelta(hours=1))
+    job.refresh_from_db()
+    assert job.state == ExportState.RUNNING
+
+    services.exports_sweep(now=clock.now() + timedelta(hours=3))
+    job.refresh_from_db()
+    assert job.state == ExportState.FAILED and "请重新导出" in job.error
+
+    assert services.exports_sweep(now=clock.now() + timedelta(days=8)) == 1
+    assert not half.exists()

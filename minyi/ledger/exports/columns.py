@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from minyi.core import timefmt
+from minyi.deputies.models import Level
 
 
 @dataclass(frozen=True)
@@ -41,11 +42,12 @@ def _deputy(row) -> str:
 
 
 def _level(row) -> str:
-    """The deputy's highest level when the order was made: 全国, 省级, 市级, 县级, 乡级."""
+    """The levels of the deputy's mandates when the order was made, highest first: 省级、市级."""
     if not row.person.deputy or not row.deputy_level:
         return ""
-    label = row.get_deputy_level_display()
-    return label if len(label) > 1 else f"{label}级"
+    levels = (row.deputy_levels or row.deputy_level).split(",")
+    labels = [Level(level).label for level in levels if level in Level.values]
+    return "、".join(label if len(label) > 1 else f"{label}级" for label in labels)
 
 
 def _assisting(row) -> str:

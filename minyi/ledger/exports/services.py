@@ -13,12 +13,14 @@
 from __future__ import annotations
 
 import os
+import secrets
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 
 from minyi.core import clock, timefmt
 from minyi.ledger.exports.pdf import write_pdf
@@ -29,6 +31,8 @@ from minyi.ledger.models import ExportFormat, ExportJob, ExportState
 from minyi.ledger.selectors import ledger_rows, stream
 
 CHUNK_SIZE = 2000
+# a running job not finished after this is taken as dead (its worker stopped)
+RUNNING_LEASE = timedelta(hours=2)
 KEEP_DAYS = 7
 WRITERS = {ExportFormat.XLSX: write_xlsx, ExportFormat.PDF: write_pdf}
 CONTENT_TYPES = {
@@ -116,14 +120,22 @@ def export_job_run(job_id) -> ExportJob | None:
        filter and the time the user asked (``created_at``: the same rows the page counted);
     3. move it into place and mark the job done; on an error, failed with the reason.
     """
-    claimed = ExportJob.objects.filter(
-        pk=job_id, state__in=(ExportState.QUEUED, ExportState.RUNNING)
-    ).update(state=ExportState.RUNNING, started_at=clock.now(), rows_done=0)
+    now = clock.now()
+    # a running job is taken over only when its lease has run out (its worker died): two live
+    # workers never write the same job
+    claimed = (
+        ExportJob.objects.filter(pk=job_id)
+        .filter(
+            Q(state=ExportState.QUEUED)
+            | Q(state=ExportState.RUNNING, started_at__lt=now - RUNNING_LEASE)
+        )
+        .update(state=ExportState.RUNNING, started_at=now, rows_done=0)
+    )
     if not claimed:
         return ExportJob.objects.filter(pk=job_id).first()
     job = ExportJob.objects.select_related("user").get(pk=job_id)
     name, path = export_path(job)
-    partial = path.with_suffix(path.suffix + ".part")
+    partial = path.with_suffix(f"{path.suffix}.{secrets.token_hex(4)}.part")
     try:
         data = filters_from(job.params)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -161,13 +173,21 @@ def export_job_run(job_id) -> ExportJob | None:
 
 def exports_sweep(now: datetime | None = None) -> int:
     """Delete the export jobs older than ``KEEP_DAYS`` and their files; returns how many."""
-    cutoff = (now or clock.now()) - timedelta(days=KEEP_DAYS)
-    old = ExportJob.objects.filter(created_at__lt=cutoff).exclude(state=ExportState.RUNNING)
+    now = now or clock.now()
+    cutoff = now - timedelta(days=KEEP_DAYS)
+    old = ExportJob.objects.filter(created_at__lt=cutoff).exclude(
+        state=ExportState.RUNNING, started_at__gte=now - RUNNING_LEASE
+    )
     count = 0
     for job in old.iterator(chunk_size=500):
         _, path = export_path(job)
         path.unlink(missing_ok=True)
-        path.with_suffix(path.suffix + ".part").unlink(missing_ok=True)
+        for partial in path.parent.glob(f"{path.name}.*.part"):  # a dead worker's half file
+            partial.unlink(missing_ok=True)
         job.delete()
         count += 1
+    # a job whose worker died and was never run again: failed, so its page stops waiting
+    ExportJob.objects.filter(state=ExportState.RUNNING, started_at__lt=now - RUNNING_LEASE).update(
+        state=ExportState.FAILED, error="导出中断（后台进程已停止），请重新导出。", finished_at=now
+    )
     return count

@@ -25,6 +25,11 @@ LEDGER_SHEET = "台账"
 SUMMARY_SHEET = "汇总"
 PROGRESS_EVERY = 2000
 
+# Text stays text: xlsxwriter's write() would turn "=…" into a live formula and "http…" into a
+# link, and a title, a department's or a category's name, an officer's note is text typed by
+# someone else (formula injection). Every workbook the product writes opens with these.
+TEXT_ONLY = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+
 
 def write_xlsx(
     out: BinaryIO | str,
@@ -35,7 +40,7 @@ def write_xlsx(
     progress: Callable[[int], None] | None = None,
 ) -> int:
     """Write the workbook to ``out`` (a path or a binary file); returns the rows written."""
-    book = xlsxwriter.Workbook(out, {"constant_memory": True, "in_memory": False})
+    book = xlsxwriter.Workbook(out, {"constant_memory": True, "in_memory": False, **TEXT_ONLY})
     header = book.add_format(
         {
             "bold": True,

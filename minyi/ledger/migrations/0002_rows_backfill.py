@@ -1,17 +1,12 @@
-"""The ledger rows of the orders written before the ledger, folded from their event logs."""
+"""Once the ledger rows of the orders written before the ledger were folded here; that fold
+ran the current models, which a later schema outgrows. It now runs after every ``migrate``
+(minyi/ledger/apps.py, post_migrate: the orders still without a row, with the schema complete),
+so this migration is kept empty for the databases that recorded it."""
 
 from django.db import migrations
-
-
-def backfill(apps, schema_editor):
-    # The fold reads the current models (the same code as ``manage.py ledger_rebuild``); it runs
-    # right after 0001, when their tables are what the code expects.
-    from minyi.ledger.facts import rows_missing, rows_rebuild
-
-    rows_rebuild(rows_missing())
 
 
 class Migration(migrations.Migration):
     dependencies = [("ledger", "0001_ledger")]
 
-    operations = [migrations.RunPython(backfill, migrations.RunPython.noop)]
+    operations = []

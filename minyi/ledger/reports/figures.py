@@ -45,6 +45,9 @@ LISTS = (
 )
 LIST_CAP = 50
 INSUFFICIENT = "样本不足"
+# The columns beside the month are counted when this report is generated, from the same ledger:
+# an order of last month closed since changes last month's rates.
+RATES_NOTE = "上月、去年同期与本月一样，均按本报告生成时的台账计算（此后办结的工单会使比率变化）。"
 HIDDEN_LEVEL = "匿名（不显示层级）"
 NONE_LABELS = {
     "deputy_level": "未标注层级",
@@ -148,7 +151,7 @@ def _order_row(row: LedgerRow) -> dict:
     return {
         "number": order.number,
         "created": timefmt.day_text(row.created_at),
-        "title": person.redact(order.title),
+        "title": person.listed(order.title),
         "department": row.lead_department.name if row.lead_department_id else "—",
         "deputy": person.deputy or ("—" if not person.withheld else person.label),
         "state": Status(row.status).label,

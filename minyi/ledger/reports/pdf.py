@@ -18,7 +18,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from minyi.core.pdf_fonts import FONT_NAME, register_fonts, runs
-from minyi.ledger.reports.figures import rate_text, total_labels
+from minyi.ledger.reports.figures import RATES_NOTE, rate_text, total_labels
 
 BLUE = colors.HexColor("#2F5597")
 LIGHT = colors.HexColor("#A9C4EB")
@@ -249,6 +249,7 @@ def render(summary: dict, *, generated: str = "") -> bytes:
             ]
         )
     story.append(_table(data, [WIDTH / 5] * 5))
+    story.append(para(RATES_NOTE, CELL))
     story += [Spacer(1, 3 * mm), rates_chart(summary)]
 
     story.append(para("三、重点工单", H2))

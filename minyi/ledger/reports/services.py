@@ -103,8 +103,10 @@ def report_generate(*, month: date, actor=None, only_missing: bool = False) -> M
         log.exception("monthly report %s failed", timefmt.month_text(month))
         message = f"{type(exc).__name__}: {exc}"[:2000]
         _failed(month, actor=_real_user(actor), error=message)
+        # the reason stays in the log and on the row (the administrators'); the officer reads
+        # words, never a path or a database message
         raise ReportFailed(
-            f"{figures.month_words(month)}报告生成失败：{exc}。请稍后重试或联系系统管理员。"
+            f"{figures.month_words(month)}报告生成失败，请稍后重试或联系系统管理员。"
         ) from exc
 
 

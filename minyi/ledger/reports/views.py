@@ -5,7 +5,6 @@ files, served only after the role check. Department handlers, deputies, citizens
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from django.contrib import messages as flash
@@ -17,12 +16,12 @@ from minyi.accounts.models import Role
 from minyi.core import idempotency, timefmt
 from minyi.core.access import role_required
 from minyi.core.errors import DomainError
+from minyi.ledger import stats
 from minyi.ledger.models import MonthlyReport, NotableCase, ReportEvent, ReportState
 from minyi.ledger.reports import figures, services
 from minyi.privacy import rules as privacy
 from minyi.uploads import download_response
 
-PERIOD = re.compile(r"(\d{4})-(\d{2})")
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
@@ -31,10 +30,10 @@ PENDING_NOTE = "选入或移出的典型案例，重新生成后写入报告。"
 
 
 def _month(period: str) -> date:
-    match = PERIOD.fullmatch(period or "")
-    if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 2000:
+    first = stats.parse_month(period)
+    if first is None:
         raise Http404("月份有误。")
-    return date(int(match.group(1)), int(match.group(2)), 1)
+    return first
 
 
 def _posted_month(text: str) -> date | None:
@@ -78,25 +77,16 @@ def report_generate(request: HttpRequest) -> HttpResponse:
             "period": timefmt.month_text(month),
         }
 
-    try:
-        once = idempotency.perform_once(
-            key=key,
-            actor=request.user,
-            scope="monthly report generate",
-            fingerprint=idempotency.fingerprint(request.POST),
-            perform=perform,
-        )
-    except idempotency.Refused as refused:
-        flash.error(request, refused.answer)
+    result = idempotency.flashed_once(
+        request, key=key, scope="monthly report generate", perform=perform
+    )
+    if result is None:
         return redirect("reports")
-    except idempotency.KeyReused as error:
-        flash.error(request, error.message)
+    if result.get("error"):
+        flash.error(request, result["error"])
         return redirect("reports")
-    if once.result.get("error"):
-        flash.error(request, once.result["error"])
-        return redirect("reports")
-    flash.success(request, once.result["message"])
-    return redirect("report-detail", once.result["period"])
+    flash.success(request, result["message"])
+    return redirect("report-detail", result["period"])
 
 
 def _rates(summary: dict) -> list[dict]:
@@ -123,7 +113,7 @@ def _cases(month: date) -> list[dict]:
         out.append(
             {
                 "number": case.order.number,
-                "title": person.redact(case.order.title),
+                "title": person.listed(case.order.title),
                 "note": case.note,
                 "picked_by": case.picked_by.get_full_name() if case.picked_by else "",
                 "picked_at": case.picked_at,
@@ -145,6 +135,7 @@ def report_detail(request: HttpRequest, period: str) -> HttpResponse:
         "report": report,
         "summary": summary,
         "rates": _rates(summary),
+        "rates_note": figures.RATES_NOTE,
         "lists": [
             {**block, "more": block["total"] - len(block["rows"])}
             for block in summary.get("lists", [])
@@ -175,20 +166,10 @@ def _case_post(request: HttpRequest, period: str, *, remove: bool) -> HttpRespon
             raise idempotency.Refused(error.message) from None
         return {"message": f"已将工单 {number.strip()} 选入典型案例。{PENDING_NOTE}"}
 
-    try:
-        once = idempotency.perform_once(
-            key=key,
-            actor=request.user,
-            scope=f"monthly report {period} case {'remove' if remove else 'pick'}",
-            fingerprint=idempotency.fingerprint(request.POST),
-            perform=perform,
-        )
-    except idempotency.Refused as refused:
-        flash.error(request, refused.answer)
-    except idempotency.KeyReused as error:
-        flash.error(request, error.message)
-    else:
-        flash.success(request, once.result["message"])
+    scope = f"monthly report {period} case {'remove' if remove else 'pick'}"
+    result = idempotency.flashed_once(request, key=key, scope=scope, perform=perform)
+    if result is not None:
+        flash.success(request, result["message"])
     return redirect("report-detail", period)
 
 

@@ -7,7 +7,8 @@ import io
 
 import xlsxwriter
 
-from minyi.ledger.reports.figures import INSUFFICIENT, LISTS, total_labels
+from minyi.ledger.exports.xlsx import TEXT_ONLY
+from minyi.ledger.reports.figures import INSUFFICIENT, LISTS, RATES_NOTE, total_labels
 
 LIST_COLUMNS = (
     ("number", "工单编号", 20),
@@ -28,7 +29,7 @@ def _rate_cell(sheet, row, col, value, fmt_pct, fmt_text):
 
 def render(summary: dict, lists: dict[str, list[dict]]) -> bytes:
     out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    book = xlsxwriter.Workbook(out, {"in_memory": True, **TEXT_ONLY})
     title = book.add_format({"bold": True, "font_size": 16, "align": "center"})
     heading = book.add_format({"bold": True, "font_size": 12})
     head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
@@ -88,7 +89,8 @@ def render(summary: dict, lists: dict[str, list[dict]]) -> bytes:
         _rate_cell(sheet, row, 3, rate["previous"], pct, cell)
         _rate_cell(sheet, row, 4, rate["year_before"], pct, cell)
         row += 1
-    row += 1
+    sheet.write_string(row, 0, RATES_NOTE, muted)
+    row += 2
 
     sheet.write(row, 0, "三、重点工单", heading)
     row += 1

@@ -94,6 +94,7 @@ def order_dispatch(
         departments=[d.name for d in [lead, *assisting]],
         # the order row is synced inside transition(), after these arguments are evaluated
         sign_due=iso(min(a.sign_due for a in created)),
+        reply_due=iso(created[0].reply_due),  # the lead's (None while its clock waits for sign-for)
         dispatch_due=iso(order.dispatch_due),
         dispatch_on_time=order.dispatch_due is None or now <= order.dispatch_due,
     )

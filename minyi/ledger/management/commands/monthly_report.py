@@ -3,22 +3,20 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
 from minyi.core.errors import DomainError
+from minyi.ledger import stats
 from minyi.ledger.reports.services import report_generate
-
-MONTH = re.compile(r"(\d{4})-(\d{2})")
 
 
 def parse_month(text: str) -> date:
-    match = MONTH.fullmatch(text or "")
-    if not match or not 1 <= int(match.group(2)) <= 12:
+    first = stats.parse_month(text)
+    if first is None:
         raise CommandError(f"月份格式应为 YYYY-MM，例如 2026-11（收到：{text!r}）。")
-    return date(int(match.group(1)), int(match.group(2)), 1)
+    return first
 
 
 def _where(field) -> str:
