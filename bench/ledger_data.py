@@ -79,7 +79,7 @@ class Reference:
     categories: list  # leaf category ids
     regions: list  # township region ids
     deputies: list  # deputy ids
-    deputy_levels: dict  # deputy id -> highest level
+    deputy_levels: dict  # deputy id -> its levels, highest first
     request_types: list  # [(id, code, is_report)]
     rules: list  # TimeLimitRule instances
 
@@ -523,7 +523,7 @@ class LedgerGenerator:
     def chunk(self, start: int, count: int, *, with_events: bool = False):
         """Rows of orders ``start + 1`` .. ``start + count``: (orders, assignments, events,
         ledger rows), each a list of tuples in the table's column order; deterministic."""
-        from minyi.ledger.facts import ADD, First, event_changes
+        from minyi.ledger.facts import ADD, First, event_changes, level_fields
 
         rng = random.Random(start * 7907 + 3)
         orders, assignments, events, ledger = [], [], [], []
@@ -543,7 +543,8 @@ class LedgerGenerator:
             status = "draft"
             folded: dict[str, object] = {}
             last_id = 0
-            closed_at = None
+            closed_at = replied_at = None
+            redo_count = 0
             for k, (at, kind, data, part, to) in enumerate(kept):
                 from_status = status
                 if to:
@@ -553,6 +554,11 @@ class LedgerGenerator:
                 lead = part is not None and parts[part]["role"] == "lead"
                 if kind in ("rejected", "archived", "merged", "tracking_confirmed"):
                     closed_at = at
+                # what the order row keeps itself (the services set it; the ledger copies it)
+                if kind == "direct_answer" or (kind == "replied" and lead):
+                    replied_at = at
+                elif kind in ("redo", "supervised") and lead:  # the lead handles again
+                    replied_at, redo_count = None, redo_count + 1
                 if with_events:
                     events.append(
                         event_row(
@@ -665,17 +671,26 @@ class LedgerGenerator:
                     if status not in ("archived", "rejected", "merged")
                     else "none",
                     master_id=o.get("master_id") if status == "merged" else None,
-                    redo_count=folded.get("redo_count", 0),
+                    redo_count=redo_count,
                     satisfaction=satisfaction,
                     solved_confirmed=folded.get("solved") if satisfaction else None,
                     created_at=o["created_at"],
                     accepted_at=folded.get("accepted_at"),
-                    replied_at=folded.get("replied_at"),
+                    replied_at=replied_at,
                     closed_at=closed_at,
                     updated_at=last_at,
                 )
             )
-            level = self.ref.deputy_levels.get(o["deputy_id"], "") if o["deputy_id"] else ""
+            levels = self.ref.deputy_levels.get(o["deputy_id"], ()) if o["deputy_id"] else ()
+            # as facts.row_fold: the fold, then the order's own columns (its deadlines while set)
+            row = {**folded, "replied_at": replied_at, "closed_at": closed_at}
+            row["redo_count"] = redo_count
+            if sign_due is not None:
+                row["sign_due"] = sign_due
+            if reply_due is not None:
+                row["reply_due"] = reply_due
+            if replied_at is None:
+                row["reply_on_time"] = None
             ledger.append(
                 ledger_row(
                     order_id=order_id,
@@ -683,14 +698,12 @@ class LedgerGenerator:
                     status=status,
                     created_at=o["created_at"],
                     deputy_id=o["deputy_id"],
-                    deputy_level=level,
+                    **level_fields(levels),
                     request_type_id=o["request_type_id"],
                     category_id=o["category_id"],
                     region_id=o["region_id"],
-                    sign_due=sign_due,
-                    reply_due=reply_due,
                     last_event_id=last_id,
-                    **folded,
+                    **row,
                 )
             )
         return orders, assignments, events, ledger

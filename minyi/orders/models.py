@@ -302,6 +302,9 @@ class Assignment(models.Model):
                 fields=["department", "status", "sign_due"], name="assignment_dept_status"
             ),
             models.Index(fields=["status", "dispatched_at"], name="assignment_status_dispatched"),
+            # the ledger's and the statistics' department filter: EXISTS (a part of this
+            # department on this order), one index probe per row (1.3 s → 0.15 s at 1M orders)
+            models.Index(fields=["department", "order"], name="assignment_dept_order"),
         ]
         constraints = [
             models.UniqueConstraint(
