@@ -299,3 +299,12 @@ def test_the_ledger_costs_a_fixed_number_of_queries(as_lena, hana, django_assert
     # the counts: session + user, the statistics policy, one aggregate, and the header
     with django_assert_max_num_queries(6):
         assert as_lena.get("/work/ledger/counts/").status_code == 200
+
+
+def test_a_phone_number_typed_into_a_title_is_masked_as_the_person_is(as_lena):
+    make_order("accepted", at=at(2026, 11, 9, 10), title="王芳13812345678来电反映路灯不亮")
+
+    page = as_lena.get("/work/ledger/?channel=all").content.decode()
+
+    assert "王芳138****5678来电反映路灯不亮" in page
+    assert "13812345678" not in page
