@@ -189,6 +189,15 @@ def test_a_deputys_calls_messages_and_outcomes_and_no_anonymous_order_under_thei
     )
     november = at(2026, 11, 10, 10)
     MessageFactory(deputy=deputy, created_at=november, order=forwarded)
+    # a message without a name forwarded as an anonymous order: the deputy is withheld on it
+    withheld = make_order(
+        "accepted",
+        at=at(2026, 11, 9, 11),
+        channel=Channel.QR_MESSAGE,
+        deputy=deputy,
+        is_anonymous=True,
+    )
+    MessageFactory(deputy=deputy, created_at=november, order=withheld)
     MessageFactory(deputy=deputy, created_at=november, answered_at=november)
     MessageFactory(deputy=deputy, created_at=november, flagged=True)  # 恶意留言: not counted
     MessageFactory(deputy=other, created_at=november)
@@ -202,8 +211,8 @@ def test_a_deputys_calls_messages_and_outcomes_and_no_anonymous_order_under_thei
     assert mine["level"] == Level.CITY
     assert mine["counts"] == {
         "calls": 2,  # the anonymous call is not counted under her
-        "received": 2,
-        "forwarded": 1,
+        "received": 3,
+        "forwarded": 1,  # nor the anonymous order her message became
         "answered": 1,
         "orders": 3,
         "closed": 1,
