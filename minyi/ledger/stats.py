@@ -3,7 +3,9 @@ query per group.
 
 Which orders: those registered (``created_at``) in the period, by default of the deputy channels
 (代表来电, 码上找代表). A duplicate merged into its master (已合并) is one matter with it: it counts
-in ``registered`` and ``merged`` only, never in ``orders``, ``accepted`` or ``closed``. The rates read the *evaluation pool*: the orders neither rejected
+in ``registered`` and ``merged`` only, never in ``orders``, ``accepted`` or ``closed``. The totals
+add up: orders = accepted + rejected (+ drafts), accepted = closed (archived or escalated) +
+in_progress. The rates read the *evaluation pool*: the orders neither rejected
 (不予受理) nor merged into another (已合并: the master order counts the matter once) nor left as
 drafts. Each rate has a numerator and a denominator:
 
@@ -45,6 +47,7 @@ DEPUTY_CHANNELS = (Channel.DEPUTY_CALL, Channel.QR_MESSAGE)
 OUT_OF_POOL = (Status.DRAFT, Status.REJECTED, Status.MERGED)
 # The evaluation pool: neither a draft, nor 不予受理 (even if escalated afterwards), nor merged.
 POOL = ~Q(status__in=OUT_OF_POOL) & Q(rejected=False)
+FINISHED = (Status.ARCHIVED, Status.ESCALATED)
 CLOSED = (Status.REJECTED, Status.ARCHIVED, Status.ESCALATED, Status.MERGED)
 
 # The rates in the order they are shown; the keys are the `stats` command's JSON keys.
@@ -130,7 +133,9 @@ def count_filters(now: datetime) -> dict[str, Q | None]:
         "accepted": matter & Q(accepted_at__isnull=False),
         "rejected": Q(rejected=True),
         "merged": Q(status=Status.MERGED),
-        "closed": matter & Q(status__in=CLOSED),
+        # 办结: an accepted matter finished (archived, or handed to the liaison committee); a
+        # refusal (不予受理) is not 办结 — 登记 = 受理 + 不予受理 (+ drafts), 受理 = 办结 + 办理中
+        "closed": Q(status__in=FINISHED, rejected=False),
         "in_progress": ~Q(status__in=(*CLOSED, Status.DRAFT)),
         "pool": pool,
         "dispatched": dispatched,

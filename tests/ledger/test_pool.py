@@ -35,13 +35,13 @@ def test_a_duplicate_merged_into_its_master_is_counted_once():
     assert figures["rated"] == 1 and figures["satisfaction_rate"] == 1.0
 
 
-def test_a_rejected_order_is_registered_and_closed_but_outside_every_rate():
+def test_a_rejected_order_is_registered_but_neither_accepted_nor_closed_nor_rated():
     make_order("rejected", at=at(2026, 11, 3, 9))
     make_order("archived", at=at(2026, 11, 4, 9))
 
     figures = november_counts()
 
-    assert figures["orders"] == 2 and figures["rejected"] == 1 and figures["closed"] == 2
+    assert figures["orders"] == 2 and figures["rejected"] == 1 and figures["closed"] == 1
     assert figures["pool"] == 1 and figures["dispatched"] == 1 and figures["rated"] == 1
 
 

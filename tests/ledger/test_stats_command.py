@@ -44,7 +44,7 @@ def test_the_month_of_the_deputy_channels_as_one_json_object(november):
 
     for key in ("orders", "accepted", "closed", *RATE_KEYS):
         assert key in f
-    assert f["orders"] == 12 and f["accepted"] == 11 and f["closed"] == 11
+    assert f["orders"] == 12 and f["accepted"] == 11 and f["closed"] == 10 and f["rejected"] == 1
     assert f["satisfaction_rate"] == 1.0 and f["resolution_rate"] == 1.0
     assert f["on_time_sign_rate"] == 1.0 and f["return_rate"] == 0.0
     assert f["redo_rate"] == 0.0 and f["callback_rate"] == 1.0
