@@ -15,6 +15,7 @@ from minyi.ledger.reports.services import monthly_reports_catch_up
 from minyi.ledger.reports.tasks import monthly_reports_task
 from minyi.orders.models import Channel
 from tests.factories import DeputyFactory, at, make_order
+from tests.scheduler_jobs import scheduler_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -59,20 +60,7 @@ def test_after_a_downtime_it_catches_up(november):
 
 
 def test_the_scheduler_offers_the_task_hourly(monkeypatch):
-    from minyi.orders.management.commands import scheduler
-
-    jobs = {}
-
-    class Captured(scheduler.Scheduler):
-        def __init__(self, given, **kwargs):
-            jobs.update({name: interval for _, name, interval in given})
-            super().__init__(given, **kwargs)
-
-        def run(self, *, once=False):
-            return None
-
-    monkeypatch.setattr(scheduler, "Scheduler", Captured)
-    call_command("scheduler", "--once", stdout=StringIO())
+    jobs = scheduler_jobs(monkeypatch)
 
     assert jobs["monthly_reports"] == 3600
 

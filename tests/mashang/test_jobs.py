@@ -12,25 +12,13 @@ from minyi.notify.models import Notice, OutboxMessage
 from minyi.notify.services import outbox_send
 from tests.factories import MessageFactory, at
 from tests.mashang.helpers import station, station_staff
+from tests.scheduler_jobs import scheduler_jobs
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_scheduler_enqueues_the_reminders_hourly_and_the_scrub_daily(monkeypatch):
-    from minyi.orders.management.commands import scheduler
-
-    jobs = {}
-
-    class Captured(scheduler.Scheduler):
-        def __init__(self, given, **kwargs):
-            jobs.update({name: interval for _, name, interval in given})
-            super().__init__(given, **kwargs)
-
-        def run(self, *, once=False):
-            return None
-
-    monkeypatch.setattr(scheduler, "Scheduler", Captured)
-    call_command("scheduler", "--once", stdout=StringIO())
+    jobs = scheduler_jobs(monkeypatch)
 
     assert jobs["messages_remind"] == 3600 and jobs["messages_scrub"] == 24 * 3600
     call_command("scheduler", "--once", "--mashang-every", "600", stdout=StringIO())
