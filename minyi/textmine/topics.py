@@ -73,14 +73,14 @@ def group(texts: Sequence[str], *, min_size: int = 2, distance: float = DISTANCE
         return Grouping(labels=[-1] * n)
     raw = _raw_labels(x, distance)
     ids, counts = np.unique(raw, return_counts=True)
-    order = sorted((c, i) for i, c in zip(ids, counts) if c >= min_size)
+    order = sorted((c, i) for i, c in zip(ids, counts, strict=True) if c >= min_size)
     order.reverse()
     renumber = {int(raw_id): new for new, (_, raw_id) in enumerate(order)}
     labels = [renumber.get(int(r), -1) for r in raw]
     n_words = len(vocab)
     topics = []
     label_arr = np.asarray(labels)
-    for new, (size, raw_id) in enumerate(order):
+    for new, (size, _raw_id) in enumerate(order):
         rows = np.flatnonzero(label_arr == new)
         sub = x[rows]
         centre = np.asarray(sub.mean(axis=0)).ravel()
