@@ -42,12 +42,11 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "灾害": ("冰雹", "洪水", "发大水", "受灾", "灾后", "倒房", "火灾后", "烧了", "冲走"),
 }  # fmt: skip
 
-_PATTERNS = {name: re.compile("|".join(map(re.escape, words))) for name, words in CONCEPTS.items()}
+_OWNER = {word: name for name, words in CONCEPTS.items() for word in words}
+# one pattern for all, longest trigger first so "路灯坏" is not read as a shorter one
+_PATTERN = re.compile("|".join(map(re.escape, sorted(_OWNER, key=len, reverse=True))))
 
 
 def concepts(text: str) -> list[str]:
     """The concepts ``text`` names, one entry per hit (repeats weigh more)."""
-    out = []
-    for name, pattern in _PATTERNS.items():
-        out.extend([name] * len(pattern.findall(text or "")))
-    return out
+    return [_OWNER[hit] for hit in _PATTERN.findall(text or "")]

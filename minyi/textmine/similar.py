@@ -80,13 +80,12 @@ def _identity(tokens: list[str]) -> list[str]:
 
 
 def _tokens(text: str) -> tuple[list[str], list[str], list[str]]:
-    """(terms, character grams, concepts) of one text from one segmentation."""
+    """(terms, character grams, concepts) of one text from one segmentation (the hot path of
+    grouping 100,000 texts: no regex per word here)."""
     pairs = content_words(text)
-    grams = []
-    for raw, _ in pairs:
-        for run in _HAN.split(raw):
-            grams.extend(run)
-            grams.extend(run[i : i + 2] for i in range(len(run) - 1))
+    raws = [raw for raw, _ in pairs]
+    grams = list("".join(raws))
+    grams.extend(w[i : i + 2] for w in raws if len(w) > 1 for i in range(len(w) - 1))
     return [norm for _, norm in pairs], grams, concepts(text)
 
 

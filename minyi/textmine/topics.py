@@ -27,7 +27,7 @@ from minyi.textmine.similar import matrix
 
 DISTANCE = 0.85  # mean cosine distance at which two groups stop merging (tuned, tuning part)
 DIRECT_LIMIT = 3000
-SVD_COMPONENTS = 96
+SVD_COMPONENTS = 64
 KEY_TERMS = 6
 
 
@@ -90,10 +90,17 @@ def _average_linkage(sims: np.ndarray, sizes: np.ndarray, threshold: float) -> n
 def _micro_groups(x, n: int) -> np.ndarray:
     k = int(min(max(DIRECT_LIMIT // 2, n // 60), 2500))
     dims = min(SVD_COMPONENTS, x.shape[1] - 1)
-    reduced = TruncatedSVD(dims, algorithm="randomized", n_iter=4, random_state=0).fit_transform(x)
+    reduced = TruncatedSVD(dims, algorithm="randomized", n_iter=2, random_state=0).fit_transform(x)
     reduced /= np.linalg.norm(reduced, axis=1, keepdims=True) + 1e-9
     km = MiniBatchKMeans(
-        n_clusters=k, init="random", batch_size=8192, n_init=1, max_iter=20, random_state=0
+        n_clusters=k,
+        init="random",
+        init_size=min(n, 3 * k),
+        batch_size=8192,
+        n_init=1,
+        max_iter=5,
+        max_no_improvement=3,
+        random_state=0,
     )
     return km.fit_predict(reduced.astype(np.float32))
 
