@@ -11,13 +11,25 @@ from datetime import date
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-CODES = {"emergency", "legal_procedure", "military", "party_congress_cppcc", "secrets",
-         "illegal", "vague", "out_of_jurisdiction"}
+CODES = {
+    "emergency",
+    "legal_procedure",
+    "military",
+    "party_congress_cppcc",
+    "secrets",
+    "illegal",
+    "vague",
+    "out_of_jurisdiction",
+}
 PHONE = re.compile(r"^1[3589]\d0000\d{4}$")
 NEAR = re.compile(r"110|派出所|法院|人大|政协|部队|军人|火灾|消防|信访|警察")
-KINDS = {"same_person_reworded": True, "same_matter_same_place": True,
-         "same_place_different_matter": False, "same_person_different_matter": False,
-         "same_matter_different_place": False}
+KINDS = {
+    "same_person_reworded": True,
+    "same_matter_same_place": True,
+    "same_place_different_matter": False,
+    "same_person_different_matter": False,
+    "same_matter_different_place": False,
+}
 
 
 def fail(msg):
@@ -70,8 +82,11 @@ for p in pairs:
     same_phone = bool(a["phone"]) and a["phone"] == b["phone"]
     if p["kind"].startswith("same_person") and not same_phone:
         fail(f"pair {p} should share a phone")
-    if p["kind"] in ("same_matter_same_place", "same_place_different_matter",
-                     "same_matter_different_place") and same_phone:
+    if (
+        p["kind"]
+        in ("same_matter_same_place", "same_place_different_matter", "same_matter_different_place")
+        and same_phone
+    ):
         fail(f"pair {p} should not share a phone")
     if p["duplicate"]:
         days = abs((date.fromisoformat(a["date"]) - date.fromisoformat(b["date"])).days)
@@ -81,7 +96,10 @@ for p in pairs:
             fail(f"pair {p} topic/scope differ")
     if p["kind"] == "same_matter_different_place" and a["topic"] != b["topic"]:
         fail(f"pair {p} topics differ")
-    if p["kind"] in ("same_place_different_matter", "same_person_different_matter") and a["topic"] == b["topic"]:
+    if (
+        p["kind"] in ("same_place_different_matter", "same_person_different_matter")
+        and a["topic"] == b["topic"]
+    ):
         print(f"note: {p['a']} {p['b']} {p['kind']} share topic {a['topic']}")
 
 # duplicate groups must be closed: if a~b and b~c then a~c listed
@@ -108,12 +126,29 @@ for ids in phones.values():
                 fail(f"{i} {j} share a phone but are not listed")
 
 print("OK", len(appeals), "appeals,", len(pairs), "pairs")
-print("in scope", sum(a["scope"] is None for a in appeals), "out of scope", sum(a["scope"] is not None for a in appeals))
-print("scope codes", dict(collections.Counter(a["scope"] for a in appeals if a["scope"]).most_common()))
+print(
+    "in scope",
+    sum(a["scope"] is None for a in appeals),
+    "out of scope",
+    sum(a["scope"] is not None for a in appeals),
+)
+print(
+    "scope codes",
+    dict(collections.Counter(a["scope"] for a in appeals if a["scope"]).most_common()),
+)
 near = [a["id"] for a in appeals if a["scope"] is None and NEAR.search(a["text"])]
-print("in-scope near misses (mention 110/派出所/法院/人大/政协/部队/军人/火灾/消防/信访/警察):", len(near))
+print(
+    "in-scope near misses (mention 110/派出所/法院/人大/政协/部队/军人/火灾/消防/信访/警察):",
+    len(near),
+)
 print("  ", " ".join(near))
-print("topics", len(set(a["topic"] for a in appeals)), "(in scope:", len(set(a["topic"] for a in appeals if a["scope"] is None)), ")")
+print(
+    "topics",
+    len(set(a["topic"] for a in appeals)),
+    "(in scope:",
+    len(set(a["topic"] for a in appeals if a["scope"] is None)),
+    ")",
+)
 for t, n in collections.Counter(a["topic"] for a in appeals).most_common():
     print(f"  {t}: {n}")
 print("pair kinds")
@@ -121,5 +156,11 @@ for (k, d), n in sorted(collections.Counter((p["kind"], p["duplicate"]) for p in
     print(f"  {k} (duplicate={str(d).lower()}): {n}")
 lens = sorted(len(a["text"]) for a in appeals)
 print("text length min/median/max", lens[0], lens[len(lens) // 2], lens[-1])
-print("no phone", sum(not a["phone"] for a in appeals), "no address", sum(not a["address"] for a in appeals),
-      "码上找代表", sum("码上找代表" in a["text"] for a in appeals))
+print(
+    "no phone",
+    sum(not a["phone"] for a in appeals),
+    "no address",
+    sum(not a["address"] for a in appeals),
+    "码上找代表",
+    sum("码上找代表" in a["text"] for a in appeals),
+)
