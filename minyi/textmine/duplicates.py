@@ -12,6 +12,7 @@ candidates share a phone, a place key, or one of their rarer terms.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ REASON_LABELS = {"same_phone": "同一来电号码", "same_place": "同一地点
 
 MAX_GAP_DAYS = 30
 TEXT_WITH_PHONE = 0.30  # text similarity enough when the phone is the same
-TEXT_WITH_PLACE = 0.38  # ... when the place is the same
+TEXT_WITH_PLACE = 0.36  # ... when the place is the same
 TEXT_ALONE = 0.8  # ... with neither (the places unknown)
 PLACE_MIN = 0.6  # place similarity that counts as the same place
 BLOCK_CAP = 200  # a blocking key shared by more appeals than this is too common to use
@@ -59,6 +60,13 @@ def matter_text(appeal: Appeal) -> str:
     text = appeal.text
     for name in sorted(places.units(appeal.address), key=len, reverse=True):
         text = text.replace(name, " ")
+    # and any other run of two or more characters of the address ("火车站涵洞", "公交站")
+    address = re.sub(r"\s+", "", appeal.address or "")
+    for size in range(min(len(address), 12), 1, -1):
+        for start in range(len(address) - size + 1):
+            piece = address[start : start + size]
+            if piece in text:
+                text = text.replace(piece, " ")
     return text
 
 
