@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
 from minyi.textmine import places
+from minyi.textmine.lexicon import concepts
 from minyi.textmine.segment import terms
 from minyi.textmine.similar import cosine, matrix, vector
 
@@ -29,6 +30,7 @@ TEXT_WITH_PHONE = 0.30  # text similarity enough when the phone is the same
 TEXT_WITH_PLACE = 0.36  # ... when the place is the same
 TEXT_ALONE = 0.8  # ... with neither (the places unknown)
 PLACE_MIN = 0.6  # place similarity that counts as the same place
+SAME_KIND_DAYS = 14  # same place, same kind of matter (main concept) within this many days
 BLOCK_CAP = 200  # a blocking key shared by more appeals than this is too common to use
 RARE_TERMS = 6  # each appeal is blocked under its rarest terms
 
@@ -70,6 +72,14 @@ def matter_text(appeal: Appeal) -> str:
     return text
 
 
+def _main_concept(appeal: Appeal) -> str | None:
+    """The one concept the matter names most (``lexicon``), None when none or a tie."""
+    counts = Counter(concepts(matter_text(appeal))).most_common(2)
+    if not counts or (len(counts) == 2 and counts[0][1] == counts[1][1]):
+        return None
+    return counts[0][0]
+
+
 def judge(a: Appeal, b: Appeal, *, text_similarity: float | None = None) -> Judgement:
     """Judge one pair. ``text_similarity`` may be given (a batch's TF-IDF cosine of
     ``matter_text``); otherwise the corpus-free ``similar.cosine`` is used."""
@@ -88,6 +98,10 @@ def judge(a: Appeal, b: Appeal, *, text_similarity: float | None = None) -> Judg
         candidates.append((text / TEXT_WITH_PHONE, "same_phone"))
     if place is not None and place >= PLACE_MIN:
         candidates.append((text / TEXT_WITH_PLACE, "same_place"))
+        # the same kind of matter at the same place within two weeks: one matter, however worded
+        if gap is not None and gap <= SAME_KIND_DAYS and (kind := _main_concept(a)):
+            if kind == _main_concept(b):
+                candidates.append((1.0, "same_place"))
     if place is None:
         candidates.append((text / TEXT_ALONE, "similar_text"))
     if not candidates:
