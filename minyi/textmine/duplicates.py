@@ -113,6 +113,22 @@ def judge(a: Appeal, b: Appeal, *, text_similarity: float | None = None) -> Judg
     return Judgement(score=score, reason=None, is_duplicate=False)
 
 
+def rank(
+    new: Appeal, others: Sequence[Appeal], *, limit: int = 5
+) -> list[tuple[Appeal, Judgement]]:
+    """The likely duplicates of ``new`` among ``others`` (the intake check: others are the
+    orders a query found by phone, place or words), best first, at most ``limit``. The new
+    appeal is vectorised once; each other costs one vector (about 0.3 ms)."""
+    mine = vector(matter_text(new))
+    found = []
+    for other in others:
+        verdict = judge(new, other, text_similarity=cosine(mine, vector(matter_text(other))))
+        if verdict.is_duplicate:
+            found.append((other, verdict))
+    found.sort(key=lambda pair: -pair[1].score)
+    return found[:limit]
+
+
 def candidate_pairs(appeals: Sequence[Appeal]) -> set[tuple[int, int]]:
     """Index pairs worth judging: same phone, same place key, or a shared rare term."""
     blocks: dict[str, list[int]] = defaultdict(list)
