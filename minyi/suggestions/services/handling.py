@@ -25,8 +25,7 @@ from minyi.suggestions.services.common import (
     require_status,
 )
 from minyi.suggestions.services.notices import tell
-
-ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
+from minyi.uploads.check import check_upload
 
 
 @transaction.atomic
@@ -41,8 +40,7 @@ def suggestion_reply(
     content = (content or "").strip()
     if not content:
         raise ValidationFailed("请填写答复内容。")
-    if attachment is not None and attachment.size > ATTACHMENT_MAX_BYTES:
-        raise ValidationFailed("附件不能超过 20 MB。")
+    checked = check_upload(attachment) if attachment is not None else None
     suggestion = locked(suggestion)
     require_status(
         suggestion, SuggestionStatus.ASSIGNED, SuggestionStatus.SECOND_ROUND, doing="答复"
@@ -64,9 +62,10 @@ def suggestion_reply(
         replied_at=now,
         on_time=suggestion.due_on is None or timefmt.local_date(now) <= suggestion.due_on,
     )
-    if attachment is not None:
-        reply.attachment_name = attachment.name[:200]
-        reply.attachment = attachment
+    if checked is not None:
+        reply.attachment_name, reply.attachment_type = checked.name, checked.content_type
+        # the stored name is ours (never the user's): only the type's extension is kept
+        reply.attachment.save(f"reply{checked.extension}", checked.content, save=False)
     reply.save()
     data = {"department": part.department_id, "round": reply.round, "on_time": reply.on_time}
     if part.role != SuggestionRole.LEAD:
