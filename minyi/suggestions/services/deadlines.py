@@ -59,7 +59,7 @@ def _raise(suggestion: Suggestion, level: str, kind: str) -> bool:
             actor=None,
             data={
                 "departments": _waiting(suggestion),
-                "due_on": suggestion.due_on.isoformat(),
+                "due_on": timefmt.day_text(suggestion.due_on),
                 "round": suggestion.round,
             },
         )

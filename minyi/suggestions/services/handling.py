@@ -125,7 +125,7 @@ def suggestion_evaluate(
             SuggestionEventKind.SECOND_ROUND,
             actor=actor,
             note=note,
-            data={"due_on": suggestion.due_on.isoformat()},
+            data={"due_on": timefmt.day_text(suggestion.due_on)},
             fields=[*fields, "round", "due_on", "warning"],
         )
     else:

@@ -157,7 +157,7 @@ def suggestion_assign(
             "lead": lead_department.pk,
             "assisting": [d.pk for d in assisting],
             "months": months,
-            "due_on": suggestion.due_on.isoformat(),
+            "due_on": timefmt.day_text(suggestion.due_on),
         },
         fields=["assigned_at", "round", "due_on", "warning"],
     )
