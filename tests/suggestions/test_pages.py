@@ -209,3 +209,19 @@ def test_other_roles_see_no_suggestion_pages(client, request, persona, proposed)
         "/work/suggestions/ledger/",
     ):
         assert client.get(url).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("persona", "link"),
+    [
+        ("lin", "/work/suggestions/"),
+        ("hana", "/work/suggestions/department/"),
+        ("wang", "/work/suggestions/mine/"),
+    ],
+)
+def test_the_header_links_each_role_to_its_suggestions(client, request, persona, link):
+    client.force_login(request.getfixturevalue(persona))
+
+    page = client.get("/work/notices/").content.decode()
+
+    assert f'href="{link}"' in page
