@@ -13,6 +13,7 @@ from minyi.accounts.models import Role
 from minyi.core import idempotency
 from minyi.core.access import role_required
 from minyi.core.errors import DomainError
+from minyi.mashang.inbox import deputy_switch
 from minyi.suggestions import forms, selectors
 from minyi.suggestions.models import SuggestionReply, SuggestionSource
 from minyi.suggestions.services import (
@@ -68,7 +69,10 @@ def reply_attachment(request: HttpRequest, pk: int, reply_id: int) -> FileRespon
 @require_GET
 def mine_list(request: HttpRequest) -> HttpResponse:
     rows = selectors.deputy_suggestions(request.user)
-    return render(request, "suggestions/mine.html", {"rows": rows, "title": "我的建议"})
+    # beside 选民留言 and 我的工单: one place for all of a deputy's matters
+    switch = deputy_switch(request.user, "suggestions")
+    context = {"rows": rows, "title": "我的建议", "switch": switch}
+    return render(request, "suggestions/mine.html", context)
 
 
 @role_required(Role.DEPUTY)
