@@ -24,6 +24,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
+from minyi.clues.tasks import clue_proposals_task
 from minyi.core.heartbeats import Heartbeat
 from minyi.core.models import ProcessKind
 from minyi.core.reconnect import DATABASE_OUTAGE, Reconnect
@@ -138,6 +139,8 @@ class Command(BaseCommand):
                 # offered hourly; it generates last month's report (Beijing time) only while it
                 # has none, so on the 1st, and after a downtime it catches up
                 (monthly_reports_task, "monthly_reports", 3600),
+                # 线索库: new orders like an open clue, proposed for linking (minyi/clues)
+                (clue_proposals_task, "clue_proposals", 600),
             ],
             write=self.stdout.write,
         )

@@ -1,0 +1,120 @@
+"""New orders like an open clue, proposed for linking (the liaison officer accepts or dismisses).
+
+A scheduled job (``clue_proposals_task``, every 10 minutes), never the order's write path: it
+claims the orders created since its last turn (``ScanCursor``, a conditional update, so two
+workers never read the same batch), compares each with every open clue's profile (its title,
+summary and linked orders, ``minyi.textmine.similar``), and records a ``ClueProposal`` for each
+order at or above ``CLUE_PROPOSAL_MIN_SCORE`` (settings, default 0.35).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+
+from minyi.clues.models import Clue, ClueOrder, ClueProposal, ScanCursor
+from minyi.core import clock
+from minyi.orders.models import WorkOrder
+
+BATCH = 2000
+PROFILE_ORDERS = 50  # the newest linked orders that make a clue's profile
+CURSOR = "orders"
+LAG = timedelta(minutes=2)
+
+try:  # the text engine (minyi/textmine); a bigram profile until it lands
+    from minyi.textmine.similar import cosine, vector
+except ImportError:  # pragma: no cover - only before the textmine branch is merged
+    _HAN = re.compile(r"[^\u4e00-\u9fff0-9A-Za-z]+")
+
+    def vector(text: str) -> dict[str, float]:
+        grams = Counter(
+            run[i : i + 2] for run in _HAN.split(text or "") for i in range(len(run) - 1)
+        )
+        norm = math.sqrt(sum(v * v for v in grams.values())) or 1.0
+        return {k: v / norm for k, v in grams.items()}
+
+    def cosine(a: dict[str, float], b: dict[str, float]) -> float:
+        if len(a) > len(b):
+            a, b = b, a
+        return sum(v * b.get(k, 0.0) for k, v in a.items())
+
+
+def min_score() -> float:
+    return float(getattr(settings, "CLUE_PROPOSAL_MIN_SCORE", 0.35))
+
+
+def order_text(order) -> str:
+    return f"{order.title}\n{order.content}"
+
+
+def _average(vectors: list[dict[str, float]]) -> dict[str, float]:
+    total: Counter = Counter()
+    for v in vectors:
+        total.update(v)
+    norm = math.sqrt(sum(x * x for x in total.values())) or 1.0
+    return {k: x / norm for k, x in total.items()}
+
+
+def clue_profile(clue: Clue) -> dict[str, float]:
+    """The clue's own words, weighed as one order among its linked orders' texts."""
+    orders = WorkOrder.objects.filter(
+        pk__in=ClueOrder.objects.filter(clue=clue).values("order_id")
+    ).order_by("-id")[:PROFILE_ORDERS]
+    vectors = [vector(f"{clue.title}\n{clue.summary}")]
+    vectors += [vector(order_text(o)) for o in orders.only("title", "content")]
+    return _average(vectors)
+
+
+def _claim(batch: int) -> list[WorkOrder]:
+    """The next orders after the cursor, the cursor moved past them; [] when another worker
+    claimed them first (its update matched, ours did not)."""
+    cursor, _ = ScanCursor.objects.get_or_create(name=CURSOR)
+    # a lag, so that an order whose transaction commits after a later one's is not passed over
+    settled = clock.now() - LAG
+    orders = list(
+        WorkOrder.objects.filter(pk__gt=cursor.last_order_id, created_at__lte=settled)
+        .order_by("pk")
+        .only("pk", "title", "content")[:batch]
+    )
+    if not orders:
+        return []
+    moved = ScanCursor.objects.filter(name=CURSOR, last_order_id=cursor.last_order_id).update(
+        last_order_id=orders[-1].pk
+    )
+    return orders if moved else []
+
+
+def clue_proposals_scan(*, batch: int = BATCH) -> int:
+    """One turn of the scan; returns the number of proposals recorded."""
+    with transaction.atomic():
+        orders = _claim(batch)
+        if not orders:
+            return 0
+        clues = list(Clue.objects.open())
+        if not clues:
+            return 0
+        profiles = [(clue, clue_profile(clue)) for clue in clues]
+        linked = set(
+            ClueOrder.objects.filter(
+                clue__in=clues, order_id__in=[o.pk for o in orders]
+            ).values_list("clue_id", "order_id")
+        )
+        threshold, now, rows = min_score(), clock.now(), []
+        for order in orders:
+            v = vector(order_text(order))
+            for clue, profile in profiles:
+                if (clue.pk, order.pk) in linked:
+                    continue
+                score = cosine(v, profile)
+                if score >= threshold:
+                    rows.append(
+                        ClueProposal(clue=clue, order=order, score=round(score, 3), created_at=now)
+                    )
+        # a proposal once dismissed (or already there) is not made again
+        ClueProposal.objects.bulk_create(rows, ignore_conflicts=True)
+        return len(rows)
