@@ -9,9 +9,6 @@ order at or above ``CLUE_PROPOSAL_MIN_SCORE`` (settings, default 0.35).
 
 from __future__ import annotations
 
-import math
-import re
-from collections import Counter
 from datetime import timedelta
 
 from django.conf import settings
@@ -20,29 +17,12 @@ from django.db import transaction
 from minyi.clues.models import Clue, ClueOrder, ClueProposal, ScanCursor
 from minyi.core import clock
 from minyi.orders.models import WorkOrder
+from minyi.textmine.similar import centroid, cosine, vector
 
 BATCH = 2000
 PROFILE_ORDERS = 50  # the newest linked orders that make a clue's profile
 CURSOR = "orders"
 LAG = timedelta(minutes=2)
-
-try:  # the text engine (minyi/textmine); a bigram profile until it lands
-    from minyi.textmine.similar import cosine, vector
-except ImportError:  # pragma: no cover - only before the textmine branch is merged
-    _HAN = re.compile(r"[^\u4e00-\u9fff0-9A-Za-z]+")
-
-    def vector(text: str) -> dict[str, float]:
-        grams = Counter(
-            run[i : i + 2] for run in _HAN.split(text or "") for i in range(len(run) - 1)
-        )
-        norm = math.sqrt(sum(v * v for v in grams.values())) or 1.0
-        return {k: v / norm for k, v in grams.items()}
-
-    def cosine(a: dict[str, float], b: dict[str, float]) -> float:
-        if len(a) > len(b):
-            a, b = b, a
-        return sum(v * b.get(k, 0.0) for k, v in a.items())
-
 
 def min_score() -> float:
     return float(getattr(settings, "CLUE_PROPOSAL_MIN_SCORE", 0.35))
@@ -52,14 +32,6 @@ def order_text(order) -> str:
     return f"{order.title}\n{order.content}"
 
 
-def _average(vectors: list[dict[str, float]]) -> dict[str, float]:
-    total: Counter = Counter()
-    for v in vectors:
-        total.update(v)
-    norm = math.sqrt(sum(x * x for x in total.values())) or 1.0
-    return {k: x / norm for k, x in total.items()}
-
-
 def clue_profile(clue: Clue) -> dict[str, float]:
     """The clue's own words, weighed as one order among its linked orders' texts."""
     orders = WorkOrder.objects.filter(
@@ -67,7 +39,7 @@ def clue_profile(clue: Clue) -> dict[str, float]:
     ).order_by("-id")[:PROFILE_ORDERS]
     vectors = [vector(f"{clue.title}\n{clue.summary}")]
     vectors += [vector(order_text(o)) for o in orders.only("title", "content")]
-    return _average(vectors)
+    return centroid(vectors)
 
 
 def _claim(batch: int) -> list[WorkOrder]:
