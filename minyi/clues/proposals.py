@@ -24,6 +24,7 @@ PROFILE_ORDERS = 50  # the newest linked orders that make a clue's profile
 CURSOR = "orders"
 LAG = timedelta(minutes=2)
 
+
 def min_score() -> float:
     return float(getattr(settings, "CLUE_PROPOSAL_MIN_SCORE", 0.35))
 

@@ -57,7 +57,7 @@ def _open(clue: Clue) -> None:
 
 def _locked(clue: Clue) -> Clue:
     # the state is read under the row lock: a close and a note at once see one order of events
-    return Clue.objects.select_for_update().select_related("group").get(pk=clue.pk)
+    return Clue.objects.select_for_update(of=("self",)).select_related("group").get(pk=clue.pk)
 
 
 def _event(clue: Clue, kind: str, actor, *, before: str, note: str = "", **data) -> ClueEvent:
