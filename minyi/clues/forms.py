@@ -80,6 +80,7 @@ class NoteForm(KeyedForm):
     text = core.TextField(
         label="调研内容", max_length=NOTE_MAX, widget=forms.Textarea(attrs={"rows": 4})
     )
+    file = forms.FileField(label="附件（可选）", required=False)
 
 
 class SuggestForm(KeyedForm):

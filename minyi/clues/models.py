@@ -7,6 +7,10 @@ and note is a ``ClueEvent`` row (who, when, from, to, note).
 
 from __future__ import annotations
 
+import os
+import re
+import secrets
+
 from django.conf import settings
 from django.db import models
 
@@ -124,13 +128,25 @@ class ClueProposal(models.Model):
         return f"线索 {self.clue_id} · 工单 {self.order_id}（{self.get_status_display()}）"
 
 
+def note_file_path(instance: ClueNote, filename: str) -> str:
+    """A name nobody can guess; the one users gave is kept only for display (``file_name``)."""
+    extension = os.path.splitext(filename)[1].lower()
+    if not re.fullmatch(r"\.[a-z0-9]{1,10}", extension):
+        extension = ""
+    return f"clues/{instance.clue_id}/{secrets.token_urlsafe(16)}{extension}"
+
+
 class ClueNote(models.Model):
-    """调研记录: a group deputy's research note."""
+    """调研记录: a group deputy's research note, with an optional file (checked as every upload,
+    served only by the clue's download view after the visibility check)."""
 
     clue = models.ForeignKey(Clue, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     text = models.TextField("调研内容", max_length=NOTE_MAX)
     created_at = models.DateTimeField("记录时间")
+    file = models.FileField("附件", upload_to=note_file_path, blank=True)
+    file_name = models.CharField("附件名", max_length=200, blank=True)
+    file_type = models.CharField("附件类型", max_length=100, blank=True)
 
     class Meta:
         verbose_name = "调研记录"

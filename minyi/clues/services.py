@@ -25,6 +25,7 @@ from minyi.clues.models import (
 )
 from minyi.core import clock
 from minyi.core.errors import DomainError, InvalidTransition, ValidationFailed
+from minyi.uploads import check_upload
 
 MAX_ORDERS = 200
 
@@ -166,13 +167,20 @@ def _decide(proposal: ClueProposal, status: str, actor) -> ClueProposal:
 
 
 @transaction.atomic
-def clue_note_add(*, clue: Clue, text: str, actor) -> ClueNote:
-    """调研: a group deputy records research; the first note moves 新建 → 调研中."""
+def clue_note_add(*, clue: Clue, text: str, actor, file=None) -> ClueNote:
+    """调研: a group deputy records research (with an optional file, checked as every upload);
+    the first note moves 新建 → 调研中."""
     clue = _locked(clue)
     _group_deputy(actor, clue)
     _open(clue)
     text = _text(text, empty=errors.EMPTY_NOTE, limit=NOTE_MAX, too_long=errors.NOTE_TOO_LONG)
-    note = ClueNote.objects.create(clue=clue, author=actor, text=text, created_at=clock.now())
+    note = ClueNote(clue=clue, author=actor, text=text, created_at=clock.now())
+    if file is not None:
+        checked = check_upload(file)
+        note.file_name = checked.name or f"附件{checked.extension}"
+        note.file_type = checked.content_type
+        note.file.save(f"upload{checked.extension}", checked.content, save=False)
+    note.save()
     if clue.status == ClueStatus.NEW:
         clue.status = ClueStatus.RESEARCHING
         clue.save(update_fields=["status"])

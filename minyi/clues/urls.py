@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/close/", views.clue_close, name="clue-close"),
     path("<int:pk>/note/", views.clue_note, name="clue-note"),
     path("<int:pk>/suggest/", views.clue_suggest, name="clue-suggest"),
+    path("<int:pk>/notes/<int:note>/file/", views.note_file, name="clue-note-file"),
     path(
         "<int:pk>/proposals/<int:proposal>/<slug:decision>/",
         views.proposal_decide,

@@ -14,13 +14,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from minyi.accounts.models import Role
 from minyi.clues import errors, forms, selectors, services
-from minyi.clues.models import Clue, ClueProposal
+from minyi.clues.models import Clue, ClueNote, ClueProposal
 from minyi.core import idempotency
 from minyi.core.access import has_role, role_required
 from minyi.core.errors import DomainError
 from minyi.deputies.models import ProfessionalGroup
 from minyi.mashang.inbox import deputy_switch
 from minyi.orders.models import WorkOrder
+from minyi.uploads.download import download_response
 
 
 def _first_error(form) -> str:
@@ -153,7 +154,7 @@ def _act(request, pk: int, scope: str, form_class, call: Callable[[Clue, dict], 
     clue = _visible_clue(request, pk)
 
     def perform() -> dict:
-        form = form_class(request.POST)
+        form = form_class(request.POST, request.FILES)
         if not form.is_valid():
             raise idempotency.Refused(_first_error(form))
         try:
@@ -190,7 +191,9 @@ def clue_close(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def clue_note(request: HttpRequest, pk: int) -> HttpResponse:
     def call(clue, data) -> str:
-        services.clue_note_add(clue=clue, text=data["text"], actor=request.user)
+        services.clue_note_add(
+            clue=clue, text=data["text"], file=data.get("file"), actor=request.user
+        )
         return "调研记录已保存。"
 
     return _act(request, pk, "note", forms.NoteForm, call)
@@ -221,6 +224,23 @@ def proposal_decide(request: HttpRequest, pk: int, proposal: int, decision: str)
         return "已忽略该关联建议。"
 
     return _act(request, pk, f"proposal {proposal} {decision}", idempotency.KeyedForm, call)
+
+
+@require_GET
+def note_file(request: HttpRequest, pk: int, note: int) -> HttpResponse:
+    """A note's file, to whoever may read the clue (the liaison officer, the group's deputies),
+    as a download only (minyi.uploads.download_response)."""
+    if not request.user.is_authenticated:
+        raise Http404("没有这个附件。")
+    clue = _visible_clue(request, pk)
+    found = get_object_or_404(ClueNote, pk=note, clue=clue)
+    if not found.file:
+        raise Http404("没有这个附件。")
+    try:
+        handle = found.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("附件文件不存在。") from None
+    return download_response(handle, name=found.file_name, content_type=found.file_type)
 
 
 @role_required(Role.DEPUTY)

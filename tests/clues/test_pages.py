@@ -205,3 +205,39 @@ def test_the_header_links_the_clue_library_for_the_liaison_officer(client, lin):
     sign_in(client, lin)
     assert 'href="/work/clues/"' in text(client.get("/work/clues/groups/"))
     assert Role.LIAISON == lin.role
+
+
+def test_a_note_may_carry_a_checked_file_that_only_the_clue_s_readers_download(
+    client, wang, zhao, lin, clue
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.uploads.samples import PDF
+
+    sign_in(client, wang)
+    upload = SimpleUploadedFile("走访记录.pdf", PDF, content_type="application/pdf")
+    client.post(f"/work/clues/{clue.pk}/note/", keyed(text="走访记录见附件。", file=upload))
+    note = clue.notes.get()
+    assert note.file_name == "走访记录.pdf" and note.file_type == "application/pdf"
+    url = f"/work/clues/{clue.pk}/notes/{note.pk}/file/"
+    assert url in text(client.get(f"/work/clues/{clue.pk}/"))
+
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
+    sign_in(client, lin)
+    assert client.get(url).status_code == 200
+    sign_in(client, zhao)
+    assert client.get(url).status_code == 404
+
+
+def test_a_file_that_is_not_what_it_claims_is_refused_and_the_note_not_saved(client, wang, clue):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    sign_in(client, wang)
+    fake = SimpleUploadedFile("报告.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
+    response = client.post(
+        f"/work/clues/{clue.pk}/note/", keyed(text="见附件", file=fake), follow=True
+    )
+    assert response.status_code == 200
+    assert clue.notes.count() == 0
+    assert "文件" in text(response)
