@@ -1,7 +1,7 @@
 """What the clue library reads, as the reader may see it.
 
 Orders on a clue go through the privacy rule (``rules.requester_shown``): the liaison officer
-reads the requester masked and the title redacted as the rule says; a group deputy reads no
+reads the requester masked and the title as a list shows it (``Person.listed``: redacted, typed phone numbers masked); a group deputy reads no
 requester at all, and of a whistle-blower's order (``protect_identity``) not even the title —
 the deputy is outside the hotline and a report's wording can name its reporter.
 """
@@ -41,8 +41,8 @@ def order_row(user, order: WorkOrder, **extra) -> OrderRow:
     person = rules.requester_shown(user, order)
     region = order.region.name if order.region_id else ""
     if role_of(user) == Role.LIAISON:
-        return OrderRow(order, person.redact(order.title), person.label, region, **extra)
-    title = REPORT_TITLE if order.protect_identity else person.redact(order.title)
+        return OrderRow(order, person.listed(order.title), person.label, region, **extra)
+    title = REPORT_TITLE if order.protect_identity else person.listed(order.title)
     return OrderRow(order, title, "", region, **extra)
 
 

@@ -241,3 +241,12 @@ def test_a_file_that_is_not_what_it_claims_is_refused_and_the_note_not_saved(cli
     assert response.status_code == 200
     assert clue.notes.count() == 0
     assert "文件" in text(response)
+
+
+def test_a_phone_number_typed_into_a_title_is_masked_on_the_clue_pages(client, lin, wang, clue):
+    order = make_order("accepted", title="13912345678反映占道经营")
+    clue.links.create(order=order, linked_by=lin, linked_at=MONDAY)
+    for user in (wang, lin):
+        sign_in(client, user)
+        page = text(client.get(f"/work/clues/{clue.pk}/"))
+        assert "13912345678" not in page and "139****5678" in page
