@@ -84,3 +84,15 @@ def test_a_closed_clue_gets_no_proposals(clue, lin):
 
 def test_the_scheduler_offers_the_proposal_scan_every_ten_minutes(monkeypatch):
     assert scheduler_jobs(monkeypatch)["clue_proposals"] == 600
+
+
+def test_the_scan_can_be_run_by_hand(clue):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    stall_order()
+    out = StringIO()
+    with clock.frozen(LATER):
+        call_command("clue_proposals", stdout=out)
+    assert out.getvalue().strip() == "新增关联建议 1 条。"
