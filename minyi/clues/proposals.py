@@ -43,10 +43,29 @@ def clue_profile(clue: Clue) -> dict[str, float]:
     return centroid(vectors)
 
 
+def _cursor() -> ScanCursor | None:
+    """The cursor; made on the first turn that has an open clue, past the orders created before
+    the oldest open clue: only orders arriving after the clues are proposed (the first turn on a
+    large database does not crawl through years of history)."""
+    cursor = ScanCursor.objects.filter(name=CURSOR).first()
+    if cursor is not None:
+        return cursor
+    oldest = Clue.objects.open().order_by("created_at").values_list("created_at", flat=True)
+    if not oldest:
+        return None
+    before = WorkOrder.objects.filter(created_at__lt=oldest[0]).order_by("-pk").first()
+    cursor, _ = ScanCursor.objects.get_or_create(
+        name=CURSOR, defaults={"last_order_id": before.pk if before else 0}
+    )
+    return cursor
+
+
 def _claim(batch: int) -> list[WorkOrder]:
     """The next orders after the cursor, the cursor moved past them; [] when another worker
     claimed them first (its update matched, ours did not)."""
-    cursor, _ = ScanCursor.objects.get_or_create(name=CURSOR)
+    cursor = _cursor()
+    if cursor is None:
+        return []
     # a lag, so that an order whose transaction commits after a later one's is not passed over
     settled = clock.now() - LAG
     orders = list(

@@ -96,3 +96,19 @@ def test_the_scan_can_be_run_by_hand(clue):
     with clock.frozen(LATER):
         call_command("clue_proposals", stdout=out)
     assert out.getvalue().strip() == "新增关联建议 1 条。"
+
+
+def test_the_first_turn_starts_with_the_orders_that_arrived_after_the_oldest_open_clue(lin):
+    from minyi.clues.services import clue_create
+
+    with clock.frozen(MONDAY - timedelta(days=30)):
+        old = stall_order()
+    assert scan_later() == 0  # no open clue: nothing to compare with, no cursor yet
+    assert not ScanCursor.objects.exists()
+    clue_create(title="占道经营", summary="摊贩占用人行道经营", actor=lin)
+    new = stall_order()
+
+    scan_later()
+
+    assert list(ClueProposal.objects.values_list("order_id", flat=True)) == [new.pk]
+    assert old.pk < ScanCursor.objects.get().last_order_id
