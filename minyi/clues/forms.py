@@ -66,6 +66,21 @@ class ClueCreateForm(KeyedForm):
         return values
 
 
+class LinkForm(KeyedForm):
+    numbers = core.TextField(
+        label="工单编号",
+        max_length=IDS_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="多个编号用逗号或换行分隔。",
+    )
+
+    def clean_numbers(self) -> list[str]:
+        values = split_values(self.cleaned_data.get("numbers", ""))
+        if any(len(v) > 32 for v in values):
+            raise forms.ValidationError("工单编号有误。")
+        return values
+
+
 class AssignForm(KeyedForm):
     group = forms.ModelChoiceField(label="专业小组", queryset=ProfessionalGroup.objects.all())
 

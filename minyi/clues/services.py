@@ -134,6 +134,35 @@ def clue_assign(*, clue: Clue, group, actor) -> Clue:
 
 
 @transaction.atomic
+def clue_link(*, clue: Clue, orders: Iterable, actor) -> int:
+    """关联工单 by hand (typed numbers): the orders not yet linked join the clue, one event."""
+    _liaison(actor)
+    clue = _locked(clue)
+    _open(clue)
+    orders = list(dict.fromkeys(orders))
+    if not orders:
+        raise ValidationFailed(errors.NO_ORDERS)
+    if len(orders) > MAX_ORDERS:
+        raise ValidationFailed(errors.TOO_MANY_ORDERS)
+    linked = set(ClueOrder.objects.filter(clue=clue).values_list("order_id", flat=True))
+    new = [o for o in orders if o.pk not in linked]
+    if not new:
+        raise ValidationFailed(errors.ALREADY_LINKED)
+    now = clock.now()
+    ClueOrder.objects.bulk_create(
+        [ClueOrder(clue=clue, order=o, linked_by=actor, linked_at=now) for o in new]
+    )
+    # a pending proposal of an order now linked is settled by the link
+    ClueProposal.objects.filter(clue=clue, order__in=new, status=ProposalStatus.PENDING).update(
+        status=ProposalStatus.ACCEPTED, decided_by=actor, decided_at=now
+    )
+    _event(
+        clue, ClueEventKind.ORDER_LINKED, actor, before=clue.status, orders=[o.number for o in new]
+    )
+    return len(new)
+
+
+@transaction.atomic
 def proposal_accept(*, proposal: ClueProposal, actor) -> ClueProposal:
     """关联: the proposed order joins the clue."""
     return _decide(proposal, ProposalStatus.ACCEPTED, actor)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/", views.clue_detail, name="clue-detail"),
     path("<int:pk>/assign/", views.clue_assign, name="clue-assign"),
     path("<int:pk>/close/", views.clue_close, name="clue-close"),
+    path("<int:pk>/link/", views.clue_link, name="clue-link"),
     path("<int:pk>/note/", views.clue_note, name="clue-note"),
     path("<int:pk>/suggest/", views.clue_suggest, name="clue-suggest"),
     path("<int:pk>/notes/<int:note>/file/", views.note_file, name="clue-note-file"),

@@ -137,6 +137,7 @@ def clue_detail(request: HttpRequest, pk: int) -> HttpResponse:
             proposals=selectors.pending_proposals(request.user, clue),
             events=list(clue.events.select_related("actor")),
             assign_form=forms.AssignForm(initial={"group": clue.group_id}),
+            link_form=forms.LinkForm(),
             close_form=forms.CloseForm(),
         )
         return render(request, "clues/detail.html", context)
@@ -177,6 +178,19 @@ def clue_assign(request: HttpRequest, pk: int) -> HttpResponse:
         return f"已交{data['group'].name}专业小组。"
 
     return _act(request, pk, "assign", forms.AssignForm, call)
+
+
+@require_POST
+def clue_link(request: HttpRequest, pk: int) -> HttpResponse:
+    def call(clue, data) -> str:
+        numbers = data["numbers"]
+        orders = list(WorkOrder.objects.filter(number__in=numbers))
+        if set(numbers) - {o.number for o in orders}:
+            raise DomainError(errors.UNKNOWN_ORDERS)
+        count = services.clue_link(clue=clue, orders=orders, actor=request.user)
+        return f"已关联工单 {count} 件。"
+
+    return _act(request, pk, "link", forms.LinkForm, call)
 
 
 @require_POST

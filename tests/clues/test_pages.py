@@ -250,3 +250,23 @@ def test_a_phone_number_typed_into_a_title_is_masked_on_the_clue_pages(client, l
         sign_in(client, user)
         page = text(client.get(f"/work/clues/{clue.pk}/"))
         assert "13912345678" not in page and "139****5678" in page
+
+
+def test_the_liaison_officer_links_more_orders_by_number(client, lin, clue, stalls):
+    extra = make_order("accepted", title="学校门口占道经营")
+    pending = ClueProposal.objects.create(clue=clue, order=extra, score=0.5, created_at=MONDAY)
+    sign_in(client, lin)
+
+    unknown = client.post(f"/work/clues/{clue.pk}/link/", keyed(numbers="NOPE"), follow=True)
+    assert errors.UNKNOWN_ORDERS in text(unknown)
+    again = client.post(
+        f"/work/clues/{clue.pk}/link/", keyed(numbers=stalls[0].number), follow=True
+    )
+    assert errors.ALREADY_LINKED in text(again)
+    done = client.post(f"/work/clues/{clue.pk}/link/", keyed(numbers=extra.number), follow=True)
+
+    assert "已关联工单 1 件" in text(done)
+    assert clue.links.filter(order=extra).exists()
+    pending.refresh_from_db()
+    assert pending.status == ProposalStatus.ACCEPTED
+    assert clue.events.latest("id").data == {"orders": [extra.number]}
