@@ -70,6 +70,8 @@ DUTIES: dict[str, dict[str, frozenset[str]]] = {
         # the statistics policy: k, the minimum sample, the department grading's weights (its
         # one row, seeded by the migration: changed, never added nor deleted)
         "ledger.statisticspolicy": frozenset({VIEW, CHANGE}),
+        # 代表建议's reply limits (its one row, seeded: changed, never added nor deleted)
+        "suggestions.suggestionpolicy": frozenset({VIEW, CHANGE}),
     },
     Role.SECURITY: {
         # accounts' security: password reset, unlock, two-factor reset, administrator roles

@@ -370,3 +370,9 @@ _KINDS = _TRACKING_KINDS | frozenset(
         EventKind.SUPERVISED,
     }
 )
+
+
+# 闭会期间代表建议 (minyi/suggestions): their templates' placeholders, in their own module
+from minyi.notify.suggestion_rules import SUGGESTION_PARAMS  # noqa: E402
+
+TEMPLATE_PARAMS.update(SUGGESTION_PARAMS)

@@ -35,6 +35,9 @@ SAMPLES: dict[str, str] = {
     # the monthly report
     "month": "2026年11月",
     "period": "2026-11",
+    # 闭会期间代表建议
+    "role": "主办",
+    "evaluation": "满意",
 }
 PLACEHOLDER_NAMES = {
     "number": "工单编号",
@@ -55,6 +58,8 @@ PLACEHOLDER_NAMES = {
     "by": "答复的联络站或联络机构",
     "month": "报告月份（2026年11月）",
     "period": "报告月份（2026-11）",
+    "role": "承办方式（主办、协办）",
+    "evaluation": "代表评价",
 }
 
 

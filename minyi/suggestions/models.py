@@ -176,6 +176,8 @@ class SuggestionReply(models.Model):
     content = models.TextField("答复内容")
     attachment = models.FileField("附件", upload_to="suggestions/%Y/%m/", blank=True)
     attachment_name = models.CharField("附件名", max_length=200, blank=True)
+    # the type detected on upload (minyi.uploads); the download serves exactly this
+    attachment_type = models.CharField("附件类型", max_length=100, blank=True)
     replied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="答复人"
     )

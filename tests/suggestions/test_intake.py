@@ -124,3 +124,25 @@ def test_the_lead_deputy_is_not_a_co_signer_and_a_retired_deputy_signs_nothing(l
             actor=lin,
             source="deputy",
         )
+
+
+def test_suggestions_escalated_before_the_lifecycle_take_their_orders_title_and_an_event(
+    lin, deputy
+):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    order = make_order("rejected", deputy=deputy)
+    old = Suggestion.objects.create(
+        order=order, from_status="rejected", escalated_by=lin, escalated_at=MONDAY, note="旧的"
+    )
+
+    import_module("minyi.suggestions.migrations.0003_lifecycle").seed_policy_and_backfill(
+        apps, None
+    )
+
+    old.refresh_from_db()
+    assert (old.title, old.content, old.lead_deputy) == (order.title, order.content, deputy)
+    event = old.events.get()
+    assert (event.kind, event.actor, event.at, event.note) == ("escalated", lin, MONDAY, "旧的")

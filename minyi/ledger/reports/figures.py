@@ -28,6 +28,7 @@ from minyi.ledger.models import LedgerRow, NotableCase
 from minyi.orders.models import Channel, Status
 from minyi.privacy import rules as privacy
 from minyi.reference.models import Category, Department, RequestType
+from minyi.suggestions.figures import suggestion_figures
 
 TOTALS = ("orders", "accepted", "closed", "in_progress")
 DIMENSIONS = (
@@ -231,6 +232,8 @@ def build(month: date, *, now: datetime | None = None) -> Built:
         "lists": lists,
         "notable": _notable(month),
         "list_cap": LIST_CAP,
+        # 闭会期间代表建议 of the month (minyi/suggestions/figures.py)
+        "suggestions": suggestion_figures(period.start, period.end),
     }
     return Built(summary=summary, lists=full)
 

@@ -113,6 +113,16 @@ def render(summary: dict, lists: dict[str, list[dict]]) -> bytes:
         sheet.write(row, 1, case["note"], cell)
         row += 1
 
+    row += 1
+    sheet.write(row, 0, "五、闭会期间代表建议", heading)
+    row += 1
+    suggestions = summary.get("suggestions") or {"rows": [], "evaluations": []}
+    for line in suggestions["rows"] + suggestions["evaluations"]:
+        label = line["label"] if line in suggestions["rows"] else f"代表评价：{line['label']}"
+        sheet.write(row, 0, label, cell)
+        sheet.write(row, 1, line["n"], cell)
+        row += 1
+
     for key, label in LISTS:
         full = book.add_worksheet(label)
         full.freeze_panes(1, 0)

@@ -93,6 +93,7 @@ class Migration(migrations.Migration):
                 ('content', models.TextField(verbose_name='答复内容')),
                 ('attachment', models.FileField(blank=True, upload_to='suggestions/%Y/%m/', verbose_name='附件')),
                 ('attachment_name', models.CharField(blank=True, max_length=200, verbose_name='附件名')),
+                ('attachment_type', models.CharField(blank=True, max_length=100, verbose_name='附件类型')),
                 ('replied_at', models.DateTimeField(verbose_name='答复时间')),
                 ('on_time', models.BooleanField(default=True, verbose_name='按期答复')),
             ],

@@ -31,7 +31,9 @@ def policy() -> SuggestionPolicy:
 
 def locked(suggestion: Suggestion) -> Suggestion:
     # two officers (or a double click) must not both move the same suggestion
-    return Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+    # (the caller's instance is refreshed in place, so it reads the move it asked for)
+    suggestion.refresh_from_db(from_queryset=Suggestion.objects.select_for_update())
+    return suggestion
 
 
 def require_status(suggestion: Suggestion, *allowed: str, doing: str) -> None:

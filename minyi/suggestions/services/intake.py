@@ -18,6 +18,7 @@ from minyi.suggestions.models import (
     SuggestionStatus,
 )
 from minyi.suggestions.services.common import locked, move, record, require_status
+from minyi.suggestions.services.notices import tell
 
 TITLE_MAX = 200
 
@@ -94,7 +95,7 @@ def suggestion_create(
     )
     if cosigners:
         suggestion.cosigners.set(cosigners)
-    record(
+    event = record(
         suggestion,
         SuggestionEventKind.CREATED,
         actor=actor,
@@ -106,6 +107,7 @@ def suggestion_create(
             "clue_id": clue_id,
         },
     )
+    tell(event)
     return suggestion
 
 
@@ -150,17 +152,19 @@ def suggestion_escalate(*, order: WorkOrder, note: str, actor) -> Suggestion:
 def suggestion_resubmit(*, suggestion: Suggestion, title: str, content: str, actor) -> Suggestion:
     """The lead deputy sends a returned suggestion back to the committee, amended."""
     suggestion = locked(suggestion)
-    require_status(suggestion, SuggestionStatus.RETURNED, doing="重新提交")
     if suggestion.lead_deputy_id is None or getattr(actor, "deputy_id", None) != (
         suggestion.lead_deputy_id
     ):
         raise ValidationFailed("只有领衔代表可以修改并重新提交建议。")
+    require_status(suggestion, SuggestionStatus.RETURNED, doing="重新提交")
     suggestion.title, suggestion.content = _clean_text(title, content)
-    move(
-        suggestion,
-        SuggestionStatus.PENDING,
-        SuggestionEventKind.RESUBMITTED,
-        actor=actor,
-        fields=["title", "content"],
+    tell(
+        move(
+            suggestion,
+            SuggestionStatus.PENDING,
+            SuggestionEventKind.RESUBMITTED,
+            actor=actor,
+            fields=["title", "content"],
+        )
     )
     return suggestion

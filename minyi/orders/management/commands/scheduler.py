@@ -34,6 +34,7 @@ from minyi.ledger.tasks import exports_sweep_task
 from minyi.mashang.tasks import messages_remind_task, messages_scrub_task
 from minyi.notify.tasks import outbox_sweep_task  # notify: the outbox sweep, beside the scan
 from minyi.orders.tasks import sla_scan_task, tracking_scan_task
+from minyi.suggestions.tasks import suggestion_deadlines_task
 
 # (task, name for the log, interval in seconds)
 Job = tuple[object, str, float]
@@ -93,7 +94,7 @@ class Command(BaseCommand):
         "定时任务：每隔 --every 秒把 SLA 扫描、每隔 --outbox-every 秒把发件箱补发、"
         "每隔 --tracking-every 秒把跟踪督办到期提醒、每隔 --mashang-every 秒把选民留言超期提醒"
         "加入后台队列（由 db_worker 执行）；每天清除超过保存期限的选民留言个人信息和工作台账导出文件；"
-        "每小时检查上月月度报告，尚未生成则生成（北京时间每月 1 日起）。"
+        "每小时检查上月月度报告，尚未生成则生成（北京时间每月 1 日起）；每小时扫描代表建议答复期限（临期、逾期预警）。"
     )
 
     def add_arguments(self, parser):
@@ -139,6 +140,8 @@ class Command(BaseCommand):
                 # offered hourly; it generates last month's report (Beijing time) only while it
                 # has none, so on the 1st, and after a downtime it catches up
                 (monthly_reports_task, "monthly_reports", 3600),
+                # 代表建议's reply deadlines: 临期 and 逾期 warnings (Beijing dates)
+                (suggestion_deadlines_task, "suggestion_deadlines", 3600),
                 # 线索库: new orders like an open clue, proposed for linking (minyi/clues)
                 (clue_proposals_task, "clue_proposals", 600),
             ],
