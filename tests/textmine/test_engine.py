@@ -108,3 +108,58 @@ def test_similar_vectors_tell_a_like_order_from_another_matter():
     assert similar.cosine(clue, similar.vector("村口路灯不亮了")) > similar.cosine(
         clue, similar.vector("包工头欠工资")
     )
+
+
+def test_large_inputs_are_grouped_in_two_stages_without_an_n_by_n_matrix(monkeypatch):
+    from minyi.textmine import topics
+
+    monkeypatch.setattr(topics, "DIRECT_LIMIT", 20)
+    texts = [t + f"，第{i}次" for i in range(8) for t in LIGHTS + WAGES + DANCE]
+    grouping = group(texts)
+    assert len(grouping.labels) == len(texts)
+    lights = {grouping.labels[i] for i, t in enumerate(texts) if "灯" in t}
+    wages = {grouping.labels[i] for i, t in enumerate(texts) if "工" in t and "灯" not in t}
+    assert len(lights) == 1 and not lights & wages
+    assert sum(t.size for t in grouping.topics) == sum(1 for label in grouping.labels if label >= 0)
+
+
+def test_topic_key_terms_and_representative_come_from_the_topic():
+    texts = LIGHTS + WAGES
+    grouping = group(texts)
+    by_id = {t.id: t for t in grouping.topics}
+    light_topic = by_id[grouping.labels[0]]
+    assert "路灯" in light_topic.key_terms[:3]
+    assert grouping.labels[light_topic.representative] == light_topic.id
+
+
+def test_judge_refuses_pairs_too_far_apart_in_time():
+    a = Appeal("1", LIGHTS[0], "13900001111", dt.date(2026, 1, 1), "韶峰村")
+    b = Appeal("2", LIGHTS[0], "13900001111", dt.date(2026, 6, 1), "韶峰村")
+    assert not judge(a, b).is_duplicate
+
+
+def test_the_same_matter_at_another_place_is_not_a_duplicate():
+    a = Appeal("1", "韶峰村3组路灯坏了半个月，晚上一片漆黑", "13900001111",
+               dt.date(2026, 5, 1), "清溪镇韶峰村3组")  # fmt: skip
+    b = Appeal("2", "石门村5组路灯坏了半个月，晚上一片漆黑", "13900005555",
+               dt.date(2026, 5, 2), "清溪镇石门村5组")  # fmt: skip
+    assert not judge(a, b).is_duplicate
+
+
+def test_the_same_text_without_phone_or_place_is_similar_text():
+    a = Appeal("1", WAGES[0])
+    b = Appeal("2", WAGES[0] + "！")
+    verdict = judge(a, b)
+    assert verdict.is_duplicate and verdict.reason == "similar_text"
+
+
+def test_scope_hints_cover_every_code():
+    cases = {
+        "military": "武警营区旁边的空地被他们围起来了，我们想进去放牛",
+        "party_congress_cppcc": "我的党员组织关系要从外地转过来，找哪里",
+        "illegal": "能不能帮我开个假证明，办贷款要用",
+        "out_of_jurisdiction": "我在广东的工厂打工，老板欠了三个月工资不给",
+        "vague": "喂，那个事情你们到底管不管",
+    }
+    for code, text in cases.items():
+        assert scope.hint(text) == code, text
