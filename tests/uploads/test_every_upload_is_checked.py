@@ -28,13 +28,13 @@ def test_the_only_uploaded_file_fields_are_the_checked_attachment_and_message_ph
     ]
 
     uploaded = sorted(set(file_fields) - set(GENERATED))
-    # the clue library's research notes (minyi/clues: ``clue_note_add`` runs the check); the
-    # suggestions' reply file is that app's to list
-    uploaded = [f for f in uploaded if not f.startswith("suggestions.")]
+    # the clue library's research notes (``clue_note_add``) and the suggestions' replies
+    # (``suggestion_reply``) run the same check
     assert uploaded == [
         "clues.ClueNote.file",
         "mashang.MessagePhoto.file",
         "orders.Attachment.file",
+        "suggestions.SuggestionReply.attachment",
     ]
     assert set(GENERATED) <= set(file_fields)
 
