@@ -137,6 +137,8 @@ def test_a_group_deputy_turns_the_clue_into_a_suggestion_from_the_page(client, w
     assert "已转为闭会期间代表建议" in text(response)
     clue.refresh_from_db()
     assert clue.status == ClueStatus.SUGGESTED and clue.suggestion_ref
+    assert f'href="/work/suggestions/{clue.suggestion_ref}/"' in text(response)
+    assert client.get(f"/work/suggestions/{clue.suggestion_ref}/").status_code == 200
 
 
 def test_an_empty_note_is_refused_with_a_chinese_banner(client, wang, clue):
