@@ -9,7 +9,7 @@ from django import forms
 from minyi.clues.models import NOTE_MAX, SUMMARY_MAX, TITLE_MAX, ClueStatus
 from minyi.core import forms as core
 from minyi.core.idempotency import KeyedForm
-from minyi.deputies.models import ProfessionalGroup
+from minyi.deputies.models import Deputy, ProfessionalGroup
 
 _SPLIT = re.compile(r"[\s,，、;；]+")
 IDS_MAX = 2000
@@ -103,6 +103,20 @@ class SuggestForm(KeyedForm):
     content = core.TextField(
         label="建议内容", max_length=NOTE_MAX * 2, widget=forms.Textarea(attrs={"rows": 6})
     )
+    cosigners = forms.ModelMultipleChoiceField(
+        label="附议代表（本小组）",
+        queryset=Deputy.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, clue=None, deputy_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if clue is not None and clue.group_id:
+            # the group's other serving members: the only co-signers this form offers
+            self.fields["cosigners"].queryset = clue.group.deputies.filter(is_active=True).exclude(
+                pk=deputy_id
+            )
 
 
 class ClueFilterForm(core.Form):

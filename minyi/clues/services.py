@@ -219,7 +219,7 @@ def clue_note_add(*, clue: Clue, text: str, actor, file=None) -> ClueNote:
 
 
 @transaction.atomic
-def clue_suggest(*, clue: Clue, title: str, content: str, actor) -> Clue:
+def clue_suggest(*, clue: Clue, title: str, content: str, actor, cosigners=()) -> Clue:
     """转为代表建议: a group deputy, as lead deputy, turns the clue into an intersession
     suggestion (``minyi.suggestions``, source "clue"); the clue is then 已转代表建议."""
     clue = _locked(clue)
@@ -229,13 +229,16 @@ def clue_suggest(*, clue: Clue, title: str, content: str, actor) -> Clue:
     content = (content or "").strip()
     if not title or not content:
         raise ValidationFailed(errors.EMPTY_SUGGESTION)
+    members = set(clue.group.deputies.values_list("pk", flat=True))
+    if any(d.pk not in members for d in cosigners):
+        raise ValidationFailed(errors.COSIGNER_NOT_IN_GROUP)
     from minyi.suggestions.services import suggestion_create
 
     suggestion = suggestion_create(
         title=title,
         content=content,
         lead_deputy=actor.deputy,
-        cosigners=(),
+        cosigners=cosigners,
         actor=actor,
         source="clue",
         clue_id=clue.pk,

@@ -144,7 +144,11 @@ def clue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context.update(
         switch=deputy_switch(request.user, "clues"),
         note_form=forms.NoteForm(),
-        suggest_form=forms.SuggestForm(initial={"title": clue.title, "content": clue.summary}),
+        suggest_form=forms.SuggestForm(
+            initial={"title": clue.title, "content": clue.summary},
+            clue=clue,
+            deputy_id=request.user.deputy_id,
+        ),
     )
     return render(request, "clues/deputy_detail.html", context)
 
@@ -217,11 +221,19 @@ def clue_note(request: HttpRequest, pk: int) -> HttpResponse:
 def clue_suggest(request: HttpRequest, pk: int) -> HttpResponse:
     def call(clue, data) -> str:
         services.clue_suggest(
-            clue=clue, title=data["title"], content=data["content"], actor=request.user
+            clue=clue,
+            title=data["title"],
+            content=data["content"],
+            cosigners=list(data["cosigners"]),
+            actor=request.user,
         )
         return "已转为闭会期间代表建议，您为领衔代表。"
 
-    return _act(request, pk, "suggest", forms.SuggestForm, call)
+    def form(data, files):
+        clue = _visible_clue(request, pk)
+        return forms.SuggestForm(data, files, clue=clue, deputy_id=request.user.deputy_id)
+
+    return _act(request, pk, "suggest", form, call)
 
 
 @require_POST

@@ -272,3 +272,27 @@ def test_the_liaison_officer_links_more_orders_by_number(client, lin, clue, stal
     pending.refresh_from_db()
     assert pending.status == ProposalStatus.ACCEPTED
     assert clue.events.latest("id").data == {"orders": [extra.number]}
+
+
+def test_the_lead_deputy_may_name_members_of_the_group_as_co_signers(client, wang, zhao, clue):
+    from minyi.suggestions.models import Suggestion
+    from tests.factories import DeputyFactory
+
+    peer = DeputyFactory(name="孙代表")
+    clue.group.deputies.add(peer)
+    sign_in(client, wang)
+    page = text(client.get(f"/work/clues/{clue.pk}/"))
+    assert "孙代表" in page and "赵代表" not in page
+
+    outsider = client.post(
+        f"/work/clues/{clue.pk}/suggest/",
+        keyed(title="建议", content="内容", cosigners=[zhao.deputy_id]),
+        follow=True,
+    )
+    assert "选择" in text(outsider)  # 请选择一个有效的选项 …: not one the form offers
+    assert not Suggestion.objects.filter(clue_id=clue.pk).exists()
+    client.post(
+        f"/work/clues/{clue.pk}/suggest/", keyed(title="建议", content="内容", cosigners=[peer.pk])
+    )
+    suggestion = Suggestion.objects.get(clue_id=clue.pk)
+    assert list(suggestion.cosigners.values_list("name", flat=True)) == ["孙代表"]

@@ -186,3 +186,15 @@ def test_events_record_beijing_independent_aware_times(clue, wang):
     later = clock.now()
     clue_note_add(clue=clue, text="调研", actor=wang)
     assert all(e.at == later for e in clue.events.all())
+
+
+def test_a_co_signer_from_outside_the_group_is_refused(clue, wang, zhao):
+    refused_with(
+        errors.COSIGNER_NOT_IN_GROUP,
+        clue_suggest,
+        clue=clue,
+        title="建议",
+        content="内容",
+        cosigners=[zhao.deputy],
+        actor=wang,
+    )
