@@ -26,10 +26,11 @@ def load_clues(people) -> int:
     if group is None:
         return 0
     group.deputies.add(deputy.deputy)
-    terms = "、".join(topic.key_terms[:3])
+    example = orders[topic.representative].title
+    terms = "、".join([t for t in topic.key_terms if len(t) > 1][:4])
     clue = clue_create(
-        title=f"{terms}问题反复出现"[:100],
-        summary=f"近三个月 {topic.size} 件工单反映{terms}等问题，拟交专业小组调研。",
+        title=f"同类诉求反复出现：{example}"[:100],
+        summary=f"近三个月 {topic.size} 件工单反映同类问题（关键词：{terms}），拟交专业小组调研。",
         orders=members[:LINKED],
         group=group,
         actor=liaison,
