@@ -318,6 +318,83 @@ def form_cases(world: World) -> list[FormCase]:
         *_mashang_cases(world),
         *_admin_cases(world),
         _block_case(world),
+        *_suggestion_cases(world),
+    ]
+
+
+def _suggestion_cases(world: World) -> list[FormCase]:
+    """代表建议: the committee's review and hand-over, the department's reply, the deputy's new,
+    amended and evaluated suggestion, the ledger's filters, the limits in the admin."""
+    from minyi.suggestions import forms as suggestion_forms
+    from minyi.suggestions.admin import SuggestionPolicyForm
+    from minyi.suggestions.ledger import LedgerFilterForm as SuggestionLedgerForm
+    from minyi.suggestions.models import SuggestionPolicy
+    from minyi.suggestions.services import (
+        suggestion_accept,
+        suggestion_assign,
+        suggestion_create,
+        suggestion_reply,
+        suggestion_return,
+    )
+
+    deputy, liaison = world.personas["deputy"], world.personas["liaison"]
+    handler = world.personas["handler"]
+
+    def new(title: str):
+        return suggestion_create(
+            title=title, content="内容", lead_deputy=deputy.deputy, actor=deputy, source="deputy"
+        )
+
+    pending, accepted, assigned, replied, returned = (
+        new(t) for t in ("待审查", "待交办", "办理中", "待评价", "已退回")
+    )
+    for row in (accepted, assigned, replied):
+        suggestion_accept(suggestion=row, actor=liaison)
+    for row in (assigned, replied):
+        suggestion_assign(suggestion=row, actor=liaison, lead_department=handler.department)
+    suggestion_reply(suggestion=replied, actor=handler, content="答复")
+    suggestion_return(suggestion=returned, actor=liaison, reason="请补充")
+    policy = SuggestionPolicy.objects.order_by("pk").first()
+    base = "/work/suggestions"
+    return [
+        FormCase("suggestion new", f"{base}/new/", deputy, suggestion_forms.SuggestionForm()),
+        FormCase(
+            "suggestion review",
+            f"{base}/{pending.pk}/review/",
+            liaison,
+            suggestion_forms.ReviewForm(),
+        ),
+        FormCase(
+            "suggestion assign",
+            f"{base}/{accepted.pk}/assign/",
+            liaison,
+            suggestion_forms.AssignForm(),
+        ),
+        FormCase(
+            "suggestion reply",
+            f"{base}/{assigned.pk}/reply/",
+            handler,
+            suggestion_forms.ReplyForm(),
+        ),
+        FormCase(
+            "suggestion evaluate",
+            f"{base}/{replied.pk}/evaluate/",
+            deputy,
+            suggestion_forms.EvaluateForm(),
+        ),
+        FormCase(
+            "suggestion resubmit",
+            f"{base}/{returned.pk}/resubmit/",
+            deputy,
+            suggestion_forms.ResubmitForm(),
+        ),
+        FormCase("suggestion ledger", f"{base}/ledger/", liaison, SuggestionLedgerForm(), "GET"),
+        FormCase(
+            "suggestion policy",
+            reverse("admin:suggestions_suggestionpolicy_change", args=[policy.pk]),
+            world.personas[Role.ADMIN],
+            SuggestionPolicyForm(instance=policy),
+        ),
     ]
 
 

@@ -225,3 +225,14 @@ def test_the_header_links_each_role_to_its_suggestions(client, request, persona,
     page = client.get("/work/notices/").content.decode()
 
     assert f'href="{link}"' in page
+
+
+def test_a_double_submitted_new_suggestion_is_recorded_once(client, wang):
+    client.force_login(wang)
+    body = keyed(title="公交线路延伸", content="建议延伸 5 路公交。")
+
+    first = client.post("/work/suggestions/new/", body)
+    second = client.post("/work/suggestions/new/", body)
+
+    assert Suggestion.objects.count() == 1
+    assert first["Location"] == second["Location"]
