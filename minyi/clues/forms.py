@@ -12,6 +12,7 @@ from minyi.core.idempotency import KeyedForm
 from minyi.deputies.models import Deputy, ProfessionalGroup
 
 _SPLIT = re.compile(r"[\s,，、;；]+")
+_ID = re.compile(r"[0-9]{1,12}")
 IDS_MAX = 2000
 
 
@@ -25,7 +26,8 @@ BAD_IDS = "工单参数有误，请从热点问题页面重新进入。"
 def ids_of(raw: str) -> list[int] | None:
     """Order ids from ``12,34,56``; None when one is not an id."""
     values = split_values(raw)
-    if any(not v.isdigit() or len(v) > 12 for v in values):
+    # ASCII digits only: "²".isdigit() is True, int("²") raises
+    if any(not _ID.fullmatch(v) for v in values):
         return None
     return [int(v) for v in values][:IDS_MAX]
 

@@ -296,3 +296,10 @@ def test_the_lead_deputy_may_name_members_of_the_group_as_co_signers(client, wan
     )
     suggestion = Suggestion.objects.get(clue_id=clue.pk)
     assert list(suggestion.cosigners.values_list("name", flat=True)) == ["孙代表"]
+
+
+def test_a_superscript_digit_in_the_order_ids_is_a_message_not_a_crash(client, lin):
+    sign_in(client, lin)
+    assert "工单参数有误" in text(client.get("/work/clues/new/?orders=²"))
+    response = client.post("/work/clues/new/", keyed(title="t", orders="²"))
+    assert response.status_code == 400 and "工单参数有误" in text(response)
