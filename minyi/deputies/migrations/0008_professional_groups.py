@@ -27,24 +27,36 @@ def groups_from_mandates(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('deputies', '0007_deputy_introduction'),
+        ("deputies", "0007_deputy_introduction"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ProfessionalGroup',
+            name="ProfessionalGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=64, unique=True, verbose_name='名称')),
-                ('description', models.TextField(blank=True, max_length=500, verbose_name='简介')),
-                ('deputies', models.ManyToManyField(blank=True, related_name='professional_groups', to='deputies.deputy', verbose_name='成员代表')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=64, unique=True, verbose_name="名称")),
+                ("description", models.TextField(blank=True, max_length=500, verbose_name="简介")),
+                (
+                    "deputies",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="professional_groups",
+                        to="deputies.deputy",
+                        verbose_name="成员代表",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '专业小组',
-                'verbose_name_plural': '专业小组',
-                'ordering': ['name'],
+                "verbose_name": "专业小组",
+                "verbose_name_plural": "专业小组",
+                "ordering": ["name"],
             },
         ),
         migrations.RunPython(groups_from_mandates, migrations.RunPython.noop),
