@@ -7,120 +7,323 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('deputies', '0008_professional_groups'),
-        ('orders', '0012_assignment_department_order'),
+        ("deputies", "0008_professional_groups"),
+        ("orders", "0012_assignment_department_order"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ScanCursor',
+            name="ScanCursor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=32, unique=True)),
-                ('last_order_id', models.BigIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=32, unique=True)),
+                ("last_order_id", models.BigIntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name='Clue',
+            name="Clue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=100, verbose_name='标题')),
-                ('summary', models.TextField(blank=True, max_length=2000, verbose_name='概述')),
-                ('status', models.CharField(choices=[('new', '新建'), ('researching', '调研中'), ('suggested', '已转代表建议'), ('closed', '已关闭')], default='new', max_length=16, verbose_name='状态')),
-                ('created_at', models.DateTimeField(verbose_name='创建时间')),
-                ('suggestion_ref', models.PositiveIntegerField(blank=True, null=True, verbose_name='代表建议编号')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='创建人')),
-                ('group', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='clues', to='deputies.professionalgroup', verbose_name='专业小组')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=100, verbose_name="标题")),
+                ("summary", models.TextField(blank=True, max_length=2000, verbose_name="概述")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("new", "新建"),
+                            ("researching", "调研中"),
+                            ("suggested", "已转代表建议"),
+                            ("closed", "已关闭"),
+                        ],
+                        default="new",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(verbose_name="创建时间")),
+                (
+                    "suggestion_ref",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="代表建议编号"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="创建人",
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="clues",
+                        to="deputies.professionalgroup",
+                        verbose_name="专业小组",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '线索',
-                'verbose_name_plural': '线索库',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "线索",
+                "verbose_name_plural": "线索库",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ClueEvent',
+            name="ClueEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('created', '创建线索'), ('assigned', '交专业小组'), ('order_linked', '关联工单'), ('proposal_dismissed', '忽略关联建议'), ('note_added', '调研记录'), ('research_started', '开始调研'), ('suggested', '转为代表建议'), ('closed', '关闭')], max_length=24, verbose_name='事件')),
-                ('at', models.DateTimeField(verbose_name='时间')),
-                ('from_status', models.CharField(choices=[('new', '新建'), ('researching', '调研中'), ('suggested', '已转代表建议'), ('closed', '已关闭')], max_length=16, verbose_name='原状态')),
-                ('to_status', models.CharField(choices=[('new', '新建'), ('researching', '调研中'), ('suggested', '已转代表建议'), ('closed', '已关闭')], max_length=16, verbose_name='新状态')),
-                ('note', models.TextField(blank=True, verbose_name='说明')),
-                ('data', models.JSONField(blank=True, default=dict, verbose_name='详情')),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('clue', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='clues.clue')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("created", "创建线索"),
+                            ("assigned", "交专业小组"),
+                            ("order_linked", "关联工单"),
+                            ("proposal_dismissed", "忽略关联建议"),
+                            ("note_added", "调研记录"),
+                            ("research_started", "开始调研"),
+                            ("suggested", "转为代表建议"),
+                            ("closed", "关闭"),
+                        ],
+                        max_length=24,
+                        verbose_name="事件",
+                    ),
+                ),
+                ("at", models.DateTimeField(verbose_name="时间")),
+                (
+                    "from_status",
+                    models.CharField(
+                        choices=[
+                            ("new", "新建"),
+                            ("researching", "调研中"),
+                            ("suggested", "已转代表建议"),
+                            ("closed", "已关闭"),
+                        ],
+                        max_length=16,
+                        verbose_name="原状态",
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[
+                            ("new", "新建"),
+                            ("researching", "调研中"),
+                            ("suggested", "已转代表建议"),
+                            ("closed", "已关闭"),
+                        ],
+                        max_length=16,
+                        verbose_name="新状态",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="说明")),
+                ("data", models.JSONField(blank=True, default=dict, verbose_name="详情")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "clue",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="clues.clue",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '线索事件',
-                'verbose_name_plural': '线索事件',
-                'ordering': ['at', 'id'],
+                "verbose_name": "线索事件",
+                "verbose_name_plural": "线索事件",
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ClueNote',
+            name="ClueNote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(max_length=2000, verbose_name='调研内容')),
-                ('created_at', models.DateTimeField(verbose_name='记录时间')),
-                ('file', models.FileField(blank=True, upload_to=minyi.clues.models.note_file_path, verbose_name='附件')),
-                ('file_name', models.CharField(blank=True, max_length=200, verbose_name='附件名')),
-                ('file_type', models.CharField(blank=True, max_length=100, verbose_name='附件类型')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('clue', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notes', to='clues.clue')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField(max_length=2000, verbose_name="调研内容")),
+                ("created_at", models.DateTimeField(verbose_name="记录时间")),
+                (
+                    "file",
+                    models.FileField(
+                        blank=True, upload_to=minyi.clues.models.note_file_path, verbose_name="附件"
+                    ),
+                ),
+                ("file_name", models.CharField(blank=True, max_length=200, verbose_name="附件名")),
+                (
+                    "file_type",
+                    models.CharField(blank=True, max_length=100, verbose_name="附件类型"),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "clue",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notes",
+                        to="clues.clue",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '调研记录',
-                'verbose_name_plural': '调研记录',
-                'ordering': ['created_at', 'id'],
+                "verbose_name": "调研记录",
+                "verbose_name_plural": "调研记录",
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ClueOrder',
+            name="ClueOrder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('linked_at', models.DateTimeField(verbose_name='关联时间')),
-                ('clue', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='links', to='clues.clue')),
-                ('linked_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orders.workorder', verbose_name='工单')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("linked_at", models.DateTimeField(verbose_name="关联时间")),
+                (
+                    "clue",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="links",
+                        to="clues.clue",
+                    ),
+                ),
+                (
+                    "linked_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orders.workorder",
+                        verbose_name="工单",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '线索关联工单',
-                'verbose_name_plural': '线索关联工单',
+                "verbose_name": "线索关联工单",
+                "verbose_name_plural": "线索关联工单",
             },
         ),
         migrations.CreateModel(
-            name='ClueProposal',
+            name="ClueProposal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.FloatField(verbose_name='相似度')),
-                ('status', models.CharField(choices=[('pending', '待确认'), ('accepted', '已关联'), ('dismissed', '已忽略')], default='pending', max_length=16, verbose_name='状态')),
-                ('created_at', models.DateTimeField(verbose_name='发现时间')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='处理时间')),
-                ('clue', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='proposals', to='clues.clue')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='orders.workorder', verbose_name='工单')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("score", models.FloatField(verbose_name="相似度")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "待确认"),
+                            ("accepted", "已关联"),
+                            ("dismissed", "已忽略"),
+                        ],
+                        default="pending",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(verbose_name="发现时间")),
+                (
+                    "decided_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="处理时间"),
+                ),
+                (
+                    "clue",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="proposals",
+                        to="clues.clue",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="orders.workorder",
+                        verbose_name="工单",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '线索关联建议',
-                'verbose_name_plural': '线索关联建议',
+                "verbose_name": "线索关联建议",
+                "verbose_name_plural": "线索关联建议",
             },
         ),
         migrations.AddIndex(
-            model_name='clue',
-            index=models.Index(fields=['status', '-created_at'], name='clue_status_created'),
+            model_name="clue",
+            index=models.Index(fields=["status", "-created_at"], name="clue_status_created"),
         ),
         migrations.AddConstraint(
-            model_name='clueorder',
-            constraint=models.UniqueConstraint(fields=('clue', 'order'), name='clue_order_unique'),
+            model_name="clueorder",
+            constraint=models.UniqueConstraint(fields=("clue", "order"), name="clue_order_unique"),
         ),
         migrations.AddConstraint(
-            model_name='clueproposal',
-            constraint=models.UniqueConstraint(fields=('clue', 'order'), name='clue_proposal_unique'),
+            model_name="clueproposal",
+            constraint=models.UniqueConstraint(
+                fields=("clue", "order"), name="clue_proposal_unique"
+            ),
         ),
     ]
