@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from minyi.textmine import scope  # noqa: E402
-from minyi.textmine.duplicates import Appeal, pairs  # noqa: E402
+from minyi.textmine.duplicates import Appeal, candidate_pairs, judge, pairs  # noqa: E402
 from minyi.textmine.topics import group  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
@@ -110,15 +110,24 @@ def duplicate_figures(appeals: list[dict], labelled: list[dict]) -> dict:
         for a in appeals
     ]
     found = {frozenset((a.id, b.id)): v.reason for a, b, v in pairs(batch)}
+    # one pair at a time, as the intake check calls it: judge() with its corpus-free vectors
+    alone = {
+        frozenset((batch[i].id, batch[j].id))
+        for i, j in candidate_pairs(batch)
+        if judge(batch[i], batch[j]).is_duplicate
+    }
     kinds = {frozenset((p["a"], p["b"])): p for p in labelled if p["a"] in ids and p["b"] in ids}
     positives = {k for k, p in kinds.items() if p["duplicate"]}
     tp = len(positives & set(found))
+    tp_alone = len(positives & alone)
     out = {
         "predicted": len(found),
         "positives": len(positives),
         "precision": tp / len(found) if found else 1.0,
         "recall": tp / len(positives) if positives else 1.0,
         "kinds": {},
+        "judge_precision": tp_alone / len(alone) if alone else 1.0,
+        "judge_recall": tp_alone / len(positives) if positives else 1.0,
         "unlisted_false_positives": sum(1 for k in found if k not in kinds),
         "reasons": Counter(found.values()),
         "found": found,
@@ -214,6 +223,13 @@ def render(figures: dict, source: str) -> str:
         "",
         lambda f: f"{f['duplicates']['predicted']}, {f['duplicates']['unlisted_false_positives']}",
     )
+    row(
+        "duplicates one pair at a time (`judge`, as at intake): precision / recall",
+        "",
+        lambda f: (
+            f"{_pct(f['duplicates']['judge_precision'])} / {_pct(f['duplicates']['judge_recall'])}"
+        ),
+    )
     row("scope hints: precision", "", lambda f: _pct(f["scope"]["precision"]))
     row("scope hints: recall", "", lambda f: _pct(f["scope"]["recall"]))
     row("scope hints on in-scope appeals", "", lambda f: f"{f['scope']['in_scope_flagged']}")
@@ -223,7 +239,17 @@ def render(figures: dict, source: str) -> str:
             "",
             lambda f, c=code: "{}/{}/{}".format(*f["scope"]["per_code"][c]),
         )
-    lines += ["", f"<!-- /{MARK} -->", ""]
+    lines += [
+        "",
+        "Read the held-out column as the estimate: the tuning figures are fitted (the vocabulary and "
+        "thresholds were chosen reading the tuning part's errors). Each scope code falls wholly "
+        "in one part, so `military` and `illegal` are judged on the held-out part only; the first, "
+        "partial run printed the held-out scope errors once, before `--errors` was limited to the "
+        "tuning part, and the `illegal` rules were widened after it (bench/README.md).",
+        "",
+        f"<!-- /{MARK} -->",
+        "",
+    ]
     return "\n".join(lines)
 
 

@@ -116,6 +116,7 @@ def measure(n: int) -> dict:
         "largest": sizes[:5],
         "in_topics": sum(sizes),
         "cores": len(os.sched_getaffinity(0)),
+        "load": os.getloadavg()[0],
     }
 
 
@@ -128,7 +129,8 @@ def render(f: dict) -> str:
             "## Topic grouping speed (bench/text_speed.py)",
             "",
             f"`topics.group` on {f['texts']:,} generated, varied texts ({f['distinct']:,} distinct; "
-            f"clauses of the labelled set recombined with invented places), {f['cores']} cores.",
+            f"clauses of the labelled set recombined with invented places), {f['cores']} cores "
+            f"(load average {f['load']:.1f} at the end).",
             "",
             "| figure | goal | value | |",
             "|---|---|---|---|",
@@ -137,6 +139,9 @@ def render(f: dict) -> str:
             f"(before grouping {f['rss_before_mb']:,.0f} MB) | {ok_mem} |",
             f"| topics of 2 or more | | {f['topics']:,}; {f['in_topics']:,} texts in them; "
             f"largest {', '.join(map(str, f['largest']))} | |",
+            "",
+            "Above 3,000 texts a text joins a micro group (MiniBatchKMeans) before the average "
+            "linkage, so at this size no text is left alone: singletons exist only in small inputs.",
             "",
             f"<!-- /{MARK} -->",
             "",

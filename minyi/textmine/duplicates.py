@@ -12,12 +12,14 @@ candidates share a phone, a place key, or one of their rarer terms.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+import re
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
 from minyi.textmine import places
+from minyi.textmine.lexicon import concepts
 from minyi.textmine.segment import terms
 from minyi.textmine.similar import cosine, matrix, vector
 
@@ -25,9 +27,10 @@ REASON_LABELS = {"same_phone": "同一来电号码", "same_place": "同一地点
 
 MAX_GAP_DAYS = 30
 TEXT_WITH_PHONE = 0.30  # text similarity enough when the phone is the same
-TEXT_WITH_PLACE = 0.38  # ... when the place is the same
+TEXT_WITH_PLACE = 0.36  # ... when the place is the same
 TEXT_ALONE = 0.8  # ... with neither (the places unknown)
 PLACE_MIN = 0.6  # place similarity that counts as the same place
+SAME_KIND_DAYS = 14  # same place, same kind of matter (main concept) within this many days
 BLOCK_CAP = 200  # a blocking key shared by more appeals than this is too common to use
 RARE_TERMS = 6  # each appeal is blocked under its rarest terms
 
@@ -59,7 +62,22 @@ def matter_text(appeal: Appeal) -> str:
     text = appeal.text
     for name in sorted(places.units(appeal.address), key=len, reverse=True):
         text = text.replace(name, " ")
+    # and any other run of two or more characters of the address ("火车站涵洞", "公交站")
+    address = re.sub(r"\s+", "", appeal.address or "")
+    for size in range(min(len(address), 12), 1, -1):
+        for start in range(len(address) - size + 1):
+            piece = address[start : start + size]
+            if piece in text:
+                text = text.replace(piece, " ")
     return text
+
+
+def _main_concept(appeal: Appeal) -> str | None:
+    """The one concept the matter names most (``lexicon``), None when none or a tie."""
+    counts = Counter(concepts(matter_text(appeal))).most_common(2)
+    if not counts or (len(counts) == 2 and counts[0][1] == counts[1][1]):
+        return None
+    return counts[0][0]
 
 
 def judge(a: Appeal, b: Appeal, *, text_similarity: float | None = None) -> Judgement:
@@ -80,6 +98,10 @@ def judge(a: Appeal, b: Appeal, *, text_similarity: float | None = None) -> Judg
         candidates.append((text / TEXT_WITH_PHONE, "same_phone"))
     if place is not None and place >= PLACE_MIN:
         candidates.append((text / TEXT_WITH_PLACE, "same_place"))
+        # the same kind of matter at the same place within two weeks: one matter, however worded
+        if gap is not None and gap <= SAME_KIND_DAYS and (kind := _main_concept(a)):
+            if kind == _main_concept(b):
+                candidates.append((1.0, "same_place"))
     if place is None:
         candidates.append((text / TEXT_ALONE, "similar_text"))
     if not candidates:
@@ -89,6 +111,22 @@ def judge(a: Appeal, b: Appeal, *, text_similarity: float | None = None) -> Judg
     if strength >= 1.0:
         return Judgement(score=score, reason=reason, is_duplicate=True)
     return Judgement(score=score, reason=None, is_duplicate=False)
+
+
+def rank(
+    new: Appeal, others: Sequence[Appeal], *, limit: int = 5
+) -> list[tuple[Appeal, Judgement]]:
+    """The likely duplicates of ``new`` among ``others`` (the intake check: others are the
+    orders a query found by phone, place or words), best first, at most ``limit``. The new
+    appeal is vectorised once; each other costs one vector (about 0.3 ms)."""
+    mine = vector(matter_text(new))
+    found = []
+    for other in others:
+        verdict = judge(new, other, text_similarity=cosine(mine, vector(matter_text(other))))
+        if verdict.is_duplicate:
+            found.append((other, verdict))
+    found.sort(key=lambda pair: -pair[1].score)
+    return found[:limit]
 
 
 def candidate_pairs(appeals: Sequence[Appeal]) -> set[tuple[int, int]]:

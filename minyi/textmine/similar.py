@@ -21,12 +21,15 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from minyi.textmine.lexicon import concepts
-from minyi.textmine.segment import content_words, terms
+from minyi.textmine.segment import content_words
 
 _HAN = re.compile(r"[^\u4e00-\u9fff]+")
 WORD_WEIGHT = 1.0
 CHAR_WEIGHT = 0.6
 CONCEPT_WEIGHT = 1.5
+FREE_WORD_WEIGHT = 1.0
+FREE_CHAR_WEIGHT = 0.3
+FREE_CONCEPT_WEIGHT = 3.0
 
 
 def char_grams(text: str) -> list[str]:
@@ -40,21 +43,26 @@ def char_grams(text: str) -> list[str]:
     return out
 
 
-def features(text: str) -> Counter:
-    """Weighted features of one text: its terms (``w:``) and character grams (``c:``)."""
-    counts: Counter = Counter()
-    for term in terms(text):
-        counts["w:" + term] += WORD_WEIGHT
-    for gram in char_grams(text):
-        counts["c:" + gram] += CHAR_WEIGHT
-    for concept in concepts(text):
-        counts["k:" + concept] += CONCEPT_WEIGHT
-    return counts
+def features(text: str) -> dict[str, float]:
+    """Weighted features of one text without a corpus: its terms (``w:``), character grams
+    (``c:``) and concepts (``k:``), each sublinear in its count. With no IDF to tell rare from
+    common, characters weigh little and concepts much (``FREE_*``, set so that ``cosine`` of two
+    texts reads on the scale of the batch TF-IDF cosine the duplicate thresholds use)."""
+    words, grams, named = _tokens(text)
+    out: dict[str, float] = {}
+    for prefix, tokens, weight in (
+        ("w:", words, FREE_WORD_WEIGHT),
+        ("c:", grams, FREE_CHAR_WEIGHT),
+        ("k:", named, FREE_CONCEPT_WEIGHT),
+    ):
+        for token, count in Counter(tokens).items():
+            out[prefix + token] = weight * (1.0 + math.log(count))
+    return out
 
 
 def vector(text: str) -> dict[str, float]:
-    """A corpus-free vector of ``text``: sublinear term frequencies, L2-normalised."""
-    raw = {k: (1.0 + math.log(v)) if v >= 1 else v for k, v in features(text).items()}
+    """A corpus-free vector of ``text`` (``features``), L2-normalised."""
+    raw = features(text)
     norm = math.sqrt(sum(v * v for v in raw.values())) or 1.0
     return {k: v / norm for k, v in raw.items()}
 

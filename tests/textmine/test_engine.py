@@ -163,3 +163,17 @@ def test_scope_hints_cover_every_code():
     }
     for code, text in cases.items():
         assert scope.hint(text) == code, text
+
+
+def test_rank_lists_the_likely_duplicates_of_a_new_appeal_best_first():
+    from minyi.textmine.duplicates import rank
+
+    new = Appeal("n", "韶峰村三组路灯全坏了，晚上漆黑一片，出门不安全，请派人修", "13900003333",
+                 dt.date(2026, 5, 3), "韶峰村三组")  # fmt: skip
+    others = [
+        Appeal("1", "包工头欠我们工资不发", "13900004444", dt.date(2026, 5, 3), "东风路"),
+        Appeal("2", "韶峰村3组的路灯坏了半个月，晚上一片漆黑，请派人修路灯", "13900001111",
+               dt.date(2026, 5, 1), "清溪镇韶峰村3组"),
+    ]  # fmt: skip
+    found = rank(new, others)
+    assert [(a.id, v.reason) for a, v in found] == [("2", "same_place")]
