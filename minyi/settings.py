@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "minyi.suggestions",
     "minyi.mashang",
     "minyi.ledger",
+    "minyi.clues",
     "minyi.demo",
 ]
 

@@ -22,6 +22,8 @@ urlpatterns = [
     path("console/", include("minyi.console.urls")),
     path("work/notices/", include("minyi.notify.urls")),
     path("work/suggestions/", include("minyi.suggestions.urls")),
+    # 线索库 and 专业小组 (issue 12): the liaison officer's pages and a group deputy's
+    path("work/clues/", include("minyi.clues.urls")),
     # 码上找代表, the staff side: a deputy's, a station's, the liaison body's messages
     path("work/messages/", include("minyi.mashang.station_urls")),
     path("work/messages/", include("minyi.mashang.staff_urls")),

@@ -477,3 +477,16 @@ class MessageFactory(DjangoModelFactory):
     consent_at = factory.LazyFunction(lambda: clock.now())
     created_at = factory.LazyFunction(lambda: clock.now())
     updated_at = factory.LazyAttribute(lambda o: o.created_at)
+
+
+# -- the clue library (线索库) and professional groups (专业小组) --------------------------------
+
+
+class ProfessionalGroupFactory(DjangoModelFactory):
+    """A professional group (专业小组); add members with ``group.deputies.add(...)``."""
+
+    class Meta:
+        model = "deputies.ProfessionalGroup"
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"专业小组{n}")

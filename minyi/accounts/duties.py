@@ -47,6 +47,8 @@ DUTIES: dict[str, dict[str, frozenset[str]]] = {
         "deputies.mandate": EDIT,
         "deputies.congress": ALL,
         "deputies.liaisonstation": ALL,
+        # 专业小组 (issue 12): the clue library gives clues to a group's deputies
+        "deputies.professionalgroup": ALL,
         # the working-day calendar
         "workdays.specialday": ALL,
         "workdays.calendaryear": EDIT,

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from minyi.core import clock
+from minyi.demo.clues import load_clues
 from minyi.demo.messages import load_messages
 from minyi.demo.names import NameMaker
 from minyi.demo.orders import OrdersLoaded, load_orders
@@ -54,6 +55,7 @@ def load_demo(*, orders: int = DEFAULT_ORDERS, seed: int = DEFAULT_SEED) -> Load
     loaded = load_orders(world, orders, clock.now())
     # their own random stream: the orders stay what they were before the messages existed
     messages = load_messages(random.Random(f"{seed}-mashang"), people, clock.now())
+    load_clues(people)  # 线索库: the largest topic of the orders, given to the deputy's group
     return Loaded(
         deputies=len(people.deputies),
         mandates=Mandate.objects.filter(ended_on__isnull=True).count(),

@@ -18,6 +18,7 @@ from minyi.accounts.models import Role, User
 from minyi.demo.names import DEPUTY_PREFIXES, NameMaker, PhoneBook, e164, landline
 from minyi.demo.reference import TOWNSHIPS, Reference
 from minyi.deputies.models import Deputy, DeputyPhone, Gender, LiaisonStation, Mandate
+from minyi.deputies.services import groups_sync
 
 # Meets the password policy, like any password a person could set here (it is published all
 # the same: `manage.py demo` refuses a deployment, minyi/demo/guard.py).
@@ -96,8 +97,14 @@ def load_people(rng: random.Random, names: NameMaker, ref: Reference) -> People:
     for person in rng.sample(roster, TWO_PHONES):
         person.phones.append(e164(phones.mobile()))
     Deputy.objects.bulk_create([p.deputy for p in roster + former])
-    Mandate.objects.bulk_create(
+    seats = Mandate.objects.bulk_create(
         m for p in roster + former for m in _mandates(rng, p, ref, stations)
+    )
+    # 专业小组 as records (the clue library gives clues to them), as an import would
+    groups_sync(
+        (m.deputy_id, m.professional_group)
+        for m in seats
+        if m.professional_group and m.ended_on is None
     )
     DeputyPhone.objects.bulk_create(
         DeputyPhone(deputy=p.deputy, number=number, raw=number[3:], is_primary=i == 0)

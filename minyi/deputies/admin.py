@@ -30,6 +30,7 @@ from minyi.deputies.models import (
     DeputyPhone,
     LiaisonStation,
     Mandate,
+    ProfessionalGroup,
     RegistryChange,
 )
 from minyi.deputies.phones import PhoneError, normalize_phone
@@ -344,6 +345,19 @@ class LiaisonStationAdmin(MinyiModelAdmin):
     list_display = ("name", "region", "contact_name", "contact_phone")
     search_fields = ("name",)
     actions = [regenerate_mashang_codes]
+
+
+@admin.register(ProfessionalGroup)
+class ProfessionalGroupAdmin(MinyiModelAdmin):
+    """代表专业小组: the clue library (minyi/clues) gives a clue to one; its deputies see it."""
+
+    list_display = ("name", "member_count")
+    search_fields = ("name",)
+    autocomplete_fields = ("deputies",)
+
+    @admin.display(description="成员人数")
+    def member_count(self, group: ProfessionalGroup) -> int:
+        return group.deputies.count()
 
 
 @admin.register(RegistryChange)

@@ -209,3 +209,24 @@ class RegistryChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}：{self.summary}"
+
+
+class ProfessionalGroup(models.Model):
+    """代表专业小组 (财政经济, 城乡建设 …): the deputies a clue of the clue library is given to.
+
+    The registry's column 专业小组 stays the text on each mandate (import and export read and
+    write it); importing a sheet adds each deputy to the group of that name (``groups_sync``)."""
+
+    name = models.CharField("名称", max_length=64, unique=True)
+    description = models.TextField("简介", max_length=500, blank=True)
+    deputies = models.ManyToManyField(
+        Deputy, verbose_name="成员代表", blank=True, related_name="professional_groups"
+    )
+
+    class Meta:
+        verbose_name = "专业小组"
+        verbose_name_plural = "专业小组"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

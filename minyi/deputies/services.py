@@ -21,6 +21,7 @@ from minyi.deputies.models import (
     Deputy,
     DeputyPhone,
     Mandate,
+    ProfessionalGroup,
     RegistryChange,
     RegistryChangeKind,
 )
@@ -141,6 +142,36 @@ def _apply(persons: list[PersonPlan]) -> None:
     Mandate.objects.bulk_create(mandates)
     # A former deputy given a new seat identifies again.
     Deputy.objects.filter(pk__in=reactivate, is_active=False).update(is_active=True)
+    groups_sync(
+        (person.deputy_id, plan.row.group)
+        for person in persons
+        for plan in person.mandates
+        if plan.row.group
+    )
+
+
+def groups_sync(members) -> None:
+    """Each (deputy id, group name) of the registry's column 专业小组 as a membership of the
+    ``ProfessionalGroup`` of that name, created when new. Only adds: a group's members are edited
+    in the admin, and a sheet without the column leaves them alone."""
+    by_name: dict[str, set[int]] = {}
+    for deputy_id, name in members:
+        by_name.setdefault(name.strip(), set()).add(deputy_id)
+    by_name.pop("", None)
+    if not by_name:
+        return
+    for name in by_name:
+        ProfessionalGroup.objects.get_or_create(name=name)
+    groups = dict(ProfessionalGroup.objects.filter(name__in=by_name).values_list("name", "pk"))
+    through = ProfessionalGroup.deputies.through
+    through.objects.bulk_create(
+        [
+            through(professionalgroup_id=groups[name], deputy_id=deputy_id)
+            for name, ids in by_name.items()
+            for deputy_id in ids
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def deputies_import(

@@ -29,6 +29,7 @@ from tests.factories import (
     CategoryFactory,
     DepartmentFactory,
     LiaisonStationFactory,
+    ProfessionalGroupFactory,
     cti_token,
     make_order,
 )
@@ -98,6 +99,7 @@ def world(db, ada, sam, audrey, olivia, hana, zhang) -> World:
     DepartmentFactory()
     CategoryFactory()
     station = LiaisonStationFactory()
+    ProfessionalGroupFactory(name="城乡建设").deputies.add(zhang)
     _mashang_rows(zhang, station, olivia)
     token, _ = cti_token()
     AgentMappingFactory(user=olivia)

@@ -319,6 +319,39 @@ def form_cases(world: World) -> list[FormCase]:
         *_admin_cases(world),
         _block_case(world),
         *_suggestion_cases(world),
+        *_clue_cases(world),
+    ]
+
+
+def _clue_cases(world: World) -> list[FormCase]:
+    """线索库: the liaison officer's list filters, new clue, link, assign, close and proposal;
+    the group deputy's note (with a file) and suggestion."""
+    from minyi.clues import forms as clue_forms
+    from minyi.core import idempotency
+
+    liaison, deputy = world.personas["liaison"], world.personas["deputy"]
+    clue, proposal = world.extra["clue"], world.extra["clue_proposal"]
+    base = f"/work/clues/{clue.pk}"
+    number = {"numbers": world.orders["signed"].number}
+    return [
+        FormCase("clue filters", "/work/clues/", liaison, clue_forms.ClueFilterForm(), "GET"),
+        FormCase("clue new", "/work/clues/new/", liaison, clue_forms.ClueCreateForm()),
+        FormCase("clue link", f"{base}/link/", liaison, clue_forms.LinkForm(), overrides=number),
+        FormCase("clue assign", f"{base}/assign/", liaison, clue_forms.AssignForm()),
+        FormCase("clue close", f"{base}/close/", liaison, clue_forms.CloseForm()),
+        FormCase(
+            "clue proposal",
+            f"{base}/proposals/{proposal.pk}/accept/",
+            liaison,
+            idempotency.KeyedForm(),
+        ),
+        FormCase("clue note", f"{base}/note/", deputy, clue_forms.NoteForm()),
+        FormCase(
+            "clue suggest",
+            f"{base}/suggest/",
+            deputy,
+            clue_forms.SuggestForm(clue=clue, deputy_id=deputy.deputy_id),
+        ),
     ]
 
 

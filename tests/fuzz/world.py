@@ -111,6 +111,7 @@ def build_world() -> World:
     station_staff = personas["station"]
     handed = MessageFactory(deputy=deputy, station=station_staff.station, holder="station")
     block = phone_block(message=handed, actor=station_staff, reason="广告")
+    clue_extra = _clue_world(personas, orders)
     return World(
         personas=personas,
         orders=orders,
@@ -122,8 +123,34 @@ def build_world() -> World:
             "photo": photo,
             "handed": handed,
             "block": block,
+            **clue_extra,
         },
     )
+
+
+def _clue_world(personas, orders) -> dict:
+    """线索库: a clue given to the fuzz deputy's group, with a note carrying a file and a
+    pending proposal (the clue pages and their actions)."""
+    from minyi.clues.models import ClueProposal
+    from minyi.clues.services import clue_create, clue_note_add
+    from tests.factories import ProfessionalGroupFactory
+
+    deputy_user = personas["deputy"]
+    group = ProfessionalGroupFactory(name="城乡建设")
+    group.deputies.add(deputy_user.deputy)
+    clue = clue_create(
+        title="占道经营", orders=[orders["accepted"]], group=group, actor=personas["liaison"]
+    )
+    note = clue_note_add(
+        clue=clue,
+        text="调研",
+        file=ContentFile(b"%PDF-1.4 note", name="n.pdf"),
+        actor=deputy_user,
+    )
+    proposal = ClueProposal.objects.create(
+        clue=clue, order=orders["signed"], score=0.5, created_at=clock.now()
+    )
+    return {"clue": clue, "clue_note": note, "clue_proposal": proposal, "group": group}
 
 
 # -- the URL patterns ---------------------------------------------------------------------------
@@ -217,6 +244,14 @@ def valid_values(route: Route, world: World, choices: dict[str, str]) -> dict[st
     if route.name.startswith("message-"):  # 码上找代表's staff side: a real message
         message = world.extra["message"]
         picks = {"pk": str(message.pk), "photo": str(world.extra["photo"].pk), "action": "answer"}
+        return {name: picks.get(name, "x") for name in route.params}
+    if route.name.startswith("clue-"):  # 线索库: a real clue, its note and proposal
+        picks = {
+            "pk": str(world.extra["clue"].pk),
+            "note": str(world.extra["clue_note"].pk),
+            "proposal": str(world.extra["clue_proposal"].pk),
+            "decision": "accept",
+        }
         return {name: picks.get(name, "x") for name in route.params}
     for name in route.params:
         if name == "number":

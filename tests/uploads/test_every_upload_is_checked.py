@@ -28,7 +28,14 @@ def test_the_only_uploaded_file_fields_are_the_checked_attachment_and_message_ph
     ]
 
     uploaded = sorted(set(file_fields) - set(GENERATED))
-    assert uploaded == ["mashang.MessagePhoto.file", "orders.Attachment.file"]
+    # the clue library's research notes (``clue_note_add``) and the suggestions' replies
+    # (``suggestion_reply``) run the same check
+    assert uploaded == [
+        "clues.ClueNote.file",
+        "mashang.MessagePhoto.file",
+        "orders.Attachment.file",
+        "suggestions.SuggestionReply.attachment",
+    ]
     assert set(GENERATED) <= set(file_fields)
 
 
@@ -46,6 +53,10 @@ def writers_of(model: str) -> list[str]:
 
 def test_attachments_are_created_only_by_the_upload_service():
     assert writers_of("Attachment") == ["minyi/orders/services/dispatch.py"]
+
+
+def test_research_notes_are_created_only_by_the_clue_service():
+    assert writers_of("ClueNote") == ["minyi/clues/services.py"]
 
 
 def test_message_photos_are_created_only_by_the_photo_service():

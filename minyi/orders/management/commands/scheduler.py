@@ -24,6 +24,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
+from minyi.clues.tasks import clue_proposals_task
 from minyi.core.heartbeats import Heartbeat
 from minyi.core.models import ProcessKind
 from minyi.core.reconnect import DATABASE_OUTAGE, Reconnect
@@ -141,6 +142,8 @@ class Command(BaseCommand):
                 (monthly_reports_task, "monthly_reports", 3600),
                 # 代表建议's reply deadlines: 临期 and 逾期 warnings (Beijing dates)
                 (suggestion_deadlines_task, "suggestion_deadlines", 3600),
+                # 线索库: new orders like an open clue, proposed for linking (minyi/clues)
+                (clue_proposals_task, "clue_proposals", 600),
             ],
             write=self.stdout.write,
         )

@@ -1,0 +1,23 @@
+"""What the clue library refuses, each in the words a page shows (one place, one test each)."""
+
+from minyi.clues.models import NOTE_MAX, SUMMARY_MAX, TITLE_MAX
+
+LIAISON_ONLY = "只有联工委工作人员可以管理线索库。"
+DEPUTY_ONLY = "只有线索所交专业小组的代表可以进行此操作。"
+NOT_IN_GROUP = "您不是该线索所交专业小组的成员，不能进行此操作。"
+NO_GROUP = "该线索尚未交专业小组，暂不能调研或转为代表建议。"
+NOT_OPEN = "该线索已转为代表建议或已关闭，不能再进行此操作。"
+EMPTY_TITLE = "请填写线索标题。"
+TITLE_TOO_LONG = f"线索标题不能超过 {TITLE_MAX} 字。"
+SUMMARY_TOO_LONG = f"线索概述不能超过 {SUMMARY_MAX} 字。"
+EMPTY_NOTE = "请填写调研内容。"
+NOTE_TOO_LONG = f"调研内容不能超过 {NOTE_MAX} 字。"
+EMPTY_CLOSE_NOTE = "请填写关闭线索的理由。"
+EMPTY_SUGGESTION = "请填写代表建议的标题和内容。"
+SAME_GROUP = "该线索已交此专业小组。"
+PROPOSAL_DONE = "这条关联建议已处理。"
+TOO_MANY_ORDERS = "一次最多关联 200 件工单。"
+UNKNOWN_ORDERS = "部分工单不存在或您无权查看，请重新选择。"
+NO_ORDERS = "请填写要关联的工单编号。"
+ALREADY_LINKED = "这些工单已关联到该线索。"
+COSIGNER_NOT_IN_GROUP = "附议代表须是本专业小组的代表。"
