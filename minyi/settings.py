@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "minyi.suggestions",
     "minyi.mashang",
     "minyi.ledger",
+    "minyi.hotissues",
     "minyi.demo",
 ]
 
