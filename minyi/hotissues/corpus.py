@@ -18,6 +18,7 @@ from datetime import timedelta
 from django.db.models import Count, Max, QuerySet
 
 from minyi.accounts.models import Role, role_of
+from minyi.core.masking import PHONE_IN_TEXT
 from minyi.ledger import stats
 from minyi.ledger.models import LedgerRow
 from minyi.mashang.models import Message
@@ -54,6 +55,14 @@ class Item:
     kind: str  # "o" an order, "m" a message
     pk: int
     text: str
+
+
+def previous_of(selection: stats.Selection) -> stats.Selection:
+    """The same selection over the previous period: the month before a calendar month, the
+    period of the same length just before any other."""
+    if selection.month is not None:
+        return selection.with_period(selection.period.previous_month(), month=True)
+    return selection.with_period(previous_period(selection.period))
 
 
 def previous_period(period: stats.Period) -> stats.Period:
@@ -101,8 +110,7 @@ def version_of(selection: stats.Selection, role: str) -> str:
     """The data version of the selection and its previous period: how many rows, and the last
     event folded into them (four aggregate queries on indexed ranges)."""
     parts = []
-    for period in (selection.period, previous_period(selection.period)):
-        chosen = selection.with_period(period)
+    for chosen in (selection, previous_of(selection)):
         rows = order_rows(chosen, role).aggregate(n=Count("pk"), last=Max("last_event_id"))
         messages = messages_of(chosen, role).aggregate(n=Count("pk"), last=Max("updated_at"))
         last = messages["last"].isoformat() if messages["last"] else ""
@@ -110,8 +118,13 @@ def version_of(selection: stats.Selection, role: str) -> str:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
-def _cut(text: str) -> str:
-    return " ".join((text or "").split())[:TEXT_LIMIT]
+def _cut(text: str, names: tuple[str, ...] = ()) -> str:
+    """The text as it is grouped: without the names and numbers of the people in it (the key
+    terms are read off these texts and shown beside the topic), cut to ``TEXT_LIMIT``."""
+    text = " ".join((text or "").split())[: TEXT_LIMIT * 2]
+    for name in sorted({n.strip() for n in names if n and len(n.strip()) >= 2}, key=len)[::-1]:
+        text = text.replace(name, " ")
+    return PHONE_IN_TEXT.sub(" ", text)[:TEXT_LIMIT]
 
 
 def items_of(selection: stats.Selection, role: str) -> list[Item]:
@@ -119,9 +132,17 @@ def items_of(selection: stats.Selection, role: str) -> list[Item]:
     orders = (
         order_rows(selection, role)
         .order_by("created_at", "order_id")
-        .values_list("order_id", "order__title", "order__content")
+        .values_list(
+            "order_id", "order__title", "order__content", "order__requester_name", "deputy__name"
+        )
     )
-    out = [Item("o", pk, _cut(f"{title}。{content}")) for pk, title, content in orders.iterator()]
+    out = [
+        Item("o", pk, _cut(f"{title}。{content}", (requester, deputy)))
+        for pk, title, content, requester, deputy in orders.iterator()
+    ]
     messages = messages_of(selection, role).order_by("created_at", "pk")
-    out += [Item("m", pk, _cut(text)) for pk, text in messages.values_list("pk", "content")]
+    out += [
+        Item("m", pk, _cut(text, (name, deputy)))
+        for pk, text, name, deputy in messages.values_list("pk", "content", "name", "deputy__name")
+    ]
     return out

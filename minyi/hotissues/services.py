@@ -2,7 +2,8 @@
 
 How a run is computed (``topic_run_compute``):
 
-1. The texts of the period and of the previous period (the same length just before) are grouped
+1. The texts of the period and of the previous period (the month before a calendar month, the
+   same length just before any other period) are grouped
    together with ``minyi.textmine.topics.group``, so a topic's previous count is the number of
    previous-period texts that fell into it (``previous``).
 2. A topic is hot in the period when at least two of its texts are of the period; its members of
@@ -18,6 +19,7 @@ Nothing personal is stored: the example is chosen and masked for each viewer whe
 from __future__ import annotations
 
 import logging
+import re
 from collections import Counter
 from datetime import timedelta
 
@@ -38,6 +40,8 @@ FRESH = timedelta(minutes=5)
 # a pending run older than this was lost by its worker: it is queued again
 STUCK = timedelta(minutes=10)
 CANDIDATES = 5
+# a term with a run of digits may be part of a number (a phone, a plate, an ID): never a key term
+DIGITS = re.compile(r"\d{3,}")
 TOP_PLACES = 5
 FACTS = ("overdue", "rated", "unsolved", "dissatisfied", "pool")
 
@@ -125,7 +129,7 @@ def _start(run: TopicRun) -> None:
     role = run.params["role"]
     size = sum(
         corpus.order_rows(chosen, role).count() + corpus.messages_of(chosen, role).count()
-        for chosen in (selection, selection.with_period(corpus.previous_period(selection.period)))
+        for chosen in (selection, corpus.previous_of(selection))
     )
     if size <= inline_max():
         topic_run_compute(run_id=run.pk)
@@ -159,9 +163,7 @@ def _compute(selection: stats.Selection, role: str) -> dict:
     from minyi.textmine import topics as textmine_topics
 
     current = corpus.items_of(selection, role)
-    previous = corpus.items_of(
-        selection.with_period(corpus.previous_period(selection.period)), role
-    )
+    previous = corpus.items_of(corpus.previous_of(selection), role)
     texts = [item.text for item in current] + [item.text for item in previous]
     if not current:
         return {"texts": 0, "previous_texts": len(previous), "alone": 0, "topics": []}
@@ -188,7 +190,7 @@ def _compute(selection: stats.Selection, role: str) -> dict:
         topics.append(
             {
                 "id": topic.id,
-                "key_terms": list(topic.key_terms)[:8],
+                "key_terms": [t for t in topic.key_terms if not DIGITS.search(t)][:8],
                 "size": len(mine),
                 "previous": earlier[topic.id],
                 "orders": orders,
