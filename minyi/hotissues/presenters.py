@@ -48,7 +48,9 @@ def trend_of(size: int, previous: int) -> dict:
 
 def orders_by_id(ids: set[int]) -> dict[int, WorkOrder]:
     phones = Prefetch("deputy__phones", queryset=DeputyPhone.objects.all())
-    return WorkOrder.objects.select_related("deputy", "region").prefetch_related(phones).in_bulk(ids)
+    return (
+        WorkOrder.objects.select_related("deputy", "region").prefetch_related(phones).in_bulk(ids)
+    )
 
 
 def order_text(user, order: WorkOrder) -> str | None:
@@ -192,9 +194,7 @@ def charts(rows: list[dict]) -> dict:
     def share(key: str) -> list[dict]:
         return [
             {
-                "value": None
-                if not r[key]["of"]
-                else round(r[key]["n"] * 100 / r[key]["of"], 1),
+                "value": None if not r[key]["of"] else round(r[key]["n"] * 100 / r[key]["of"], 1),
                 "url": r["url"],
             }
             for r in top

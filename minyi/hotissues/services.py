@@ -52,9 +52,7 @@ def inline_max() -> int:
 
 
 def _latest_ready(key: str) -> TopicRun | None:
-    return (
-        TopicRun.objects.filter(key=key, state=RunState.READY).order_by("-finished_at").first()
-    )
+    return TopicRun.objects.filter(key=key, state=RunState.READY).order_by("-finished_at").first()
 
 
 def topic_run_for(*, selection: stats.Selection, role: str) -> tuple[TopicRun | None, TopicRun]:

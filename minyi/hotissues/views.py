@@ -100,7 +100,9 @@ def hot_topic(request: HttpRequest, run_id: int, topic_id: int) -> HttpResponse:
         row["rank"] = list(topics).index(topic_id) + 1
     page = Paginator(topic["orders"], ORDERS_PER_PAGE).get_page(request.GET.get("page"))
     found = presenters.orders_by_id(set(page.object_list))
-    orders = [presenters.order_line(request.user, found[pk]) for pk in page.object_list if pk in found]
+    orders = [
+        presenters.order_line(request.user, found[pk]) for pk in page.object_list if pk in found
+    ]
     messages = []
     if presenters.may_promote(request.user):  # the liaison officer's: messages are theirs
         for message in Message.objects.filter(pk__in=topic["messages"][:ORDERS_PER_PAGE]):
