@@ -18,6 +18,7 @@ from datetime import timedelta
 from django.db.models import Count, Max, QuerySet
 
 from minyi.accounts.models import Role, role_of
+from minyi.core import timefmt
 from minyi.core.masking import PHONE_IN_TEXT
 from minyi.ledger import stats
 from minyi.ledger.models import LedgerRow
@@ -97,8 +98,8 @@ def key_of(selection: stats.Selection, role: str) -> str:
     """The selection's key: its period, its filters and the audience."""
     period = selection.period
     params = {
-        "start": period.start.isoformat(),
-        "end": period.end.isoformat(),
+        "start": timefmt.day_text(period.start),
+        "end": timefmt.day_text(period.end),
         "filters": selection.params(),
         "role": role,
     }
@@ -113,7 +114,7 @@ def version_of(selection: stats.Selection, role: str) -> str:
     for chosen in (selection, previous_of(selection)):
         rows = order_rows(chosen, role).aggregate(n=Count("pk"), last=Max("last_event_id"))
         messages = messages_of(chosen, role).aggregate(n=Count("pk"), last=Max("updated_at"))
-        last = messages["last"].isoformat() if messages["last"] else ""
+        last = timefmt.iso(messages["last"]) if messages["last"] else ""
         parts.append(f"{rows['n']}:{rows['last'] or 0}:{messages['n']}:{last}")
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 

@@ -27,7 +27,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import BooleanField, ExpressionWrapper
 
-from minyi.core import clock
+from minyi.core import clock, timefmt
 from minyi.hotissues import corpus
 from minyi.hotissues.models import RunState, TopicRun
 from minyi.ledger import stats
@@ -81,9 +81,9 @@ def topic_run_for(*, selection: stats.Selection, role: str) -> tuple[TopicRun | 
 def _params(selection: stats.Selection, role: str) -> dict:
     period = selection.period
     return {
-        "start": period.start.isoformat(),
-        "end": period.end.isoformat(),
-        "month": selection.month.isoformat() if selection.month else None,
+        "start": timefmt.day_text(period.start),
+        "end": timefmt.day_text(period.end),
+        "month": timefmt.day_text(selection.month) if selection.month else None,
         "channel": selection.channel,
         "region": selection.region,
         "department": selection.department,
