@@ -275,3 +275,14 @@ def test_a_big_text_is_cut_before_grouping_and_in_the_example(liaison, db):
     assert response.status_code == 200
     rows = topic_rows(response)
     assert len(rows) == 1 and len(rows[0]["html"]) < 5000
+
+
+@pytest.mark.parametrize("role", [Role.LIAISON, Role.DISPATCHER])
+def test_the_header_links_the_page_for_its_readers(client, db, role):
+    sign_in(client, UserFactory(role=role))
+    assert '<a href="/work/hot/">热点问题</a>' in client.get(NOVEMBER).content.decode()
+
+
+def test_the_header_does_not_link_it_for_a_department(client, db):
+    sign_in(client, HandlerFactory())
+    assert "/work/hot/" not in client.get("/work/", follow=True).content.decode()
