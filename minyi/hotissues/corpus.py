@@ -23,7 +23,7 @@ from minyi.core.masking import PHONE_IN_TEXT
 from minyi.ledger import stats
 from minyi.ledger.models import LedgerRow
 from minyi.mashang.models import Message
-from minyi.orders.models import Channel
+from minyi.orders.models import Channel, Status
 
 # a text longer than this is cut before grouping: the opening says what the matter is, and a
 # pasted document must not slow the grouping of a month
@@ -73,7 +73,9 @@ def previous_period(period: stats.Period) -> stats.Period:
 
 
 def order_rows(selection: stats.Selection, role: str) -> QuerySet[LedgerRow]:
-    return stats.rows_selected(selection, Viewer(role))
+    """The selection's orders but the duplicates merged into a master (已合并): one matter is
+    counted once, by its master, as the statistics count it."""
+    return stats.rows_selected(selection, Viewer(role)).exclude(status=Status.MERGED)
 
 
 def messages_of(selection: stats.Selection, role: str) -> QuerySet[Message]:

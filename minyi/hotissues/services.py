@@ -66,8 +66,8 @@ def topic_run_for(*, selection: stats.Selection, role: str) -> tuple[TopicRun | 
     version = corpus.version_of(selection, role)
     run = TopicRun.objects.filter(key=key, version=version).first()
     if run is None:
-        run = _run_create(key=key, version=version, selection=selection, role=role)
-        if run.state == RunState.PENDING:
+        run, created = _run_create(key=key, version=version, selection=selection, role=role)
+        if created:  # a concurrent view that lost the race shows the winner's run
             _start(run)
     elif run.state == RunState.PENDING and run.created_at < now - STUCK:
         TopicRun.objects.filter(pk=run.pk).update(created_at=now)
@@ -109,17 +109,20 @@ def selection_of(params: dict) -> stats.Selection:
     )
 
 
-def _run_create(*, key: str, version: str, selection: stats.Selection, role: str) -> TopicRun:
+def _run_create(
+    *, key: str, version: str, selection: stats.Selection, role: str
+) -> tuple[TopicRun, bool]:
     try:
         with transaction.atomic():
-            return TopicRun.objects.create(
+            run = TopicRun.objects.create(
                 key=key,
                 version=version,
                 params=_params(selection, role),
                 created_at=clock.now(),
             )
+            return run, True
     except IntegrityError:  # a concurrent view created it first
-        return TopicRun.objects.get(key=key, version=version)
+        return TopicRun.objects.get(key=key, version=version), False
 
 
 def _start(run: TopicRun) -> None:

@@ -286,3 +286,17 @@ def test_the_header_links_the_page_for_its_readers(client, db, role):
 def test_the_header_does_not_link_it_for_a_department(client, db):
     sign_in(client, HandlerFactory())
     assert "/work/hot/" not in client.get("/work/", follow=True).content.decode()
+
+
+def test_a_duplicate_merged_into_its_master_counts_once(liaison, db):
+    lights(2, 2)
+    merged = make_order("merged", at=at(2026, 11, 6, 10), title=LIGHTS[0][0], content=LIGHTS[0][1])
+    response = liaison.get(NOVEMBER)
+    html = response.content.decode()
+    assert merged.number not in html
+    # the two lights and the master make_order merged it into (its own matter)
+    assert "已合并" not in html
+    topic = topic_rows(response)[0]
+    assert re.search(
+        r'data-label="本期"><a href="/work/hot/runs/\d+/topics/\d+/">2</a>', topic["html"]
+    )
