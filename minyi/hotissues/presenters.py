@@ -22,7 +22,8 @@ SHOWN = 50  # topics on the page, the largest first
 CHARTED = 10
 EXAMPLE_CHARS = 160
 PROMOTE_URL = "/work/clues/new/"
-PROMOTE_ORDERS = 100  # ids in the promote link (an address stays short enough for any proxy)
+# ids in the promote link: an address stays under ~3 KB, short enough for any proxy
+PROMOTE_ORDERS = 300
 NO_EXAMPLE = "（本话题的工单均为举报或匿名事项，示例不予显示）"
 HIDDEN_TITLE = "（举报或匿名事项，请打开工单查看）"
 KIND_LABELS = {"o": "工单", "m": "码上找代表留言"}
@@ -136,6 +137,8 @@ def promote_url(run: TopicRun, topic: dict) -> str:
         + (f"，涉及{places}" if places else "")
         + "。"
     )
+    if len(topic["orders"]) > PROMOTE_ORDERS:
+        summary += f"（关联其中最早登记的 {PROMOTE_ORDERS} 件工单。）"
     query = {
         "orders": ",".join(str(pk) for pk in topic["orders"][:PROMOTE_ORDERS]),
         "title": terms_text(topic)[:100],

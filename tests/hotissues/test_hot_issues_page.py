@@ -300,3 +300,15 @@ def test_a_duplicate_merged_into_its_master_counts_once(liaison, db):
     assert re.search(
         r'data-label="本期"><a href="/work/hot/runs/\d+/topics/\d+/">2</a>', topic["html"]
     )
+
+
+def test_a_big_topic_links_its_first_orders_and_says_so(liaison, db, monkeypatch):
+    from minyi.hotissues import presenters
+
+    monkeypatch.setattr(presenters, "PROMOTE_ORDERS", 2)
+    made = lights(3, 2)
+    html = liaison.get(NOVEMBER).content.decode()
+    link = re.search(r'href="(/work/clues/new/\?[^"]+)" data-promote', html).group(1)
+    query = parse_qs(urlsplit(link.replace("&amp;", "&")).query)
+    assert query["orders"][0] == f"{made[0].pk},{made[1].pk}"
+    assert "关联其中最早登记的 2 件工单" in query["summary"][0]
