@@ -25,8 +25,9 @@ REASON_LABELS = {"same_phone": "同一来电号码", "same_place": "同一地点
 
 MAX_GAP_DAYS = 30
 TEXT_WITH_PHONE = 0.30  # text similarity enough when the phone is the same
-TEXT_WITH_PLACE = 0.36  # ... when the place is the same
-TEXT_ALONE = 0.62  # ... with neither (and the places not known to differ)
+TEXT_WITH_PLACE = 0.38  # ... when the place is the same
+TEXT_ALONE = 0.8  # ... with neither (the places unknown)
+PLACE_MIN = 0.6  # place similarity that counts as the same place
 BLOCK_CAP = 200  # a blocking key shared by more appeals than this is too common to use
 RARE_TERMS = 6  # each appeal is blocked under its rarest terms
 
@@ -77,9 +78,9 @@ def judge(a: Appeal, b: Appeal, *, text_similarity: float | None = None) -> Judg
     candidates: list[tuple[float, str]] = []
     if same_phone:
         candidates.append((text / TEXT_WITH_PHONE, "same_phone"))
-    if place is not None and place >= 0.7:
-        candidates.append((text * place / TEXT_WITH_PLACE, "same_place"))
-    if place is None or place >= 0.3:
+    if place is not None and place >= PLACE_MIN:
+        candidates.append((text / TEXT_WITH_PLACE, "same_place"))
+    if place is None:
         candidates.append((text / TEXT_ALONE, "similar_text"))
     if not candidates:
         return Judgement(score=round(text * 0.5, 4), reason=None, is_duplicate=False)
@@ -103,6 +104,8 @@ def candidate_pairs(appeals: Sequence[Appeal]) -> set[tuple[int, int]]:
             blocks["p:" + phone].append(i)
         if a.address.strip():
             blocks["a:" + places.key(a.address)].append(i)
+            for gram in places.bigrams(places.normalise(a.address)):
+                blocks["g:" + gram].append(i)
         rare = sorted((df[t], t) for t in doc_terms[i] if df[t] > 1)[:RARE_TERMS]
         for _, t in rare:
             blocks["t:" + t].append(i)

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 
 _CN_NUM = str.maketrans("零一二三四五六七八九", "0123456789")
+# a province, city or county in front says nothing about the place inside the county
 _PREFIX = re.compile(
-    r"^(湖南省|[\u4e00-\u9fff]{2,3}省)?([\u4e00-\u9fff]{2,3}市)?([\u4e00-\u9fff]{1,3}[县区])?"
+    r"^([\u4e00-\u9fff]{2,3}省)?([\u4e00-\u9fff]{2,3}市)?([\u4e00-\u9fff]{2,3}县)?"
 )
 # a unit name: 1-6 Han/digits followed by the unit word
 _UNIT = re.compile(
@@ -50,8 +51,20 @@ def key(address: str) -> str:
     return best[0][1] if best else normalise(address)[:6]
 
 
-def _bigrams(text: str) -> set[str]:
+def bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)} or {text}
+
+
+def _same_name(a: str, b: str) -> bool:
+    """ "射埠青山村" and "青山村" name one village: one ends with the other (same unit)."""
+    if a == b:
+        return True
+    short, long = sorted((a, b), key=len)
+    return len(short) >= 3 and long.endswith(short)
+
+
+def _named(u: dict[str, int], low: int, high: int = 9) -> set[str]:
+    return {k for k, r in u.items() if low <= r <= high}
 
 
 def similarity(a: str, b: str) -> float | None:
@@ -60,18 +73,15 @@ def similarity(a: str, b: str) -> float | None:
     if not na or not nb:
         return None
     ua, ub = units(a), units(b)
-    shared = set(ua) & set(ub)
-    named = {k for k in shared if ua[k] >= 3}
-    if named:
+    place_a, place_b = _named(ua, 3, 4), _named(ub, 3, 4)
+    if any(_same_name(x, y) for x in place_a for y in place_b):
         # same village/road/estate; a different group or number inside it lowers it a little
-        fine_a = {k for k, r in ua.items() if r >= 5}
-        fine_b = {k for k, r in ub.items() if r >= 5}
+        fine_a, fine_b = _named(ua, 5), _named(ub, 5)
         if fine_a and fine_b and not (fine_a & fine_b):
             return 0.7
         return 1.0
-    specific_a = {k for k, r in ua.items() if r >= 3}
-    specific_b = {k for k, r in ub.items() if r >= 3}
-    if specific_a and specific_b:
-        return 0.0  # both name a village/road and they differ
-    ga, gb = _bigrams(na), _bigrams(nb)
-    return len(ga & gb) / len(ga | gb)
+    ga, gb = bigrams(na), bigrams(nb)
+    overlap = len(ga & gb) / min(len(ga), len(gb))
+    if place_a and place_b and overlap < 0.8:
+        return 0.0  # both name a village/road/estate and they differ
+    return overlap
