@@ -55,6 +55,7 @@ def _latest_ready(key: str) -> TopicRun | None:
     return TopicRun.objects.filter(key=key, state=RunState.READY).order_by("-finished_at").first()
 
 
+@transaction.atomic
 def topic_run_for(*, selection: stats.Selection, role: str) -> tuple[TopicRun | None, TopicRun]:
     """The run to show for ``selection`` (the latest finished one, or None) and the run of the
     current data (the same when it is done; pending otherwise, computed inline when small or
@@ -140,6 +141,7 @@ def _start(run: TopicRun) -> None:
     transaction.on_commit(lambda: topic_run_task.enqueue(run.pk))
 
 
+@transaction.atomic
 def topic_run_compute(*, run_id: int) -> TopicRun | None:
     """Group the run's texts and store the topics (see the module's steps). Safe to run again:
     a finished run is left as it is."""
@@ -147,7 +149,8 @@ def topic_run_compute(*, run_id: int) -> TopicRun | None:
     if run is None or run.state == RunState.READY:
         return run
     try:
-        result = _compute(selection_of(run.params), run.params["role"])
+        with transaction.atomic():  # a failed query must not abort the outer transaction
+            result = _compute(selection_of(run.params), run.params["role"])
     except Exception as error:  # stored for the page; the traceback goes to the log
         log.exception("hot issues run %s failed", run_id)
         TopicRun.objects.filter(pk=run_id).update(

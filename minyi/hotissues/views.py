@@ -3,6 +3,9 @@
 Who reads them: the liaison officer (联工委: orders and 码上找代表 messages; promotes a topic to
 the clue library) and the dispatcher (派单员: the orders' topics). Every other role gets a 403
 (fail closed): a department would read other departments' matters in the topics.
+
+The page is a GET that may start a computation (``services.topic_run_for``: a ``TopicRun`` row,
+a cache of the grouping, no state of any order or message); repeating it is harmless.
 """
 
 from __future__ import annotations
