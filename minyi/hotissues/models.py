@@ -39,7 +39,10 @@ class TopicRun(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["key", "version"], name="hotissues_run_key_version")
         ]
-        indexes = [models.Index(fields=["key", "state", "-finished_at"], name="hot_run_key")]
+        indexes = [
+            models.Index(fields=["key", "state", "-finished_at"], name="hot_run_key"),
+            models.Index(fields=["created_at"], name="hot_run_created"),
+        ]
 
     def __str__(self) -> str:
         return f"热点分组 {self.pk}"

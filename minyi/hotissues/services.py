@@ -39,6 +39,8 @@ log = logging.getLogger(__name__)
 FRESH = timedelta(minutes=5)
 # a pending run older than this was lost by its worker: it is queued again
 STUCK = timedelta(minutes=10)
+# a run older than this is deleted when another is created: results a week old are not read
+KEEP = timedelta(days=7)
 CANDIDATES = 5
 # a term with a run of digits may be part of a number (a phone, a plate, an ID): never a key term
 DIGITS = re.compile(r"\d{3,}")
@@ -121,9 +123,20 @@ def _run_create(
                 params=_params(selection, role),
                 created_at=clock.now(),
             )
+            _prune(keep=run)
             return run, True
     except IntegrityError:  # a concurrent view created it first
         return TopicRun.objects.get(key=key, version=version), False
+
+
+def _prune(*, keep: TopicRun) -> None:
+    """Runs that nobody will read again: of ``keep``'s selection all but the latest finished
+    one (what the page shows while ``keep`` is computed), and any run older than ``KEEP``."""
+    latest = _latest_ready(keep.key)
+    TopicRun.objects.filter(key=keep.key).exclude(
+        pk__in=[keep.pk] + ([latest.pk] if latest else [])
+    ).delete()
+    TopicRun.objects.filter(created_at__lt=keep.created_at - KEEP).delete()
 
 
 def _start(run: TopicRun) -> None:

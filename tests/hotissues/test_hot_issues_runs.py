@@ -138,3 +138,18 @@ def _november():
     return stats.Selection(channel=stats.ALL_CHANNELS).with_period(
         stats.Period.month(at(2026, 11, 1).date()), month=True
     )
+
+
+def test_old_runs_are_pruned_as_new_ones_are_made(liaison, orders):
+    liaison.get(NOVEMBER)
+    first = TopicRun.objects.get()
+    for step in (1, 2):
+        make_order("accepted", at=at(2026, 11, 9 + step, 10), title=TEXTS[0][0], content="路灯")
+        with clock.frozen(clock.now() + step * (services.FRESH + timedelta(seconds=1))):
+            liaison.get(NOVEMBER)
+    # the newest and the one shown while it was computed (both finished here)
+    assert TopicRun.objects.count() == 2 and not TopicRun.objects.filter(pk=first.pk).exists()
+    # a week later, any other selection's new run clears the old ones
+    with clock.frozen(clock.now() + services.KEEP + timedelta(days=1)):
+        liaison.get("/work/hot/?month=2026-10")
+    assert TopicRun.objects.count() == 1
