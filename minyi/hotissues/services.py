@@ -50,7 +50,7 @@ FACTS = ("overdue", "rated", "unsolved", "dissatisfied", "pool")
 
 def inline_max() -> int:
     """Up to this many texts (both periods) a run is computed inside the request."""
-    return int(getattr(settings, "HOTISSUES_INLINE_MAX", 1500))
+    return int(getattr(settings, "HOTISSUES_INLINE_MAX", 1000))
 
 
 def _latest_ready(key: str) -> TopicRun | None:
