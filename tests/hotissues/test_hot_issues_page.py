@@ -312,3 +312,31 @@ def test_a_big_topic_links_its_first_orders_and_says_so(liaison, db, monkeypatch
     query = parse_qs(urlsplit(link.replace("&amp;", "&")).query)
     assert query["orders"][0] == f"{made[0].pk},{made[1].pk}"
     assert "关联其中最早登记的 2 件工单" in query["summary"][0]
+
+
+def test_messages_leave_the_topics_when_the_selection_narrows_by_what_they_lack(liaison, db):
+    deputy, region = DeputyFactory(), RegionFactory()
+    for day in (3, 4):
+        MessageFactory(
+            deputy=deputy,
+            content="建设路工地夜间施工噪音扰民，半夜还在打桩，吵得睡不着，请管一管。",
+            created_at=at(2026, 11, day, 9),
+        )
+    assert "打桩" in liaison.get(NOVEMBER).content.decode()
+    narrowed = liaison.get(f"{NOVEMBER}&region={region.pk}").content.decode()
+    assert "打桩" not in narrowed and "本期诉求 0 件" in narrowed
+    # a citizen's call channel holds no messages either
+    other = liaison.get(f"{NOVEMBER}&channel={Channel.CITIZEN_CALL}").content.decode()
+    assert "打桩" not in other
+
+
+def test_the_dispatcher_opens_a_topic_and_its_orders(client, db):
+    made = lights(2, 2)
+    sign_in(client, UserFactory(role=Role.DISPATCHER))
+    html = client.get(NOVEMBER).content.decode()
+    topic = re.search(r'href="(/work/hot/runs/\d+/topics/\d+/)"', html).group(1)
+    page = client.get(topic)
+    assert page.status_code == 200
+    for order in made:
+        assert f'href="/work/orders/{order.number}/"' in page.content.decode()
+    assert client.get(f"/work/orders/{made[0].number}/").status_code == 200
