@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "minyi.mashang",
     "minyi.ledger",
     "minyi.clues",
+    "minyi.hotissues",
     "minyi.demo",
 ]
 

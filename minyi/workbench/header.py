@@ -96,13 +96,18 @@ class Header:
 
     @cached_property
     def stats(self) -> list[QueueLink]:
-        """统计分析, 部门考核, 代表履职 beside the ledger: the liaison officer's (issue 11)."""
+        """统计分析, 部门考核, 代表履职 beside the ledger: the liaison officer's (issue 11); 热点问题
+        (issue 12): the liaison officer's and the dispatcher's."""
+        hot = QueueLink("热点问题", reverse("hot-issues"))
+        if self.user.role == Role.DISPATCHER:
+            return [hot]
         if self.user.role != Role.LIAISON:
             return []
         return [
             QueueLink("统计分析", reverse("stats-dashboard")),
             QueueLink("部门考核", reverse("stats-departments")),
             QueueLink("代表履职", reverse("stats-deputies")),
+            hot,
         ]
 
     @property

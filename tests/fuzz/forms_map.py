@@ -20,6 +20,7 @@ from minyi.core import clock
 from minyi.deputies.admin import PhoneForm
 from minyi.deputies.forms import ImportForm, MandateEndForm
 from minyi.deputies.models import Deputy, Mandate
+from minyi.hotissues.forms import HotFilterForm
 from minyi.ledger.admin import StatisticsPolicyForm
 from minyi.ledger.filters import LedgerFilterForm
 from minyi.ledger.models import StatisticsPolicy
@@ -294,6 +295,7 @@ def form_cases(world: World) -> list[FormCase]:
                 ("/work/stats/", StatsFilterForm()),
                 ("/work/stats/departments/", StatsFilterForm()),
                 ("/work/stats/deputies/", StatsFilterForm()),
+                ("/work/hot/", HotFilterForm()),
             )
         ),
         FormCase("search", "/work/search/", world.personas["handler"], SearchForm(), "GET"),
