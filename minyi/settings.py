@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "minyi.notify",
     "minyi.console",
     "minyi.intake",
+    "minyi.textmine",
     "minyi.workbench",
     "minyi.suggestions",
     "minyi.mashang",

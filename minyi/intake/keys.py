@@ -6,22 +6,26 @@ import hashlib
 import re
 import unicodedata
 
-from minyi.textmine import segment
+from minyi.textmine import places, segment
 
 # Terms kept per order: the index stays a few rows per order; a longer text keeps its longest
 # (most specific) words.
 MAX_TERMS = 16
 # An address shorter than this once normalised ("小区", "路口") names no place.
-MIN_PLACE_CHARS = 4
+MIN_PLACE_CHARS = 3
 _NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
 # "附近", "门口", "对面" … say where around the place, not which place
 _AROUND = re.compile(r"(附近|旁边|门口|对面|周边|一带|路段|处)$")
 
 
 def place_key(address: str) -> str:
-    """The address as a key: full-width folded, spaces and punctuation dropped, a trailing
-    "附近/门口…" cut; "" when too short to name a place. Hashed so the key has a fixed size."""
-    text = _NOISE.sub("", unicodedata.normalize("NFKC", address or "")).lower()
+    """The place an address names, as a key: the text engine's most specific named place (the
+    village, road or estate: ``textmine.places.key``), full-width folded, spaces and punctuation
+    dropped, a trailing "附近/门口…" cut; "" when too short to name a place. Hashed so the key
+    has a fixed size."""
+    if not (address or "").strip():
+        return ""
+    text = _NOISE.sub("", unicodedata.normalize("NFKC", places.key(address) or "")).lower()
     text = _AROUND.sub("", text)
     if len(text) < MIN_PLACE_CHARS:
         return ""
