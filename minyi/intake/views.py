@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -21,6 +21,7 @@ from minyi.accounts.models import Role
 from minyi.core.errors import DomainError
 from minyi.intake import selectors
 from minyi.intake.services import duplicates_dismiss
+from minyi.mashang.selectors import messages_visible_to
 from minyi.orders.models import Status
 from minyi.reference.models import RequestType, ScopeReason
 from minyi.workbench import permissions
@@ -116,6 +117,21 @@ def order_candidates(request: HttpRequest, number: str) -> HttpResponse:
             ).first(),
         },
     )
+
+
+@role_required(Role.DEPUTY, Role.STATION, Role.LIAISON)
+@require_POST
+def message_candidates(request: HttpRequest, pk: int) -> HttpResponse:
+    """码上找代表 转12345: the candidates of the message being forwarded (its text, the title being
+    typed, the citizen's phone, never shown), among the orders this user may see."""
+    message = get_object_or_404(messages_visible_to(request.user), pk=pk)
+    typed = selectors.Typed(
+        text=f"{_field(request, 'title')}\n{message.content}".strip(),
+        phone=message.phone,
+        protect_identity=False,  # a report is never forwarded from a message
+    )
+    candidates = selectors.candidates_for(request.user, typed)
+    return render(request, "intake/_candidates.html", {"candidates": candidates, "place": "message"})
 
 
 @role_required(Role.DISPATCHER)

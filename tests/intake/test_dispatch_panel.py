@@ -82,3 +82,33 @@ def test_an_order_already_dispatched_has_no_panel(as_dan, pair):
     master, _ = pair
 
     assert as_dan.get(f"/intake/orders/{master.number}/candidates/").status_code == 403
+
+
+def test_forwarding_a_message_shows_the_candidates_the_liaison_officer_may_see(client, pair):
+    from minyi.accounts.models import Role
+    from tests.factories import MessageFactory, UserFactory
+
+    master, _ = pair
+    message = MessageFactory(phone=PHONE, content="小区门口又有人占道经营了", holder="liaison")
+    client.force_login(UserFactory(role=Role.LIAISON))
+
+    panel = client.post(f"/intake/messages/{message.pk}/candidates/", {"title": "占道"})
+
+    assert panel.status_code == 200
+    assert master.number in panel.content.decode() and "在附言中注明疑似重复" in panel.content.decode()
+
+
+def test_a_station_sees_no_order_as_a_candidate(client, pair):
+    from minyi.accounts.models import Role
+    from tests.factories import LiaisonStationFactory, MessageFactory, UserFactory
+
+    station = LiaisonStationFactory()
+    message = MessageFactory(
+        phone=PHONE, content="小区门口又有人占道经营了", holder="station", station=station
+    )
+    station = UserFactory(role=Role.STATION, station=station)
+    client.force_login(station)
+
+    panel = client.post(f"/intake/messages/{message.pk}/candidates/", {"title": "占道"})
+
+    assert panel.status_code == 200 and pair[0].number not in panel.content.decode()

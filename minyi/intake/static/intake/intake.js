@@ -16,6 +16,15 @@
       button.textContent = "已选择：作为新诉求";
       return;
     }
+    if (button.classList.contains("dup-note")) {
+      const note = form.querySelector('textarea[name="note"], input[name="note"]');
+      if (note) {
+        const line = "疑似与工单 " + button.dataset.number + " 重复，请派单员核实并单。";
+        if (note.value.indexOf(line) < 0) note.value = (note.value ? note.value + "\n" : "") + line;
+        note.focus();
+      }
+      return;
+    }
     if (button.classList.contains("dup-reject")) {
       const reject = form.querySelector('input[name="decision"][value="reject"]');
       if (reject) reject.checked = true;
