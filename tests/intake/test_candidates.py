@@ -123,3 +123,22 @@ def test_an_anonymous_or_unknown_user_gets_nothing(client, olivia):
     intake_catch_up()
 
     assert candidates_for(AnonymousUser(), Typed(text="路灯", phone=PHONE)) == []
+
+
+def test_the_scheduler_catches_the_index_up_every_minute(monkeypatch):
+    from tests.scheduler_jobs import scheduler_jobs
+
+    assert scheduler_jobs(monkeypatch)["intake_catch_up"] == 60
+
+
+def test_the_catch_up_indexes_each_order_once_and_moves_its_cursor(olivia):
+    from django.core.management import call_command
+
+    from minyi.intake.models import IntakeCursor, IntakeKey
+
+    orders = [make_order("accepted", requester_phone=PHONE) for _ in range(3)]
+    call_command("intake_index", "--batch", "2", stdout=__import__("io").StringIO())
+
+    assert intake_catch_up() == 0
+    assert IntakeKey.objects.count() == 3
+    assert IntakeCursor.objects.get().last_order_id == orders[-1].pk
