@@ -174,7 +174,9 @@ def candidates_for(user, typed: Typed, *, now=None, limit: int = SHOWN) -> list[
     for order in orders:
         judged = duplicates.judge(typed_appeal, _appeal(order))
         reason = found[order.pk]
-        if reason == "similar_text" and not judged.is_duplicate and judged.score < SIMILAR_MIN:
+        # the same phone is always shown (the caller's recent orders); the same place or a
+        # similar text only when the matter reads alike (same place, another matter: not one)
+        if reason != "same_phone" and not judged.is_duplicate and judged.score < SIMILAR_MIN:
             continue
         if judged.is_duplicate and judged.reason in REASON_LABELS and reason == "similar_text":
             reason = judged.reason

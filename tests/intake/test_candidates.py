@@ -50,13 +50,29 @@ def test_a_call_from_the_same_phone_older_than_the_setting_is_not(olivia, settin
 
 def test_an_order_at_the_same_place_is_a_candidate_from_another_phone(olivia):
     there = make_order(
-        "accepted", requester_phone=OTHER, address="清溪镇韶山村3组", title="路灯不亮"
+        "accepted",
+        requester_phone=OTHER,
+        address="清溪镇韶山村3组",
+        title="路灯不亮",
+        content="村里路灯不亮了，晚上很黑",
+    )
+    intake_catch_up()
+    typed = Typed(text="路灯不亮 晚上黑", phone=PHONE, address="韶山村三组附近")
+
+    assert reasons(olivia, typed) == {there.number: "same_place"}
+
+
+def test_another_matter_at_the_same_place_is_not_a_candidate(olivia):
+    make_order(
+        "accepted",
+        requester_phone=OTHER,
+        address="清溪镇韶山村3组",
+        title="养猪场臭味",
+        content="养猪场的臭味很大，污水直排",
     )
     intake_catch_up()
 
-    assert reasons(olivia, Typed(text="晚上黑", phone=PHONE, address="韶山村三组附近")) == {
-        there.number: "same_place"
-    }
+    assert reasons(olivia, Typed(text="路灯不亮 晚上黑", address="韶山村三组")) == {}
 
 
 def test_a_similar_text_is_a_candidate_before_and_after_the_index_catches_up(olivia):
