@@ -23,8 +23,8 @@ from minyi.console.forms import IntakeForm
 from minyi.core import idempotency
 from minyi.core.access import client_ip, role_required
 from minyi.core.errors import DomainError
-from minyi.intake.console import intake_record_checked
 from minyi.core.masking import mask_phone
+from minyi.intake.console import intake_record_checked
 from minyi.orders.models import Status, WorkOrder
 from minyi.privacy import rules
 from minyi.reference.models import Category, Region

@@ -60,6 +60,9 @@ class IntakeTerm(models.Model):
             models.Index(fields=["order"], name="intake_term_order"),
         ]
 
+    def __str__(self) -> str:
+        return f"#{self.order_id}: {self.term}"
+
 
 class IntakeCursor(models.Model):
     """The last order id the catch-up job has indexed (one row)."""
@@ -69,3 +72,6 @@ class IntakeCursor(models.Model):
     class Meta:
         verbose_name = "重复诉求索引进度"
         verbose_name_plural = "重复诉求索引进度"
+
+    def __str__(self) -> str:
+        return f"#{self.last_order_id}"

@@ -168,7 +168,11 @@ def candidates_for(user, typed: Typed, *, now=None, limit: int = SHOWN) -> list[
     if typed.protect_identity is not None:
         orders = orders.filter(protect_identity=typed.protect_identity)
     typed_appeal = duplicates.Appeal(
-        id="typed", text=text, phone=typed.phone, date=timefmt.local(now).date(), address=typed.address
+        id="typed",
+        text=text,
+        phone=typed.phone,
+        date=timefmt.local(now).date(),
+        address=typed.address,
     )
     scored = []
     for order in orders:

@@ -14,11 +14,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from minyi.accounts.models import Role
 from minyi.core import idempotency
 from minyi.core.access import role_required
-from minyi.deputies.phones import normalize_phone
-from minyi.accounts.models import Role
 from minyi.core.errors import DomainError
+from minyi.deputies.phones import normalize_phone
 from minyi.intake import selectors
 from minyi.intake.services import duplicates_dismiss
 from minyi.mashang.selectors import messages_visible_to
@@ -131,7 +131,9 @@ def message_candidates(request: HttpRequest, pk: int) -> HttpResponse:
         protect_identity=False,  # a report is never forwarded from a message
     )
     candidates = selectors.candidates_for(request.user, typed)
-    return render(request, "intake/_candidates.html", {"candidates": candidates, "place": "message"})
+    return render(
+        request, "intake/_candidates.html", {"candidates": candidates, "place": "message"}
+    )
 
 
 @role_required(Role.DISPATCHER)
@@ -144,7 +146,9 @@ def order_dismiss(request: HttpRequest, number: str) -> HttpResponse:
         order, _ = _dispatch_order(request, number)
         shown = selectors.candidates_for(request.user, _order_typed(order))
         duplicates_dismiss(order=order, candidates=shown, actor=request.user, explicit=True)
-        return {"message": f"工单 {order.number}：已作为新诉求，疑似重复工单 {len(shown)} 件已记录。"}
+        return {
+            "message": f"工单 {order.number}：已作为新诉求，疑似重复工单 {len(shown)} 件已记录。"
+        }
 
     try:
         once = idempotency.perform_once(

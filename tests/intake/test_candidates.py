@@ -108,9 +108,7 @@ def test_a_report_is_never_a_candidate_of_an_ordinary_call(olivia):
 def test_a_department_never_sees_a_report_nor_another_departments_order(hana, henry, dan):
     a = hana.department
     ours = make_order("dispatched", lead=a, dispatcher=dan, requester_phone=PHONE)
-    theirs = make_order(
-        "dispatched", lead=henry.department, dispatcher=dan, requester_phone=PHONE
-    )
+    theirs = make_order("dispatched", lead=henry.department, dispatcher=dan, requester_phone=PHONE)
     report = make_order(
         "dispatched", lead=a, dispatcher=dan, request_type_code="report", requester_phone=PHONE
     )

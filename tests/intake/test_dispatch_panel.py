@@ -95,7 +95,9 @@ def test_forwarding_a_message_shows_the_candidates_the_liaison_officer_may_see(c
     panel = client.post(f"/intake/messages/{message.pk}/candidates/", {"title": "占道"})
 
     assert panel.status_code == 200
-    assert master.number in panel.content.decode() and "在附言中注明疑似重复" in panel.content.decode()
+    assert (
+        master.number in panel.content.decode() and "在附言中注明疑似重复" in panel.content.decode()
+    )
 
 
 def test_a_station_sees_no_order_as_a_candidate(client, pair):
