@@ -168,3 +168,9 @@ def test_the_panel_offers_the_refusal_prefilled_with_the_duplicate_reason(as_oli
     assert f'data-number="{master.number}"' in page
     assert f'data-reason="{scope_reason("duplicate").pk}"' in page
     assert request_type("complain")  # the console's form type stays ordinary
+
+
+def test_the_panel_comes_after_the_save_button_so_enter_saves(as_olivia):
+    page = as_olivia.get("/console/intake/").content.decode()
+
+    assert page.index('id="save-order"') < page.index('id="dup-panel-host"') < page.index("</form>")
