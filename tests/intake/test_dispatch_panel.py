@@ -114,3 +114,15 @@ def test_a_station_sees_no_order_as_a_candidate(client, pair):
     panel = client.post(f"/intake/messages/{message.pk}/candidates/", {"title": "占道"})
 
     assert panel.status_code == 200 and pair[0].number not in panel.content.decode()
+
+
+def test_the_forward_form_refreshes_the_panel_as_the_title_is_typed(client):
+    from minyi.accounts.models import Role
+    from tests.factories import MessageFactory, UserFactory
+
+    message = MessageFactory(holder="liaison")
+    client.force_login(UserFactory(role=Role.LIAISON))
+
+    page = client.get(f"/work/messages/{message.pk}/?do=forward").content.decode()
+
+    assert f'hx-post="/intake/messages/{message.pk}/candidates/"' in page
