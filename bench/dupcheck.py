@@ -159,8 +159,12 @@ def render(rows: dict, index: dict, orders: int, db: str) -> str:
         "`minyi.intake.selectors.candidates_for` end to end (index reads, the orders, the "
         "privacy rule, scoring by `textmine.duplicates.judge`), as a dispatcher.",
         "",
-        f"Index built for {index['indexed']:,} orders in {index['seconds']:.0f} s "
-        f"({index['keys']:,} key rows, {index['terms']:,} term rows).",
+        (
+            f"Index built for {index['indexed']:,} orders in {index['seconds']:.0f} s "
+            if index["indexed"]
+            else "Index already built before this run "
+        )
+        + f"({index['keys']:,} key rows, {index['terms']:,} term rows).",
         "",
         "| look-ups | n | p50 ms | p95 ms | p99 ms | max ms | with a candidate |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
