@@ -12,8 +12,9 @@ Figures:
 4. deadline computations per second (``get_calendar().due``, working days and working hours);
 then the list pages (``bench/lists.py``), caller identification (``bench/callers.py``),
 码上找代表's deputy page and message post rate (``bench/mashang.py``), the ledger, the
-statistics and the exports (``bench/ledger.py``), and the text engine's quality and grouping
-speed (``bench/text_quality.py``, ``bench/text_speed.py``), each in its own section.
+statistics and the exports (``bench/ledger.py``), the duplicate check while typing
+(``bench/dupcheck.py``), the routing hint (``bench/routing.py``), and the text engine's quality
+and grouping speed (``bench/text_quality.py``, ``bench/text_speed.py``), each in its own section.
 
 Options: ``--orders N`` (default 1,000,000), ``--sample N`` (service orders, default 2,000),
 ``--workers N`` (default: number of CPUs), ``--reload`` (drop the loaded orders and load again),
@@ -38,7 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import callers, ledger, lists, mashang, report, text_quality, text_speed  # noqa: E402
+from bench import callers, dupcheck, ledger, lists, mashang, report, text_quality, text_speed  # noqa: E402
 from bench.data import SCAN_NOW, fixtures  # noqa: E402
 from bench.db import DEFAULT_URL, QUICK_URL, ensure_database, setup_django  # noqa: E402
 from bench.load import load  # noqa: E402
@@ -133,6 +134,10 @@ def main() -> int:
     # database (a year of orders in every state with their ledger rows).
     print("\n== the ledger, the statistics and the exports (bench/ledger.py)")
     ledger_rc = ledger.spawn(quick=args.quick, results=not args.no_results)
+    # Issue 12: the duplicate check while typing, against the orders loaded above (its index is
+    # built first), in its own process.
+    print("\n== the duplicate check while typing (bench/dupcheck.py)")
+    dupcheck_rc = dupcheck.spawn(quick=args.quick, results=not args.no_results)
     # Issue 12: the text engine's quality on the labelled set and its grouping speed, each in its
     # own process (no database).
     print("\n== text engine quality (bench/text_quality.py)")
@@ -140,7 +145,8 @@ def main() -> int:
     print("\n== topic grouping speed (bench/text_speed.py)")
     text_speed_rc = text_speed.spawn(quick=args.quick, results=not args.no_results)
     ok = all(r[3] != "FAIL" for r in rows) and callers_rc == 0 and mashang_rc == 0
-    ok = ok and ledger_rc == 0 and text_quality_rc == 0 and text_speed_rc == 0
+    ok = ok and ledger_rc == 0 and dupcheck_rc == 0
+    ok = ok and text_quality_rc == 0 and text_speed_rc == 0
     return 0 if ok else 1
 
 

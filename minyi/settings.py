@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "minyi.privacy",
     "minyi.notify",
     "minyi.console",
+    "minyi.intake",
     "minyi.textmine",
     "minyi.workbench",
     "minyi.suggestions",
@@ -327,6 +328,9 @@ MINYI = {
     # ... and how long the answer to a submitted form is kept for its repeats (double-click,
     # retry, Back and resubmit: minyi/core/idempotency.py).
     "IDEMPOTENCY_KEEP_DAYS": env_int("MINYI_IDEMPOTENCY_KEEP_DAYS", 7),
+    # 重复诉求 (minyi/intake): a call from the same phone within this many days is a candidate
+    # duplicate at intake.
+    "INTAKE_DUPLICATE_PHONE_DAYS": env_int("MINYI_INTAKE_DUPLICATE_PHONE_DAYS", 30),
     # Background processes (db_worker, scheduler) and /readyz — README "Background worker".
     # Each process writes its heartbeat row at most this often (seconds).
     "HEARTBEAT_SECONDS": env_int("MINYI_HEARTBEAT_SECONDS", 5),

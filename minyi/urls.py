@@ -20,6 +20,8 @@ urlpatterns = [
     path("api/cti/", include("minyi.calls.urls")),
     path("api/public/", include("minyi.mashang.api_urls")),
     path("console/", include("minyi.console.urls")),
+    # 重复诉求并单: the duplicate panels of the console and the dispatch page (minyi/intake)
+    path("intake/", include("minyi.intake.urls")),
     path("work/notices/", include("minyi.notify.urls")),
     path("work/suggestions/", include("minyi.suggestions.urls")),
     # 线索库 and 专业小组 (issue 12): the liaison officer's pages and a group deputy's

@@ -24,6 +24,7 @@ from minyi.core import idempotency
 from minyi.core.access import client_ip, role_required
 from minyi.core.errors import DomainError
 from minyi.core.masking import mask_phone
+from minyi.intake.console import intake_record_checked
 from minyi.orders.models import Status, WorkOrder
 from minyi.privacy import rules
 from minyi.reference.models import Category, Region
@@ -132,7 +133,13 @@ def _intake_save(request: HttpRequest) -> dict:
     if not form.is_valid():
         raise idempotency.Refused(form)
     try:
-        order = services.intake_record(user=request.user, data=form.cleaned_data)
+        # the duplicate panel's decision (minyi/intake): 并入此单, or recorded as new
+        order = intake_record_checked(
+            user=request.user,
+            data=form.cleaned_data,
+            merge_into=(request.POST.get("dup_merge") or "").strip()[:40],
+            explicit_new=request.POST.get("dup_new") == "1",
+        )
     except DomainError as error:
         form.add_error(None, error.message)
         raise idempotency.Refused(form) from None
@@ -168,6 +175,8 @@ def intake_from_lookup(request: HttpRequest) -> HttpResponse:
 
 
 def _intake_done(order: WorkOrder) -> str:
+    if order.status == Status.MERGED:
+        return f"工单 {order.number} 已并入主工单 {order.master.number}，来电人将收到主工单办理进度的短信。"
     if order.status == Status.REJECTED:
         return f"工单 {order.number} 不予受理，理由及依据将以短信告知。"
     return f"已受理工单 {order.number}。请选择下一步：派单或直接答复。"

@@ -44,6 +44,7 @@ TEMPLATE_PARAMS: dict[str, tuple[str, ...]] = {
     "reply_ready": ("number", "title", "solved", "result"),
     "reply_ready_deputy": ("number", "title", "solved", "result"),
     "order_escalated": ("number", "title"),
+    "order_merged": ("number", "title", "master_number", "progress"),
     "callback_request": ("number", "title"),
     "extension_approved": ("number", "title", "due"),
     "extension_denied": ("number", "title", "due"),
@@ -302,6 +303,45 @@ def _as_seen_by(user: User, order: WorkOrder, params: dict[str, str]) -> dict[st
     return {**params, "title": privacy.requester_shown(user, order).redact(params["title"])}
 
 
+# 并单告知: how far the master order has come, in the caller's words (never the master's title
+# or requester: the master is someone else's call).
+MASTER_PROGRESS = {
+    Status.ACCEPTED: "已受理，正在派单",
+    Status.DISPATCHED: "已派至承办单位",
+    Status.RETURNED: "正在重新派单",
+    Status.SIGNED: "承办单位正在办理",
+    Status.REPLIED: "承办单位已答复，12345热线将回访",
+    Status.CALLBACK: "承办单位已答复，12345热线正在回访",
+    Status.TRACKING: "已答复，正在跟踪督办落实",
+    Status.ARCHIVED: "已办结",
+    Status.REJECTED: "不予受理",
+    Status.ESCALATED: "已转闭会期间代表建议办理",
+}
+
+
+def master_progress(master: WorkOrder) -> str:
+    """The master's progress for the merged caller: its stage, and the reply deadline while a
+    department works on it."""
+    text = MASTER_PROGRESS.get(master.status, master.get_status_display())
+    if master.status in (Status.DISPATCHED, Status.SIGNED) and master.reply_due:
+        text += f"，将于{_when(master.reply_due)}前答复"
+    return text
+
+
+def _merged_drafts(order: WorkOrder) -> list[Draft]:
+    """合并重复工单: the caller of the duplicate is told it joined the master, and how far the
+    master has come (the issue: "the caller is linked and told the progress")."""
+    master = order.master
+    if master is None:
+        return []
+    params = {
+        **_base(order),
+        "master_number": master.number,
+        "progress": master_progress(master),
+    }
+    return _sms("order_merged", _told_phones(order), params)
+
+
 def drafts_for(event: OrderEvent) -> list[Draft]:
     """The messages ``event`` causes (often none). Reads only what the kind needs."""
     kind = event.kind
@@ -316,6 +356,8 @@ def drafts_for(event: OrderEvent) -> list[Draft]:
         return _sms("order_rejected", _told_phones(order), params)
     if kind == EventKind.ESCALATED:
         return _sms("order_escalated", _told_phones(order), _base(order))
+    if kind == EventKind.MERGED:
+        return _merged_drafts(order)
     if kind == EventKind.DIRECT_ANSWER or (
         kind == EventKind.REPLIED and event.to_status == Status.REPLIED != event.from_status
     ):
@@ -361,6 +403,7 @@ _KINDS = _TRACKING_KINDS | frozenset(
         EventKind.ACCEPTED,
         EventKind.REJECTED,
         EventKind.ESCALATED,
+        EventKind.MERGED,
         EventKind.DIRECT_ANSWER,
         EventKind.REPLIED,
         EventKind.CALLED_BACK,

@@ -593,6 +593,8 @@ class EventKind(models.TextChoices):
     ESCALATED = "escalated", "转闭会期间代表建议"
     MERGED = "merged", "合并至主工单"
     DUPLICATE_MERGED = "duplicate_merged", "合并重复工单"
+    # intake: the candidate duplicates shown were set aside, the matter recorded as new
+    DUPLICATES_DISMISSED = "duplicates_dismissed", "排除疑似重复"
     WARNING = "warning", "预警"
     DEADLINE_RECOMPUTED = "deadline_recomputed", "日历调整重算时限"
     ATTACHMENT_ADDED = "attachment_added", "上传附件"

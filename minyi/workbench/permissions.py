@@ -203,7 +203,12 @@ ACTIONS.add_rule("extension-approve", is_dispatcher & has_pending_extension)
 ACTIONS.add_rule("extension-deny", is_dispatcher & has_pending_extension)
 # 转闭会期间代表建议: the dispatcher or the liaison committee, also a matter not accepted
 ACTIONS.add_rule("escalate", (is_dispatcher | is_liaison) & _status_in(*ESCALATABLE))
-ACTIONS.add_rule("merge", is_dispatcher & _status_in(*OPEN))
+# 并单: the dispatcher; at intake the operator merges the call they are recording (a draft of
+# theirs) into its master from the console's duplicate panel (minyi/intake)
+ACTIONS.add_rule(
+    "merge",
+    (is_dispatcher & _status_in(*OPEN)) | (is_operator & recorded_it & _status_in(Status.DRAFT)),
+)
 # 督办: the dispatcher on an order a department holds; the callback agent hands a replied order over
 ACTIONS.add_rule(
     "supervise",

@@ -13,6 +13,8 @@ TEMPLATES = [
      "您好，您反映的“{title}”（工单编号{number}）不予受理，理由：{reason}。{basis}。如有疑问请致电12345。"),
     ("order_escalated", "转代表建议告知", "sms",
      "您好，您反映的“{title}”（工单编号{number}）已转人大常委会联工委，将作为闭会期间代表建议交有关部门办理，办理情况将及时告知您。"),
+    ("order_merged", "并单告知", "sms",
+     "您好，您反映的“{title}”（工单编号{number}）与工单{master_number}为同一诉求，已并入该工单办理，不再重复派单。目前进度：{progress}。办理结果将及时告知您。"),
     ("reply_ready", "答复告知", "sms",
      "您好，您反映的“{title}”（工单编号{number}）已有办理答复，12345热线将对办理结果进行回访，感谢您的支持。"),
     ("callback_request", "回访未接通", "sms",

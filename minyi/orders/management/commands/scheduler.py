@@ -5,7 +5,8 @@ minyi/notify/services.py) and the 跟踪督办 reminders (every --tracking-every
 minyi/orders/services/tracking.py: before the plan date and once it has passed, each once), the
 码上找代表 reminders (every --mashang-every s, minyi/mashang/services/reminders.py) and the
 daily scrub of messages past their retention (minyi/mashang/services/retention.py), and hourly
-last month's report while it has none (minyi/ledger/reports/services.py). Run one
+last month's report while it has none (minyi/ledger/reports/services.py), and every minute the
+duplicate check's index (minyi/intake/services.py). Run one
 scheduler beside one or more ``db_worker`` processes. The jobs
 themselves are safe to run twice (the SLA scan claims rows with SKIP LOCKED), so a second scheduler would only waste work.
 
@@ -29,6 +30,7 @@ from minyi.core.heartbeats import Heartbeat
 from minyi.core.models import ProcessKind
 from minyi.core.reconnect import DATABASE_OUTAGE, Reconnect
 from minyi.core.tasks import housekeeping_task
+from minyi.intake.tasks import intake_catch_up_task
 from minyi.ledger.reports.tasks import monthly_reports_task
 from minyi.ledger.tasks import exports_sweep_task
 from minyi.mashang.tasks import messages_remind_task, messages_scrub_task
@@ -144,6 +146,9 @@ class Command(BaseCommand):
                 (suggestion_deadlines_task, "suggestion_deadlines", 3600),
                 # 线索库: new orders like an open clue, proposed for linking (minyi/clues)
                 (clue_proposals_task, "clue_proposals", 600),
+                # the duplicate check's index (minyi/intake): the orders of every channel since
+                # the last run; the search reads the few newer ones directly meanwhile
+                (intake_catch_up_task, "intake_catch_up", 60),
             ],
             write=self.stdout.write,
         )
