@@ -29,6 +29,8 @@ urlpatterns = [
     path("work/reports/", include("minyi.ledger.reports.urls")),
     # 统计分析, 部门考核, 代表履职 (issue 11, the liaison officer's)
     path("work/stats/", include("minyi.ledger.stats_urls")),
+    # routing hints' accuracy and the form panels (issue 12)
+    path("work/hints/", include("minyi.hints.urls")),
     # the ledger (工作台账) and its exports: /work/ledger/, /work/exports/<uuid>/
     path("work/", include("minyi.ledger.urls")),
     path("work/", include("minyi.workbench.urls")),

@@ -28,6 +28,7 @@ from minyi.core.heartbeats import Heartbeat
 from minyi.core.models import ProcessKind
 from minyi.core.reconnect import DATABASE_OUTAGE, Reconnect
 from minyi.core.tasks import housekeeping_task
+from minyi.hints.tasks import hints_train_task
 from minyi.ledger.reports.tasks import monthly_reports_task
 from minyi.ledger.tasks import exports_sweep_task
 from minyi.mashang.tasks import messages_remind_task, messages_scrub_task
@@ -92,7 +93,8 @@ class Command(BaseCommand):
         "定时任务：每隔 --every 秒把 SLA 扫描、每隔 --outbox-every 秒把发件箱补发、"
         "每隔 --tracking-every 秒把跟踪督办到期提醒、每隔 --mashang-every 秒把选民留言超期提醒"
         "加入后台队列（由 db_worker 执行）；每天清除超过保存期限的选民留言个人信息和工作台账导出文件；"
-        "每小时检查上月月度报告，尚未生成则生成（北京时间每月 1 日起）。"
+        "每小时检查上月月度报告，尚未生成则生成（北京时间每月 1 日起）；"
+        "每隔 --hints-every 秒重新训练派单提示模型。"
     )
 
     def add_arguments(self, parser):
@@ -106,6 +108,12 @@ class Command(BaseCommand):
             type=int,
             default=3600,
             help="跟踪督办到期提醒间隔（秒），默认 3600",
+        )
+        parser.add_argument(
+            "--hints-every",
+            type=int,
+            default=24 * 3600,
+            help="派单提示模型重新训练间隔（秒），默认 86400（每天）",
         )
         parser.add_argument(
             "--mashang-every",
@@ -122,6 +130,7 @@ class Command(BaseCommand):
         outbox_every: int,
         tracking_every: int,
         mashang_every: int,
+        hints_every: int = 24 * 3600,
         **options,
     ):
         scheduler = Scheduler(
@@ -138,6 +147,8 @@ class Command(BaseCommand):
                 # offered hourly; it generates last month's report (Beijing time) only while it
                 # has none, so on the 1st, and after a downtime it catches up
                 (monthly_reports_task, "monthly_reports", 3600),
+                # the routing hints' models, retrained on the latest dispatched orders
+                (hints_train_task, "hints_train", hints_every),
             ],
             write=self.stdout.write,
         )
