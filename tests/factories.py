@@ -513,6 +513,4 @@ def hint_text(matter: str, n: int) -> str:
 def hint_rows(labels: dict[str, tuple[int | None, int]], per: int = 80) -> list[tuple]:
     """(text, category id, department id) rows as ``training.history`` reads them: ``per``
     appeals of each matter, labelled ``labels[matter] = (category id, department id)``."""
-    return [
-        (hint_text(matter, n), *labels[matter]) for matter in labels for n in range(per)
-    ]
+    return [(hint_text(matter, n), *labels[matter]) for matter in labels for n in range(per)]

@@ -83,14 +83,18 @@ class ScopeHint:
         return self.code == EMERGENCY
 
 
+def _scope_code(text: str) -> str | None:
+    try:
+        from minyi.textmine.scope import hint
+    except ImportError:  # the text engine not on this branch yet
+        return None
+    return hint(text)
+
+
 def scope_hint(text: str) -> ScopeHint | None:
     """The out-of-scope reason the text looks like (minyi.textmine.scope), with its name and
     basis from the ScopeReason table: a hint only, never a refusal."""
-    try:
-        from minyi.textmine.scope import hint as textmine_hint
-    except ImportError:  # the text engine not on this branch yet
-        return None
-    code = textmine_hint(text or "")
+    code = _scope_code(text or "")
     if not code:
         return None
     reason = ScopeReason.objects.filter(code=code).first()

@@ -58,9 +58,11 @@ def latest(kind: str):
         cached = _cache.get(kind)
         if cached and cached[0] == version:
             return cached
-        row = HintModel.objects.filter(kind=kind, version=version).values_list(
-            "payload", "signature"
-        ).first()
+        row = (
+            HintModel.objects.filter(kind=kind, version=version)
+            .values_list("payload", "signature")
+            .first()
+        )
         if row is None:
             return None
         try:

@@ -84,6 +84,4 @@ def pick_department(request: HttpRequest, number: str) -> HttpResponse:
     offered = departments.preselected(order.region, order.category)
     if chosen is not None and chosen not in {d.pk for d in offered}:
         offered += list(Department.objects.filter(pk=chosen, is_active=True))
-    return render(
-        request, "hints/_department_options.html", {"offered": offered, "chosen": chosen}
-    )
+    return render(request, "hints/_department_options.html", {"offered": offered, "chosen": chosen})

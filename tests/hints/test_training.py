@@ -83,8 +83,12 @@ def test_the_model_is_loaded_once_per_process_and_again_for_a_new_version(traine
 def test_training_reads_the_dispatched_history(settings, dan, dept_a, dept_b):
     settings.HINTS_MIN_ORDERS = 6
     for n in range(4):
-        make_order("dispatched", lead=dept_a, dispatcher=dan, title="占道", content=hint_text("城管", n))
-        make_order("dispatched", lead=dept_b, dispatcher=dan, title="漏水", content=hint_text("住建", n))
+        make_order(
+            "dispatched", lead=dept_a, dispatcher=dan, title="占道", content=hint_text("城管", n)
+        )
+        make_order(
+            "dispatched", lead=dept_b, dispatcher=dan, title="漏水", content=hint_text("住建", n)
+        )
     make_order("accepted", title="未派单", content="不在历史里")
 
     done = models_train()
