@@ -13,6 +13,12 @@ from django.conf import settings
 from django.db import models
 
 
+def percent(share: float, digits: int = 0) -> str:
+    """0.834 → "83%" (digits=1: "83.4%")."""
+    number = round(share * 100, digits) if digits else round(share * 100)
+    return f"{number}%"
+
+
 class HintKind(models.TextChoices):
     CATEGORY = "category", "诉求分类"
     DEPARTMENT = "department", "主办单位"
@@ -53,11 +59,11 @@ class HintModel(models.Model):
 
     @property
     def top1_text(self) -> str:
-        return f"{self.heldout_top1:.0%}"
+        return percent(self.heldout_top1)
 
     @property
     def top3_text(self) -> str:
-        return f"{self.heldout_top3:.0%}"
+        return percent(self.heldout_top3)
 
 
 class HintOutcome(models.Model):

@@ -12,7 +12,7 @@ from django.db.models.functions import TruncWeek
 from minyi.core import clock, timefmt
 from minyi.core.timefmt import SHANGHAI
 from minyi.hints import store, training
-from minyi.hints.models import HintKind, HintModel, HintOutcome
+from minyi.hints.models import HintKind, HintModel, HintOutcome, percent
 from minyi.reference.models import Category, Department, ScopeReason
 
 TOP = 3
@@ -104,7 +104,7 @@ def scope_hint(text: str) -> ScopeHint | None:
 
 
 def _rate(part: int, whole: int) -> str:
-    return f"{part / whole:.0%}" if whole else "—"
+    return percent(part / whole) if whole else "—"
 
 
 def _rows(queryset, *keys: str) -> list[dict]:

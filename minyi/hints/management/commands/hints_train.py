@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
+from minyi.hints.models import percent
 from minyi.hints.services import models_train
 
 
@@ -15,6 +16,6 @@ class Command(BaseCommand):
             else:
                 self.stdout.write(
                     f"{kind}: v{result.version}，样本 {result.sample_size}，"
-                    f"类别 {result.label_count}，留出集首选 {result.heldout_top1:.1%}、"
-                    f"前三 {result.heldout_top3:.1%}，用时 {result.seconds:.1f} 秒"
+                    f"类别 {result.label_count}，留出集首选 {percent(result.heldout_top1, 1)}、"
+                    f"前三 {percent(result.heldout_top3, 1)}，用时 {result.seconds:.1f} 秒"
                 )
