@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "minyi.privacy",
     "minyi.notify",
     "minyi.console",
+    "minyi.textmine",
     "minyi.workbench",
     "minyi.suggestions",
     "minyi.mashang",
