@@ -237,3 +237,12 @@ def test_no_scope_hint_for_an_ordinary_matter(client, olivia, monkeypatch):
     ).content.decode()
 
     assert "受理范围提示" not in html and "请立即转接" not in html
+
+
+def test_the_text_engine_hints_an_emergency_happening_now(client, olivia):
+    client.force_login(olivia)
+    html = client.post(
+        "/work/hints/intake/", {"title": "着火了", "content": "楼下正在着火了，快来人啊"}
+    ).content.decode()
+
+    assert "请立即转接110/119/120/122" in html
