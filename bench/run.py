@@ -12,7 +12,8 @@ Figures:
 4. deadline computations per second (``get_calendar().due``, working days and working hours);
 then the list pages (``bench/lists.py``), caller identification (``bench/callers.py``),
 码上找代表's deputy page and message post rate (``bench/mashang.py``) and the ledger, the
-statistics and the exports (``bench/ledger.py``), each in its own section.
+statistics and the exports (``bench/ledger.py``), the routing hints (``bench/routing.py``), each
+in its own section.
 
 Options: ``--orders N`` (default 1,000,000), ``--sample N`` (service orders, default 2,000),
 ``--workers N`` (default: number of CPUs), ``--reload`` (drop the loaded orders and load again),
@@ -37,7 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import callers, ledger, lists, mashang, report  # noqa: E402
+from bench import callers, ledger, lists, mashang, report, routing  # noqa: E402
 from bench.data import SCAN_NOW, fixtures  # noqa: E402
 from bench.db import DEFAULT_URL, QUICK_URL, ensure_database, setup_django  # noqa: E402
 from bench.load import load  # noqa: E402
@@ -132,8 +133,11 @@ def main() -> int:
     # database (a year of orders in every state with their ledger rows).
     print("\n== the ledger, the statistics and the exports (bench/ledger.py)")
     ledger_rc = ledger.spawn(quick=args.quick, results=not args.no_results)
+    # Issue 12: the routing hint (train on generated appeals, time the hint), its own database.
+    print("\n== routing hints (bench/routing.py)")
+    routing_rc = routing.spawn(quick=args.quick, results=not args.no_results)
     ok = all(r[3] != "FAIL" for r in rows) and callers_rc == 0 and mashang_rc == 0
-    ok = ok and ledger_rc == 0
+    ok = ok and ledger_rc == 0 and routing_rc == 0
     return 0 if ok else 1
 
 
