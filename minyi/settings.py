@@ -343,6 +343,8 @@ MINYI_LEDGER_EXPORT_INLINE_ROWS = env_int("MINYI_LEDGER_EXPORT_INLINE_ROWS", 500
 # a training reads at most the latest HINTS_TRAIN_LIMIT of them.
 HINTS_MIN_ORDERS = env_int("MINYI_HINTS_MIN_ORDERS", 200)
 HINTS_TRAIN_LIMIT = env_int("MINYI_HINTS_TRAIN_LIMIT", 50_000)
+# how often a process looks for a newer model and re-reads the active names (seconds)
+HINTS_RECHECK_SECONDS = env_int("MINYI_HINTS_RECHECK_SECONDS", 10)
 # -- accounts: passwords, lock-out, second factor, sessions (docs/security.md) ---------------
 _TWO_FACTOR_SCOPES = ("admins", "staff", "off")
 MINYI_ACCOUNTS = {

@@ -3,9 +3,11 @@ the accuracy figures of the page (``accuracy``)."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import Count, Q
 from django.db.models.functions import TruncWeek
 
@@ -44,11 +46,18 @@ class Hint:
 
 
 def _names(kind: str, ids: list[int]) -> dict[int, str]:
-    if kind == HintKind.CATEGORY:
-        rows = Category.objects.filter(pk__in=ids, is_active=True).select_related("parent")
-        return {c.pk: str(c) for c in rows}
-    rows = Department.objects.filter(pk__in=ids, is_active=True).only("pk", "name")
-    return {d.pk: d.name for d in rows}
+    """The active labels' names, read once per kind every ``HINTS_RECHECK_SECONDS`` (a few
+    dozen departments, a few hundred categories): a hint then costs no query at all."""
+    now = time.monotonic()
+    cached = store.names_cache.get(kind)
+    if cached is None or now - cached[0] >= float(getattr(settings, "HINTS_RECHECK_SECONDS", 10)):
+        if kind == HintKind.CATEGORY:
+            rows = Category.objects.filter(is_active=True).select_related("parent")
+            names = {c.pk: str(c) for c in rows}
+        else:
+            names = dict(Department.objects.filter(is_active=True).values_list("pk", "name"))
+        store.names_cache[kind] = cached = (now, names)
+    return {i: cached[1][i] for i in ids if i in cached[1]}
 
 
 def suggest(*, kind: str, text: str) -> Hint:

@@ -33,7 +33,7 @@ def model_train(*, kind: str, rows=None, actor=None) -> HintModel:
         .values_list("version", flat=True)
         .first()
     )
-    return HintModel.objects.create(
+    model = HintModel.objects.create(
         kind=kind,
         version=(last or 0) + 1,
         trained_at=clock.now(),
@@ -47,6 +47,8 @@ def model_train(*, kind: str, rows=None, actor=None) -> HintModel:
         payload=payload,
         signature=store.sign(payload),
     )
+    transaction.on_commit(store.forget)  # this process sees the new version at once
+    return model
 
 
 def models_train(*, actor=None) -> dict[str, HintModel | str]:

@@ -12,7 +12,8 @@ from tests.factories import CategoryFactory, DepartmentFactory, hint_rows
 
 
 @pytest.fixture(autouse=True)
-def _empty_model_cache():
+def _empty_model_cache(settings):
+    settings.HINTS_RECHECK_SECONDS = 0  # every hint looks for a newer model and for the names
     store.forget()
     yield
     store.forget()

@@ -246,3 +246,10 @@ def test_the_text_engine_hints_an_emergency_happening_now(client, olivia):
     ).content.decode()
 
     assert "请立即转接110/119/120/122" in html
+
+
+def test_the_dispatcher_finds_the_accuracy_page_in_the_header(client, dan):
+    client.force_login(dan)
+    html = client.get("/work/", follow=True).content.decode()
+
+    assert '<a href="/work/hints/">派单提示</a>' in html

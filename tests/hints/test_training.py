@@ -107,3 +107,15 @@ def test_the_retrain_task_says_why_there_is_no_model(db):
 
     assert "category" in result and "不足" in result
     assert not HintModel.objects.exists()
+
+
+def test_within_the_recheck_period_a_hint_runs_no_query(
+    trained, settings, django_assert_num_queries
+):
+    settings.HINTS_RECHECK_SECONDS = 60
+    selectors.suggest(kind=HintKind.DEPARTMENT, text=STALLS)  # loads the model and the names
+
+    with django_assert_num_queries(0):
+        hint = selectors.suggest(kind=HintKind.DEPARTMENT, text=STALLS)
+
+    assert hint.items[0].name == "市城市管理和综合执法局"
