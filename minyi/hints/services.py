@@ -1,6 +1,7 @@
-"""The hints' writes: train and store a model (``model_train``, the scheduler's job and
-``manage.py hints_train``), and record what became of a hint (``outcome_record``, one insert,
-called where the category is set and where the order is dispatched)."""
+"""The hints' writes: train and store a model (``model_train`` then ``model_store``, the
+scheduler's job and ``manage.py hints_train``), and record what became of a hint
+(``outcome_record``, one insert, called where the category is set and where the order is
+dispatched)."""
 
 from __future__ import annotations
 
@@ -15,15 +16,21 @@ from minyi.hints.models import HintKind, HintModel, HintOutcome
 log = logging.getLogger(__name__)
 
 
-@transaction.atomic
 def model_train(*, kind: str, rows=None, actor=None) -> HintModel:
     """Train a model of ``kind`` on the history (or ``rows``: (text, category, department)) and
-    store it as the next version. Raises ``NotEnoughHistory`` (nothing stored) with too little."""
+    store it as the next version. Raises ``NotEnoughHistory`` (nothing stored) with too little.
+    The fitting (seconds to a minute) runs outside any transaction; only the insert is one."""
     if kind not in HintKind.values:
         raise ValueError(kind)
     rows = training.history() if rows is None else rows
     texts, labels = training.samples(rows, kind)
     trained = training.train(texts, labels)
+    return model_store(kind=kind, trained=trained, actor=actor)
+
+
+@transaction.atomic
+def model_store(*, kind: str, trained: training.Trained, actor=None) -> HintModel:
+    """Store a trained model as the next version of ``kind`` (signed bytes)."""
     payload = store.dump(trained.router)
     # the version: one more than the last, under the table's unique (kind, version)
     last = (
