@@ -119,3 +119,20 @@ def test_within_the_recheck_period_a_hint_runs_no_query(
         hint = selectors.suggest(kind=HintKind.DEPARTMENT, text=STALLS)
 
     assert hint.items[0].name == "市城市管理和综合执法局"
+
+
+def test_the_command_trains_both_and_prints_the_figures(settings, dan, dept_a, dept_b):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.HINTS_MIN_ORDERS = 6
+    for n in range(4):
+        make_order("dispatched", lead=dept_a, dispatcher=dan, content=hint_text("城管", n))
+        make_order("dispatched", lead=dept_b, dispatcher=dan, content=hint_text("住建", n))
+    out = StringIO()
+    call_command("hints_train", stdout=out)
+
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("category: 已派单的历史工单不足 6 件")
+    assert lines[1].startswith("department: v1，样本 8，类别 2，留出集首选 ")
