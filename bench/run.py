@@ -39,7 +39,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import callers, dupcheck, ledger, lists, mashang, report, text_quality, text_speed  # noqa: E402
+from bench import (  # noqa: E402
+    callers,
+    dupcheck,
+    ledger,
+    lists,
+    mashang,
+    report,
+    routing,
+    text_quality,
+    text_speed,
+)
 from bench.data import SCAN_NOW, fixtures  # noqa: E402
 from bench.db import DEFAULT_URL, QUICK_URL, ensure_database, setup_django  # noqa: E402
 from bench.load import load  # noqa: E402
@@ -138,6 +148,9 @@ def main() -> int:
     # built first), in its own process.
     print("\n== the duplicate check while typing (bench/dupcheck.py)")
     dupcheck_rc = dupcheck.spawn(quick=args.quick, results=not args.no_results)
+    # Issue 12: the routing hint (train on generated appeals, time the hint), its own database.
+    print("\n== routing hints (bench/routing.py)")
+    routing_rc = routing.spawn(quick=args.quick, results=not args.no_results)
     # Issue 12: the text engine's quality on the labelled set and its grouping speed, each in its
     # own process (no database).
     print("\n== text engine quality (bench/text_quality.py)")
@@ -145,7 +158,7 @@ def main() -> int:
     print("\n== topic grouping speed (bench/text_speed.py)")
     text_speed_rc = text_speed.spawn(quick=args.quick, results=not args.no_results)
     ok = all(r[3] != "FAIL" for r in rows) and callers_rc == 0 and mashang_rc == 0
-    ok = ok and ledger_rc == 0 and dupcheck_rc == 0
+    ok = ok and ledger_rc == 0 and dupcheck_rc == 0 and routing_rc == 0
     ok = ok and text_quality_rc == 0 and text_speed_rc == 0
     return 0 if ok else 1
 

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "minyi.ledger",
     "minyi.clues",
     "minyi.hotissues",
+    "minyi.hints",
     "minyi.demo",
 ]
 
@@ -344,6 +345,12 @@ MINYI = {
 # The ledger's exports (minyi/ledger/exports): up to this many rows download at once; more are
 # written by the worker (an export job with a progress page), kept 7 days.
 MINYI_LEDGER_EXPORT_INLINE_ROWS = env_int("MINYI_LEDGER_EXPORT_INLINE_ROWS", 5000)
+# Routing hints (minyi/hints): no model, and so no hint, with fewer dispatched orders than this;
+# a training reads at most the latest HINTS_TRAIN_LIMIT of them.
+HINTS_MIN_ORDERS = env_int("MINYI_HINTS_MIN_ORDERS", 200)
+HINTS_TRAIN_LIMIT = env_int("MINYI_HINTS_TRAIN_LIMIT", 50_000)
+# how often a process looks for a newer model and re-reads the active names (seconds)
+HINTS_RECHECK_SECONDS = env_int("MINYI_HINTS_RECHECK_SECONDS", 10)
 # -- accounts: passwords, lock-out, second factor, sessions (docs/security.md) ---------------
 _TWO_FACTOR_SCOPES = ("admins", "staff", "off")
 MINYI_ACCOUNTS = {

@@ -35,6 +35,8 @@ urlpatterns = [
     path("work/stats/", include("minyi.ledger.stats_urls")),
     # 热点问题 (issue 12, the liaison officer's and the dispatcher's)
     path("work/hot/", include("minyi.hotissues.urls")),
+    # routing hints' accuracy and the form panels (issue 12)
+    path("work/hints/", include("minyi.hints.urls")),
     # the ledger (工作台账) and its exports: /work/ledger/, /work/exports/<uuid>/
     path("work/", include("minyi.ledger.urls")),
     path("work/", include("minyi.workbench.urls")),

@@ -56,6 +56,7 @@ def _reference_data_in_transactional_tests(request):
             "minyi.notify.migrations.0003_supervision_words_agree",
             "minyi.notify.migrations.0004_dispatch_warning_templates",
             "minyi.notify.migrations.0005_reply_result_texts",
+            "minyi.notify.migrations.0015_suggestion_texts",
         ):
             import_module(module).seed(apps, None)
     yield

@@ -490,3 +490,40 @@ class ProfessionalGroupFactory(DjangoModelFactory):
         django_get_or_create = ("name",)
 
     name = factory.Sequence(lambda n: f"专业小组{n}")
+
+
+# -- routing hints: a history to train on ------------------------------------------------------
+
+# Three kinds of matters, each with its own words, mixed with words every call uses.
+HINT_MATTERS = {
+    "城管": (
+        ["占道经营", "流动摊贩", "违章搭建", "乱堆乱放", "广告牌", "夜市油烟", "人行道摆摊"],
+        ["商户", "街道", "门口", "傍晚", "屡禁不止", "影响通行"],
+    ),
+    "住建": (
+        ["电梯故障", "楼顶漏水", "物业不作为", "外墙脱落", "老旧小区改造", "燃气管道"],
+        ["业主", "楼栋", "单元", "维修基金", "开发商", "交房"],
+    ),
+    "交通": (
+        ["公交站台", "班次太少", "线路调整", "出租车拒载", "红绿灯", "道路坑洼"],
+        ["乘客", "早高峰", "司机", "站点", "车辆", "路口"],
+    ),
+}
+HINT_FILLER = ["最近", "好几次", "希望尽快", "附近居民", "反映过", "晚上", "周末", "很不方便"]
+
+
+def hint_text(matter: str, n: int) -> str:
+    """A varied appeal about ``matter`` (one of HINT_MATTERS), the n-th of its kind."""
+    import random
+
+    rnd = random.Random(f"{matter}{n}")
+    core, side = HINT_MATTERS[matter]
+    words = rnd.sample(core, 2) + rnd.sample(side, 2) + rnd.sample(HINT_FILLER, 2)
+    rnd.shuffle(words)
+    return "，".join(words) + "。"
+
+
+def hint_rows(labels: dict[str, tuple[int | None, int]], per: int = 80) -> list[tuple]:
+    """(text, category id, department id) rows as ``training.history`` reads them: ``per``
+    appeals of each matter, labelled ``labels[matter] = (category id, department id)``."""
+    return [(hint_text(matter, n), *labels[matter]) for matter in labels for n in range(per)]

@@ -23,6 +23,8 @@ from minyi.console import selectors
 from minyi.console.identified import identified_deputy_id, identified_token
 from minyi.core.errors import DomainError
 from minyi.deputies.models import Deputy
+from minyi.hints.models import HintKind
+from minyi.hints.services import outcome_record
 from minyi.orders.models import Channel, WorkOrder
 from minyi.orders.services.intake import order_intake
 from minyi.privacy.models import Surface
@@ -84,6 +86,10 @@ def intake_record(*, user, data: dict) -> WorkOrder:
         region=data["region"],
         address=data["address"],
     )
+    if data["category"] is not None:  # the category hint's outcome (one insert)
+        outcome_record(
+            order=order, kind=HintKind.CATEGORY, chosen_id=data["category"].pk, actor=user
+        )
     call = selectors.operator_call(user, data.get("call_id") or "")
     if call is not None and call.order_id is None:
         call_link_order(call=call, order=order, actor=user)

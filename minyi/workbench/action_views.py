@@ -31,6 +31,8 @@ from django.views.decorators.http import require_POST
 from minyi.core import idempotency
 from minyi.core.errors import DomainError
 from minyi.core.sentences import join_sentences
+from minyi.hints.models import HintKind
+from minyi.hints.services import outcome_record
 from minyi.orders.models import Status, WorkOrder
 from minyi.orders.selectors import orders_visible_to
 from minyi.orders.services import closing, dispatch, handling, intake, rating, tracking
@@ -59,6 +61,8 @@ def _dispatch(ctx, data, user):
         note=data["note"],
         actor=user,
     )
+    # the routing hint's outcome: what it suggested for this order, what was chosen (one insert)
+    outcome_record(order=ctx.order, kind=HintKind.DEPARTMENT, chosen_id=data["lead"].pk, actor=user)
     return f"已派至 {data['lead'].name}。"
 
 

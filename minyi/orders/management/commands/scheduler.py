@@ -30,6 +30,7 @@ from minyi.core.heartbeats import Heartbeat
 from minyi.core.models import ProcessKind
 from minyi.core.reconnect import DATABASE_OUTAGE, Reconnect
 from minyi.core.tasks import housekeeping_task
+from minyi.hints.tasks import hints_train_task
 from minyi.intake.tasks import intake_catch_up_task
 from minyi.ledger.reports.tasks import monthly_reports_task
 from minyi.ledger.tasks import exports_sweep_task
@@ -96,7 +97,9 @@ class Command(BaseCommand):
         "定时任务：每隔 --every 秒把 SLA 扫描、每隔 --outbox-every 秒把发件箱补发、"
         "每隔 --tracking-every 秒把跟踪督办到期提醒、每隔 --mashang-every 秒把选民留言超期提醒"
         "加入后台队列（由 db_worker 执行）；每天清除超过保存期限的选民留言个人信息和工作台账导出文件；"
-        "每小时检查上月月度报告，尚未生成则生成（北京时间每月 1 日起）；每小时扫描代表建议答复期限（临期、逾期预警）。"
+        "每小时检查上月月度报告，尚未生成则生成（北京时间每月 1 日起）；每小时扫描代表建议答复期限（临期、逾期预警）；"
+        "每 10 分钟为线索库找相似的新工单；每分钟补全重复诉求检索的索引；"
+        "每隔 --hints-every 秒重新训练派单提示模型。"
     )
 
     def add_arguments(self, parser):
@@ -110,6 +113,12 @@ class Command(BaseCommand):
             type=int,
             default=3600,
             help="跟踪督办到期提醒间隔（秒），默认 3600",
+        )
+        parser.add_argument(
+            "--hints-every",
+            type=int,
+            default=24 * 3600,
+            help="派单提示模型重新训练间隔（秒），默认 86400（每天）",
         )
         parser.add_argument(
             "--mashang-every",
@@ -126,6 +135,7 @@ class Command(BaseCommand):
         outbox_every: int,
         tracking_every: int,
         mashang_every: int,
+        hints_every: int = 24 * 3600,
         **options,
     ):
         scheduler = Scheduler(
@@ -149,6 +159,8 @@ class Command(BaseCommand):
                 # the duplicate check's index (minyi/intake): the orders of every channel since
                 # the last run; the search reads the few newer ones directly meanwhile
                 (intake_catch_up_task, "intake_catch_up", 60),
+                # the routing hints' models, retrained on the latest dispatched orders
+                (hints_train_task, "hints_train", hints_every),
             ],
             write=self.stdout.write,
         )

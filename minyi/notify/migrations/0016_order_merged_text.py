@@ -18,6 +18,6 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("notify", "0014_monthly_report_notice")]
+    dependencies = [("notify", "0015_suggestion_texts")]
 
     operations = [migrations.RunPython(forward, backward)]
