@@ -33,7 +33,8 @@ class SuggestionForm(KeyedForm):
         label="附议代表",
         queryset=_deputies(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=forms.SelectMultiple(attrs={"size": 6, "data-filter": "输入姓名筛选附议代表"}),
+        help_text="可多选：先输入姓名筛选，再点选（电脑上按住 Ctrl 多选）。",
     )
 
 
