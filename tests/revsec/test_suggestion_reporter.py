@@ -1,0 +1,41 @@
+"""Review findings (privacy): a whistle-blowing deputy reaches the department through a suggestion."""
+
+from __future__ import annotations
+
+import pytest
+
+from minyi.core import clock
+from minyi.orders.models import Channel, WorkOrder
+from minyi.suggestions.services import suggestion_accept, suggestion_assign, suggestion_escalate
+from tests.factories import MONDAY, make_order, request_type
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _monday():
+    with clock.frozen(MONDAY):
+        yield
+
+
+def test_a_department_never_reads_the_reporting_deputy_on_an_escalated_report(
+    client, lin, dan, hana, dept_a, deputy
+):
+    order = make_order(
+        "accepted", channel=Channel.DEPUTY_CALL, deputy=deputy, title="化工厂夜间排污"
+    )
+    WorkOrder.objects.filter(pk=order.pk).update(
+        request_type=request_type("report"), protect_identity=True
+    )
+    order.refresh_from_db()
+    suggestion = suggestion_escalate(order=order, note="涉及面广", actor=dan)
+    suggestion_accept(suggestion=suggestion, actor=lin)
+    suggestion_assign(suggestion=suggestion, actor=lin, lead_department=dept_a)
+    client.force_login(hana)
+
+    listed = client.get("/work/suggestions/department/").content.decode()
+    page = client.get(f"/work/suggestions/{suggestion.pk}/").content.decode()
+
+    assert "化工厂夜间排污" in page
+    assert deputy.name not in listed
+    assert deputy.name not in page
