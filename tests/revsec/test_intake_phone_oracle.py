@@ -38,3 +38,21 @@ def test_an_operator_cannot_look_up_a_number_unlogged_through_the_duplicate_pane
     panel = client.post("/intake/candidates/", {"requester_phone": "13800138000"}).content.decode()
 
     assert theirs.number not in panel or PersonalDataAccess.objects.count() > logged, panel
+
+
+def test_the_liaison_officer_does_not_find_a_citizens_calls_by_their_number(client, lin):
+    from minyi.mashang.models import Holder
+    from tests.factories import MessageFactory
+
+    call = make_order(
+        "accepted", at=MONDAY - timedelta(days=3), requester_phone=PHONE,
+        title="婚姻家庭纠纷求助", content="丈夫长期家暴，想咨询如何申请人身安全保护令",
+    )
+    intake_catch_up()
+    message = MessageFactory(phone=PHONE, holder=Holder.LIAISON, content="建议增加公交班次")
+    client.force_login(lin)
+
+    panel = client.post(f"/intake/messages/{message.pk}/candidates/", {"title": ""})
+
+    assert panel.status_code == 200
+    assert call.number not in panel.content.decode()
