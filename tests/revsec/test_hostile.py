@@ -33,3 +33,23 @@ def test_hints_survive_hostile_ids(raising, olivia, dan, value):
                                       "department": value, "channel": value}).status_code < 500
     assert raising.get(f"/work/hints/orders/{value}/").status_code < 500
     assert raising.get(f"/intake/orders/{value}/candidates/").status_code < 500
+
+
+@pytest.mark.parametrize(
+    "phone", ["１３８００１３８０００", "+86²", "\x00", "1" * 40, "+8613800138000\u202e", "٠١٣٨"]
+)
+def test_console_candidates_survive_a_hostile_phone(raising, olivia, phone):
+    raising.force_login(olivia)
+    response = raising.post(
+        "/intake/candidates/",
+        {"title": "路灯\x00不亮" * 50, "content": "坏了" * 3000, "requester_phone": phone,
+         "address": "人民路\x001号" * 40},
+    )
+    assert response.status_code < 500
+
+
+@pytest.mark.parametrize("title", ["路灯\x00不亮", "x" * 5000])
+def test_hints_intake_panel_survives(raising, olivia, title):
+    raising.force_login(olivia)
+    response = raising.post("/work/hints/intake/", {"title": title, "content": title})
+    assert response.status_code < 500
