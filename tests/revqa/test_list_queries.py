@@ -40,6 +40,10 @@ def _assigned(n, wang, lin, dept_a):
 def _queries(client, url):
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
+    import os
+    if os.environ.get("SHOWQ"):
+        for q in ctx.captured_queries:
+            print("Q:", q["sql"][:160])
     return len(ctx)
 
 
@@ -65,5 +69,35 @@ def test_the_committee_suggestion_list_has_no_query_per_row(client, lin):
     _escalated(2, lin)
     few = _queries(client, "/work/suggestions/")
     _escalated(6, lin)
+    many = _queries(client, "/work/suggestions/")
+    assert many == few, f"{few} queries for 2 rows, {many} for 8"
+
+
+def _escalated_deputy_calls(n, lin, deputy):
+    from minyi.orders.models import Channel
+    from minyi.suggestions.services import suggestion_escalate
+    from tests.factories import make_order
+
+    for i in range(n):
+        order = make_order(
+            "accepted", title=f"工单{i}", channel=Channel.DEPUTY_CALL, deputy=deputy
+        )
+        suggestion_escalate(order=order, note="难度大", actor=lin)
+
+
+def test_the_suggestion_ledger_page_has_no_query_per_row(client, lin, deputy):
+    client.force_login(lin)
+    _escalated_deputy_calls(2, lin, deputy)
+    few = _queries(client, "/work/suggestions/ledger/")
+    _escalated_deputy_calls(6, lin, deputy)
+    many = _queries(client, "/work/suggestions/ledger/")
+    assert many == few, f"{few} queries for 2 rows, {many} for 8"
+
+
+def test_the_committee_list_of_deputy_calls_has_no_query_per_row(client, lin, deputy):
+    client.force_login(lin)
+    _escalated_deputy_calls(2, lin, deputy)
+    few = _queries(client, "/work/suggestions/")
+    _escalated_deputy_calls(6, lin, deputy)
     many = _queries(client, "/work/suggestions/")
     assert many == few, f"{few} queries for 2 rows, {many} for 8"
