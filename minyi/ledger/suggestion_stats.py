@@ -17,7 +17,8 @@ other rates of the page:
 
 The departments table: per department, the suggestions handed to it in the period as 主办 and as
 协办, its replies in the period and those on time, and, now, the suggestions it has not answered
-past their due date (``overdue_open``: a running deadline passed, no reply of this round).
+past their due date (``overdue_open``: the deadline passed, no reply of this round; in the
+second round only the lead department owes one).
 """
 
 from __future__ import annotations
@@ -33,10 +34,10 @@ from minyi.ledger import dashboard, stats
 from minyi.reference.models import Department
 from minyi.suggestions.figures import FIGURES, suggestion_figures
 from minyi.suggestions.models import (
-    RUNNING,
     SuggestionAssignment,
     SuggestionReply,
     SuggestionRole,
+    SuggestionStatus,
 )
 
 RATES = (
@@ -105,8 +106,11 @@ def departments(period: stats.Period, today: date) -> list[dict]:
         round=OuterRef("suggestion__round"),
     )
     overdue = (
-        SuggestionAssignment.objects.filter(
-            suggestion__status__in=RUNNING, suggestion__due_on__lt=today
+        SuggestionAssignment.objects.filter(suggestion__due_on__lt=today)
+        .filter(
+            # the first round waits for every part; the second, for the lead department only
+            Q(suggestion__status=SuggestionStatus.ASSIGNED)
+            | Q(suggestion__status=SuggestionStatus.SECOND_ROUND, role=SuggestionRole.LEAD)
         )
         .exclude(Exists(answered))
         .values("department")
