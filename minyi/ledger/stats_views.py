@@ -16,8 +16,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from minyi.accounts.models import Role
+from minyi.core import clock, timefmt
 from minyi.core.access import role_required
-from minyi.ledger import activity, dashboard, grading, stats
+from minyi.ledger import activity, dashboard, grading, stats, suggestion_stats
 from minyi.ledger.stats_forms import StatsFilterForm
 
 READERS = (Role.LIAISON,)
@@ -62,6 +63,12 @@ def stats_dashboard(request: HttpRequest) -> HttpResponse:
         "chosen": chosen,
         "unit": unit,
         "units": units,
+        # 闭会期间代表建议 of the same period (the other filters do not apply to suggestions)
+        "suggestions": suggestion_stats.block(
+            selection.period,
+            policy=stats.Policy.current(),
+            today=timefmt.local(clock.now()).date(),
+        ),
         **data,
     }
     return render(request, "ledger/stats/dashboard.html", context, status=400 if error else 200)

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count
+from django.db.models import Count, Q, QuerySet
 
 from minyi.core import timefmt
-from minyi.suggestions.models import Evaluation, SuggestionEvent, SuggestionEventKind
+from minyi.suggestions.models import Evaluation, Suggestion, SuggestionEvent, SuggestionEventKind
 
 LABELS = {
     "received": "收到建议",
@@ -42,34 +42,62 @@ def _start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=timefmt.SHANGHAI)
 
 
-def suggestion_figures(start: date, end: date) -> dict:
-    """The counts of ``start`` to ``end`` (inclusive Beijing dates), with their labels."""
-    events = SuggestionEvent.objects.filter(
-        at__gte=_start(start), at__lt=_start(end + timedelta(days=1))
-    )
-    by_kind = dict(events.values_list("kind").annotate(n=Count("id")).order_by())
-    counts = {
-        "received": by_kind.get(SuggestionEventKind.CREATED, 0)
-        + by_kind.get(SuggestionEventKind.ESCALATED, 0),
-        **{key: by_kind.get(kind, 0) for key, kind in _KINDS.items()},
-    }
+def _conditions() -> dict[str, Q]:
+    """Each figure's condition on an event row: the counts, the evaluations (``evaluated``, and
+    ``evaluated_<kind>``). The ledger's ``figure=`` filter reads the same conditions, so a count
+    clicks through to the suggestions it counts."""
     # the reply that answered the deputy is the one that moved the suggestion to 已答复
-    answered = events.filter(kind=SuggestionEventKind.REPLIED, to_status="replied")
-    counts["replied"] = answered.count()
-    counts["replied_on_time"] = answered.filter(data__on_time=True).count()
-    ordered = ["received", "accepted", "not_adopted", "returned", "assigned", "replied"]
-    evaluated = dict(
-        events.filter(kind=SuggestionEventKind.EVALUATED)
-        .values_list("data__evaluation")
-        .annotate(n=Count("id"))
-        .order_by()
+    replied = Q(kind=SuggestionEventKind.REPLIED, to_status="replied")
+    evaluated = Q(kind=SuggestionEventKind.EVALUATED)
+    return {
+        "received": Q(kind__in=(SuggestionEventKind.CREATED, SuggestionEventKind.ESCALATED)),
+        **{key: Q(kind=kind) for key, kind in _KINDS.items()},
+        "replied": replied,
+        "replied_on_time": replied & Q(data__on_time=True),
+        "evaluated": evaluated,
+        **{f"evaluated_{value}": evaluated & Q(data__evaluation=value) for value in Evaluation},
+    }
+
+
+FIGURES = {
+    **LABELS,
+    "evaluated": "代表评价",
+    **{f"evaluated_{value}": f"代表评价：{label}" for value, label in Evaluation.choices},
+}
+
+
+def _events(start: date | None, end: date | None) -> QuerySet[SuggestionEvent]:
+    events = SuggestionEvent.objects.all()
+    if start is not None:
+        events = events.filter(at__gte=_start(start))
+    if end is not None:
+        events = events.filter(at__lt=_start(end + timedelta(days=1)))
+    return events
+
+
+def figure_suggestions(key: str, start: date | None, end: date | None) -> QuerySet[Suggestion]:
+    """The suggestions a figure counts in ``start`` to ``end`` (either open): those with at least
+    one such event (a count counts events: a suggestion replied late in both rounds is one
+    suggestion here, two replies there)."""
+    ids = _events(start, end).filter(_conditions()[key]).values("suggestion_id")
+    return Suggestion.objects.filter(pk__in=ids)
+
+
+def suggestion_figures(start: date, end: date) -> dict:
+    """The counts of ``start`` to ``end`` (inclusive Beijing dates), with their labels: one
+    aggregate query over the period's event rows."""
+    found = _events(start, end).aggregate(
+        **{key: Count("id", filter=q) for key, q in _conditions().items()}
     )
+    counts = {key: found[key] for key in LABELS}
+    ordered = ["received", "accepted", "not_adopted", "returned", "assigned", "replied"]
     return {
         "counts": counts,
         "rows": [{"key": k, "label": LABELS[k], "n": counts[k]} for k in ordered]
         + [{"key": k, "label": LABELS[k], "n": counts[k]} for k in ("replied_on_time", "closed")],
+        "evaluated": found["evaluated"],
         "evaluations": [
-            {"key": value, "label": label, "n": evaluated.get(value, 0)}
+            {"key": value, "label": label, "n": found[f"evaluated_{value}"]}
             for value, label in Evaluation.choices
         ],
     }

@@ -1,5 +1,6 @@
-"""代表建议台账: the suggestions of a period (by the Beijing date they were submitted), a state,
-a department; the list and its xlsx share the columns. Read-only."""
+"""代表建议台账: the suggestions of a period (by the Beijing date they were submitted, or with
+``figure=`` the date of the counted event, as the statistics page links), a state, a
+department; the list and its xlsx share the columns. Read-only."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from minyi.core import forms as core
 from minyi.core import timefmt
 from minyi.reference.models import Department
 from minyi.suggestions import privacy
+from minyi.suggestions.figures import FIGURES, figure_suggestions
 from minyi.suggestions.models import Suggestion, SuggestionStatus
 
 EXPORT_LIMIT = 5000
@@ -31,6 +33,13 @@ class LedgerFilterForm(core.Form):
         required=False,
         empty_label="全部",
     )
+    # from the statistics page: the suggestions a figure counts, the dates then reading the
+    # figure's events (minyi/suggestions/figures.py) rather than the submission
+    figure = forms.ChoiceField(
+        label="统计事项",
+        choices=[("", "全部（按提交日期）"), *FIGURES.items()],
+        required=False,
+    )
 
     def clean(self):
         data = super().clean()
@@ -47,9 +56,12 @@ def ledger_rows(data: dict) -> QuerySet[Suggestion]:
     rows = Suggestion.objects.select_related("lead_deputy", "order").prefetch_related(
         "assignments__department"
     )
-    if data.get("date_from"):
+    if data.get("figure"):
+        counted = figure_suggestions(data["figure"], data.get("date_from"), data.get("date_to"))
+        rows = rows.filter(pk__in=counted.values("pk"))
+    elif data.get("date_from"):
         rows = rows.filter(escalated_at__gte=_start(data["date_from"]))
-    if data.get("date_to"):
+    if data.get("date_to") and not data.get("figure"):
         rows = rows.filter(escalated_at__lt=_start(data["date_to"] + timedelta(days=1)))
     if data.get("state"):
         rows = rows.filter(status=data["state"])

@@ -174,6 +174,17 @@ def _headline(summary: dict) -> str:
     return ("其中" + "，".join(parts) + "。") if parts else ""
 
 
+def _suggestions(summary: dict) -> list:
+    """五、闭会期间代表建议: the counts of minyi/suggestions/figures.py, as the page and the xlsx."""
+    suggestions = summary.get("suggestions")
+    if not suggestions:
+        return []  # a report generated before suggestions were counted
+    data = [["事项", "件次"]]
+    data += [[line["label"], line["n"]] for line in suggestions["rows"]]
+    data += [[f"代表评价：{line['label']}", line["n"]] for line in suggestions["evaluations"]]
+    return [para("五、闭会期间代表建议", H2), _table(data, [WIDTH * 0.6, WIDTH * 0.4])]
+
+
 def _page_number(canvas, doc) -> None:
     canvas.saveState()
     text = f"第 {doc.page} 页"
@@ -281,5 +292,6 @@ def render(summary: dict, *, generated: str = "") -> bytes:
         )
         if case["note"]:
             story.append(para(f"点评：{case['note']}", _style(9, leftIndent=12)))
+    story += _suggestions(summary)
     doc.build(story, onFirstPage=_page_number, onLaterPages=_page_number)
     return out.getvalue()

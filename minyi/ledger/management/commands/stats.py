@@ -9,7 +9,11 @@ Prints ``stats.flat``: the counts (``orders``, ``accepted``, ``closed`` … ever
 ``redo_rate``) as fractions rounded to six places, or ``null`` below the minimum sample; and
 ``"period": {"from": "2026-11-01", "to": "2026-11-30"}`` (Beijing dates, both included) and
 ``"channel"``: ``"deputy"`` (代表来电 and 码上找代表, the default), ``"all"`` or the one
-channel asked for. Without a period: the previous month.
+channel asked for; and ``"suggestions"``: 闭会期间代表建议 of the period (whatever the channel),
+the counts of ``minyi.suggestions.figures`` (``received``, ``accepted``, ``not_adopted``,
+``returned``, ``assigned``, ``replied``, ``replied_on_time``, ``closed``), ``evaluated``,
+``evaluations`` (``satisfied``, ``basically``, ``dissatisfied``), ``on_time_reply_rate`` and
+``satisfaction_rate`` (null below the minimum sample). Without a period: the previous month.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 
 from minyi.core import clock, timefmt
-from minyi.ledger import stats
+from minyi.ledger import stats, suggestion_stats
 from minyi.orders.models import Channel
 
 
@@ -71,4 +75,5 @@ class Command(BaseCommand):
         out = stats.flat(stats.figures(rows))
         out["period"] = {"from": timefmt.day_text(period.start), "to": timefmt.day_text(period.end)}
         out["channel"] = stats.channel_key(channel)
+        out["suggestions"] = suggestion_stats.flat(period)
         self.stdout.write(json.dumps(out, ensure_ascii=False))
