@@ -68,7 +68,8 @@ def clues_of_deputy(user) -> list[Clue]:
     if role_of(user) != Role.DEPUTY or not getattr(user, "deputy_id", None):
         return []
     return list(
-        Clue.objects.filter(group__deputies=user.deputy_id)
+        # one join: the member is this deputy, still in office
+        Clue.objects.filter(group__deputies=user.deputy_id, group__deputies__is_active=True)
         .select_related("group")
         .annotate(order_count=Count("links", distinct=True))
         .order_by("status", "-created_at", "-id")[:LIST_LIMIT]

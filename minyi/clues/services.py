@@ -39,7 +39,11 @@ def is_group_deputy(user, clue: Clue) -> bool:
     """A deputy account whose deputy is a member of the clue's group (the one membership rule)."""
     if role_of(user) != Role.DEPUTY or not getattr(user, "deputy_id", None):
         return False
-    return bool(clue.group_id) and clue.group.deputies.filter(pk=user.deputy_id).exists()
+    # a deputy whose mandates have all ended (is_active off) is no longer in any group
+    return (
+        bool(clue.group_id)
+        and clue.group.deputies.filter(pk=user.deputy_id, is_active=True).exists()
+    )
 
 
 def _group_deputy(actor, clue: Clue) -> None:
@@ -221,10 +225,13 @@ def clue_note_add(*, clue: Clue, text: str, actor, file=None) -> ClueNote:
 @transaction.atomic
 def clue_suggest(*, clue: Clue, title: str, content: str, actor, cosigners=()) -> Clue:
     """转为代表建议: a group deputy, as lead deputy, turns the clue into an intersession
-    suggestion (``minyi.suggestions``, source "clue"); the clue is then 已转代表建议."""
+    suggestion (``minyi.suggestions``, source "clue"); the clue is then 已转代表建议. Only a clue
+    under research (调研中: a note written) — the 常德 order: research first, then the suggestion."""
     clue = _locked(clue)
     _group_deputy(actor, clue)
     _open(clue)
+    if clue.status != ClueStatus.RESEARCHING:
+        raise InvalidTransition(errors.NOT_RESEARCHED)
     title = (title or "").strip()
     content = (content or "").strip()
     if not title or not content:

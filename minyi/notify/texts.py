@@ -38,6 +38,11 @@ SAMPLES: dict[str, str] = {
     # 闭会期间代表建议
     "role": "主办",
     "evaluation": "满意",
+    # 跟踪督办 and 并单告知
+    "plan": "年底前完成管网改造",
+    "plan_due": "12月31日",
+    "progress": "承办单位办理中，答复时限12月9日",
+    "master_number": "12345-20260301-000045",
 }
 PLACEHOLDER_NAMES = {
     "number": "工单编号",
@@ -60,6 +65,10 @@ PLACEHOLDER_NAMES = {
     "period": "报告月份（2026-11）",
     "role": "承办方式（主办、协办）",
     "evaluation": "代表评价",
+    "plan": "下一步措施",
+    "plan_due": "计划完成时间",
+    "progress": "办理进展",
+    "master_number": "并入的主工单编号",
 }
 
 

@@ -129,6 +129,8 @@ def test_a_group_deputy_sees_the_clue_on_their_phone_pages_and_adds_a_note(clien
 
 def test_a_group_deputy_turns_the_clue_into_a_suggestion_from_the_page(client, wang, clue):
     sign_in(client, wang)
+    assert "添加调研记录后" in text(client.get(f"/work/clues/{clue.pk}/"))  # not yet offered
+    client.post(f"/work/clues/{clue.pk}/note/", keyed(text="走访两个小区。"))
     response = client.post(
         f"/work/clues/{clue.pk}/suggest/",
         keyed(title="关于规范占道经营的建议", content="设置疏导点。"),
@@ -281,6 +283,7 @@ def test_the_lead_deputy_may_name_members_of_the_group_as_co_signers(client, wan
     peer = DeputyFactory(name="孙代表")
     clue.group.deputies.add(peer)
     sign_in(client, wang)
+    client.post(f"/work/clues/{clue.pk}/note/", keyed(text="走访两个小区。"))
     page = text(client.get(f"/work/clues/{clue.pk}/"))
     assert "孙代表" in page and "赵代表" not in page
 

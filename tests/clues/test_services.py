@@ -71,6 +71,7 @@ def test_a_group_deputy_s_first_note_starts_the_research(clue, wang):
 def test_a_group_deputy_turns_the_clue_into_a_suggestion_as_its_lead_deputy(clue, wang):
     from minyi.suggestions.models import Suggestion
 
+    clue_note_add(clue=clue, text="走访两个小区。", actor=wang)
     clue = clue_suggest(
         clue=clue, title="关于规范占道经营的建议", content="设置疏导点。", actor=wang
     )
@@ -82,7 +83,15 @@ def test_a_group_deputy_turns_the_clue_into_a_suggestion_as_its_lead_deputy(clue
         wang.deputy,
     )
     assert (clue.status, clue.suggestion_ref) == (ClueStatus.SUGGESTED, suggestion.pk)
-    assert kinds(clue)[-1] == ("suggested", "new", "suggested")
+    assert kinds(clue)[-1] == ("suggested", "researching", "suggested")
+
+
+def test_a_clue_not_yet_researched_is_not_turned_into_a_suggestion(clue, wang):
+    refused_with(
+        errors.NOT_RESEARCHED, clue_suggest, clue=clue, title="建议", content="内容", actor=wang
+    )
+    clue.refresh_from_db()
+    assert clue.status == ClueStatus.NEW and not clue.suggestion_ref
 
 
 def test_the_liaison_officer_closes_a_clue_with_a_reason(clue, lin):
@@ -173,9 +182,6 @@ def test_empty_or_too_long_texts_are_refused_and_nothing_is_saved(clue, lin, wan
     refused_with(errors.EMPTY_TITLE, clue_create, title=" ", actor=lin)
     refused_with(errors.TITLE_TOO_LONG, clue_create, title="长" * (TITLE_MAX + 1), actor=lin)
     refused_with(errors.EMPTY_CLOSE_NOTE, clue_close, clue=clue, note="", actor=lin)
-    refused_with(
-        errors.EMPTY_SUGGESTION, clue_suggest, clue=clue, title="", content="c", actor=wang
-    )
     refused_with(errors.SAME_GROUP, clue_assign, clue=clue, group=clue.group, actor=lin)
     clue.refresh_from_db()
     assert clue.status == ClueStatus.NEW and clue.notes.count() == 0
@@ -188,7 +194,17 @@ def test_events_record_beijing_independent_aware_times(clue, wang):
     assert all(e.at == later for e in clue.events.all())
 
 
+def test_an_empty_suggestion_from_a_clue_is_refused(clue, wang):
+    clue_note_add(clue=clue, text="调研", actor=wang)
+    refused_with(
+        errors.EMPTY_SUGGESTION, clue_suggest, clue=clue, title="", content="c", actor=wang
+    )
+    clue.refresh_from_db()
+    assert clue.status == ClueStatus.RESEARCHING
+
+
 def test_a_co_signer_from_outside_the_group_is_refused(clue, wang, zhao):
+    clue_note_add(clue=clue, text="调研", actor=wang)
     refused_with(
         errors.COSIGNER_NOT_IN_GROUP,
         clue_suggest,
