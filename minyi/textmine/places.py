@@ -67,6 +67,37 @@ def _named(u: dict[str, int], low: int, high: int = 9) -> set[str]:
     return {k for k, r in u.items() if low <= r <= high}
 
 
+# unit, direction and joining words: what is left of an address is its proper names and numbers
+_GENERIC = re.compile(
+    r"省|市|县|区|街道|镇|乡|村委会|村部|村|组|社区|小区|大道|路口|交叉口|十字|路|街|巷|号|栋|单元|楼|"
+    r"门口|旁边|对面|后面|附近|门前|里面|边上|[东南西北]门|与|和|及"
+)
+
+
+def core(address: str) -> str:
+    """The proper names and numbers of an address: "清溪镇韶峰村三组" -> "清溪韶峰3"."""
+    return _GENERIC.sub("", normalise(address))
+
+
+def core_grams(address: str) -> set[str]:
+    text = core(address)
+    letters = re.sub(r"[^\u4e00-\u9fff0-9a-zA-Z]", "", text)
+    grams = {letters[i : i + 2] for i in range(len(letters) - 1)} or (
+        {letters} if letters else set()
+    )
+    return grams | set(re.findall(r"\d+", text))
+
+
+def overlap(a: str, b: str) -> tuple[float, float]:
+    """Containment and Dice of the character bigrams (and numbers) of two address cores;
+    (0, 0) when either is empty."""
+    ga, gb = core_grams(a), core_grams(b)
+    if not ga or not gb:
+        return 0.0, 0.0
+    common = len(ga & gb)
+    return common / min(len(ga), len(gb)), 2 * common / (len(ga) + len(gb))
+
+
 def similarity(a: str, b: str) -> float | None:
     """0..1 place similarity; None when either address is empty (unknown)."""
     na, nb = normalise(a), normalise(b)
