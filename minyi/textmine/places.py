@@ -8,6 +8,7 @@ their most specific names agree.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _CN_NUM = str.maketrans("零一二三四五六七八九", "0123456789")
 # a province, city or county in front says nothing about the place inside the county
@@ -29,6 +30,7 @@ _RANK = {
 }  # fmt: skip
 
 
+@lru_cache(maxsize=8192)
 def normalise(address: str) -> str:
     text = re.sub(r"\s+", "", address or "").translate(_CN_NUM)
     text = text.replace("十", "1") if re.search(r"十[组号]", text) else text
@@ -37,12 +39,17 @@ def normalise(address: str) -> str:
 
 def units(address: str) -> dict[str, int]:
     """Place names of an address with their specificity, e.g. {"韶峰村": 3, "3组": 5}."""
+    return dict(_units(address))
+
+
+@lru_cache(maxsize=8192)
+def _units(address: str) -> tuple[tuple[str, int], ...]:
     out: dict[str, int] = {}
     for name, unit in _UNIT.findall(re.sub(r"[与和及、,，/()（）]", " ", normalise(address))):
         unit = "村" if unit == "村委会" else unit
         key = name + unit
         out[key] = max(out.get(key, 0), _RANK.get(unit, 2))
-    return out
+    return tuple(out.items())
 
 
 def key(address: str) -> str:
@@ -79,13 +86,14 @@ def core(address: str) -> str:
     return _GENERIC.sub("", normalise(address))
 
 
-def core_grams(address: str) -> set[str]:
+@lru_cache(maxsize=8192)
+def core_grams(address: str) -> frozenset[str]:
     text = core(address)
     letters = re.sub(r"[^\u4e00-\u9fff0-9a-zA-Z]", "", text)
     grams = {letters[i : i + 2] for i in range(len(letters) - 1)} or (
         {letters} if letters else set()
     )
-    return grams | set(re.findall(r"\d+", text))
+    return frozenset(grams | set(re.findall(r"\d+", text)))
 
 
 def overlap(a: str, b: str) -> tuple[float, float]:
