@@ -94,11 +94,16 @@ def matter_text(appeal: Appeal) -> str:
     return text
 
 
-@lru_cache(maxsize=8192)
-def _profile(appeal: Appeal) -> tuple[dict[str, float], Counter]:
-    """The corpus-free vector and the concept counts of the matter text (cached per appeal)."""
+Profile = tuple[dict[str, float], Counter]
+
+
+def profile(appeal: Appeal) -> Profile:
+    """The corpus-free vector and the concept counts of the matter text."""
     text = matter_text(appeal)
     return vector(text), Counter(concepts(text))
+
+
+_profile = lru_cache(maxsize=1024)(profile)  # judge/rank: the new appeal is met many times
 
 
 def _concept_match(ka: Counter, kb: Counter) -> tuple[float, float]:
@@ -111,9 +116,16 @@ def _concept_match(ka: Counter, kb: Counter) -> tuple[float, float]:
     return dot / norm, float(same_main)
 
 
-def features(a: Appeal, b: Appeal, *, text_similarity: float | None = None) -> dict[str, float]:
-    """The signals of one pair, each 0..1 (see ``WEIGHTS``)."""
-    (va, ka), (vb, kb) = _profile(a), _profile(b)
+def features(
+    a: Appeal,
+    b: Appeal,
+    *,
+    text_similarity: float | None = None,
+    profiles: tuple[Profile, Profile] | None = None,
+) -> dict[str, float]:
+    """The signals of one pair, each 0..1 (see ``WEIGHTS``); ``profiles`` of a and b may be
+    given (``pairs`` makes each once)."""
+    (va, ka), (vb, kb) = profiles or (_profile(a), _profile(b))
     text = text_similarity if text_similarity is not None else cosine(va, vb)
     place = places.similarity(a.address, b.address)
     contained, dice = places.overlap(a.address, b.address)
@@ -135,10 +147,16 @@ def features(a: Appeal, b: Appeal, *, text_similarity: float | None = None) -> d
     }
 
 
-def judge(a: Appeal, b: Appeal, *, text_similarity: float | None = None) -> Judgement:
-    """Judge one pair: a logistic model over ``features``; ``text_similarity`` may be given
-    (the corpus-free ``similar.cosine`` of the matter texts, as ``rank`` does)."""
-    f = features(a, b, text_similarity=text_similarity)
+def judge(
+    a: Appeal,
+    b: Appeal,
+    *,
+    text_similarity: float | None = None,
+    profiles: tuple[Profile, Profile] | None = None,
+) -> Judgement:
+    """Judge one pair: a logistic model over ``features``; ``text_similarity`` (the
+    corpus-free ``similar.cosine`` of the matter texts) and ``profiles`` may be given."""
+    f = features(a, b, text_similarity=text_similarity, profiles=profiles)
     z = INTERCEPT + sum(WEIGHTS[name] * value for name, value in f.items())
     score = round(1.0 / (1.0 + math.exp(-z)), 4)
     if not f["known"] and f["text"] >= TEXT_ALONE:
@@ -160,9 +178,10 @@ def rank(
     """The likely duplicates of ``new`` among ``others`` (the intake check: others are the
     orders a query found by phone, place or words), best first, at most ``limit``. The new
     appeal is vectorised once; each other costs one vector (about 0.3 ms)."""
+    mine = profile(new)
     found = []
     for other in others:
-        verdict = judge(new, other)
+        verdict = judge(new, other, profiles=(mine, profile(other)))
         if verdict.is_duplicate:
             found.append((other, verdict))
     found.sort(key=lambda pair: -pair[1].score)
@@ -198,9 +217,10 @@ def pairs(appeals: Sequence[Appeal]) -> list[tuple[Appeal, Appeal, Judgement]]:
     """The duplicate pairs of a batch, (a, b, judgement) with a before b in input order."""
     if len(appeals) < 2:
         return []
+    made = [profile(a) for a in appeals]
     out = []
     for i, j in sorted(candidate_pairs(appeals)):
-        verdict = judge(appeals[i], appeals[j])
+        verdict = judge(appeals[i], appeals[j], profiles=(made[i], made[j]))
         if verdict.is_duplicate:
             out.append((appeals[i], appeals[j], verdict))
     return out
