@@ -245,7 +245,11 @@ def render(figures: dict, source: str) -> str:
         "thresholds were chosen reading the tuning part's errors). Each scope code falls wholly "
         "in one part, so `military` and `illegal` are judged on the held-out part only; the first, "
         "partial run printed the held-out scope errors once, before `--errors` was limited to the "
-        "tuning part, and the `illegal` rules were widened after it (bench/README.md).",
+        "tuning part, and the `illegal` rules were widened after it (bench/README.md). "
+        "Since 2026-12-02 the duplicate judgement is a logistic model over generic signals "
+        "(text cosine, phone, address-core bigram overlap, place units, gap, concepts) whose "
+        "features and threshold were chosen by leave-topics-out cross-validation on the "
+        "tuning part; the held-out figures were read once, after.",
         "",
         f"<!-- /{MARK} -->",
         "",

@@ -44,18 +44,59 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "灾害": ("冰雹", "洪水", "发大水", "受灾", "灾后", "倒房", "火灾后", "烧了", "冲走"),
 }  # fmt: skip
 
-_OWNER = {word: name for name, words in CONCEPTS.items() for word in words}
-# one pattern for all, longest trigger first so "路灯坏" is not read as a shorter one
-_PATTERN = re.compile("|".join(map(re.escape, sorted(_OWNER, key=len, reverse=True))))
+# More of the matters a county hotline files, written from the usual 12345 categories (power,
+# traffic, building control, greenery, farming, health, labour, funerals, property…). Used by
+# the corpus-free vectors and the duplicate judgement; topic grouping keeps ``CONCEPTS`` alone.
+GENERAL: dict[str, tuple[str, ...]] = {
+    "停电": ("停电", "断电", "没电", "跳闸", "电压不稳", "电压低", "供电", "电线老化", "电线杆", "变压器", "电费"),
+    "交通设施": ("红绿灯", "信号灯", "斑马线", "人行横道", "交通标志", "标线", "护栏", "隔离栏", "限高杆"),
+    "违建": ("违建", "违章建筑", "违章搭建", "私搭乱建", "乱搭", "加盖", "搭棚", "违法建设"),
+    "树木绿化": ("树枝", "大树", "砍树", "修剪", "倒伏", "绿化带", "枯树", "树木", "树倒"),
+    "油烟": ("油烟", "烧烤", "排烟", "抽油烟机", "烟道"),
+    "养殖污染": ("养猪场", "养鸡场", "猪粪", "鸡粪", "养殖场", "粪便", "牛棚", "猪圈"),
+    "焚烧": ("秸秆", "焚烧", "烧稻草", "露天焚烧", "烧垃圾", "烧秸秆"),
+    "水利": ("河堤", "堤坝", "水库", "水渠", "灌溉", "沟渠", "河道", "山塘", "抽水机", "泵站"),
+    "农资": ("化肥", "种子", "农药", "农机", "假种子", "秧苗", "种苗"),
+    "出租车": ("出租车", "的士", "网约车", "拒载", "绕路", "打表", "司机态度"),
+    "收费": ("乱收费", "收费标准", "多收", "收费不合理", "强制收费", "额外收费"),
+    "医疗": ("医院", "医生", "看病", "挂号", "诊所", "护士", "卫生院", "药费", "误诊", "医疗纠纷"),
+    "劳动关系": ("劳动合同", "辞退", "开除", "加班", "工伤", "试用期", "裁员", "经济补偿"),
+    "殡葬": ("墓地", "公墓", "殡仪馆", "火化", "丧葬", "乱埋", "坟", "骨灰"),
+    "不动产": ("房产证", "不动产证", "不动产登记", "过户", "产权证", "土地证"),
+    "快递": ("快递", "包裹", "驿站", "丢件", "派件", "快递员"),
+    "电动车": ("电动车", "充电桩", "飞线充电", "电瓶车", "电动自行车", "楼道充电"),
+    "消防安全": ("消防通道", "安全出口", "灭火器", "消防栓", "消防设施"),
+    "校外培训": ("补课", "补习班", "培训机构", "校外培训", "教辅", "课外班"),
+    "残疾人": ("残疾证", "残疾人", "残联", "轮椅", "无障碍"),
+    "山林土地": ("山林", "林权", "承包地", "土地确权", "地界", "界址", "田埂", "林地"),
+    "养老服务": ("养老院", "敬老院", "日间照料", "护工", "五保"),
+    "烟花爆竹": ("鞭炮", "烟花", "爆竹"),
+    "有害生物": ("马蜂窝", "蜂窝", "毒蛇", "老鼠", "蟑螂", "白蚁"),
+    "渗漏": ("漏水", "渗水", "天花板", "卫生间漏", "楼上漏"),
+    "诈骗": ("诈骗", "被骗", "骗子", "骗钱", "电信诈骗"),
+    "物价": ("涨价", "哄抬", "价格太高", "明码标价", "标价"),
+    "公厕": ("公厕", "厕所", "公共厕所"),
+}  # fmt: skip
+
+_OWNER = {word: name for name, words in (CONCEPTS | GENERAL).items() for word in words}
+
+
+def _pattern(words) -> re.Pattern:
+    """One pattern for all, longest trigger first so "路灯坏" is not read as a shorter one."""
+    return re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))))
+
+
+_PATTERN = _pattern(w for words in CONCEPTS.values() for w in words)
+_PATTERN_ALL = _pattern(_OWNER)
 
 
 # "12路不停了", "3路车": a numbered route is a bus line, never a street name
 _BUS_ROUTE = re.compile(r"\d{1,3}路(?![口段])")
 
 
-def concepts(text: str) -> list[str]:
-    """The concepts ``text`` names, one entry per hit (repeats weigh more)."""
+def concepts(text: str, *, general: bool = True) -> list[str]:
+    """The concepts ``text`` names, one entry per hit (repeats weigh more); ``general=False``
+    looks for ``CONCEPTS`` only (topic grouping)."""
     text = text or ""
-    return [_OWNER[hit] for hit in _PATTERN.findall(text)] + ["公交"] * len(
-        _BUS_ROUTE.findall(text)
-    )
+    pattern = _PATTERN_ALL if general else _PATTERN
+    return [_OWNER[hit] for hit in pattern.findall(text)] + ["公交"] * len(_BUS_ROUTE.findall(text))

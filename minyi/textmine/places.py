@@ -8,6 +8,7 @@ their most specific names agree.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _CN_NUM = str.maketrans("零一二三四五六七八九", "0123456789")
 # a province, city or county in front says nothing about the place inside the county
@@ -29,6 +30,7 @@ _RANK = {
 }  # fmt: skip
 
 
+@lru_cache(maxsize=8192)
 def normalise(address: str) -> str:
     text = re.sub(r"\s+", "", address or "").translate(_CN_NUM)
     text = text.replace("十", "1") if re.search(r"十[组号]", text) else text
@@ -37,12 +39,17 @@ def normalise(address: str) -> str:
 
 def units(address: str) -> dict[str, int]:
     """Place names of an address with their specificity, e.g. {"韶峰村": 3, "3组": 5}."""
+    return dict(_units(address))
+
+
+@lru_cache(maxsize=8192)
+def _units(address: str) -> tuple[tuple[str, int], ...]:
     out: dict[str, int] = {}
     for name, unit in _UNIT.findall(re.sub(r"[与和及、,，/()（）]", " ", normalise(address))):
         unit = "村" if unit == "村委会" else unit
         key = name + unit
         out[key] = max(out.get(key, 0), _RANK.get(unit, 2))
-    return out
+    return tuple(out.items())
 
 
 def key(address: str) -> str:
@@ -65,6 +72,38 @@ def _same_name(a: str, b: str) -> bool:
 
 def _named(u: dict[str, int], low: int, high: int = 9) -> set[str]:
     return {k for k, r in u.items() if low <= r <= high}
+
+
+# unit, direction and joining words: what is left of an address is its proper names and numbers
+_GENERIC = re.compile(
+    r"省|市|县|区|街道|镇|乡|村委会|村部|村|组|社区|小区|大道|路口|交叉口|十字|路|街|巷|号|栋|单元|楼|"
+    r"门口|旁边|对面|后面|附近|门前|里面|边上|[东南西北]门|与|和|及"
+)
+
+
+def core(address: str) -> str:
+    """The proper names and numbers of an address: "清溪镇韶峰村三组" -> "清溪韶峰3"."""
+    return _GENERIC.sub("", normalise(address))
+
+
+@lru_cache(maxsize=8192)
+def core_grams(address: str) -> frozenset[str]:
+    text = core(address)
+    letters = re.sub(r"[^\u4e00-\u9fff0-9a-zA-Z]", "", text)
+    grams = {letters[i : i + 2] for i in range(len(letters) - 1)} or (
+        {letters} if letters else set()
+    )
+    return frozenset(grams | set(re.findall(r"\d+", text)))
+
+
+def overlap(a: str, b: str) -> tuple[float, float]:
+    """Containment and Dice of the character bigrams (and numbers) of two address cores;
+    (0, 0) when either is empty."""
+    ga, gb = core_grams(a), core_grams(b)
+    if not ga or not gb:
+        return 0.0, 0.0
+    common = len(ga & gb)
+    return common / min(len(ga), len(gb)), 2 * common / (len(ga) + len(gb))
 
 
 def similarity(a: str, b: str) -> float | None:

@@ -87,14 +87,15 @@ def _identity(tokens: list[str]) -> list[str]:
     return tokens
 
 
-def _tokens(text: str) -> tuple[list[str], list[str], list[str]]:
+def _tokens(text: str, *, general: bool = True) -> tuple[list[str], list[str], list[str]]:
     """(terms, character grams, concepts) of one text from one segmentation (the hot path of
-    grouping 100,000 texts: no regex per word here)."""
+    grouping 100,000 texts: no regex per word here). The batch ``matrix`` (topics) uses the
+    core concepts only (``lexicon.concepts(general=False)``)."""
     pairs = content_words(text)
     raws = [raw for raw, _ in pairs]
     grams = list("".join(raws))
     grams.extend(w[i : i + 2] for w in raws if len(w) > 1 for i in range(len(w) - 1))
-    return [norm for _, norm in pairs], grams, concepts(text)
+    return [norm for _, norm in pairs], grams, concepts(text, general=general)
 
 
 def matrix(texts: Sequence[str], *, min_df: int = 1, max_features: int | None = None):
@@ -102,7 +103,7 @@ def matrix(texts: Sequence[str], *, min_df: int = 1, max_features: int | None = 
 
     Returns ``(X, word_vocabulary)``; ``word_vocabulary`` maps the word columns (the first
     block of X) to their words, for key terms. Each text is segmented once."""
-    tokens = [_tokens(t) for t in texts]
+    tokens = [_tokens(t, general=False) for t in texts]
     blocks = []
     vocab: list[str] = []
     for index, weight in ((0, WORD_WEIGHT), (1, CHAR_WEIGHT), (2, CONCEPT_WEIGHT)):
