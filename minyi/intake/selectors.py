@@ -8,7 +8,12 @@
 then only the orders this user may see, scored by ``textmine.duplicates.judge``.
 
 Who sees what (fail closed): the hotline (operator, dispatcher) and the liaison officers read
-candidates among all orders; anyone else (a department, a deputy, a station) only among the
+candidates among all orders, but only a user ``rules.may_search_by_phone`` allows (the hotline)
+is matched by phone at all: for anyone else the typed phone is dropped here, whatever the entry
+point (text and place only). A phone look-up is logged by the view before it calls this
+(``intake.services.intake_phone_checked``), and a candidate found by phone shows its title and
+requester only to a user who may see that requester in full (``rules.may_reveal``: an operator
+the calls she recorded); anyone else reads its number, reason, state and time only; anyone else (a department, a deputy, a station) only among the
 orders ``orders_visible_to`` gives them. Whoever the privacy rule withholds a requester from
 never gets that order as a candidate: a report (举报) is never a department's candidate, nor an
 anonymous caller's order outside the hotline (the shared phone would name them).
@@ -17,7 +22,7 @@ anonymous caller's order outside the hotline (the shared phone would name them).
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from django.conf import settings
@@ -39,6 +44,9 @@ TAIL = 200  # orders newer than the index's cursor read directly
 SHOWN = 8
 SIMILAR_MIN = 0.35  # a text-only candidate below this score is not shown
 MIN_TEXT_CHARS = 6
+# the console's phone branch runs only once the matter is typed (title + content), not for a
+# bare number: the panel is a duplicate check, not a look-up of a number's calls
+PHONE_CHECK_MIN_TEXT = 10
 # Searching among all orders: the hotline and the liaison officers (who read every order).
 SEARCHES_ALL = frozenset({Role.OPERATOR, Role.DISPATCHER, Role.LIAISON})
 MAY_CHECK = SEARCHES_ALL | {Role.HANDLER, Role.DEPUTY, Role.STATION}
@@ -153,6 +161,8 @@ def candidates_for(user, typed: Typed, *, now=None, limit: int = SHOWN) -> list[
     """The candidate duplicates of ``typed`` that ``user`` may see, the likeliest first."""
     if not may_check(user):
         return []
+    if typed.phone and not rules.may_search_by_phone(user):
+        typed = replace(typed, phone="")  # fail closed: no phone matching outside the hotline
     now = now or clock.now()
     text = (typed.text or "").strip()
     words = terms_of(text) if len(text) >= MIN_TEXT_CHARS else []
@@ -191,12 +201,14 @@ def candidates_for(user, typed: Typed, *, now=None, limit: int = SHOWN) -> list[
 
 def _present(user, order: WorkOrder, reason: str, score: float) -> Candidate:
     person = rules.requester_shown(user, order)
+    # found by the number alone: which matter and who is for whom may see the requester in full
+    bare = reason == "same_phone" and not rules.may_reveal(user, order)
     return Candidate(
         order=order,
         reason=reason,
         score=round(float(score), 2),
-        title=person.listed(order.title),
-        requester=person.label,
+        title="" if bare else person.listed(order.title),
+        requester="" if bare else person.label,
         created=timefmt.local_text(order.created_at),
         may_merge=order.status not in NOT_A_CANDIDATE,
     )
