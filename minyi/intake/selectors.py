@@ -13,7 +13,8 @@ is matched by phone at all: for anyone else the typed phone is dropped here, wha
 point (text and place only). A phone look-up is logged by the view before it calls this
 (``intake.services.intake_phone_checked``), and a candidate found by phone shows its title and
 requester only to a user who may see that requester in full (``rules.may_reveal``: an operator
-the calls she recorded); anyone else reads its number, reason, state and time only; anyone else (a department, a deputy, a station) only among the
+the calls she recorded) or when the matter reads alike without the phone (a text candidate
+anyway); anyone else reads its number, reason, state and time only; anyone else (a department, a deputy, a station) only among the
 orders ``orders_visible_to`` gives them. Whoever the privacy rule withholds a requester from
 never gets that order as a candidate: a report (举报) is never a department's candidate, nor an
 anonymous caller's order outside the hotline (the shared phone would name them).
@@ -196,13 +197,29 @@ def candidates_for(user, typed: Typed, *, now=None, limit: int = SHOWN) -> list[
             reason = judged.reason
         scored.append((judged.is_duplicate, judged.score, order, reason))
     scored.sort(key=lambda row: (row[0], row[1], row[2].created_at), reverse=True)
-    return [_present(user, order, reason, score) for _, score, order, reason in scored[:limit]]
+    return [
+        _present(user, order, reason, score, typed_appeal)
+        for _, score, order, reason in scored[:limit]
+    ]
 
 
-def _present(user, order: WorkOrder, reason: str, score: float) -> Candidate:
+def _alike_without_phone(typed_appeal: duplicates.Appeal, order: WorkOrder) -> bool:
+    """Whether the matter reads alike without the phone (a text or place candidate anyway)."""
+    judged = duplicates.judge(replace(typed_appeal, phone=""), replace(_appeal(order), phone=""))
+    return judged.is_duplicate or judged.score >= SIMILAR_MIN
+
+
+def _present(
+    user, order: WorkOrder, reason: str, score: float, typed_appeal: duplicates.Appeal
+) -> Candidate:
     person = rules.requester_shown(user, order)
-    # found by the number alone: which matter and who is for whom may see the requester in full
-    bare = reason == "same_phone" and not rules.may_reveal(user, order)
+    # found by the number alone: which matter and who is for whom may see the requester in
+    # full; a matter that reads alike anyway would be a text candidate with its title
+    bare = (
+        reason == "same_phone"
+        and not rules.may_reveal(user, order)
+        and not _alike_without_phone(typed_appeal, order)
+    )
     return Candidate(
         order=order,
         reason=reason,

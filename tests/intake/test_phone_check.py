@@ -90,3 +90,13 @@ def test_a_junk_message_id_is_a_404(client, lin):
     response = client.post("/intake/messages/99999999999999999999999/candidates/", {})
 
     assert response.status_code == 404
+
+
+def test_the_same_matter_from_the_same_number_shows_its_title(client, olivia):
+    theirs = _earlier(title="噪音扰民", content="楼下饭店夜里排风机声音很大，影响休息")
+    intake_catch_up()
+    client.force_login(olivia)
+
+    panel = _panel(client)
+
+    assert theirs.number in panel and "噪音扰民" in panel
