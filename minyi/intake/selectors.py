@@ -8,7 +8,13 @@
 then only the orders this user may see, scored by ``textmine.duplicates.judge``.
 
 Who sees what (fail closed): the hotline (operator, dispatcher) and the liaison officers read
-candidates among all orders; anyone else (a department, a deputy, a station) only among the
+candidates among all orders, but only a user ``rules.may_search_by_phone`` allows (the hotline)
+is matched by phone at all: for anyone else the typed phone is dropped here, whatever the entry
+point (text and place only). A phone look-up is logged by the view before it calls this
+(``intake.services.intake_phone_checked``), and a candidate found by phone shows its title and
+requester only to a user who may see that requester in full (``rules.may_reveal``: an operator
+the calls she recorded) or when the matter reads alike without the phone (a text candidate
+anyway); anyone else reads its number, reason, state and time only; anyone else (a department, a deputy, a station) only among the
 orders ``orders_visible_to`` gives them. Whoever the privacy rule withholds a requester from
 never gets that order as a candidate: a report (举报) is never a department's candidate, nor an
 anonymous caller's order outside the hotline (the shared phone would name them).
@@ -17,7 +23,7 @@ anonymous caller's order outside the hotline (the shared phone would name them).
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from django.conf import settings
@@ -39,6 +45,9 @@ TAIL = 200  # orders newer than the index's cursor read directly
 SHOWN = 8
 SIMILAR_MIN = 0.35  # a text-only candidate below this score is not shown
 MIN_TEXT_CHARS = 6
+# the console's phone branch runs only once the matter is typed (title + content), not for a
+# bare number: the panel is a duplicate check, not a look-up of a number's calls
+PHONE_CHECK_MIN_TEXT = 10
 # Searching among all orders: the hotline and the liaison officers (who read every order).
 SEARCHES_ALL = frozenset({Role.OPERATOR, Role.DISPATCHER, Role.LIAISON})
 MAY_CHECK = SEARCHES_ALL | {Role.HANDLER, Role.DEPUTY, Role.STATION}
@@ -153,6 +162,8 @@ def candidates_for(user, typed: Typed, *, now=None, limit: int = SHOWN) -> list[
     """The candidate duplicates of ``typed`` that ``user`` may see, the likeliest first."""
     if not may_check(user):
         return []
+    if typed.phone and not rules.may_search_by_phone(user):
+        typed = replace(typed, phone="")  # fail closed: no phone matching outside the hotline
     now = now or clock.now()
     text = (typed.text or "").strip()
     words = terms_of(text) if len(text) >= MIN_TEXT_CHARS else []
@@ -186,17 +197,35 @@ def candidates_for(user, typed: Typed, *, now=None, limit: int = SHOWN) -> list[
             reason = judged.reason
         scored.append((judged.is_duplicate, judged.score, order, reason))
     scored.sort(key=lambda row: (row[0], row[1], row[2].created_at), reverse=True)
-    return [_present(user, order, reason, score) for _, score, order, reason in scored[:limit]]
+    return [
+        _present(user, order, reason, score, typed_appeal)
+        for _, score, order, reason in scored[:limit]
+    ]
 
 
-def _present(user, order: WorkOrder, reason: str, score: float) -> Candidate:
+def _alike_without_phone(typed_appeal: duplicates.Appeal, order: WorkOrder) -> bool:
+    """Whether the matter reads alike without the phone (a text or place candidate anyway)."""
+    judged = duplicates.judge(replace(typed_appeal, phone=""), replace(_appeal(order), phone=""))
+    return judged.is_duplicate or judged.score >= SIMILAR_MIN
+
+
+def _present(
+    user, order: WorkOrder, reason: str, score: float, typed_appeal: duplicates.Appeal
+) -> Candidate:
     person = rules.requester_shown(user, order)
+    # found by the number alone: which matter and who is for whom may see the requester in
+    # full; a matter that reads alike anyway would be a text candidate with its title
+    bare = (
+        reason == "same_phone"
+        and not rules.may_reveal(user, order)
+        and not _alike_without_phone(typed_appeal, order)
+    )
     return Candidate(
         order=order,
         reason=reason,
         score=round(float(score), 2),
-        title=person.listed(order.title),
-        requester=person.label,
+        title="" if bare else person.listed(order.title),
+        requester="" if bare else person.label,
         created=timefmt.local_text(order.created_at),
         may_merge=order.status not in NOT_A_CANDIDATE,
     )

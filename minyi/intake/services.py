@@ -1,15 +1,20 @@
 """Writes of the duplicate check: the index (one key row and one batch of term rows per order),
-its catch-up, and the operator's decision on the candidates (并入此单 / 作为新诉求)."""
+its catch-up, the operator's decision on the candidates (并入此单 / 作为新诉求), and the access-log
+row of a look-up by the caller's number."""
 
 from __future__ import annotations
 
 from django.db import transaction
 
+from minyi.core.masking import mask_phone
 from minyi.intake.keys import place_key, term_hashes
 from minyi.intake.models import IntakeCursor, IntakeKey, IntakeTerm
 from minyi.orders.models import EventKind, WorkOrder
 from minyi.orders.services.closing import order_merge
 from minyi.orders.services.common import record_event
+from minyi.privacy import rules
+from minyi.privacy.models import PersonalDataAccess, Surface
+from minyi.privacy.services import RevealRefused, personal_data_seen
 
 CATCH_UP_BATCH = 5000
 
@@ -100,4 +105,19 @@ def duplicates_dismiss(*, order: WorkOrder, candidates: list, actor, explicit: b
         note=f"{who}作为新诉求受理（疑似重复工单 {len(candidates)} 件已核查）。",
         dismissed=[c.order.number for c in candidates],
         dismissed_reasons={c.order.number: c.reason for c in candidates},
+    )
+
+
+@transaction.atomic
+def intake_phone_checked(*, user, phone_e164: str, ip: str | None = None) -> PersonalDataAccess:
+    """The duplicate panel's look-up by the caller's number: refused unless the rule lets the
+    user search by phone, then logged like 按电话查询工单 (the number masked in the subject)."""
+    if not rules.may_search_by_phone(user):
+        raise RevealRefused("您的角色不能按电话查询工单。")
+    return personal_data_seen(
+        user=user,
+        subject=f"重复诉求核查（来电号码）：{mask_phone(phone_e164)}",
+        fields="联系电话",
+        surface=Surface.CONSOLE,
+        ip=ip,
     )

@@ -3,26 +3,38 @@ dispatch page's, for an order already recorded; and 作为新诉求 on that page
 
 The candidates are a look-up: posted (the phone never goes into a URL or an access log) and
 harmless to repeat, so the look-up needs no idempotency key. 作为新诉求 writes an event and is
-keyed like every other form."""
+keyed like every other form.
+
+The console's look-up by the caller's number is a phone search: it runs only for a role the
+privacy rule lets search by phone, only once the matter is typed (``PHONE_CHECK_MIN_TEXT``
+characters of title and content, never for a bare number), and it is logged in the access log
+(``intake_phone_checked``; once per number and ``PHONE_LOG_MINUTES`` in a session, as the panel
+refreshes while the operator types). The dispatch page's panel matches the recorded order's own
+number (not a number typed); the message panel never matches by phone (no role of it may)."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
 from django.views.decorators.http import require_POST
 
 from minyi.accounts.models import Role
-from minyi.core import idempotency
-from minyi.core.access import role_required
+from minyi.core import clock, idempotency
+from minyi.core.access import client_ip, role_required
+from minyi.core.bounds import parse_id
 from minyi.core.errors import DomainError
 from minyi.deputies.phones import normalize_phone
 from minyi.intake import selectors
-from minyi.intake.services import duplicates_dismiss
+from minyi.intake.services import duplicates_dismiss, intake_phone_checked
 from minyi.mashang.selectors import messages_visible_to
 from minyi.orders.models import Status
+from minyi.privacy import rules
 from minyi.reference.models import RequestType, ScopeReason
 from minyi.workbench import permissions
 from minyi.workbench.detail_views import visible_order
@@ -32,6 +44,8 @@ DUPLICATE_REASON = "duplicate"
 # where an order's panel is offered: the dispatcher's page of an order still to be decided or
 # dispatched (a merge or a refusal after that is the order page's own action)
 DISPATCH_STATES = (Status.DRAFT, Status.ACCEPTED)
+PHONE_LOG_KEY = "intake_phone_checked"
+PHONE_LOG_MINUTES = 10
 
 
 def _field(request: HttpRequest, name: str) -> str:
@@ -48,20 +62,46 @@ def _phone(raw: str) -> str:
 
 
 def _is_report(request: HttpRequest) -> bool | None:
-    pk = request.POST.get("request_type") or ""
-    if not pk.isdigit():
+    pk = parse_id(request.POST.get("request_type"))
+    if pk is None:
         return None
-    kind = RequestType.objects.filter(pk=int(pk)).values_list("is_report", flat=True).first()
+    kind = RequestType.objects.filter(pk=pk).values_list("is_report", flat=True).first()
     return None if kind is None else bool(kind)
+
+
+def _logged_recently(request: HttpRequest, digest: str, now) -> bool:
+    seen = request.session.get(PHONE_LOG_KEY)
+    if not isinstance(seen, dict) or seen.get("digest") != digest:
+        return False
+    try:
+        at = datetime.fromisoformat(seen.get("at") or "")
+    except (TypeError, ValueError):
+        return False
+    return timedelta(0) <= now - at < timedelta(minutes=PHONE_LOG_MINUTES)
+
+
+def _checked_phone(request: HttpRequest, phone: str, text: str) -> str:
+    """The number the console's panel may match on ("" for none), its look-up logged."""
+    if not phone or not rules.may_search_by_phone(request.user):
+        return ""
+    if len(text) < selectors.PHONE_CHECK_MIN_TEXT:
+        return ""  # a bare number is not a duplicate check
+    digest = salted_hmac("minyi.intake.phone-checked", phone).hexdigest()
+    now = clock.now()
+    if not _logged_recently(request, digest, now):
+        intake_phone_checked(user=request.user, phone_e164=phone, ip=client_ip(request))
+        request.session[PHONE_LOG_KEY] = {"digest": digest, "at": now.isoformat()}
+    return phone
 
 
 @role_required(Role.OPERATOR)
 @require_POST
 def console_candidates(request: HttpRequest) -> HttpResponse:
     """The console's panel: the intake form's fields, posted by htmx as the operator types."""
+    text = f"{_field(request, 'title')}\n{_field(request, 'content')}".strip()
     typed = selectors.Typed(
-        text=f"{_field(request, 'title')}\n{_field(request, 'content')}".strip(),
-        phone=_phone(_field(request, "requester_phone")),
+        text=text,
+        phone=_checked_phone(request, _phone(_field(request, "requester_phone")), text),
         address=_field(request, "address"),
         protect_identity=_is_report(request),
     )
@@ -122,12 +162,15 @@ def order_candidates(request: HttpRequest, number: str) -> HttpResponse:
 @role_required(Role.DEPUTY, Role.STATION, Role.LIAISON)
 @require_POST
 def message_candidates(request: HttpRequest, pk: int) -> HttpResponse:
-    """码上找代表 转12345: the candidates of the message being forwarded (its text, the title being
-    typed, the citizen's phone, never shown), among the orders this user may see."""
+    """码上找代表 转12345: the candidates of the message being forwarded (its text and the title
+    being typed), among the orders this user may see. Never by the citizen's phone: none of
+    these roles may search by phone (``rules.may_search_by_phone``), and finding a citizen's
+    calls by their number is knowing what they called about."""
+    if parse_id(pk) is None:
+        raise Http404
     message = get_object_or_404(messages_visible_to(request.user), pk=pk)
     typed = selectors.Typed(
         text=f"{_field(request, 'title')}\n{message.content}".strip(),
-        phone=message.phone,
         protect_identity=False,  # a report is never forwarded from a message
     )
     candidates = selectors.candidates_for(request.user, typed)

@@ -115,14 +115,16 @@ def test_a_department_never_sees_a_report_nor_another_departments_order(hana, he
     intake_catch_up()
     assert Assignment.objects.filter(order=report, department=a).exists()
 
-    found = reasons(hana, Typed(text="路灯", phone=PHONE))
+    typed = Typed(text="小区门口占道经营，摊贩每天傍晚占用人行道", phone=PHONE)
+    found = reasons(hana, typed)
 
-    assert found == {ours.number: "same_phone"}
-    assert theirs.number in reasons(henry, Typed(text="路灯", phone=PHONE))
+    # found by the text (a department is never matched by phone), and only its own order
+    assert found == {ours.number: "similar_text"}
+    assert theirs.number in reasons(henry, typed)
 
 
 def test_the_title_is_masked_as_the_privacy_rule_lets_the_user_read_it(olivia):
-    make_order("accepted", requester_phone=PHONE, title="13912345678反映路灯不亮")
+    make_order("accepted", requester_phone=PHONE, title="13912345678反映路灯不亮", operator=olivia)
     intake_catch_up()
 
     [found] = candidates_for(olivia, Typed(text="路灯", phone=PHONE))

@@ -162,7 +162,12 @@ def test_a_refusal_under_the_duplicate_rule_names_the_master(as_olivia, master):
 
 def test_the_panel_offers_the_refusal_prefilled_with_the_duplicate_reason(as_olivia, master):
     page = as_olivia.post(
-        "/intake/candidates/", {"requester_phone": "13900139000", "title": "路灯"}
+        "/intake/candidates/",
+        {
+            "requester_phone": "13900139000",
+            "title": "路灯",
+            "content": "东门的路灯又坏了，晚上很黑",
+        },
     ).content.decode()
 
     assert f'data-number="{master.number}"' in page

@@ -18,8 +18,13 @@ def test_console_candidates_survive_a_hostile_request_type(raising, olivia, valu
     raising.force_login(olivia)
     response = raising.post(
         "/intake/candidates/",
-        {"title": "路灯不亮", "content": "小区门口路灯坏了很久", "request_type": value,
-         "requester_phone": "13800138000", "address": "人民路1号"},
+        {
+            "title": "路灯不亮",
+            "content": "小区门口路灯坏了很久",
+            "request_type": value,
+            "requester_phone": "13800138000",
+            "address": "人民路1号",
+        },
     )
     assert response.status_code < 500
 
@@ -29,8 +34,13 @@ def test_hints_survive_hostile_ids(raising, olivia, dan, value):
     raising.force_login(olivia)
     assert raising.get("/work/hints/categories/", {"selected": value}).status_code < 500
     raising.force_login(dan)
-    assert raising.get("/work/hot/", {"start": value, "end": value, "region": value,
-                                      "department": value, "channel": value}).status_code < 500
+    assert (
+        raising.get(
+            "/work/hot/",
+            {"start": value, "end": value, "region": value, "department": value, "channel": value},
+        ).status_code
+        < 500
+    )
     assert raising.get(f"/work/hints/orders/{value}/").status_code < 500
     assert raising.get(f"/intake/orders/{value}/candidates/").status_code < 500
 
@@ -42,8 +52,12 @@ def test_console_candidates_survive_a_hostile_phone(raising, olivia, phone):
     raising.force_login(olivia)
     response = raising.post(
         "/intake/candidates/",
-        {"title": "路灯\x00不亮" * 50, "content": "坏了" * 3000, "requester_phone": phone,
-         "address": "人民路\x001号" * 40},
+        {
+            "title": "路灯\x00不亮" * 50,
+            "content": "坏了" * 3000,
+            "requester_phone": phone,
+            "address": "人民路\x001号" * 40,
+        },
     )
     assert response.status_code < 500
 

@@ -24,8 +24,11 @@ def _monday():
 
 def test_an_operator_cannot_look_up_a_number_unlogged_through_the_duplicate_panel(client, olivia):
     theirs = make_order(
-        "accepted", at=MONDAY - timedelta(days=3), requester_phone=PHONE,
-        title="婚姻家庭纠纷求助", content="丈夫长期家暴，想咨询如何申请人身安全保护令",
+        "accepted",
+        at=MONDAY - timedelta(days=3),
+        requester_phone=PHONE,
+        title="婚姻家庭纠纷求助",
+        content="丈夫长期家暴，想咨询如何申请人身安全保护令",
     )
     intake_catch_up()
     client.force_login(olivia)
@@ -45,8 +48,11 @@ def test_the_liaison_officer_does_not_find_a_citizens_calls_by_their_number(clie
     from tests.factories import MessageFactory
 
     call = make_order(
-        "accepted", at=MONDAY - timedelta(days=3), requester_phone=PHONE,
-        title="婚姻家庭纠纷求助", content="丈夫长期家暴，想咨询如何申请人身安全保护令",
+        "accepted",
+        at=MONDAY - timedelta(days=3),
+        requester_phone=PHONE,
+        title="婚姻家庭纠纷求助",
+        content="丈夫长期家暴，想咨询如何申请人身安全保护令",
     )
     intake_catch_up()
     message = MessageFactory(phone=PHONE, holder=Holder.LIAISON, content="建议增加公交班次")
