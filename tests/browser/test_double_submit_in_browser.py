@@ -23,7 +23,11 @@ def test_a_double_click_on_save_makes_one_order_and_one_sms(asgi_server, browser
     posts = []
     page.on(
         "request",
-        lambda r: posts.append(r.post_data) if r.method == "POST" and "/intake/" in r.url else None,
+        lambda r: (
+            posts.append(r.post_data)
+            if r.method == "POST" and "/console/intake/" in r.url
+            else None
+        ),
     )
     page.goto(f"{asgi_server}/console/")
     page.click("button:text-is('群众来电登记')")

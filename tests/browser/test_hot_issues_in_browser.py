@@ -13,7 +13,6 @@ from minyi.accounts.models import Role
 from minyi.core import clock
 from minyi.hotissues.models import TopicRun
 from minyi.hotissues.services import topic_run_compute
-from tests.browser.conftest import asgi_server, browser  # noqa: F401 (the browser fixtures)
 from tests.factories import UserFactory, make_order
 from tests.logins import sign_in
 
@@ -32,7 +31,7 @@ TEXTS = [
 ]
 
 
-def _page(browser, server, user):  # noqa: F811
+def _page(browser, server, user):
     context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
     context.add_init_script(RECORDER)
     cookie = sign_in(Client(), user).cookies["sessionid"]
@@ -48,7 +47,7 @@ def _orders():
         make_order("accepted", at=now - timedelta(days=days + 1), title=title, content=content)
 
 
-def test_the_charts_draw_and_a_bar_opens_its_topic(browser, asgi_server):  # noqa: F811
+def test_the_charts_draw_and_a_bar_opens_its_topic(browser, asgi_server):
     _orders()
     context, page = _page(browser, asgi_server, UserFactory(role=Role.LIAISON))
     try:
@@ -73,7 +72,7 @@ def test_the_charts_draw_and_a_bar_opens_its_topic(browser, asgi_server):  # noq
         context.close()
 
 
-def test_a_computing_page_reloads_itself_when_the_run_is_done(browser, asgi_server, settings):  # noqa: F811
+def test_a_computing_page_reloads_itself_when_the_run_is_done(browser, asgi_server, settings):
     settings.HOTISSUES_INLINE_MAX = 1
     _orders()
     context, page = _page(browser, asgi_server, UserFactory(role=Role.LIAISON))

@@ -8,7 +8,6 @@ import pytest
 
 from minyi.hints.models import HintKind, HintOutcome
 from minyi.hints.services import model_train
-from tests.browser.conftest import asgi_server, browser, page  # noqa: F401 (fixtures)
 from tests.browser.people import person, sign_in
 from tests.factories import (
     CategoryFactory,
@@ -32,6 +31,17 @@ def _until(condition, seconds: float = 5.0) -> None:
         time.sleep(0.05)
 
 
+@pytest.fixture(autouse=True)
+def _empty_model_cache(settings):
+    """Every hint looks for a newer model and the names (no process cache across tests)."""
+    from minyi.hints import store
+
+    settings.HINTS_RECHECK_SECONDS = 0
+    store.forget()
+    yield
+    store.forget()
+
+
 @pytest.fixture
 def models(transactional_db):
     depts = {m: DepartmentFactory(name=f"{m}部门") for m in ("城管", "住建", "交通")}
@@ -43,8 +53,8 @@ def models(transactional_db):
 
 
 def test_the_operator_takes_the_category_hint_and_sees_an_emergency(
-    asgi_server,  # noqa: F811
-    page,  # noqa: F811
+    asgi_server,
+    page,
     models,
 ):
     person(UserFactory, username="olivia", role="operator")
@@ -66,8 +76,8 @@ def test_the_operator_takes_the_category_hint_and_sees_an_emergency(
 
 
 def test_the_dispatcher_takes_the_second_suggestion_and_the_outcome_is_recorded(
-    asgi_server,  # noqa: F811
-    page,  # noqa: F811
+    asgi_server,
+    page,
     models,
 ):
     person(UserFactory, username="dan", role="dispatcher")
