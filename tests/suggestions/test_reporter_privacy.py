@@ -43,7 +43,9 @@ def test_a_department_never_reads_the_reporting_deputy_on_an_escalated_report(
 
 def test_a_deputy_given_an_escalated_report_does_not_read_the_reporter(client, lin, dan, wang):
     order = make_order(
-        "accepted", requester_name="谭萍", title="谭萍举报化工厂夜间排污",
+        "accepted",
+        requester_name="谭萍",
+        title="谭萍举报化工厂夜间排污",
         content="我是谭萍，住化工厂隔壁，电话13912345678，举报该厂夜间偷排。",
     )
     WorkOrder.objects.filter(pk=order.pk).update(
