@@ -102,3 +102,12 @@ def test_the_committee_list_of_deputy_calls_has_no_query_per_row(client, lin, de
     _escalated_deputy_calls(6, lin, deputy)
     many = _queries(client, "/work/suggestions/")
     assert many == few, f"{few} queries for 2 rows, {many} for 8"
+
+
+def test_the_suggestion_ledger_export_has_no_query_per_row(client, lin, deputy):
+    client.force_login(lin)
+    _escalated_deputy_calls(2, lin, deputy)
+    few = _queries(client, "/work/suggestions/ledger/export.xlsx")
+    _escalated_deputy_calls(6, lin, deputy)
+    many = _queries(client, "/work/suggestions/ledger/export.xlsx")
+    assert many == few, f"{few} queries for 2 rows, {many} for 8"
