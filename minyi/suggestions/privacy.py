@@ -13,7 +13,8 @@ its people — the lead deputy, the co-signers, a deputy who acted on it — wit
 Where the requester is withheld, so is every deputy on the suggestion (the reporting deputy
 may lead it; any deputy named beside a report narrows the reporter down): the lead deputy,
 the co-signers and a deputy's name on an event read ``举报人信息保密`` (``信息保密`` for an
-anonymous requester), except the reader's own name. A deputy's or a clue's suggestion names no
+anonymous requester), except the reader's own name, and for the liaison officer (who names
+the lead deputy) every deputy but the order's own. A deputy's or a clue's suggestion names no
 requester: the text and the people are shown as written."""
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ class _Cut:
     reader's own text, and a department's for its handlers, as typed), deputies withheld with
     the requester."""
 
-    def __init__(self, person: rules.Person, user, *, label="", protected=None, masks=True):
+    def __init__(self, person: rules.Person, user, order, *, label="", protected=None, masks=True):
         self._person = person
         self._masks = masks
         self._user_pk = getattr(user, "pk", None) if role_of(user) else None
@@ -65,6 +66,9 @@ class _Cut:
         )
         self.label = label or person.label
         self.protected = person.protected if protected is None else protected
+        # the committee names the lead deputy: of the deputies it reads all but the order's own
+        self._reads_chosen = role_of(user) == Role.LIAISON
+        self._order_deputy_id = order.deputy_id
 
     def __getattr__(self, name):  # shown, name, phone, deputy, protected, anonymous, channel …
         return getattr(self._person, name)
@@ -105,16 +109,19 @@ class _Cut:
         """A deputy on the suggestion (lead, co-signer) as this reader may read them."""
         if deputy is None:
             return ""
-        if self._hides_deputies and deputy.pk != self._deputy_id:
-            return self._deputy_label
-        return deputy.name
+        return deputy.name if self._reads_deputy(deputy.pk) else self._deputy_label
+
+    def _reads_deputy(self, deputy_id) -> bool:
+        if not self._hides_deputies or (deputy_id and deputy_id == self._deputy_id):
+            return True
+        return self._reads_chosen and bool(deputy_id) and deputy_id != self._order_deputy_id
 
     def actor_name(self, user) -> str:
         """Who acted (an event's actor): a deputy's account withheld with the requester."""
         if user is None:
             return ""
         is_deputy = getattr(user, "role", "") == Role.DEPUTY or getattr(user, "deputy_id", None)
-        if self._hides_deputies and is_deputy and user.pk != self._user_pk:
+        if is_deputy and user.pk != self._user_pk and not self._reads_deputy(user.deputy_id):
             return self._deputy_label
         return _full_name(user)
 
@@ -133,18 +140,20 @@ def person(user, suggestion):
         return _Open()
     order, role = suggestion.order, role_of(user)
     if role in HOTLINE_ROLES:
-        return _Cut(rules.requester_shown(user, order), user, masks=False)
+        return _Cut(rules.requester_shown(user, order), user, order, masks=False)
     if role == Role.DEPUTY and order.deputy_id and user.deputy_id == order.deputy_id:
-        return _Cut(rules.requester_shown(user, order), user, masks=False)
+        return _Cut(rules.requester_shown(user, order), user, order, masks=False)
     if role in _ON_THE_RULE:
-        return _Cut(rules.requester_shown(user, order), user)
+        return _Cut(rules.requester_shown(user, order), user, order)
     if order.protect_identity or order.is_anonymous:
         # from outside the order's reach: withheld as nobody reads it, the reader's own text
         # as typed
         protected = bool(order.protect_identity)
         label = rules.WHISTLEBLOWER_LABEL if protected else rules.ANONYMOUS_LABEL
-        return _Cut(rules.requester_shown(None, order), user, label=label, protected=protected)
-    return _Cut(rules.requester_shown(user, order), user)
+        return _Cut(
+            rules.requester_shown(None, order), user, order, label=label, protected=protected
+        )
+    return _Cut(rules.requester_shown(user, order), user, order)
 
 
 def shown_title(user, suggestion) -> str:

@@ -196,3 +196,18 @@ def test_a_returned_report_resubmitted_unchanged_keeps_what_the_deputy_did_not_r
     suggestion.refresh_from_db()
     assert suggestion.status == "pending"
     assert suggestion.title == "谭萍举报化工厂偷排" and suggestion.content == "谭萍举报该厂。"
+
+
+def test_the_committee_reads_the_lead_deputy_it_chose_but_not_an_anonymous_callers_deputy(
+    client, lin, dan, wang, zhao
+):
+    order = make_order("accepted", channel=Channel.DEPUTY_CALL, deputy=zhao.deputy)
+    WorkOrder.objects.filter(pk=order.pk).update(is_anonymous=True)
+    order.refresh_from_db()
+    suggestion = suggestion_escalate(order=order, note="涉及面广", actor=dan)
+    suggestion_accept(suggestion=suggestion, actor=lin, lead_deputy=wang.deputy)
+    client.force_login(lin)
+
+    page = client.get(f"/work/suggestions/{suggestion.pk}/").content.decode()
+
+    assert f"领衔代表：{wang.deputy.name}" in page and zhao.deputy.name not in page
