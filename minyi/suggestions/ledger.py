@@ -16,6 +16,7 @@ from minyi.reference.models import Department
 from minyi.suggestions import privacy
 from minyi.suggestions.figures import FIGURES, figure_suggestions
 from minyi.suggestions.models import Suggestion, SuggestionStatus
+from minyi.suggestions.selectors import base
 
 EXPORT_LIMIT = 5000
 PAGE_LIMIT = 500
@@ -53,9 +54,9 @@ def _start(day) -> datetime:
 
 
 def ledger_rows(data: dict) -> QuerySet[Suggestion]:
-    rows = Suggestion.objects.select_related("lead_deputy", "order").prefetch_related(
-        "assignments__department"
-    )
+    # the selectors' rows (what the privacy rule reads of each, the order's deputy and their
+    # numbers included), with the departments the columns show
+    rows = base().prefetch_related("assignments__department")
     if data.get("figure"):
         counted = figure_suggestions(data["figure"], data.get("date_from"), data.get("date_to"))
         rows = rows.filter(pk__in=counted.values("pk"))
@@ -91,11 +92,12 @@ def ledger_line(user, row: Suggestion) -> list[str]:
     parts = list(row.assignments.all())
     lead = next((p.department.name for p in parts if p.role == "lead"), "")
     assisting = "、".join(p.department.name for p in parts if p.role == "assist")
+    person = privacy.person(user, row)
     return [
         row.shown_number,
-        privacy.person(user, row).listed(row.title),
+        person.listed(row.title),
         row.get_source_display(),
-        row.lead_deputy.name if row.lead_deputy else "",
+        person.deputy_name(row.lead_deputy),
         timefmt.local_text(row.escalated_at),
         row.get_status_display(),
         lead,

@@ -26,25 +26,30 @@ TABS = [
 ]
 
 
-def _base() -> QuerySet[Suggestion]:
+def base() -> QuerySet[Suggestion]:
+    """Every read of suggestions starts here: what the privacy rule and the lists read of each
+    row, in a fixed number of queries (the ledger too)."""
     return Suggestion.objects.select_related(
         "order__request_type", "order__deputy", "escalated_by", "lead_deputy"
     ).prefetch_related("order__deputy__phones")
 
 
 def _shown(user, rows) -> list[Suggestion]:
+    """Each row's texts and people as ``user`` may read them (``minyi.suggestions.privacy``):
+    ``shown_title``, ``shown_note``, ``shown_lead`` (the lead deputy's name or a label)."""
     for row in rows:
         person = privacy.person(user, row)
         row.person = person
         row.shown_title = person.redact(row.title)
         row.shown_note = person.redact_from(row.note, row.escalated_by)
+        row.shown_lead = person.deputy_name(row.lead_deputy)
     return rows
 
 
 def suggestion_queue(user, *, status: str = SuggestionStatus.PENDING) -> list[Suggestion]:
     """The newest suggestions in ``status`` (at most ``QUEUE_LIMIT``), each title and note cut
     by the privacy rule for ``user`` (``shown_title``, ``shown_note``)."""
-    rows = list(_base().filter(status=status).order_by("-escalated_at", "-id")[:QUEUE_LIMIT])
+    rows = list(base().filter(status=status).order_by("-escalated_at", "-id")[:QUEUE_LIMIT])
     return _shown(user, rows)
 
 
@@ -53,8 +58,9 @@ def department_suggestions(user) -> list[Suggestion]:
     if not has_role(user, Role.HANDLER) or not user.department_id:
         return []
     rows = list(
-        _base()
+        base()
         .filter(assignments__department_id=user.department_id)
+        .prefetch_related("assignments")
         .order_by("closed_at", "due_on", "-id")
         .distinct()[:QUEUE_LIMIT]
     )
@@ -74,7 +80,7 @@ def deputy_suggestions(user) -> list[Suggestion]:
     if not has_role(user, Role.DEPUTY) or not user.deputy_id:
         return []
     rows = list(
-        _base()
+        base()
         .filter(Q(lead_deputy_id=user.deputy_id) | Q(cosigners=user.deputy_id))
         .distinct()
         .order_by("-escalated_at", "-id")[:QUEUE_LIMIT]
@@ -85,7 +91,7 @@ def deputy_suggestions(user) -> list[Suggestion]:
 def visible_suggestion(user, pk: int) -> Suggestion:
     """One suggestion ``user`` may read, or 404 (fails closed): the committee all; a handler
     those handed to their department; a deputy those they lead or co-sign."""
-    row = _base().filter(pk=pk).first()
+    row = base().filter(pk=pk).first()
     if row is None or not _may_read(user, row):
         raise Http404("没有找到该代表建议。")
     return _shown(user, [row])[0]
@@ -110,13 +116,15 @@ def suggestion_page(user, row: Suggestion) -> dict:
     replies = list(row.replies.select_related("department", "replied_by").order_by("round", "id"))
     for reply in replies:
         reply.shown_content = person.redact_from(reply.content, reply.replied_by)
+        reply.shown_attachment_name = person.redact_from(reply.attachment_name, reply.replied_by)
     events = list(row.events.select_related("actor").order_by("at", "id"))
     for event in events:
         event.shown_note = person.redact_from(event.note, event.actor)
+        event.shown_actor = person.actor_name(event.actor)
     return {
         "s": row,
         "content": person.redact(row.content),
-        "cosigners": list(row.cosigners.all()),
+        "cosigners": [person.deputy_name(d) for d in row.cosigners.all()],
         "parts": parts,
         "replies": replies,
         "events": events,

@@ -63,8 +63,9 @@ def suggestion_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if context["is_lead"] and row.status == SuggestionStatus.REPLIED:
         context["evaluate_form"] = forms.EvaluateForm()
     if context["is_lead"] and row.status == SuggestionStatus.RETURNED:
+        # the texts as this deputy reads them (a report's reporter cut out)
         context["resubmit_form"] = forms.ResubmitForm(
-            initial={"title": row.title, "content": row.content}
+            initial={"title": row.shown_title, "content": context["content"]}
         )
     context["title"] = f"代表建议 {row.shown_number}"
     template = (

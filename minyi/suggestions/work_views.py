@@ -134,13 +134,23 @@ def evaluate_view(request: HttpRequest, pk: int) -> HttpResponse:
     return act(request, pk, form_class=forms.EvaluateForm, name="evaluate", perform=perform)
 
 
+def _kept(sent: str, original: str, person) -> str:
+    """A text sent back as the form showed it (cut by the privacy rule) keeps what the cut hid;
+    an edited one is saved as typed."""
+
+    def plain(text: str) -> str:
+        return (text or "").replace("\r\n", "\n").strip()
+
+    return original if plain(sent) == plain(person.redact(original)) else sent
+
+
 @role_required(Role.DEPUTY)
 @require_POST
 def resubmit_view(request: HttpRequest, pk: int) -> HttpResponse:
     def perform(row, data) -> str:
-        suggestion_resubmit(
-            suggestion=row, actor=request.user, title=data["title"], content=data["content"]
-        )
+        title = _kept(data["title"], row.title, row.person)
+        content = _kept(data["content"], row.content, row.person)
+        suggestion_resubmit(suggestion=row, actor=request.user, title=title, content=content)
         return "建议已重新提交。"
 
     return act(request, pk, form_class=forms.ResubmitForm, name="resubmit", perform=perform)

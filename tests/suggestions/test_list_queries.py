@@ -4,9 +4,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from minyi.accounts.models import Role
 from minyi.core import clock
 from minyi.suggestions.services import suggestion_accept, suggestion_assign, suggestion_create
-from minyi.accounts.models import Role
 from tests.factories import MONDAY, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +41,7 @@ def _queries(client, url):
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
     import os
+
     if os.environ.get("SHOWQ"):
         for q in ctx.captured_queries:
             print("Q:", q["sql"][:160])
@@ -61,7 +62,9 @@ def _escalated(n, lin):
     from tests.factories import make_order
 
     for i in range(n):
-        suggestion_escalate(order=make_order("accepted", title=f"工单{i}"), note="难度大", actor=lin)
+        suggestion_escalate(
+            order=make_order("accepted", title=f"工单{i}"), note="难度大", actor=lin
+        )
 
 
 def test_the_committee_suggestion_list_has_no_query_per_row(client, lin):
@@ -79,9 +82,7 @@ def _escalated_deputy_calls(n, lin, deputy):
     from tests.factories import make_order
 
     for i in range(n):
-        order = make_order(
-            "accepted", title=f"工单{i}", channel=Channel.DEPUTY_CALL, deputy=deputy
-        )
+        order = make_order("accepted", title=f"工单{i}", channel=Channel.DEPUTY_CALL, deputy=deputy)
         suggestion_escalate(order=order, note="难度大", actor=lin)
 
 
@@ -100,4 +101,13 @@ def test_the_committee_list_of_deputy_calls_has_no_query_per_row(client, lin, de
     few = _queries(client, "/work/suggestions/")
     _escalated_deputy_calls(6, lin, deputy)
     many = _queries(client, "/work/suggestions/")
+    assert many == few, f"{few} queries for 2 rows, {many} for 8"
+
+
+def test_the_suggestion_ledger_export_has_no_query_per_row(client, lin, deputy):
+    client.force_login(lin)
+    _escalated_deputy_calls(2, lin, deputy)
+    few = _queries(client, "/work/suggestions/ledger/export.xlsx")
+    _escalated_deputy_calls(6, lin, deputy)
+    many = _queries(client, "/work/suggestions/ledger/export.xlsx")
     assert many == few, f"{few} queries for 2 rows, {many} for 8"
