@@ -33,8 +33,16 @@ def test_a_forged_row_is_not_unpickled(signature, how):
         payload = buffer.getvalue()
     store.forget()
     HintModel.objects.create(
-        kind="category", version=1, trained_at=clock.now(), sample_size=1, label_count=1,
-        heldout_size=0, heldout_top1=0, heldout_top3=0, payload=payload, signature=signature,
+        kind="category",
+        version=1,
+        trained_at=clock.now(),
+        sample_size=1,
+        label_count=1,
+        heldout_size=0,
+        heldout_top1=0,
+        heldout_top3=0,
+        payload=payload,
+        signature=signature,
     )
     assert store.latest("category") is None
     assert HIT == []
