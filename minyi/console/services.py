@@ -62,29 +62,37 @@ def _with_deputy(prefill: Prefill, user, deputy: Deputy | None) -> Prefill:
     return prefill
 
 
+def order_fields(data: dict) -> dict:
+    """The order's fields from the intake form's cleaned data (a deputy only on a deputy's call);
+    the one mapping the console's save and the duplicate panel's merge share."""
+    deputy_call = data["channel"] == Channel.DEPUTY_CALL
+    return {
+        "channel": data["channel"],
+        "request_type": data["request_type"],
+        "title": data["title"],
+        "content": data["content"],
+        "requester_name": data["requester_name"],
+        "requester_phone": data["requester_phone"],
+        "is_anonymous": data["is_anonymous"],
+        "deputy": data["deputy"] if deputy_call else None,
+        "urgency": data["urgency"],
+        "complexity": data["complexity"],
+        "category": data["category"],
+        "region": data["region"],
+        "address": data["address"],
+    }
+
+
 @transaction.atomic
 def intake_record(*, user, data: dict) -> WorkOrder:
     """The intake form's order, decided at once, and the operator's own call of today (the one
     the form was prefilled from) linked to it — all or nothing."""
-    deputy_call = data["channel"] == Channel.DEPUTY_CALL
     order = order_intake(
         decision=data["decision"],
         reason=data["reason"],
         basis=data["basis"],
         actor=user,
-        channel=data["channel"],
-        request_type=data["request_type"],
-        title=data["title"],
-        content=data["content"],
-        requester_name=data["requester_name"],
-        requester_phone=data["requester_phone"],
-        is_anonymous=data["is_anonymous"],
-        deputy=data["deputy"] if deputy_call else None,
-        urgency=data["urgency"],
-        complexity=data["complexity"],
-        category=data["category"],
-        region=data["region"],
-        address=data["address"],
+        **order_fields(data),
     )
     if data["category"] is not None:  # the category hint's outcome (one insert)
         outcome_record(

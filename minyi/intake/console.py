@@ -16,11 +16,11 @@ from django.db import transaction
 
 from minyi.calls.services import call_link_order
 from minyi.console import selectors as console_selectors
-from minyi.console.services import intake_record
+from minyi.console.services import intake_record, order_fields
 from minyi.core.errors import ValidationFailed
 from minyi.intake.selectors import Typed, candidate_master, candidates_for
 from minyi.intake.services import duplicate_merge, duplicates_dismiss, order_index
-from minyi.orders.models import Channel, Status
+from minyi.orders.models import Status
 from minyi.orders.services.intake import order_create
 from minyi.workbench import permissions
 
@@ -37,23 +37,7 @@ def typed_from(data: dict, *, exclude: int | None = None) -> Typed:
 
 
 def _create_draft(user, data: dict):
-    deputy_call = data["channel"] == Channel.DEPUTY_CALL
-    return order_create(
-        actor=user,
-        channel=data["channel"],
-        request_type=data["request_type"],
-        title=data["title"],
-        content=data["content"],
-        requester_name=data["requester_name"],
-        requester_phone=data["requester_phone"],
-        is_anonymous=data["is_anonymous"],
-        deputy=data["deputy"] if deputy_call else None,
-        urgency=data["urgency"],
-        complexity=data["complexity"],
-        category=data["category"],
-        region=data["region"],
-        address=data["address"],
-    )
+    return order_create(actor=user, **order_fields(data))
 
 
 @transaction.atomic
