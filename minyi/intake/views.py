@@ -25,7 +25,7 @@ from django.utils.crypto import salted_hmac
 from django.views.decorators.http import require_POST
 
 from minyi.accounts.models import Role
-from minyi.core import clock, idempotency
+from minyi.core import clock, idempotency, timefmt
 from minyi.core.access import client_ip, role_required
 from minyi.core.bounds import parse_id
 from minyi.core.errors import DomainError
@@ -90,7 +90,7 @@ def _checked_phone(request: HttpRequest, phone: str, text: str) -> str:
     now = clock.now()
     if not _logged_recently(request, digest, now):
         intake_phone_checked(user=request.user, phone_e164=phone, ip=client_ip(request))
-        request.session[PHONE_LOG_KEY] = {"digest": digest, "at": now.isoformat()}
+        request.session[PHONE_LOG_KEY] = {"digest": digest, "at": timefmt.iso(now)}
     return phone
 
 
