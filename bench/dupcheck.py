@@ -157,12 +157,16 @@ def render(rows: dict, index: dict, orders: int, db: str) -> str:
         f"{orders:,} orders in `{db}`, PostgreSQL {mach['postgresql']}, "
         f"{mach['nproc']} CPUs ({mach['cpu']}); commit {report.commit()}. Each look-up is "
         "`minyi.intake.selectors.candidates_for` end to end (index reads, the orders, the "
-        "privacy rule, scoring by `textmine.duplicates.judge`), as a dispatcher.",
+        "privacy rule, scoring by `textmine.duplicates.judge`), as a dispatcher. A latency "
+        "figure, not a quality one: the bench's orders are generated from few titles "
+        "(bench/data.py) and the typed texts from a few rewordings, so every look-up reads "
+        "index ranges of the same shape; how well duplicates are found is the text-quality "
+        "section's.",
         "",
         (
             f"Index built for {index['indexed']:,} orders in {index['seconds']:.0f} s "
             if index["indexed"]
-            else "Index already built before this run "
+            else "Index built before this run (`manage.py intake_index`, resumable) "
         )
         + f"({index['keys']:,} key rows, {index['terms']:,} term rows).",
         "",

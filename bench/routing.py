@@ -37,6 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.db import ensure_database, setup_django  # noqa: E402
+from bench.report import commit  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/minyi_bench_routing"
 TARGET_MS = 20.0
@@ -177,7 +178,9 @@ def main(argv: list[str] | None = None) -> int:
         f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs at the end; the p95 "
         "and max follow the machine's other work, the p50 is the hint's own cost). The hint "
         "looks up the newest model and the active names at most every 10 s, so most calls run "
-        "no query.",
+        f"no query. Commit {commit()}. The accuracy rows are a sanity check on generated "
+        "appeals whose words name their department, not an estimate of routing on real calls "
+        "(`/work/hints/` tracks that from the dispatchers' choices).",
         "",
         "| figure | value | target | verdict |",
         "| --- | --- | --- | --- |",

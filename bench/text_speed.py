@@ -25,6 +25,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.report import commit  # noqa: E402
+
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 MARK = "text-speed"
 TEXTSET = Path(os.environ.get("TEXTSET", ROOT / "bench" / "textset" / "appeals.jsonl"))
@@ -130,7 +132,7 @@ def render(f: dict) -> str:
             "",
             f"`topics.group` on {f['texts']:,} generated, varied texts ({f['distinct']:,} distinct; "
             f"clauses of the labelled set recombined with invented places), {f['cores']} cores "
-            f"(load average {f['load']:.1f} at the end).",
+            f"(load average {f['load']:.1f} at the end); commit {commit()}.",
             "",
             "| figure | goal | value | |",
             "|---|---|---|---|",
