@@ -27,7 +27,6 @@ import argparse
 import datetime as dt
 import hashlib
 import json
-import re
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -35,11 +34,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.report import write_section  # noqa: E402
 from minyi.textmine import scope  # noqa: E402
 from minyi.textmine.duplicates import Appeal, candidate_pairs, judge, pairs  # noqa: E402
 from minyi.textmine.topics import group  # noqa: E402
 
-RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 MARK = "text-quality"
 POSITIVE = ("same_person_reworded", "same_matter_same_place")
 NEGATIVE = (
@@ -318,16 +317,6 @@ def print_errors(appeals: list[dict], figures: dict) -> None:
             print(f"  {lab}: {Counter(topics).most_common()}")
 
 
-def write_results(section: str) -> None:
-    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    pattern = re.compile(rf"<!-- {MARK} -->.*?<!-- /{MARK} -->\n?", re.S)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section, text)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    RESULTS.write_text(text)
-
-
 def spawn(*, results: bool = True) -> int:
     """Run this bench in its own process; the exit code."""
     import subprocess
@@ -357,7 +346,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.errors:
         print_errors(appeals, figures)
     if not args.no_results:
-        write_results(section)
+        write_section(MARK, section)
     missed = goals_missed(figures)
     if missed:
         print("MISSED on the held-out part: " + "; ".join(missed))

@@ -25,9 +25,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.report import commit  # noqa: E402
+from bench.report import commit, write_section  # noqa: E402
 
-RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 MARK = "text-speed"
 TEXTSET = Path(os.environ.get("TEXTSET", ROOT / "bench" / "textset" / "appeals.jsonl"))
 
@@ -151,16 +150,6 @@ def render(f: dict) -> str:
     )
 
 
-def write_results(section: str) -> None:
-    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    pattern = re.compile(rf"<!-- {MARK} -->.*?<!-- /{MARK} -->\n?", re.S)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section, text)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    RESULTS.write_text(text)
-
-
 def spawn(*, quick: bool = False, results: bool = True) -> int:
     """Run this bench in its own process (its own thread limits); the exit code."""
     import subprocess
@@ -185,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     section = render(figures)
     print(section)
     if not args.no_results and args.texts >= 100_000:
-        write_results(section)
+        write_section(MARK, section)
     ok = figures["seconds"] < 60 and figures["peak_rss_mb"] < 2048
     return 0 if ok else 1
 
