@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -29,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import report  # noqa: E402
+from bench.callers import percentiles  # noqa: E402
 from bench.db import DEFAULT_URL, QUICK_URL, setup_django  # noqa: E402
 
 MARK = "dupcheck"
@@ -94,11 +94,6 @@ def typed_cases(rng: random.Random, count: int, now) -> list[tuple[str, object]]
     return cases
 
 
-def percentile(values: list[float], q: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
-
-
 def measure(count: int) -> dict:
     from unittest import mock
 
@@ -128,14 +123,7 @@ def measure(count: int) -> dict:
     every = [t for ts in times.values() for t in ts]
     rows = {}
     for kind, ts in [*times.items(), ("all", every)]:
-        rows[kind] = {
-            "n": len(ts),
-            "p50": statistics.median(ts),
-            "p95": percentile(ts, 0.95),
-            "p99": percentile(ts, 0.99),
-            "max": max(ts),
-            "with_candidates": found.get(kind, sum(found.values())),
-        }
+        rows[kind] = {**percentiles(ts), "with_candidates": found.get(kind, sum(found.values()))}
     return rows
 
 

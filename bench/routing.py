@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -36,6 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.callers import percentiles  # noqa: E402
 from bench.db import ensure_database, setup_django  # noqa: E402
 from bench.report import commit  # noqa: E402
 
@@ -84,11 +84,6 @@ def appeals(n: int, *, departments: int = 30, categories: int = 15, seed: int = 
         ]
         rows.append(("，".join(p for p in parts if p) + "。", c, d))
     return rows
-
-
-def percentile(values, share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -162,11 +157,8 @@ def main(argv: list[str] | None = None) -> int:
         selectors.suggest(kind=HintKind.DEPARTMENT, text=t).items[0].id == depts[d]
         for t, _, d in unseen[:200]
     )
-    p50, p95, worst = (
-        statistics.median(hint_ms),
-        percentile(hint_ms, 0.95),
-        max(hint_ms),
-    )
+    hint, panel = percentiles(hint_ms), percentiles(panel_ms)
+    p50, p95, worst = hint["p50"], hint["p95"], hint["max"]
     ok = p95 < TARGET_MS
     lines = [
         "<!-- bench:routing -->",
@@ -195,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
         f"| lead-department hint p50 / p95 / max | {p50:.1f} / {p95:.1f} / {worst:.1f} ms | "
         f"< {TARGET_MS:.0f} ms | {'PASS' if ok else 'FAIL'} |",
         f"| console panel (category hint + scope hint) p50 / p95 | "
-        f"{statistics.median(panel_ms):.1f} / {percentile(panel_ms, 0.95):.1f} ms | | |",
+        f"{panel['p50']:.1f} / {panel['p95']:.1f} ms | | |",
         f"| top-1 right on 200 unseen | {hits / 2:.0f}% | | |",
         "<!-- /bench:routing -->",
         "",
