@@ -98,10 +98,15 @@ def intake_record(*, user, data: dict) -> WorkOrder:
         outcome_record(
             order=order, kind=HintKind.CATEGORY, chosen_id=data["category"].pk, actor=user
         )
+    call_link_own(user=user, data=data, order=order)
+    return order
+
+
+def call_link_own(*, user, data: dict, order: WorkOrder) -> None:
+    """The operator's own call of today that the form was prefilled from, linked to the order."""
     call = selectors.operator_call(user, data.get("call_id") or "")
     if call is not None and call.order_id is None:
         call_link_order(call=call, order=order, actor=user)
-    return order
 
 
 @transaction.atomic

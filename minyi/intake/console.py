@@ -14,9 +14,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from minyi.calls.services import call_link_order
-from minyi.console import selectors as console_selectors
-from minyi.console.services import intake_record, order_fields
+from minyi.console.services import call_link_own, intake_record, order_fields
 from minyi.core.errors import ValidationFailed
 from minyi.intake.selectors import Typed, candidate_master, candidates_for
 from minyi.intake.services import duplicate_merge, duplicates_dismiss, order_index
@@ -50,9 +48,7 @@ def intake_record_checked(*, user, data: dict, merge_into: str = "", explicit_ne
         order = _create_draft(user, data)
         if not permissions.allowed("merge", user, permissions.order_context(user, order)):
             raise ValidationFailed("您无权合并工单。")
-        call = console_selectors.operator_call(user, data.get("call_id") or "")
-        if call is not None and call.order_id is None:
-            call_link_order(call=call, order=order, actor=user)
+        call_link_own(user=user, data=data, order=order)
         return duplicate_merge(order=order, master=master, actor=user)
     order = intake_record(user=user, data=data)
     if order.status != Status.REJECTED:

@@ -36,6 +36,7 @@ from minyi.orders.models import Status, WorkOrder
 from minyi.orders.selectors import orders_visible_to
 from minyi.privacy import rules
 from minyi.textmine import duplicates
+from minyi.textmine.duplicates import REASON_LABELS
 
 TEXT_WINDOW_DAYS = 90
 PER_TERM = 200  # postings read per word (newest first)
@@ -53,12 +54,6 @@ SEARCHES_ALL = frozenset({Role.OPERATOR, Role.DISPATCHER, Role.LIAISON})
 MAY_CHECK = SEARCHES_ALL | {Role.HANDLER, Role.DEPUTY, Role.STATION}
 # a candidate cannot be a master: a draft (not yet decided) nor an order merged itself
 NOT_A_CANDIDATE = (Status.DRAFT, Status.MERGED)
-
-REASON_LABELS = {
-    "same_phone": "同一来电号码",
-    "same_place": "同一地点",
-    "similar_text": "内容相似",
-}
 
 
 def phone_days() -> int:

@@ -8,4 +8,5 @@ from minyi.intake.services import intake_catch_up
 
 @task()
 def intake_catch_up_task() -> str:
-    return str(intake_catch_up())
+    turn = intake_catch_up()
+    return f"read {turn.read}, indexed {turn.indexed}"

@@ -33,13 +33,20 @@ from minyi.deputies.phones import normalize_phone
 from minyi.intake import selectors
 from minyi.intake.services import duplicates_dismiss, intake_phone_checked
 from minyi.mashang.selectors import messages_visible_to
+from minyi.orders import text_limits as limits
 from minyi.orders.models import Status
 from minyi.privacy import rules
 from minyi.reference.models import RequestType, ScopeReason
 from minyi.workbench import permissions
 from minyi.workbench.detail_views import visible_order
 
-FIELD_MAX = {"title": 200, "content": 4000, "address": 200, "requester_phone": 40}
+# the intake form's own limits (what the form saves is what the check reads)
+FIELD_MAX = {
+    "title": limits.TITLE,
+    "content": limits.CONTENT,
+    "address": limits.ADDRESS,
+    "requester_phone": limits.PHONE,
+}
 DUPLICATE_REASON = "duplicate"
 # where an order's panel is offered: the dispatcher's page of an order still to be decided or
 # dispatched (a merge or a refusal after that is the order page's own action)

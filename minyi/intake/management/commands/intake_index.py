@@ -18,18 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, batch: int, **options):
         began, total = time.perf_counter(), 0
-        while True:
-            done = intake_catch_up(limit=max(1, batch))
-            if not done and not _more():
-                break
-            total += done
+        while (turn := intake_catch_up(limit=max(1, batch))).read:
+            total += turn.indexed
         seconds = time.perf_counter() - began
         self.stdout.write(f"已索引 {total} 件工单，用时 {seconds:.1f} 秒。")
-
-
-def _more() -> bool:
-    from minyi.intake.models import IntakeCursor
-    from minyi.orders.models import WorkOrder
-
-    cursor = IntakeCursor.objects.filter(pk=1).values_list("last_order_id", flat=True).first()
-    return WorkOrder.objects.filter(pk__gt=cursor or 0).exists()
