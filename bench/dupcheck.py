@@ -46,9 +46,9 @@ def build_index() -> dict:
     from minyi.intake.services import intake_catch_up
 
     began, done = time.perf_counter(), 0
-    while (turn := intake_catch_up(limit=20_000)).read:
-        done += turn.indexed
-        if turn.indexed and done % 100_000 < 20_000:
+    while n := intake_catch_up(limit=20_000):
+        done += n
+        if done % 100_000 < 20_000:
             print(f"  indexed {done:,} orders", flush=True)
     seconds = time.perf_counter() - began
     return {

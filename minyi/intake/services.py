@@ -4,8 +4,6 @@ row of a look-up by the caller's number."""
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from django.db import transaction
 
 from minyi.core.masking import mask_phone
@@ -46,15 +44,11 @@ def order_index(*, order: WorkOrder) -> None:
     IntakeTerm.objects.bulk_create(terms)
 
 
-class CatchUp(NamedTuple):
-    read: int  # orders the cursor passed (0: it is at the newest order)
-    indexed: int  # of them, those not indexed before (the console indexes its own at save)
-
-
 @transaction.atomic
-def intake_catch_up(*, limit: int = CATCH_UP_BATCH) -> CatchUp:
+def intake_catch_up(*, limit: int = CATCH_UP_BATCH) -> int:
     """Index the orders created since the last run (by any channel), ``limit`` at a time; the
-    cursor row is locked so two runs never index the same orders."""
+    cursor row is locked so two runs never index the same orders. Returns how many orders the
+    cursor passed (0: it is at the newest order), counting those the console had indexed at save."""
     IntakeCursor.objects.get_or_create(pk=1)
     cursor = IntakeCursor.objects.select_for_update().get(pk=1)
     orders = list(
@@ -63,7 +57,7 @@ def intake_catch_up(*, limit: int = CATCH_UP_BATCH) -> CatchUp:
         .only("pk", "created_at", "requester_phone", "address", "title", "content")[:limit]
     )
     if not orders:
-        return CatchUp(0, 0)
+        return 0
     done = set(
         IntakeKey.objects.filter(order_id__in=[o.pk for o in orders]).values_list(
             "order_id", flat=True
@@ -80,7 +74,7 @@ def intake_catch_up(*, limit: int = CATCH_UP_BATCH) -> CatchUp:
     IntakeTerm.objects.bulk_create(terms, batch_size=5000)
     cursor.last_order_id = orders[-1].pk
     cursor.save(update_fields=["last_order_id"])
-    return CatchUp(len(orders), len(keys))
+    return len(orders)
 
 
 def merge_note(master: WorkOrder) -> str:

@@ -8,5 +8,4 @@ from minyi.intake.services import intake_catch_up
 
 @task()
 def intake_catch_up_task() -> str:
-    turn = intake_catch_up()
-    return f"read {turn.read}, indexed {turn.indexed}"
+    return str(intake_catch_up())

@@ -18,7 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, batch: int, **options):
         began, total = time.perf_counter(), 0
-        while (turn := intake_catch_up(limit=max(1, batch))).read:
-            total += turn.indexed
+        while done := intake_catch_up(limit=max(1, batch)):
+            total += done
         seconds = time.perf_counter() - began
         self.stdout.write(f"已索引 {total} 件工单，用时 {seconds:.1f} 秒。")
