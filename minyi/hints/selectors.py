@@ -7,7 +7,6 @@ import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.conf import settings
 from django.db.models import Count, Q
 from django.db.models.functions import TruncWeek
 
@@ -16,10 +15,10 @@ from minyi.core.timefmt import SHANGHAI
 from minyi.hints import store, training
 from minyi.hints.models import HintKind, HintModel, HintOutcome, percent
 from minyi.reference.models import Category, Department, ScopeReason
+from minyi.textmine import scope
 
 TOP = 3
 EMERGENCY = "emergency"
-EMERGENCY_TEXT = "请立即转接110/119/120/122"
 
 
 @dataclass(frozen=True)
@@ -50,7 +49,7 @@ def _names(kind: str, ids: list[int]) -> dict[int, str]:
     dozen departments, a few hundred categories): a hint then costs no query at all."""
     now = time.monotonic()
     cached = store.names_cache.get(kind)
-    if cached is None or now - cached[0] >= float(getattr(settings, "HINTS_RECHECK_SECONDS", 10)):
+    if cached is None or now - cached[0] >= store.recheck_seconds():
         if kind == HintKind.CATEGORY:
             rows = Category.objects.filter(is_active=True).select_related("parent")
             names = {c.pk: str(c) for c in rows}
@@ -93,11 +92,7 @@ class ScopeHint:
 
 
 def _scope_code(text: str) -> str | None:
-    try:
-        from minyi.textmine.scope import hint
-    except ImportError:  # the text engine not on this branch yet
-        return None
-    return hint(text)
+    return scope.hint(text)
 
 
 def scope_hint(text: str) -> ScopeHint | None:

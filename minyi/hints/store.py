@@ -45,7 +45,7 @@ def _load(payload: bytes, signature: str):
     return joblib.load(io.BytesIO(payload))
 
 
-def _recheck_seconds() -> float:
+def recheck_seconds() -> float:
     return float(getattr(settings, "HINTS_RECHECK_SECONDS", 10))
 
 
@@ -58,7 +58,7 @@ def latest(kind: str):
 
     now = time.monotonic()
     cached = _cache.get(kind)
-    if cached and now - _checked.get(kind, 0.0) < _recheck_seconds():
+    if cached and now - _checked.get(kind, 0.0) < recheck_seconds():
         return cached if cached[1] is not None else None
     version = (
         HintModel.objects.filter(kind=kind).order_by("-version").values_list("version", flat=True)

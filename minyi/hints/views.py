@@ -30,10 +30,6 @@ def accuracy(request: HttpRequest) -> HttpResponse:
     return render(request, "hints/accuracy.html", selectors.accuracy())
 
 
-def _scope(text: str):
-    return selectors.scope_hint(text)
-
-
 @role_required(Role.OPERATOR)
 @require_POST
 def intake_panel(request: HttpRequest) -> HttpResponse:
@@ -44,7 +40,7 @@ def intake_panel(request: HttpRequest) -> HttpResponse:
     text = order_text(title, content) if (title.strip() or content.strip()) else ""
     context = {
         "hint": selectors.suggest(kind=HintKind.CATEGORY, text=text),
-        "scope": _scope(text) if text else None,
+        "scope": selectors.scope_hint(text) if text else None,
     }
     return render(request, "hints/_intake_panel.html", context)
 
@@ -58,7 +54,7 @@ def order_panel(request: HttpRequest, number: str) -> HttpResponse:
     context = {
         "order": order,
         "hint": selectors.suggest(kind=HintKind.DEPARTMENT, text=text),
-        "scope": _scope(text),
+        "scope": selectors.scope_hint(text),
     }
     return render(request, "hints/_dispatch_panel.html", context)
 
