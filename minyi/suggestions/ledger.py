@@ -111,10 +111,10 @@ def ledger_line(user, row: Suggestion) -> list[str]:
 
 
 def ledger_xlsx(user, rows) -> bytes:
-    import xlsxwriter
+    from minyi.core.xlsx import workbook
 
     out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    book = workbook(out, in_memory=True)
     sheet = book.add_worksheet("代表建议台账")
     bold = book.add_format({"bold": True})
     sheet.write_row(0, 0, HEADERS, bold)

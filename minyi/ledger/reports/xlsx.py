@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import io
 
-import xlsxwriter
-
-from minyi.ledger.exports.xlsx import TEXT_ONLY
+from minyi.core.xlsx import workbook
 from minyi.ledger.reports.figures import INSUFFICIENT, LISTS, RATES_NOTE, total_labels
 
 LIST_COLUMNS = (
@@ -29,7 +27,7 @@ def _rate_cell(sheet, row, col, value, fmt_pct, fmt_text):
 
 def render(summary: dict, lists: dict[str, list[dict]]) -> bytes:
     out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True, **TEXT_ONLY})
+    book = workbook(out, in_memory=True)
     title = book.add_format({"bold": True, "font_size": 16, "align": "center"})
     heading = book.add_format({"bold": True, "font_size": 12})
     head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
