@@ -8,11 +8,12 @@ from django import forms
 
 from minyi.clues.models import NOTE_MAX, SUMMARY_MAX, TITLE_MAX, ClueStatus
 from minyi.core import forms as core
+from minyi.core.bounds import parse_id
 from minyi.core.idempotency import KeyedForm
 from minyi.deputies.models import Deputy, ProfessionalGroup
+from minyi.orders.text_limits import ORDER_NUMBER
 
 _SPLIT = re.compile(r"[\s,，、;；]+")
-_ID = re.compile(r"[0-9]{1,12}")
 IDS_MAX = 2000
 
 
@@ -25,11 +26,8 @@ BAD_IDS = "工单参数有误，请从热点问题页面重新进入。"
 
 def ids_of(raw: str) -> list[int] | None:
     """Order ids from ``12,34,56``; None when one is not an id."""
-    values = split_values(raw)
-    # ASCII digits only: "²".isdigit() is True, int("²") raises
-    if any(not _ID.fullmatch(v) for v in values):
-        return None
-    return [int(v) for v in values][:IDS_MAX]
+    ids = [parse_id(v) for v in split_values(raw)]
+    return None if None in ids else ids[:IDS_MAX]
 
 
 class ClueCreateForm(KeyedForm):
@@ -62,10 +60,15 @@ class ClueCreateForm(KeyedForm):
         return ids
 
     def clean_numbers(self) -> list[str]:
-        values = split_values(self.cleaned_data.get("numbers", ""))
-        if any(len(v) > 32 for v in values):
-            raise forms.ValidationError("工单编号有误。")
-        return values
+        return order_numbers(self.cleaned_data.get("numbers", ""))
+
+
+def order_numbers(raw: str) -> list[str]:
+    """Order numbers typed by hand (split on commas, spaces, new lines)."""
+    values = split_values(raw)
+    if any(len(v) > ORDER_NUMBER for v in values):
+        raise forms.ValidationError("工单编号有误。")
+    return values
 
 
 class LinkForm(KeyedForm):
@@ -77,10 +80,7 @@ class LinkForm(KeyedForm):
     )
 
     def clean_numbers(self) -> list[str]:
-        values = split_values(self.cleaned_data.get("numbers", ""))
-        if any(len(v) > 32 for v in values):
-            raise forms.ValidationError("工单编号有误。")
-        return values
+        return order_numbers(self.cleaned_data.get("numbers", ""))
 
 
 class AssignForm(KeyedForm):

@@ -12,12 +12,12 @@ counted from their event rows, so a month's figures stay what they were.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.db.models import Count, Q, QuerySet
 
-from minyi.core import timefmt
 from minyi.suggestions.models import Evaluation, Suggestion, SuggestionEvent, SuggestionEventKind
+from minyi.workdays.calendar import day_start
 
 LABELS = {
     "received": "收到建议",
@@ -36,10 +36,6 @@ _KINDS = {
     "assigned": SuggestionEventKind.ASSIGNED,
     "closed": SuggestionEventKind.CLOSED,
 }
-
-
-def _start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=timefmt.SHANGHAI)
 
 
 def _conditions() -> dict[str, Q]:
@@ -69,9 +65,9 @@ FIGURES = {
 def _events(start: date | None, end: date | None) -> QuerySet[SuggestionEvent]:
     events = SuggestionEvent.objects.all()
     if start is not None:
-        events = events.filter(at__gte=_start(start))
+        events = events.filter(at__gte=day_start(start))
     if end is not None:
-        events = events.filter(at__lt=_start(end + timedelta(days=1)))
+        events = events.filter(at__lt=day_start(end + timedelta(days=1)))
     return events
 
 

@@ -5,7 +5,7 @@ department; the list and its xlsx share the columns. Read-only."""
 from __future__ import annotations
 
 import io
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from django import forms
 from django.db.models import QuerySet
@@ -17,6 +17,7 @@ from minyi.suggestions import privacy
 from minyi.suggestions.figures import FIGURES, figure_suggestions
 from minyi.suggestions.models import Suggestion, SuggestionStatus
 from minyi.suggestions.selectors import base
+from minyi.workdays.calendar import day_start
 
 EXPORT_LIMIT = 5000
 PAGE_LIMIT = 500
@@ -49,10 +50,6 @@ class LedgerFilterForm(core.Form):
         return data
 
 
-def _start(day) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=timefmt.SHANGHAI)
-
-
 def ledger_rows(data: dict) -> QuerySet[Suggestion]:
     # the selectors' rows (what the privacy rule reads of each, the order's deputy and their
     # numbers included), with the departments the columns show
@@ -61,9 +58,9 @@ def ledger_rows(data: dict) -> QuerySet[Suggestion]:
         counted = figure_suggestions(data["figure"], data.get("date_from"), data.get("date_to"))
         rows = rows.filter(pk__in=counted.values("pk"))
     elif data.get("date_from"):
-        rows = rows.filter(escalated_at__gte=_start(data["date_from"]))
+        rows = rows.filter(escalated_at__gte=day_start(data["date_from"]))
     if data.get("date_to") and not data.get("figure"):
-        rows = rows.filter(escalated_at__lt=_start(data["date_to"] + timedelta(days=1)))
+        rows = rows.filter(escalated_at__lt=day_start(data["date_to"] + timedelta(days=1)))
     if data.get("state"):
         rows = rows.filter(status=data["state"])
     if data.get("department"):
