@@ -86,28 +86,19 @@ def _escalated_deputy_calls(n, lin, deputy):
         suggestion_escalate(order=order, note="难度大", actor=lin)
 
 
-def test_the_suggestion_ledger_page_has_no_query_per_row(client, lin, deputy):
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/work/suggestions/ledger/",
+        "/work/suggestions/",
+        "/work/suggestions/ledger/export.xlsx",
+    ],
+    ids=["the ledger page", "the committee list", "the ledger export"],
+)
+def test_a_list_of_escalated_deputy_calls_has_no_query_per_row(client, lin, deputy, url):
     client.force_login(lin)
     _escalated_deputy_calls(2, lin, deputy)
-    few = _queries(client, "/work/suggestions/ledger/")
+    few = _queries(client, url)
     _escalated_deputy_calls(6, lin, deputy)
-    many = _queries(client, "/work/suggestions/ledger/")
-    assert many == few, f"{few} queries for 2 rows, {many} for 8"
-
-
-def test_the_committee_list_of_deputy_calls_has_no_query_per_row(client, lin, deputy):
-    client.force_login(lin)
-    _escalated_deputy_calls(2, lin, deputy)
-    few = _queries(client, "/work/suggestions/")
-    _escalated_deputy_calls(6, lin, deputy)
-    many = _queries(client, "/work/suggestions/")
-    assert many == few, f"{few} queries for 2 rows, {many} for 8"
-
-
-def test_the_suggestion_ledger_export_has_no_query_per_row(client, lin, deputy):
-    client.force_login(lin)
-    _escalated_deputy_calls(2, lin, deputy)
-    few = _queries(client, "/work/suggestions/ledger/export.xlsx")
-    _escalated_deputy_calls(6, lin, deputy)
-    many = _queries(client, "/work/suggestions/ledger/export.xlsx")
+    many = _queries(client, url)
     assert many == few, f"{few} queries for 2 rows, {many} for 8"
