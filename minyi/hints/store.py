@@ -15,7 +15,6 @@ import logging
 import threading
 import time
 
-import joblib
 from django.conf import settings
 
 log = logging.getLogger(__name__)
@@ -35,6 +34,8 @@ def sign(payload: bytes) -> str:
 
 def dump(router) -> bytes:
     buffer = io.BytesIO()
+    import joblib  # with scikit-learn: loaded by the first hint, not by every process
+
     joblib.dump(router, buffer, compress=3)
     return buffer.getvalue()
 
@@ -42,6 +43,8 @@ def dump(router) -> bytes:
 def _load(payload: bytes, signature: str):
     if not hmac.compare_digest(sign(payload), signature or ""):
         raise ValueError("signature does not match")
+    import joblib
+
     return joblib.load(io.BytesIO(payload))
 
 

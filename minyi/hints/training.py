@@ -16,7 +16,6 @@ import warnings
 from collections import Counter
 from dataclasses import dataclass
 
-import numpy as np
 from django.conf import settings
 
 from minyi.core.errors import DomainError
@@ -43,6 +42,8 @@ class Router:
         return [int(c) for c in self.classifier.classes_]
 
     def top(self, text: str, k: int = 3) -> list[tuple[int, float]]:
+        import numpy as np  # loaded with the model (scikit-learn), not with the module
+
         probabilities = self.classifier.predict_proba(self.vectorizer.transform([text]))[0]
         best = np.argsort(-probabilities)[:k]
         return [(int(self.classifier.classes_[i]), float(probabilities[i])) for i in best]
@@ -86,6 +87,7 @@ def samples(rows, kind: str) -> tuple[list[str], list[int]]:
 
 
 def _fit(texts, labels) -> Router:
+    import numpy as np
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -104,6 +106,8 @@ def _fit(texts, labels) -> Router:
 
 
 def _top_hits(router: Router, texts, labels) -> tuple[float, float]:
+    import numpy as np
+
     if not texts:
         return 0.0, 0.0
     probabilities = router.classifier.predict_proba(router.vectorizer.transform(texts))

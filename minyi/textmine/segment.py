@@ -9,8 +9,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import rjieba
-
 # Words rjieba should keep whole: the vocabulary a county 12345 hears every day.
 DOMAIN_WORDS = [
     "路灯", "停水", "停电", "欠薪", "农民工", "广场舞", "流浪狗", "流浪猫", "垃圾桶", "垃圾站",
@@ -74,16 +72,19 @@ _DIGITS = re.compile(r"^[\d一二三四五六七八九十两几百千万多余.]
 
 
 @lru_cache(maxsize=1)
-def _ready() -> bool:
+def _jieba():
+    """rjieba with the domain dictionary, loaded by the first text cut (its dictionary is tens of
+    MB: not in every process that merely loads the URLs)."""
+    import rjieba
+
     for word in DOMAIN_WORDS:
         rjieba.add_word(word, None, None)
-    return True
+    return rjieba
 
 
 def words(text: str) -> list[str]:
     """rjieba's words of ``text`` (domain dictionary loaded), whitespace dropped."""
-    _ready()
-    return [w for w in rjieba.cut(text or "") if w.strip()]
+    return [w for w in _jieba().cut(text or "") if w.strip()]
 
 
 def normalise(word: str) -> str:

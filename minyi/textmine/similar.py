@@ -15,11 +15,6 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-import numpy as np
-from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import normalize
-
 from minyi.textmine.lexicon import concepts
 from minyi.textmine.segment import content_words
 
@@ -103,6 +98,13 @@ def matrix(texts: Sequence[str], *, min_df: int = 1, max_features: int | None = 
 
     Returns ``(X, word_vocabulary)``; ``word_vocabulary`` maps the word columns (the first
     block of X) to their words, for key terms. Each text is segmented once."""
+    # scikit-learn, scipy and numpy load here, not with the module: every process that loads
+    # the URLs (a manage.py command's checks, the worker) imports this module, few group texts
+    import numpy as np
+    from scipy import sparse
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.preprocessing import normalize
+
     tokens = [_tokens(t, general=False) for t in texts]
     blocks = []
     vocab: list[str] = []
