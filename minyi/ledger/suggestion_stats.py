@@ -26,7 +26,7 @@ from __future__ import annotations
 from datetime import date
 from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.urls import reverse
 
 from minyi.core import timefmt
@@ -37,8 +37,8 @@ from minyi.suggestions.models import (
     SuggestionAssignment,
     SuggestionReply,
     SuggestionRole,
-    SuggestionStatus,
 )
+from minyi.suggestions.owing import owing
 
 RATES = (
     ("on_time_reply_rate", "按期答复率", "replied_on_time", "replied"),
@@ -100,19 +100,8 @@ def departments(period: stats.Period, today: date) -> list[dict]:
         .annotate(replied=Count("id"), on_time=Count("id", filter=Q(on_time=True)))
         .order_by()
     )
-    answered = SuggestionReply.objects.filter(
-        suggestion_id=OuterRef("suggestion_id"),
-        department_id=OuterRef("department_id"),
-        round=OuterRef("suggestion__round"),
-    )
     overdue = (
-        SuggestionAssignment.objects.filter(suggestion__due_on__lt=today)
-        .filter(
-            # the first round waits for every part; the second, for the lead department only
-            Q(suggestion__status=SuggestionStatus.ASSIGNED)
-            | Q(suggestion__status=SuggestionStatus.SECOND_ROUND, role=SuggestionRole.LEAD)
-        )
-        .exclude(Exists(answered))
+        owing(SuggestionAssignment.objects.filter(suggestion__due_on__lt=today))
         .values("department")
         .annotate(overdue_open=Count("id"))
         .order_by()

@@ -14,6 +14,7 @@ from minyi.core.access import role_required
 from minyi.core.errors import DomainError
 from minyi.suggestions import forms, selectors
 from minyi.suggestions.models import SuggestionStatus
+from minyi.suggestions.owing import owing
 from minyi.suggestions.selectors import QUEUE_LIMIT, TABS, suggestion_queue
 from minyi.suggestions.services import (
     suggestion_accept,
@@ -52,14 +53,8 @@ def suggestion_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if context["is_liaison"] and row.status == SuggestionStatus.ACCEPTED:
         context["assign_form"] = forms.AssignForm()
     part = context["my_part"]
-    if part is not None and row.status in (
-        SuggestionStatus.ASSIGNED,
-        SuggestionStatus.SECOND_ROUND,
-    ):
-        answered = row.replies.filter(department_id=part.department_id, round=row.round).exists()
-        second_for_assist = row.status == SuggestionStatus.SECOND_ROUND and part.role != "lead"
-        if not answered and not second_for_assist:
-            context["reply_form"] = forms.ReplyForm()
+    if part is not None and owing(row.assignments.filter(pk=part.pk)).exists():
+        context["reply_form"] = forms.ReplyForm()
     if context["is_lead"] and row.status == SuggestionStatus.REPLIED:
         context["evaluate_form"] = forms.EvaluateForm()
     if context["is_lead"] and row.status == SuggestionStatus.RETURNED:

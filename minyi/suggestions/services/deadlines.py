@@ -16,10 +16,9 @@ from minyi.suggestions.models import (
     RUNNING,
     Suggestion,
     SuggestionEventKind,
-    SuggestionRole,
-    SuggestionStatus,
     SuggestionWarning,
 )
+from minyi.suggestions.owing import owing
 from minyi.suggestions.services.common import policy, record
 from minyi.suggestions.services.notices import tell
 
@@ -35,13 +34,8 @@ class ScanResult:
 
 def _waiting(suggestion: Suggestion) -> list[int]:
     """The departments that owe this round's reply (the lead only in the second round)."""
-    parts = suggestion.assignments.all()
-    if suggestion.status == SuggestionStatus.SECOND_ROUND:
-        parts = parts.filter(role=SuggestionRole.LEAD)
-    replied = set(
-        suggestion.replies.filter(round=suggestion.round).values_list("department_id", flat=True)
-    )
-    return [p.department_id for p in parts.order_by("role", "id") if p.department_id not in replied]
+    parts = owing(suggestion.assignments.all()).order_by("role", "id")
+    return list(parts.values_list("department_id", flat=True))
 
 
 def _raise(suggestion: Suggestion, level: str, kind: str) -> bool:
