@@ -21,6 +21,7 @@ import phonenumbers
 from minyi.accounts.models import Role, User
 from minyi.core import timefmt
 from minyi.deputies.models import DeputyPhone
+from minyi.notify.suggestion_rules import SUGGESTION_PARAMS
 from minyi.orders.models import (
     ASSIGNMENT_ACTIVE,
     AssignmentRole,
@@ -81,6 +82,8 @@ TEMPLATE_PARAMS: dict[str, tuple[str, ...]] = {
     "tracking_overdue_handler": ("number", "title", "plan_due"),
     # the monthly report (minyi/ledger/reports): ``period`` (2026-11) opens the report's page
     "monthly_report_ready": ("month", "period"),
+    # 闭会期间代表建议 (minyi/suggestions): their templates' placeholders, in their own module
+    **SUGGESTION_PARAMS,
 }
 # How a supervision level is named in a text (the badges on the pages say the same).
 SUPERVISION_LEVEL = {Warning.YELLOW: "黄牌", Warning.RED: "红牌"}
@@ -413,9 +416,3 @@ _KINDS = _TRACKING_KINDS | frozenset(
         EventKind.SUPERVISED,
     }
 )
-
-
-# 闭会期间代表建议 (minyi/suggestions): their templates' placeholders, in their own module
-from minyi.notify.suggestion_rules import SUGGESTION_PARAMS  # noqa: E402
-
-TEMPLATE_PARAMS.update(SUGGESTION_PARAMS)
