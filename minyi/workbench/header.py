@@ -49,6 +49,21 @@ _QUEUES: dict[str, tuple[str, str, tuple[lists.Tab, ...], Callable | None]] = {
 }
 
 
+# The other pages a role reaches from the header, after 查询工单, in this order: (roles, label,
+# URL name). One table: a new page is one line here, not a role test in the template.
+_PAGES: tuple[tuple[tuple[str, ...], str, str], ...] = (
+    ((Role.HANDLER,), "代表建议", "suggestions-department"),
+    ((Role.DEPUTY,), "我的建议", "suggestions-mine"),
+    ((Role.LIAISON,), "代表建议", "work-suggestions"),
+    ((Role.LIAISON,), "月度报告", "reports"),
+    ((Role.LIAISON,), "线索库", "clue-list"),
+    ((Role.DEPUTY,), "小组线索", "clue-mine"),
+    ((Role.DISPATCHER, Role.LIAISON), "派单提示", "hints"),
+    ((Role.STATION, Role.LIAISON), "代表待处理", "mashang-deputies"),
+    ((Role.STATION, Role.LIAISON), "响应情况", "mashang-stats"),
+)
+
+
 class Header:
     def __init__(self, user):
         self.user = user
@@ -108,6 +123,14 @@ class Header:
             QueueLink("部门考核", reverse("stats-departments")),
             QueueLink("代表履职", reverse("stats-deputies")),
             hot,
+        ]
+
+    @cached_property
+    def pages(self) -> list[QueueLink]:
+        return [
+            QueueLink(label, reverse(name))
+            for roles, label, name in _PAGES
+            if self.user.role in roles
         ]
 
     @property
