@@ -82,16 +82,6 @@ def fmt_ms(st: dict, keys=("p50", "p95", "p99", "max")) -> str:
     return " / ".join(f"{st[k]:.2f}" if st[k] < 100 else f"{st[k]:.0f}" for k in keys) + " ms"
 
 
-def spawn(*, quick: bool = False, results: bool = True) -> int:
-    """Run this bench in its own process (its own Django, its own database); the exit code.
-
-    For ``bench/run.py``, whose process is already set up on another database."""
-    args = [sys.executable, str(Path(__file__).resolve())]
-    args += ["--quick"] if quick else []
-    args += [] if results else ["--no-results"]
-    return subprocess.call(args, cwd=ROOT)
-
-
 # -- callers in the raw forms a PBX sends ----------------------------------------------------------
 
 
@@ -890,4 +880,6 @@ def render(rows, mach, f: dict) -> str:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from bench.child import guarded
+
+    sys.exit(guarded(main))

@@ -687,13 +687,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0 if all(r[3] != "FAIL" for r in rows) else 1
 
 
-def spawn(*, quick: bool = False, results: bool = True) -> int:
-    """Run this bench in its own process (its own Django, its own database); the exit code."""
-    args = [sys.executable, str(Path(__file__).resolve())]
-    args += ["--quick"] if quick else []
-    args += [] if results else ["--no-results"]
-    return subprocess.call(args, cwd=ROOT)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    from bench.child import guarded
+
+    sys.exit(guarded(main))

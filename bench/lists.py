@@ -29,7 +29,6 @@ sys.path.insert(0, str(ROOT))
 
 from bench.db import DEFAULT_URL  # noqa: E402
 
-RESULTS = ROOT / "bench" / "RESULTS.md"
 TARGET_MS = 200.0
 DEEP_PAGES = 40
 
@@ -132,11 +131,20 @@ def list_figures(repeat: int = 60) -> list[tuple[str, dict]]:
     return figures
 
 
-def render(figures, orders: int, repeat: int) -> str:
+def outcome_of(figures):
+    """MISSED when a page's p95 is over the target (bench/child.py's codes)."""
+    from bench.child import MISSED, OK, Outcome
+
+    return Outcome("lists", OK if all(f["p95"] < TARGET_MS for _, f in figures) else MISSED)
+
+
+def render(figures, orders: int, repeat: int, stamp) -> str:
     ok = all(f["p95"] < TARGET_MS for _, f in figures)
     lines = [
         "<!-- bench:lists -->",
         f"## List pages at {orders:,} orders (PostgreSQL)",
+        "",
+        stamp.header(),
         "",
         f"Whole page through the Django test client (session, role check, keyset query, template),"
         f" DEBUG off, {repeat} requests each after one warm-up; page size 50; deep pages are"
@@ -154,24 +162,16 @@ def render(figures, orders: int, repeat: int) -> str:
     return "\n".join(lines)
 
 
-def write_results(section: str) -> None:
-    text = RESULTS.read_text() if RESULTS.exists() else "# Bench results\n\n"
-    pattern = re.compile(r"<!-- bench:lists -->.*?<!-- /bench:lists -->\n?", re.S)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section, text)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    RESULTS.write_text(text)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=60, help="requests per page (60)")
     parser.add_argument("--no-results", action="store_true", help="do not write RESULTS.md")
     args = parser.parse_args()
     os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
+    from bench import report
     from bench.db import setup_django
 
+    stamp = report.Stamp()
     setup_django(os.environ["DATABASE_URL"])
     from minyi.orders.models import WorkOrder
 
@@ -179,9 +179,9 @@ def main() -> int:
     print(f"list pages: {orders:,} orders in the database", flush=True)
     figures = list_figures(args.repeat)
     if not args.no_results:
-        write_results(render(figures, orders, args.repeat))
-        print(f"wrote {RESULTS.relative_to(ROOT)}")
-    return 0
+        report.write_section("bench:lists", render(figures, orders, args.repeat, stamp))
+        print(f"wrote {report.RESULTS.relative_to(ROOT)}")
+    return outcome_of(figures).code
 
 
 if __name__ == "__main__":

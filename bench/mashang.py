@@ -120,6 +120,9 @@ def message_body(*, code: str, phone: str, sms_code: str, n: int) -> bytes:
     ).encode()
 
 
+DRIVE_TIMEOUT = 600  # seconds for one drive's requests, all clients together
+
+
 def drive(port: int, jobs: list[tuple], clients: int) -> dict:
     """Send ``jobs`` (method, path, body or None[, headers]) from ``clients`` threads, each on its own
     keep-alive connection, every job once; the round trips (ms, in job order), the statuses, the
@@ -153,12 +156,17 @@ def drive(port: int, jobs: list[tuple], clients: int) -> dict:
             times[i] = (time.perf_counter() - started) * 1000
         conn.close()
 
-    threads = [threading.Thread(target=client) for _ in range(max(1, clients))]
+    # Each request has its own 30 s timeout; the whole drive is bounded too (a server that
+    # answers every request just under the timeout would otherwise hold the bench for hours).
+    threads = [threading.Thread(target=client, daemon=True) for _ in range(max(1, clients))]
     began = time.perf_counter()
+    deadline = began + DRIVE_TIMEOUT
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join()
+        thread.join(timeout=max(0.0, deadline - time.perf_counter()))
+    if any(thread.is_alive() for thread in threads):
+        raise RuntimeError(f"{len(jobs):,} requests did not end within {DRIVE_TIMEOUT} s")
     wall = time.perf_counter() - began
     return {
         "times": times,
@@ -587,16 +595,6 @@ def write_results(section: str) -> None:
     RESULTS.write_text(text)
 
 
-def spawn(*, quick: bool = False, results: bool = True) -> int:
-    """Run this bench in its own process (its own Django, its own database); the exit code."""
-    import subprocess
-
-    args = [sys.executable, str(Path(__file__).resolve())]
-    args += ["--quick"] if quick else []
-    args += [] if results else ["--no-results"]
-    return subprocess.call(args, cwd=ROOT)
-
-
 # -- main ------------------------------------------------------------------------------------------
 
 
@@ -717,4 +715,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from bench.child import guarded
+
+    sys.exit(guarded(main))

@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 import platform
 import re
-from datetime import UTC, datetime
+import time
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from bench.data import SCAN_NOW
 from bench.db import sql_scalar
@@ -21,7 +23,12 @@ TARGET_RESCAN_SECONDS = 1.0
 TARGET_DEADLINES = 50_000.0
 
 
-def machine() -> dict:
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def machine(database: bool = True) -> dict:
+    """The machine and the software; ``database=False`` for a section that uses none (then
+    the PostgreSQL fields say so)."""
     import django
 
     mem = ""
@@ -47,11 +54,11 @@ def machine() -> dict:
         "nproc": cpus,
         "cpu": cpu,
         "memory": mem,
-        "postgresql": sql_scalar("SHOW server_version").split()[0],
-        "shared_buffers": sql_scalar("SHOW shared_buffers"),
+        "postgresql": sql_scalar("SHOW server_version").split()[0] if database else "not used",
+        "shared_buffers": sql_scalar("SHOW shared_buffers") if database else "-",
         "python": platform.python_version(),
         "django": django.get_version(),
-        "date": datetime.now(UTC).astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+        "date": datetime.now(SHANGHAI).strftime("%Y-%m-%d %H:%M 北京时间"),
     }
 
 
@@ -62,28 +69,51 @@ def loadavg() -> float | None:
         return None
 
 
-def render(rows, mach, load_info, scan, n, total_seconds, sample, db, busy) -> str:
+class Stamp:
+    """Where a section's figures come from, started when the section starts: ``header()``, at
+    its end, is the one line every section of RESULTS.md opens with (commit, date, load average
+    before and after, machine), so that no figure is read without its conditions."""
+
+    def __init__(self) -> None:
+        self.load_before = loadavg()
+        self.began = time.perf_counter()
+
+    def header(self, *, database: bool = True, quick: bool | None = None) -> str:
+        mach = machine(database)
+        before, after = self.load_before, loadavg()
+
+        def avg(x: float | None) -> str:
+            return "?" if x is None else f"{x:.1f}"
+
+        postgres = (
+            f"PostgreSQL {mach['postgresql']} (shared_buffers {mach['shared_buffers']})"
+            if database
+            else "no database"
+        )
+        mode = "" if quick is None else (" (`--quick`)" if quick else " (full run)")
+        return (
+            f"Run {mach['date']} at commit {commit()}{mode}; 1-minute load average "
+            f"{avg(before)} before, {avg(after)} after; {mach['nproc']} CPUs "
+            f"({mach['cpu'] or 'unknown CPU'}), {mach['memory']} RAM, {postgres}, Python "
+            f"{mach['python']}, Django {mach['django']}; took "
+            f"{time.perf_counter() - self.began:.0f} s."
+        )
+
+
+def render(rows, stamp: Stamp, load_info, scan, n, total_seconds, sample, db) -> str:
     lines = [
         f"<!-- bench:{n} -->",
         f"## {n:,} open orders",
         "",
-        f"Run {mach['date']} at commit {commit()} on {mach['nproc']} CPUs "
-        f"({mach['cpu'] or 'unknown CPU'}), "
-        f"{mach['memory']} RAM, PostgreSQL {mach['postgresql']} (shared_buffers "
-        f"{mach['shared_buffers']}, otherwise stock), Python {mach['python']}, "
-        f"Django {mach['django']}; database `{db}`; the whole run took {total_seconds:.0f} s.",
+        stamp.header(),
+        "",
+        f"Database `{db}`; figures 1–4 took {total_seconds:.0f} s.",
         "",
         "| figure | value | target | result |",
         "| --- | --- | --- | --- |",
     ]
     lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
     lines += ["", "Notes:", ""]
-    if busy:
-        lines.append(
-            f"- The machine was not idle: 1-minute load average {busy[0]:.1f} before the run and "
-            f"{busy[1]:.1f} after it (other processes were running); with {mach['nproc']} CPUs "
-            "the figures, the multi-process ones most, are lower than on an idle machine."
-        )
     shown = load_info if load_info["loaded"] else load_info.get("previous")
     if shown:
         levels = shown["levels"]
@@ -102,15 +132,16 @@ def render(rows, mach, load_info, scan, n, total_seconds, sample, db, busy) -> s
             f"- The {load_info['existing']:,} orders were already loaded (the load is skipped "
             "when the database holds them; `--reload` measures it again)."
         )
-    exp_yellow, exp_red = scan["expected"]
-    lines.append(
-        f"- Scan at {SCAN_NOW.isoformat()}, a working day just after midnight, the previous scan "
-        f"10 minutes before: of {scan['open']:,} open orders, {exp_yellow:,} turn yellow (due "
-        f"that day) and {exp_red:,} red (due the day before), "
-        f"{(exp_yellow + exp_red) / max(scan['open'], 1):.1%}: working-day deadlines all end at "
-        "23:59:59, so this is the busiest scan of the day. The brief's case gives all but "
-        f"{sum(scan['share_expected']):,} of them their new warning beforehand."
-    )
+    if scan:
+        exp_yellow, exp_red = scan["expected"]
+        lines.append(
+            f"- Scan at {SCAN_NOW.isoformat()}, a working day just after midnight, the previous "
+            f"scan 10 minutes before: of {scan['open']:,} open orders, {exp_yellow:,} turn yellow "
+            f"(due that day) and {exp_red:,} red (due the day before), "
+            f"{(exp_yellow + exp_red) / max(scan['open'], 1):.1%}: working-day deadlines all end "
+            "at 23:59:59, so this is the busiest scan of the day. The brief's case gives all but "
+            f"{sum(scan['share_expected']):,} of them their new warning beforehand."
+        )
     lines.append(
         f"- Services: {sample:,} orders, each `order_create(accept=True)` then `order_dispatch` "
         "(lead + one assisting department), on the loaded table; DEBUG off."
@@ -120,24 +151,32 @@ def render(rows, mach, load_info, scan, n, total_seconds, sample, db, busy) -> s
 
 
 def write_results(section: str, n: int) -> None:
-    header = (
-        "# Benchmark results\n\n"
-        "Written by `make bench` (`bench/run.py`); one section per order count, replaced on each "
-        "run. See bench/README.md for what is measured and how.\n\n"
-    )
-    text = RESULTS.read_text() if RESULTS.exists() else header
-    pattern = re.compile(rf"<!-- bench:{n} -->.*?<!-- /bench:{n} -->\n?", re.S)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section, text)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    RESULTS.write_text(text)
+    write_section(f"bench:{n}", section)
+
+
+FAILED = "FAILED"  # the result of a figure that could not be measured (not a missed target)
+
+
+def failed_row(label: str, why: str = "see the log above") -> tuple[str, str, str, str]:
+    return (label, f"FAILED: {why}", "—", FAILED)
+
+
+def outcome_of(name: str, rows):
+    """How a table of figures ended (bench/child.py's codes): BROKE if a figure could not be
+    measured, MISSED if one missed its target."""
+    from bench.child import BROKE, MISSED, OK, Outcome
+
+    failed = [r[0] for r in rows if r[3] == FAILED]
+    if failed:
+        return Outcome(name, BROKE, "no figure for " + "; ".join(failed))
+    return Outcome(name, MISSED if any(r[3] == "FAIL" for r in rows) else OK)
+
+
+def verdict(ok: bool) -> str:
+    return "pass" if ok else "FAIL"
 
 
 def build_rows(services, workers, load_info, n, scan, deadlines) -> list[tuple[str, str, str, str]]:
-    def verdict(ok: bool) -> str:
-        return "pass" if ok else "FAIL"
-
     def scan_row(label, figures, expected, limit, note):
         yellow, red, seconds = figures
         ok = seconds < limit and (yellow, red) == tuple(expected)
@@ -148,14 +187,19 @@ def build_rows(services, workers, load_info, n, scan, deadlines) -> list[tuple[s
             verdict(ok),
         )
 
-    rows = [
-        (
-            "1. create+dispatch via services, 1 process",
-            f"{services[1]:,.0f} orders/s",
-            f"≥ {TARGET_SERVICE_RATE:.0f}/s",
-            verdict(services[1] >= TARGET_SERVICE_RATE),
+    rows = []
+    if services is None:
+        rows.append(failed_row("1. create+dispatch via services"))
+        services = {}
+    if 1 in services:
+        rows.append(
+            (
+                "1. create+dispatch via services, 1 process",
+                f"{services[1]:,.0f} orders/s",
+                f"≥ {TARGET_SERVICE_RATE:.0f}/s",
+                verdict(services[1] >= TARGET_SERVICE_RATE),
+            )
         )
-    ]
     if workers > 1 and workers in services:
         rate = services[workers]
         rows.append(
@@ -165,7 +209,7 @@ def build_rows(services, workers, load_info, n, scan, deadlines) -> list[tuple[s
                 if rate is None
                 else f"{rate:,.0f} orders/s",
                 f"≥ {TARGET_SERVICE_RATE:.0f}/s",
-                "FAIL" if rate is None else verdict(rate >= TARGET_SERVICE_RATE),
+                FAILED if rate is None else verdict(rate >= TARGET_SERVICE_RATE),
             )
         )
     if load_info["loaded"]:
@@ -190,9 +234,25 @@ def build_rows(services, workers, load_info, n, scan, deadlines) -> list[tuple[s
         )
     else:
         rows.append((f"2. load {n:,} orders", "already loaded (skipped)", "—", "info"))
+    rows += _scan_rows(scan, scan_row) if scan else [failed_row("3. sla_scan")]
+    if deadlines is None:
+        rows.append(failed_row("4. deadline computations"))
+    for label, rate in (deadlines or {}).items():
+        rows.append(
+            (
+                f"4. due(…, {label})",
+                f"{rate:,.0f}/s",
+                f"≥ {TARGET_DEADLINES:,.0f}/s",
+                verdict(rate >= TARGET_DEADLINES),
+            )
+        )
+    return rows
+
+
+def _scan_rows(scan, scan_row) -> list[tuple[str, str, str, str]]:
     peak_share = sum(scan["expected"]) / max(scan["open"], 1)
     share_share = sum(scan["share_expected"]) / max(scan["open"], 1)
-    rows += [
+    return [
         scan_row(
             f"3. sla_scan, {share_share:.0%} of {scan['open']:,} open due (brief's case)",
             scan["share"],
@@ -227,17 +287,6 @@ def build_rows(services, workers, load_info, n, scan, deadlines) -> list[tuple[s
             verdict(scan["command"][1] < TARGET_SCAN_SECONDS),
         ),
     ]
-    for label, rate in deadlines.items():
-        rows.append(
-            (
-                f"4. due(…, {label})",
-                f"{rate:,.0f}/s",
-                f"≥ {TARGET_DEADLINES:,.0f}/s",
-                verdict(rate >= TARGET_DEADLINES),
-            )
-        )
-
-    return rows
 
 
 def print_table(rows) -> None:

@@ -39,22 +39,27 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import (  # noqa: E402
-    callers,
-    dupcheck,
-    ledger,
-    lists,
-    mashang,
-    report,
-    routing,
-    text_quality,
-    text_speed,
-)
+from bench import child, lists, peer, report  # noqa: E402
 from bench.data import SCAN_NOW, fixtures  # noqa: E402
 from bench.db import DEFAULT_URL, QUICK_URL, ensure_database, setup_django  # noqa: E402
 from bench.load import load  # noqa: E402
 from bench.scan import scan_figures  # noqa: E402
 from bench.services import deadline_figures, service_figures  # noqa: E402
+
+# The sections after the figures above, each in a process of its own (its own Django and, but for
+# dupcheck, its own database), bounded in time (bench/child.py): (title, script, takes --quick).
+SECTIONS = [
+    ("caller identification (issue 3)", "callers.py", True),
+    ("码上找代表 (issue 10)", "mashang.py", True),
+    ("the ledger, the statistics and the exports (issue 11)", "ledger.py", True),
+    ("the duplicate check while typing, on the orders loaded above (issue 12)", "dupcheck.py", True),
+    ("routing hints (issue 12)", "routing.py", True),
+    ("text engine quality (issue 12)", "text_quality.py", False),
+    ("topic grouping speed (issue 12)", "text_speed.py", True),
+]
+# A wait on the database (a lock held by another session) ends with an error instead of hanging
+# the run; libpq reads this for every connection of the bench and of the processes it starts.
+PG_OPTIONS = "-c lock_timeout=120s"
 
 
 def main() -> int:
@@ -69,6 +74,10 @@ def main() -> int:
     parser.add_argument("--no-results", action="store_true", help="do not write RESULTS.md")
     parser.add_argument("--load-only", action="store_true", help="load the orders and stop")
     parser.add_argument(
+        "--no-judge", action="store_true", help="a missed target does not fail the exit code"
+    )
+    parser.add_argument("--no-peer", action="store_true", help="do not run the helpdesk peer")
+    parser.add_argument(
         "--share", type=float, default=0.03, help="open orders due for a change, 2nd case (0.03)"
     )
     args = parser.parse_args()
@@ -79,9 +88,10 @@ def main() -> int:
         workers = args.workers or len(os.sched_getaffinity(0))
     except AttributeError:
         workers = args.workers or os.cpu_count() or 1
+    os.environ["PGOPTIONS"] = f"{os.environ.get('PGOPTIONS', '')} {PG_OPTIONS}".strip()
 
     began = time.perf_counter()
-    load_before = report.loadavg()
+    stamp = report.Stamp()
     url = os.environ.get("DATABASE_URL") or (QUICK_URL if args.quick else DEFAULT_URL)
     if not url.startswith(("postgres://", "postgresql://")):
         raise SystemExit(f"DATABASE_URL must be PostgreSQL for the benchmark, not {url!r}")
@@ -89,9 +99,13 @@ def main() -> int:
     setup_django(url)
     fx = fixtures()
     print(f"database {db}; {n:,} orders; scan at {SCAN_NOW.isoformat()}")
+    outcomes: list[child.Outcome] = []
 
     print(f"[2] loading {n:,} open orders by COPY", flush=True)
-    load_info = load(n, fx, reload=args.reload, workers=workers)
+    load_info, outcome = child.attempt("load", load, n, fx, reload=args.reload, workers=workers)
+    outcomes.append(outcome)
+    if load_info is None:
+        return finish(outcomes, args, began)
     if load_info["loaded"]:
         rate = load_info["loaded"] / load_info["seconds"]
         print(
@@ -101,66 +115,74 @@ def main() -> int:
         )
 
     if args.load_only:
-        return 0
+        return finish(outcomes, args, began)
 
     print(f"[4] deadline computations ({deadline_count:,} random starts in 2025–2027)", flush=True)
-    deadlines = deadline_figures(deadline_count)
+    deadlines, outcome = child.attempt("deadlines", deadline_figures, deadline_count)
+    outcomes.append(outcome)
 
     print("[3] sla_scan", flush=True)
-    scan = scan_figures(args.explain, args.share)
+    scan, outcome = child.attempt("sla_scan", scan_figures, args.explain, args.share)
+    outcomes.append(outcome)
 
+    # The peer's create runs right beside ours, so both are measured under the same load.
     print(f"[1] create + dispatch through the services ({sample:,} orders)", flush=True)
-    services = service_figures(sample, workers)
-
-    total = time.perf_counter() - began
+    services, outcome = child.attempt("services", service_figures, sample, workers)
+    outcomes.append(outcome)
+    peer_run = peer.Peer.find(quick=args.quick, skip=args.no_peer)
+    peer_run.run("create")
 
     rows = report.build_rows(services, workers, load_info, n, scan, deadlines)
     report.print_table(rows)
-    print(f"\nwhole bench: {total:.0f} s")
-
+    outcomes.append(report.outcome_of("figures 1–4", rows))
+    print(f"\nfigures 1–4: {time.perf_counter() - began:.0f} s")
     if not args.no_results:
-        mach = report.machine()
-        load_after = report.loadavg()
-        busy = None
-        if load_before is not None and load_after is not None and load_before > 0.5:
-            busy = (load_before, load_after)
         report.write_results(
-            report.render(rows, mach, load_info, scan, n, total, sample, db, busy), n
+            report.render(rows, stamp, load_info, scan, n, time.perf_counter() - began, sample, db),
+            n,
         )
         print(f"figures written to {report.RESULTS.relative_to(ROOT)}")
 
     # Issue 4: list pages at this size (same database, same process).
     print("\n== list pages (bench/lists.py)")
-    figures = lists.list_figures(20 if args.quick else 60)
+    repeat = 20 if args.quick else 60
+    stamp = report.Stamp()
+    figures, outcome = child.attempt("lists", lists.list_figures, repeat)
+    outcomes.append(outcome if figures is None else lists.outcome_of(figures))
+    if figures is not None and not args.no_results:
+        report.write_section("bench:lists", lists.render(figures, n, repeat, stamp))
+
+    # The peer's list and escalate cases, then its section beside our figures.
+    peer_run.run("list")
+    peer_run.run("escalate")
+    outcomes.append(peer_run.outcome(services))
     if not args.no_results:
-        lists.write_results(lists.render(figures, n, 20 if args.quick else 60))
-    # Issue 3: caller identification, in its own process and database.
-    print("\n== caller identification (bench/callers.py)")
-    callers_rc = callers.spawn(quick=args.quick, results=not args.no_results)
-    # Issue 10: the 码上找代表 deputy page and the message post rate, in its own process and database.
-    print("\n== 码上找代表 (bench/mashang.py)")
-    mashang_rc = mashang.spawn(quick=args.quick, results=not args.no_results)
-    # Issue 11: the ledger page, the dashboard, `stats` and the exports, in its own process and
-    # database (a year of orders in every state with their ledger rows).
-    print("\n== the ledger, the statistics and the exports (bench/ledger.py)")
-    ledger_rc = ledger.spawn(quick=args.quick, results=not args.no_results)
-    # Issue 12: the duplicate check while typing, against the orders loaded above (its index is
-    # built first), in its own process.
-    print("\n== the duplicate check while typing (bench/dupcheck.py)")
-    dupcheck_rc = dupcheck.spawn(quick=args.quick, results=not args.no_results)
-    # Issue 12: the routing hint (train on generated appeals, time the hint), its own database.
-    print("\n== routing hints (bench/routing.py)")
-    routing_rc = routing.spawn(quick=args.quick, results=not args.no_results)
-    # Issue 12: the text engine's quality on the labelled set and its grouping speed, each in its
-    # own process (no database).
-    print("\n== text engine quality (bench/text_quality.py)")
-    text_quality_rc = text_quality.spawn(results=not args.no_results)
-    print("\n== topic grouping speed (bench/text_speed.py)")
-    text_speed_rc = text_speed.spawn(quick=args.quick, results=not args.no_results)
-    ok = all(r[3] != "FAIL" for r in rows) and callers_rc == 0 and mashang_rc == 0
-    ok = ok and ledger_rc == 0 and dupcheck_rc == 0 and routing_rc == 0
-    ok = ok and text_quality_rc == 0 and text_speed_rc == 0
-    return 0 if ok else 1
+        report.write_section(peer.MARK, peer_run.render(services, figures, scan))
+
+    for title, script, takes_quick in SECTIONS:
+        print(f"\n== {title} (bench/{script})", flush=True)
+        outcomes.append(
+            child.spawn(
+                script, quick=args.quick, results=not args.no_results, takes_quick=takes_quick
+            )
+        )
+    return finish(outcomes, args, began)
+
+
+def finish(outcomes: list[child.Outcome], args, began: float) -> int:
+    """Print how every part ended; the exit code: 2 if one broke, else 1 if a figure missed its
+    target (0 with ``--no-judge``), else 0."""
+    print(f"\n== the whole bench: {time.perf_counter() - began:.0f} s")
+    for outcome in outcomes:
+        print(f"  {outcome.name:<16} {outcome.summary}")
+    codes = {o.code for o in outcomes}
+    if child.BROKE in codes:
+        print("the bench BROKE (exit 2): a part above could not measure")
+        return child.BROKE
+    if child.MISSED in codes and not args.no_judge:
+        print("a figure missed its target (exit 1)")
+        return child.MISSED
+    return child.OK
 
 
 if __name__ == "__main__":

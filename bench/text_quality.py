@@ -317,14 +317,6 @@ def print_errors(appeals: list[dict], figures: dict) -> None:
             print(f"  {lab}: {Counter(topics).most_common()}")
 
 
-def spawn(*, results: bool = True) -> int:
-    """Run this bench in its own process; the exit code."""
-    import subprocess
-
-    args = [sys.executable, str(Path(__file__).resolve())] + ([] if results else ["--no-results"])
-    return subprocess.call(args, cwd=ROOT)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--dir", default=str(ROOT / "bench" / "textset"), help="the labelled set")
@@ -354,4 +346,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from bench.child import guarded
+
+    sys.exit(guarded(main))

@@ -150,16 +150,6 @@ def render(f: dict) -> str:
     )
 
 
-def spawn(*, quick: bool = False, results: bool = True) -> int:
-    """Run this bench in its own process (its own thread limits); the exit code."""
-    import subprocess
-
-    args = [sys.executable, str(Path(__file__).resolve())]
-    args += ["--texts", "20000"] if quick else []
-    args += [] if results else ["--no-results"]
-    return subprocess.call(args, cwd=ROOT)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--texts", type=int, default=100_000, help="texts to group (100,000)")
@@ -180,4 +170,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from bench.child import guarded
+
+    sys.exit(guarded(main))

@@ -136,6 +136,15 @@ TEMPLATES = [
 ]
 WSGI_APPLICATION = "minyi.wsgi.application"
 ASGI_APPLICATION = "minyi.asgi.application"
+# The ASGI handler minyi.asgi serves with: "minyi" (minyi/core/asgi.py: Django's handler with a
+# synchronous middleware stack and reused request threads; it leans on Django's private API) or
+# "django" (Django's own, unchanged) — the off switch if a Django upgrade breaks ours.
+ASGI_HANDLERS = ("minyi", "django")
+MINYI_ASGI_HANDLER = (env_str("MINYI_ASGI_HANDLER") or "minyi").strip().lower()
+if MINYI_ASGI_HANDLER not in ASGI_HANDLERS:
+    raise ConfigError(
+        f"MINYI_ASGI_HANDLER={MINYI_ASGI_HANDLER!r}: use one of {', '.join(ASGI_HANDLERS)}."
+    )
 
 
 def _database() -> dict:

@@ -19,6 +19,12 @@ runs on the loop through ``async_to_sync`` and holds its request's thread meanwh
 has none). A thread idle for over a minute is ended when the next request finishes, its
 database connections closed first (with ``DB_POOL_MAX=0`` an idle thread would otherwise keep a
 persistent connection open).
+
+It overrides or calls Django's private API (``ASGIHandler.__call__``, ``handle``,
+``load_middleware``, ``adapt_method_mode``, ``_middleware_chain``) and asgiref's
+``ThreadSensitiveContext(executor=...)``: tests/core/test_asgi_private_api.py pins what it was
+checked against and trips when an upgrade changes it. ``MINYI_ASGI_HANDLER=django`` serves with
+Django's own handler instead (``get_asgi_application`` below).
 """
 
 from __future__ import annotations
@@ -112,6 +118,11 @@ class MinyiASGIHandler(ASGIHandler):
             old.retire()
 
 
-def get_asgi_application() -> MinyiASGIHandler:
+def get_asgi_application() -> ASGIHandler:
+    """The handler the setting ``MINYI_ASGI_HANDLER`` names: ours, or Django's own."""
     django.setup(set_prefix=False)
+    from django.conf import settings
+
+    if settings.MINYI_ASGI_HANDLER == "django":
+        return ASGIHandler()
     return MinyiASGIHandler()
