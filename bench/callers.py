@@ -559,6 +559,9 @@ def main(argv: list[str] | None = None) -> int:
 
     began = time.perf_counter()
     load_before = loadavg()
+    from bench.report import Stamp
+
+    stamp = Stamp()
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     os.environ["MINYI_VAR_DIR"] = str(VAR_DIR)
     os.environ["ALLOWED_HOSTS"] = HOST
@@ -684,6 +687,7 @@ def main(argv: list[str] | None = None) -> int:
             "total": total,
             "db": db,
             "load": (load_before, loadavg()),
+            "stamp": stamp,
         }
         write_results(render(rows, mach, facts))
         print(f"figures written to {RESULTS.relative_to(ROOT)} ({MARK})")
@@ -779,12 +783,10 @@ def render(rows, mach, f: dict) -> str:
         f"## Caller identification (issue 3): {info['deputies']:,} deputies, "
         f"{info['numbers']:,} numbers",
         "",
-        f"Run {mach['date']} by `bench/callers.py` on {mach['nproc']} CPUs "
-        f"({mach['cpu'] or 'unknown CPU'}), {mach['memory']} RAM, PostgreSQL "
-        f"{mach['postgresql']} (shared_buffers {mach['shared_buffers']}, otherwise stock), "
-        f"Python {mach['python']}, Django {mach['django']}, uvicorn {mach['uvicorn']} (one "
-        f"process, DEBUG off), all on the loopback; database `{f['db']}`; the whole run took "
-        f"{f['total']:.0f} s.",
+        f["stamp"].header(),
+        "",
+        f"By `bench/callers.py`: uvicorn {mach['uvicorn']} (one process, DEBUG off), all on the "
+        f"loopback; database `{f['db']}`; the whole run took {f['total']:.0f} s.",
         "",
         "| figure | value | target | result |",
         "| --- | --- | --- | --- |",

@@ -132,15 +132,15 @@ KIND_WORDS = {
 }
 
 
-def render(rows: dict, index: dict, orders: int, db: str) -> str:
-    mach = report.machine()
+def render(rows: dict, index: dict, orders: int, db: str, stamp: report.Stamp) -> str:
     ok = rows["all"]["p95"] < GOAL_MS
     lines = [
         f"<!-- {MARK} -->",
         "## Duplicate check while typing (issue 12, `bench/dupcheck.py`)",
         "",
-        f"{orders:,} orders in `{db}`, PostgreSQL {mach['postgresql']}, "
-        f"{mach['nproc']} CPUs ({mach['cpu']}); commit {report.commit()}. Each look-up is "
+        stamp.header(),
+        "",
+        f"{orders:,} orders in `{db}`. Each look-up is "
         "`minyi.intake.selectors.candidates_for` end to end (index reads, the orders, the "
         "privacy rule, scoring by `textmine.duplicates.judge`), as a dispatcher. A latency "
         "figure, not a quality one: the bench's orders are generated from few titles "
@@ -178,6 +178,7 @@ def main() -> int:
     parser.add_argument("--queries", type=int, default=500, help="look-ups timed (500)")
     parser.add_argument("--no-results", action="store_true", help="do not touch RESULTS.md")
     args = parser.parse_args()
+    stamp = report.Stamp()
     url = os.environ.get("DATABASE_URL") or (QUICK_URL if args.quick else DEFAULT_URL)
     if not url.startswith(("postgres://", "postgresql://")):
         raise SystemExit(f"DATABASE_URL must be PostgreSQL for the benchmark, not {url!r}")
@@ -205,7 +206,7 @@ def main() -> int:
         )
     if not args.no_results:
         db = connection.settings_dict["NAME"]
-        report.write_section(MARK, render(rows, index, orders, db))
+        report.write_section(MARK, render(rows, index, orders, db, stamp))
     return 0 if rows["all"]["p95"] < GOAL_MS else 1
 
 

@@ -605,6 +605,7 @@ def main(argv: list[str] | None = None) -> int:
 
     began = time.perf_counter()
     load_before = report.loadavg()
+    stamp = report.Stamp()
     db = ensure_database(url)
     setup_django(url)
     from bench.ledger_data import NOW, reference_make
@@ -668,7 +669,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_results:
         section = report.render_ledger(
             rows,
-            report.machine(),
+            stamp,
             {
                 "n": n,
                 "db": db,

@@ -532,12 +532,11 @@ def render(rows, mach, facts: dict) -> str:
         f"## 码上找代表 (issue 10): the deputy page and the message post rate, "
         f"{reg['deputies']:,} deputies{' (`--quick`)' if facts['quick'] else ''}",
         "",
-        f"Run {mach['date']} by `bench/mashang.py{' --quick' if facts['quick'] else ''}` on "
-        f"{mach['nproc']} CPUs ({mach['cpu'] or 'unknown CPU'}), {mach['memory']} RAM, "
-        f"PostgreSQL {mach['postgresql']} (shared_buffers {mach['shared_buffers']}), Python "
-        f"{mach['python']}, Django {mach['django']}, uvicorn {mach['uvicorn']} (one process, "
-        f"DEBUG off), all on the loopback; database `{facts['db']}`; the whole run took "
-        f"{facts['total']:.0f} s.",
+        facts["stamp"].header(quick=facts["quick"]),
+        "",
+        f"By `bench/mashang.py{' --quick' if facts['quick'] else ''}`: uvicorn "
+        f"{mach['uvicorn']} (one process, DEBUG off), all on the loopback; database "
+        f"`{facts['db']}`; the whole run took {facts['total']:.0f} s.",
         "",
         "| figure | value | target | result |",
         "| --- | --- | --- | --- |",
@@ -619,6 +618,9 @@ def main(argv: list[str] | None = None) -> int:
 
     began = time.perf_counter()
     load_before = loadavg()
+    from bench.report import Stamp
+
+    stamp = Stamp()
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     os.environ["MINYI_VAR_DIR"] = str(VAR_DIR)
     os.environ["ALLOWED_HOSTS"] = HOST
@@ -706,6 +708,7 @@ def main(argv: list[str] | None = None) -> int:
             "db": db,
             "total": total,
             "load": (load_before, loadavg()),
+            "stamp": stamp,
             "issue_rate": sum(p["count"] for p in posts) / sum(p["issue_s"] for p in posts),
             "first_error": next((p["first_error"] for p in posts if p["first_error"]), ""),
         }

@@ -15,6 +15,12 @@ from bench.db import sql_scalar
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+RESULTS_HEAD = (
+    "# Benchmark results\n\n"
+    "Written by `make bench` (`bench/run.py`), one section per part, each replaced when that part "
+    "runs again and opening with the commit, the date, the load average and the machine it was "
+    "measured on. See bench/README.md for what is measured and how.\n"
+)
 
 # Targets (see bench/README.md for where they come from).
 TARGET_SERVICE_RATE = 10.0  # orders/s: a large city hotline peaks well under 5 new orders/s
@@ -303,7 +309,7 @@ def print_table(rows) -> None:
         print("  ".join(str(c).ljust(w) for c, w in zip(row, width, strict=True)))
 
 
-# -- the ledger bench's section (bench/ledger.py, issue 11) ---------------------------------------
+# -- RESULTS.md: the commit, the sections; the ledger bench's section (issue 11) -----------------
 
 
 def commit() -> str:
@@ -311,7 +317,11 @@ def commit() -> str:
 
     try:
         head = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=30,
         ).stdout.strip()
         # RESULTS.md itself changes during a run (each section is written as it is measured)
         dirty = subprocess.run(
@@ -327,15 +337,16 @@ def commit() -> str:
             cwd=ROOT,
             capture_output=True,
             text=True,
+            timeout=30,
         ).stdout.strip()
-    except OSError:
+    except (OSError, subprocess.TimeoutExpired):
         return "unknown"
-    return f"{head}{' (with uncommitted changes)' if dirty else ''}" if head else "unknown"
+    return f"{head}{'+dirty' if dirty else ''}" if head else "unknown"
 
 
 def write_section(mark: str, section: str) -> None:
     """Replace (or append) the section between ``<!-- mark -->`` and ``<!-- /mark -->``."""
-    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
+    text = RESULTS.read_text() if RESULTS.exists() else RESULTS_HEAD
     pattern = re.compile(rf"<!-- {re.escape(mark)} -->.*?<!-- /{re.escape(mark)} -->\n?", re.S)
     if pattern.search(text):
         text = pattern.sub(lambda _: section, text)
@@ -344,7 +355,7 @@ def write_section(mark: str, section: str) -> None:
     RESULTS.write_text(text)
 
 
-def render_ledger(rows, mach, facts: dict) -> str:
+def render_ledger(rows, stamp: Stamp, facts: dict) -> str:
     n, info, data = facts["n"], facts["info"], facts["facts"]
     before, during, after = facts["load"]
 
@@ -355,13 +366,11 @@ def render_ledger(rows, mach, facts: dict) -> str:
         "<!-- bench:ledger -->",
         f"## The ledger, the statistics and the exports at {n:,} orders (issue 11)",
         "",
-        f"Run {mach['date']} at commit {commit()} on {mach['nproc']} CPUs "
-        f"({mach['cpu'] or 'unknown CPU'}), {mach['memory']} RAM, PostgreSQL "
-        f"{mach['postgresql']} (shared_buffers {mach['shared_buffers']}), Python "
-        f"{mach['python']}, Django {mach['django']}; database `{facts['db']}`; 1-minute load "
-        f"average {avg(before)} at the start, {avg(during)} when the pages were timed, "
-        f"{avg(after)} at the end; the whole ledger bench took {facts['total']:.0f} s"
-        + (" (`--quick`)." if facts["quick"] else "."),
+        stamp.header(quick=facts["quick"]),
+        "",
+        f"Database `{facts['db']}`; 1-minute load average {avg(before)} at the start, "
+        f"{avg(during)} when the pages were timed, {avg(after)} at the end; the whole ledger "
+        f"bench took {facts['total']:.0f} s.",
         "",
         "| figure | value | target | result |",
         "| --- | --- | --- | --- |",

@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.callers import percentiles  # noqa: E402
 from bench.db import ensure_database, setup_django  # noqa: E402
-from bench.report import commit  # noqa: E402
+from bench.report import Stamp  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/minyi_bench_routing"
 TARGET_MS = 20.0
@@ -94,6 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-results", action="store_true", help="do not write RESULTS.md")
     parser.add_argument("--database-url", default=None, help="minyi_bench_routing on 127.0.0.1")
     args = parser.parse_args(argv)
+    stamp = Stamp()
     n = args.orders or (10_000 if args.quick else 50_000)
     calls = args.calls or (300 if args.quick else 1_000)
     url = args.database_url or os.environ.get("ROUTING_DATABASE_URL") or DEFAULT_URL
@@ -164,13 +165,15 @@ def main(argv: list[str] | None = None) -> int:
         "<!-- bench:routing -->",
         "## Routing hints (bench/routing.py, issue 12)",
         "",
+        stamp.header(quick=args.quick),
+        "",
         f"Database `{db}`; models trained on {n:,} generated appeals (30 departments, "
         "15 categories); timed on "
         f"{calls:,} appeals not seen in training, one after another, in one process "
-        f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs at the end; the p95 "
-        "and max follow the machine's other work, the p50 is the hint's own cost). The hint "
+        "(the p95 and max follow the machine's other work, the p50 is the hint's own cost). "
+        "The hint "
         "looks up the newest model and the active names at most every 10 s, so most calls run "
-        f"no query. Commit {commit()}. The accuracy rows are a sanity check on generated "
+        "no query. The accuracy rows are a sanity check on generated "
         "appeals whose words name their department, not an estimate of routing on real calls "
         "(`/work/hints/` tracks that from the dispatchers' choices).",
         "",

@@ -34,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.report import write_section  # noqa: E402
+from bench.report import Stamp, write_section  # noqa: E402
 from minyi.textmine import scope  # noqa: E402
 from minyi.textmine.duplicates import Appeal, candidate_pairs, judge, pairs  # noqa: E402
 from minyi.textmine.topics import group  # noqa: E402
@@ -195,21 +195,12 @@ def goals_missed(figures: dict) -> list[str]:
     return [name for name, met in GOALS if not met(judged)]
 
 
-def _stamp() -> str:
-    from bench.report import commit, loadavg
-
-    load = loadavg()
-    return (
-        f"Run {dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M')} UTC at commit {commit()}"
-        f"{f', load average {load:.1f}' if load is not None else ''}."
-    )
-
-
-def render(figures: dict, source: str) -> str:
+def render(figures: dict, source: str, stamp: Stamp) -> str:
     lines = [f"<!-- {MARK} -->", "## Text engine quality (bench/text_quality.py)", ""]
     missed = goals_missed(figures)
     lines.append(
-        f"{_stamp()} On `{source}` (hand-written labelled set). Parts: topics split by a hash of "
+        stamp.header(database=False) + "\n\n"
+        f"On `{source}` (hand-written labelled set). Parts: topics split by a hash of "
         "their label, 2/3 tuning, 1/3 held out; parameters were tuned on the tuning part only. "
         "Goals on the held-out part: "
         + ("all met." if not missed else "MISSED: " + "; ".join(missed) + ".")
@@ -323,17 +314,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-results", action="store_true", help="do not write RESULTS.md")
     parser.add_argument("--errors", action="store_true", help="the tuning part's wrong answers")
     args = parser.parse_args(argv)
+    stamp = Stamp()
     directory = Path(args.dir)
     if not (directory / "appeals.jsonl").exists():
-        print(f"no labelled set at {directory}/appeals.jsonl")
-        return 1
+        raise SystemExit(f"no labelled set at {directory}/appeals.jsonl")
     appeals, labelled = load(directory)
     figures = evaluate(appeals, labelled)
     try:
         source = str(directory.resolve().relative_to(ROOT))
     except ValueError:
         source = str(directory)
-    section = render(figures, source)
+    section = render(figures, source, stamp)
     print(section)
     if args.errors:
         print_errors(appeals, figures)

@@ -25,7 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.report import commit, write_section  # noqa: E402
+from bench.report import Stamp, write_section  # noqa: E402
 
 MARK = "text-speed"
 TEXTSET = Path(os.environ.get("TEXTSET", ROOT / "bench" / "textset" / "appeals.jsonl"))
@@ -121,7 +121,7 @@ def measure(n: int) -> dict:
     }
 
 
-def render(f: dict) -> str:
+def render(f: dict, stamp: Stamp) -> str:
     ok_time = "ok" if f["seconds"] < 60 else "FAIL"
     ok_mem = "ok" if f["peak_rss_mb"] < 2048 else "FAIL"
     return "\n".join(
@@ -129,9 +129,11 @@ def render(f: dict) -> str:
             f"<!-- {MARK} -->",
             "## Topic grouping speed (bench/text_speed.py)",
             "",
+            stamp.header(database=False),
+            "",
             f"`topics.group` on {f['texts']:,} generated, varied texts ({f['distinct']:,} distinct; "
             f"clauses of the labelled set recombined with invented places), {f['cores']} cores "
-            f"(load average {f['load']:.1f} at the end); commit {commit()}.",
+            "(load average and machine above).",
             "",
             "| figure | goal | value | |",
             "|---|---|---|---|",
@@ -152,16 +154,19 @@ def render(f: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--texts", type=int, default=100_000, help="texts to group (100,000)")
+    parser.add_argument("--texts", type=int, default=None, help="texts to group (100,000)")
+    parser.add_argument("--quick", action="store_true", help="20,000 texts (writes nothing)")
     parser.add_argument("--cores", type=int, default=2, help="CPU cores to use (2)")
     parser.add_argument("--no-results", action="store_true", help="do not write RESULTS.md")
     args = parser.parse_args(argv)
+    stamp = Stamp()
+    args.texts = args.texts or (20_000 if args.quick else 100_000)
     cpus = sorted(os.sched_getaffinity(0))[: args.cores]
     os.sched_setaffinity(0, cpus)
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = str(len(cpus))
     figures = measure(args.texts)
-    section = render(figures)
+    section = render(figures, stamp)
     print(section)
     if not args.no_results and args.texts >= 100_000:
         write_section(MARK, section)
