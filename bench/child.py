@@ -49,6 +49,18 @@ class Outcome:
         return f"FAILED: {self.why}"
 
 
+class Stopped(BaseException):
+    """SIGTERM (``timeout`` in CI): not a figure's failure, so ``attempt`` lets it through, and
+    ``run`` ends the section it waits for (its own process group) before the bench exits."""
+
+
+def stop_on_term() -> None:
+    def stop(signum, frame):
+        raise Stopped(f"signal {signum}")
+
+    signal.signal(signal.SIGTERM, stop)
+
+
 def guarded(main: Callable[[], int | None]) -> int:
     """``main()``'s exit code within the contract above: 0/1 as returned, 2 if it raised."""
     try:
