@@ -265,4 +265,3 @@ class Peer:
             )
         )
         return rows
-

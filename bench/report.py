@@ -106,14 +106,14 @@ class Stamp:
         )
 
 
-def render(rows, stamp: Stamp, load_info, scan, n, total_seconds, sample, db) -> str:
+def render(rows, stamp: Stamp, load_info, scan, n, sample, db) -> str:
     lines = [
         f"<!-- bench:{n} -->",
         f"## {n:,} open orders",
         "",
         stamp.header(),
         "",
-        f"Database `{db}`; figures 1–4 took {total_seconds:.0f} s.",
+        f"Database `{db}`.",
         "",
         "| figure | value | target | result |",
         "| --- | --- | --- | --- |",

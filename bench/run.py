@@ -59,7 +59,7 @@ SECTIONS = [
     ("caller identification (issue 3)", "callers.py", True),
     ("码上找代表 (issue 10)", "mashang.py", True),
     ("the ledger, the statistics and the exports (issue 11)", "ledger.py", True),
-    ("the duplicate check while typing, on the orders loaded above (issue 12)", "dupcheck.py", True),
+    ("the duplicate check while typing, on the orders loaded (issue 12)", "dupcheck.py", True),
     ("routing hints (issue 12)", "routing.py", True),
     ("text engine quality (issue 12)", "text_quality.py", False),
     ("topic grouping speed (issue 12)", "text_speed.py", True),
@@ -146,7 +146,7 @@ def main() -> int:
     print(f"\nfigures 1–4: {time.perf_counter() - began:.0f} s")
     if not args.no_results:
         report.write_results(
-            report.render(rows, stamp, load_info, scan, n, time.perf_counter() - began, sample, db),
+            report.render(rows, stamp, load_info, scan, n, sample, db),
             n,
         )
         print(f"figures written to {report.RESULTS.relative_to(ROOT)}")
