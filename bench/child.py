@@ -133,7 +133,7 @@ def attempt(name: str, fn: Callable, *args, **kwargs) -> tuple[object | None, Ou
     """``fn(*args, **kwargs)`` for a figure measured in this process: its value and OK, or
     ``None`` and BROKE with the reason (printed with its traceback) so that the run goes on."""
     try:
-        return fn(*args, **kwargs), Outcome(name, OK)
+        return fn(*args, **kwargs), Outcome(name, OK, "ran")
     except (Exception, SystemExit) as exc:  # noqa: BLE001 - reported; the next figure runs
         traceback.print_exc()
         why = (f"{type(exc).__name__}: {exc}".strip().splitlines() or ["?"])[0][:300]

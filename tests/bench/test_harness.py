@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -67,6 +69,39 @@ def test_a_section_that_hangs_is_ended_at_its_timeout_with_the_processes_it_star
         time.sleep(0.1)
     else:
         pytest.fail("the section's own child outlived its timeout")
+
+
+def test_sigterm_ends_the_section_being_waited_for_and_the_bench_exits_2(tmp_path):
+    pid_file = tmp_path / "grandchild.pid"
+    section = (
+        "import subprocess, time\n"
+        "p = subprocess.Popen(['sleep', '120'])\n"
+        f"open({str(pid_file)!r}, 'w').write(str(p.pid))\n"
+        "time.sleep(120)\n"
+    )
+    bench = script(
+        tmp_path,
+        f"import sys\nsys.path.insert(0, {str(Path(child.__file__).parent.parent)!r})\n"
+        "from bench import child\n"
+        "child.stop_on_term()\n"
+        f"argv = [sys.executable, '-c', {section!r}]\n"
+        "sys.exit(child.guarded(lambda: child.run('s', argv, timeout=300).code))\n",
+    )
+    proc = subprocess.Popen(bench, stderr=subprocess.PIPE)
+    for _ in range(300):
+        if pid_file.exists() and pid_file.read_text():
+            break
+        time.sleep(0.1)
+    grandchild = int(pid_file.read_text())
+
+    proc.send_signal(signal.SIGTERM)
+
+    assert proc.wait(timeout=60) == child.BROKE
+    assert b"Stopped: signal 15" in proc.stderr.read()
+    with pytest.raises(ProcessLookupError):
+        for _ in range(50):
+            os.kill(grandchild, 0)
+            time.sleep(0.1)
 
 
 def test_a_section_that_exits_otherwise_says_so(tmp_path):
