@@ -45,7 +45,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-RESULTS = ROOT / "bench" / "RESULTS.md"
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/minyi_bench_callers"
 QUICK_URL = "postgres://postgres@127.0.0.1:5432/minyi_bench_callers_quick"
 VAR_DIR = ROOT / "var" / "bench-callers"  # collected static files and the server's log
@@ -523,16 +522,6 @@ def print_table(rows) -> None:
         print("  ".join(str(c).ljust(w) for c, w in zip(row, width, strict=True)))
 
 
-def write_results(section: str) -> None:
-    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    pattern = re.compile(rf"<!-- {MARK} -->.*?<!-- /{MARK} -->\n?", re.S)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section, text)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    RESULTS.write_text(text)
-
-
 # -- main ------------------------------------------------------------------------------------------
 
 
@@ -689,7 +678,9 @@ def main(argv: list[str] | None = None) -> int:
             "load": (load_before, loadavg()),
             "stamp": stamp,
         }
-        write_results(render(rows, mach, facts))
+        from bench.report import RESULTS, write_section
+
+        write_section(MARK, render(rows, mach, facts))
         print(f"figures written to {RESULTS.relative_to(ROOT)} ({MARK})")
     return 0 if all(r[3] != "FAIL" for r in rows) else 1
 

@@ -62,7 +62,6 @@ from bench.callers import (  # noqa: E402
     verdict,
 )
 
-RESULTS = ROOT / "bench" / "RESULTS.md"
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/minyi_bench_mashang"
 QUICK_URL = "postgres://postgres@127.0.0.1:5432/minyi_bench_mashang_quick"
 VAR_DIR = ROOT / "var" / "bench-mashang"
@@ -582,18 +581,6 @@ def render(rows, mach, facts: dict) -> str:
     return "\n".join(lines)
 
 
-def write_results(section: str) -> None:
-    import re
-
-    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    pattern = re.compile(rf"<!-- {MARK} -->.*?<!-- /{MARK} -->\n?", re.S)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section, text)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    RESULTS.write_text(text)
-
-
 # -- main ------------------------------------------------------------------------------------------
 
 
@@ -712,7 +699,9 @@ def main(argv: list[str] | None = None) -> int:
             "issue_rate": sum(p["count"] for p in posts) / sum(p["issue_s"] for p in posts),
             "first_error": next((p["first_error"] for p in posts if p["first_error"]), ""),
         }
-        write_results(render(rows, machine(), facts))
+        from bench.report import RESULTS, write_section
+
+        write_section(MARK, render(rows, machine(), facts))
         print(f"figures written to {RESULTS.relative_to(ROOT)} ({MARK})")
     return 0 if all(r[3] != "FAIL" for r in rows) else 1
 

@@ -50,23 +50,27 @@ PASSED_ENV = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "TZ", "PGOPTIONS")
 
 def peer_dir() -> tuple[Path | None, str]:
     """The peer's folder and, when there is none, why: ``MINYI_PEER_DIR``, else
-    ``../shared/peers/helpdesk`` beside the repository (beside the main one for a worktree)."""
+    ``../shared/peers/helpdesk`` beside the repository (or beside the main checkout of a
+    worktree, or beside the local repository a clone came from)."""
     if os.environ.get("MINYI_PEER_DIR"):
         found = Path(os.environ["MINYI_PEER_DIR"])
         return (found, "") if (found / "bench.py").is_file() else (None, f"no bench.py in {found}")
     candidates = [ROOT.parent / "shared" / "peers" / "helpdesk"]
-    try:
-        common = subprocess.run(
-            ["git", "rev-parse", "--path-format=absolute", "--git-common-dir"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=10,
-        ).stdout.strip()
-        if common:
-            candidates.append(Path(common).parent.parent / "shared" / "peers" / "helpdesk")
-    except (OSError, subprocess.TimeoutExpired):
-        pass
+    # A worktree's main checkout, and the local repository a fresh clone was cloned from.
+    for ask in (
+        ["rev-parse", "--path-format=absolute", "--git-common-dir"],
+        ["remote", "get-url", "origin"],
+    ):
+        try:
+            answer = subprocess.run(
+                ["git", *ask], cwd=ROOT, capture_output=True, text=True, timeout=10
+            ).stdout.strip()
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+        repo = Path(answer.removeprefix("file://"))
+        if answer and repo.is_absolute() and repo.exists():
+            repo = repo.parent if repo.name == ".git" else repo
+            candidates.append(repo.parent / "shared" / "peers" / "helpdesk")
     for found in candidates:
         if (found / "bench.py").is_file():
             return found, ""

@@ -156,10 +156,6 @@ def render(rows, stamp: Stamp, load_info, scan, n, sample, db) -> str:
     return "\n".join(lines)
 
 
-def write_results(section: str, n: int) -> None:
-    write_section(f"bench:{n}", section)
-
-
 FAILED = "FAILED"  # the result of a figure that could not be measured (not a missed target)
 
 

@@ -145,10 +145,8 @@ def main() -> int:
     outcomes.append(report.outcome_of("figures 1–4", rows))
     print(f"\nfigures 1–4: {time.perf_counter() - began:.0f} s")
     if not args.no_results:
-        report.write_results(
-            report.render(rows, stamp, load_info, scan, n, sample, db),
-            n,
-        )
+        section = report.render(rows, stamp, load_info, scan, n, sample, db)
+        report.write_section(f"bench:{n}", section)
         print(f"figures written to {report.RESULTS.relative_to(ROOT)}")
 
     # Issue 4: list pages at this size (same database, same process).
