@@ -90,7 +90,6 @@ def main() -> int:
     args = parser.parse_args()
     n = args.orders or (50_000 if args.quick else 1_000_000)
     sample = args.sample or (400 if args.quick else 2_000)
-    deadline_count = min(args.deadlines, 50_000) if args.quick else args.deadlines
     try:
         workers = args.workers or len(os.sched_getaffinity(0))
     except AttributeError:
@@ -112,19 +111,33 @@ def main() -> int:
     print(f"[2] loading {n:,} open orders by COPY", flush=True)
     load_info, outcome = child.attempt("load", load, n, fx, reload=args.reload, workers=workers)
     outcomes.append(outcome)
-    if load_info is None:
-        return finish(outcomes, args, began)
-    if load_info["loaded"]:
+    if load_info and load_info["loaded"]:
         rate = load_info["loaded"] / load_info["seconds"]
         print(
             f"  {load_info['loaded']:,} orders + {load_info['assignments']:,} assignments + "
             f"{load_info['events']:,} events in {load_info['seconds']:.1f} s ({rate:,.0f} orders/s)"
             f"; VACUUM ANALYZE {load_info['vacuum']:.1f} s"
         )
-
     if args.load_only:
         return finish(outcomes, args, began)
+    if load_info is not None:  # without its orders, figures 1–4, the lists and the peer are moot
+        outcomes += on_the_orders(args, load_info, stamp, db, n, sample, workers)
 
+    for title, script, takes_quick in SECTIONS:
+        print(f"\n== {title} (bench/{script})", flush=True)
+        outcomes.append(
+            child.spawn(
+                script, quick=args.quick, results=not args.no_results, takes_quick=takes_quick
+            )
+        )
+    return finish(outcomes, args, began)
+
+
+def on_the_orders(args, load_info, stamp, db, n, sample, workers) -> list[child.Outcome]:
+    """Figures 1–4, the list pages and the peer beside them, on the loaded orders; how each
+    part ended."""
+    outcomes: list[child.Outcome] = []
+    deadline_count = min(args.deadlines, 50_000) if args.quick else args.deadlines
     print(f"[4] deadline computations ({deadline_count:,} random starts in 2025–2027)", flush=True)
     deadlines, outcome = child.attempt("deadlines", deadline_figures, deadline_count)
     outcomes.append(outcome)
@@ -143,7 +156,7 @@ def main() -> int:
     rows = report.build_rows(services, workers, load_info, n, scan, deadlines)
     report.print_table(rows)
     outcomes.append(report.outcome_of("figures 1–4", rows))
-    print(f"\nfigures 1–4: {time.perf_counter() - began:.0f} s")
+    print(f"\nfigures 1–4: {time.perf_counter() - stamp.began:.0f} s")
     if not args.no_results:
         section = report.render(rows, stamp, load_info, scan, n, sample, db)
         report.write_section(f"bench:{n}", section)
@@ -165,14 +178,7 @@ def main() -> int:
     if not args.no_results:
         report.write_section(peer.MARK, peer_run.render(services, figures, scan))
 
-    for title, script, takes_quick in SECTIONS:
-        print(f"\n== {title} (bench/{script})", flush=True)
-        outcomes.append(
-            child.spawn(
-                script, quick=args.quick, results=not args.no_results, takes_quick=takes_quick
-            )
-        )
-    return finish(outcomes, args, began)
+    return outcomes
 
 
 def finish(outcomes: list[child.Outcome], args, began: float) -> int:
