@@ -50,7 +50,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import report  # noqa: E402
-from bench.db import DEFAULT_URL, QUICK_URL, setup_django  # noqa: E402
+from bench.db import DEFAULT_URL, QUICK_URL, setup_django, sql_scalar  # noqa: E402
 
 HOST = "127.0.0.1"
 VAR_DIR = ROOT / "var" / "bench-busyhour"
@@ -71,6 +71,7 @@ ROLES = {
     "citizens": (40, 1.05, 0.25),  # a deputy's page; one in twenty posts a message
 }
 POST_SHARE = 0.05
+CONSOLES = 4  # operators' consoles open on the event stream during the hour
 
 
 def free_port() -> int:
@@ -147,11 +148,11 @@ def cpu_used(before: dict, after: dict) -> dict[str, float]:
 class Redis:
     """A redis-server of the bench's own on the loopback (no file written), or ``REDIS_URL``."""
 
-    def __init__(self, log: Path):
+    def __init__(self, log: Path, *, wanted: bool = True):
         self.proc = None
-        self.url = os.environ.get("REDIS_URL", "")
+        self.url = os.environ.get("REDIS_URL", "") if wanted else ""
         binary = shutil.which("redis-server")
-        if binary and not self.url:
+        if wanted and binary and not self.url:
             port = free_port()
             self.proc = subprocess.Popen(
                 [binary, "--port", str(port), "--bind", HOST, "--save", "", "--appendonly", "no"],
@@ -234,9 +235,55 @@ class App:
                 self.proc.wait(timeout=10)
 
 
+class Consoles:
+    """``count`` operators' consoles listening to ``/console/events/`` while the hour runs, each
+    on its own connection (the workers share them out), each noting the rings it was shown. A
+    ring is answered by whichever worker took the webhook's request: a console that sees every
+    ring saw the ones the other workers handled (Redis's fan-out, README "Operator console")."""
+
+    def __init__(self, port: int, sessions: list[str]):
+        self.port = port
+        self.seen: list[set[str]] = [set() for _ in sessions]
+        self.stopping = threading.Event()
+        self.threads = [
+            threading.Thread(target=self._listen, args=(key, seen), daemon=True)
+            for key, seen in zip(sessions, self.seen, strict=True)
+        ]
+        for thread in self.threads:
+            thread.start()
+
+    def _listen(self, session: str, seen: set[str]) -> None:
+        while not self.stopping.is_set():  # a stream that ends is opened again, as the page does
+            try:
+                conn = http.client.HTTPConnection(HOST, self.port, timeout=10)
+                conn.request(
+                    "GET",
+                    "/console/events/",
+                    headers={"Cookie": f"sessionid={session}", "Accept": "text/event-stream"},
+                )
+                response = conn.getresponse()
+                if response.status != 200:
+                    time.sleep(1)
+                    continue
+                while not self.stopping.is_set():
+                    line = response.fp.readline()
+                    if not line:
+                        break
+                    if line.startswith(b"data:") and b'"busy-' in line:
+                        seen.add(json.loads(line[5:])["call_id"])
+            except (OSError, ValueError, KeyError, http.client.HTTPException):
+                time.sleep(0.2)
+
+    def stop(self) -> None:
+        self.stopping.set()
+        for thread in self.threads:
+            thread.join(timeout=10)
+
+
 def server_env(url: str, redis_url: str, ttl: int) -> dict:
     env = dict(os.environ)
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    env.pop("REDIS_URL", None)
     env.update(
         {
             "DATABASE_URL": url,
@@ -331,6 +378,7 @@ def verdicts(f: dict) -> dict[str, bool]:
     total = f["rows"][-1]
     webhook = next((r for r in f["rows"] if r["name"] == WEBHOOK), None)
     return {
+        "consoles": min(f["consoles"]) == f["rings"],
         "rate": f["achieved"] >= 0.95 * f["rate"],
         "errors": total["errors"] == 0,
         "p95": total["p95"] < GOAL_P95_MS,
@@ -357,6 +405,15 @@ def limit_text(f: dict) -> str:
     )
 
 
+def consoles_text(f: dict) -> str:
+    seen, rings = f["consoles"], f["rings"]
+    return (
+        f"{len(seen)} operators' consoles open on the event stream saw {min(seen):,}–"
+        f"{max(seen):,} of the {rings:,} rings ({'every one' if min(seen) == rings else 'NOT all'}"
+        f"; {f['workers']} workers{', Redis fan-out' if f['redis'] else ', no Redis'})"
+    )
+
+
 def print_figures(f: dict) -> None:
     print(
         f"  {'endpoint':<42} {'req':>7} {'err':>4} {'p50':>6} {'p95':>6} {'p99':>6} {'max':>6} ms"
@@ -374,6 +431,7 @@ def print_figures(f: dict) -> None:
         + ", ".join(f"{k} {v / wall:.2f} ({per[k]:.1f} ms/request)" for k, v in f["cpu"].items())
     )
     print(f"  limit: {limit_text(f)}")
+    print(f"  {consoles_text(f)}")
     for failure in f["failures"][:10]:
         print(f"  error: {failure.get('Method')} {failure.get('Name')}: {failure.get('Error')} "
               f"× {failure.get('Occurrences')}")  # fmt: skip
@@ -427,6 +485,8 @@ def render(f: dict, mach: dict) -> str:
         f"{per_request('app')}, PostgreSQL's backends of this database {per_request('postgres')}, "
         f"Redis {per_request('redis')}, locust {per_request('locust')}; the whole machine "
         f"{cpu['machine'] / wall:.2f} of {mach['nproc']} CPUs. What limits it: {limit_text(f)}.",
+        "",
+        f"The console's events across processes: {consoles_text(f)}.",
         f"<!-- /{mark} -->",
         "",
     ]
@@ -469,6 +529,9 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=None, help="uvicorn workers (the CPUs)")
     parser.add_argument("--no-results", action="store_true", help="do not touch RESULTS.md")
     parser.add_argument("--keep", action="store_true", help="leave the run's orders in place")
+    parser.add_argument(
+        "--no-redis", action="store_true", help="no Redis (to see the consoles miss rings)"
+    )
     args = parser.parse_args()
     # a SIGTERM (bench/run.py's timeout) still stops the app, Redis and locust (the finally below)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -509,6 +572,7 @@ def main() -> int:
                       liaisons=ROLES["liaisons"][0])  # fmt: skip
     citizen_rounds = ROLES["citizens"][2] * args.rate / ROLES["citizens"][1]
     codes = math.ceil(citizen_rounds * POST_SHARE * duration * 1.5) + 20
+    listening = setup.signed_in(cast.operators[:CONSOLES])
     cast.citizens = setup.issue_sms_codes(codes, first=secrets.randbelow(10**8))
     call_command("collectstatic", interactive=False, verbosity=0)
     print(f"  personas and {codes:,} SMS codes ready in {time.perf_counter() - began:.1f} s",
@@ -517,12 +581,13 @@ def main() -> int:
     made_before = made_before[0][0]
     connection.close()
 
-    redis = Redis(VAR_DIR / "redis.log")
-    app = None
+    redis = Redis(VAR_DIR / "redis.log", wanted=not args.no_redis)
+    app = consoles = None
     figures: dict = {}
     try:
         app = App(server_env(url, redis.url, ttl), workers)
         print(f"  app on {app.base}: {' '.join(app.command[2:])}", flush=True)
+        consoles = Consoles(app.port, list(listening.values()))
         with tempfile.TemporaryDirectory() as tmp:
             cast_file = Path(tmp) / "cast.json"
             cast_file.write_text(cast.dump())
@@ -559,6 +624,8 @@ def main() -> int:
             run_locust(app.base, cast_file, args.rate, duration, prefix, on_ramp)
             watcher.join(timeout=30)
             rows, failures = read_stats(prefix)
+        time.sleep(2)  # the last rings' events on their way
+        consoles.stop()
         if "after" not in marks_cpu:
             raise RuntimeError("the run ended before its measured part did")
         wall = marks_cpu["t_after"] - marks_cpu["t"]
@@ -578,18 +645,24 @@ def main() -> int:
             "db": db,
             "redis": bool(redis.url),
             "users": sum(u for u, _, _ in ROLES.values()),
-            "locust_version": version(
-                "locust"
-            ),  # never imported here: it patches the whole process for gevent,
+            # (never imported here: it patches the whole process for gevent)
+            "locust_version": version("locust"),
+            "consoles": [len(seen) for seen in consoles.seen],
+            "rings": sql_scalar(
+                "SELECT count(*) FROM calls_calllog WHERE id > %s AND call_id LIKE %s",
+                [marks["calls_calllog"], "busy-%"],
+            ),
         }
     finally:
+        if consoles is not None:
+            consoles.stop()
         if app is not None:
             app.stop()
         redis.stop()
     figures["load"] = (load_before, report.loadavg() or 0.0)
     figures["chain"] = chain(url, made_before)
     print_figures(figures)
-    setup.signed_out(list(cast.sessions.values()))
+    setup.signed_out([*cast.sessions.values(), *listening.values()])
     if not args.keep:
         removed = setup.remove_run(marks)
         print(f"  removed the run's {removed['orders']:,} orders and its calls and messages")
