@@ -13,8 +13,9 @@ Figures:
 then the list pages (``bench/lists.py``), caller identification (``bench/callers.py``),
 码上找代表's deputy page and message post rate (``bench/mashang.py``), the ledger, the
 statistics and the exports (``bench/ledger.py``), the duplicate check while typing
-(``bench/dupcheck.py``), the routing hint (``bench/routing.py``), and the text engine's quality
-and grouping speed (``bench/text_quality.py``, ``bench/text_speed.py``), each in its own section.
+(``bench/dupcheck.py``), the routing hint (``bench/routing.py``), the text engine's quality
+and grouping speed (``bench/text_quality.py``, ``bench/text_speed.py``), and the busy hour
+(``bench/busy_hour.py``), each in its own section.
 
 Options: ``--orders N`` (default 1,000,000), ``--sample N`` (service orders, default 2,000),
 ``--workers N`` (default: number of CPUs), ``--reload`` (drop the loaded orders and load again),
@@ -40,6 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import (  # noqa: E402
+    busy_hour,
     callers,
     dupcheck,
     ledger,
@@ -157,9 +159,13 @@ def main() -> int:
     text_quality_rc = text_quality.spawn(results=not args.no_results)
     print("\n== topic grouping speed (bench/text_speed.py)")
     text_speed_rc = text_speed.spawn(quick=args.quick, results=not args.no_results)
+    # Issue 13: the busy hour, every role at once against the app served by the production
+    # command, on the orders loaded above; its own process, bounded (its duration + 10 minutes).
+    print("\n== the busy hour (bench/busy_hour.py)")
+    busy_hour_rc = busy_hour.spawn(quick=args.quick, results=not args.no_results)
     ok = all(r[3] != "FAIL" for r in rows) and callers_rc == 0 and mashang_rc == 0
     ok = ok and ledger_rc == 0 and dupcheck_rc == 0 and routing_rc == 0
-    ok = ok and text_quality_rc == 0 and text_speed_rc == 0
+    ok = ok and text_quality_rc == 0 and text_speed_rc == 0 and busy_hour_rc == 0
     return 0 if ok else 1
 
 
