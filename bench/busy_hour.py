@@ -493,28 +493,25 @@ def render(f: dict, mach: dict) -> str:
     return "\n".join(lines)
 
 
-def chain(url: str, before: int) -> str:
-    """How far the hour's orders got (counted before the clean-up)."""
-    from bench.db import sql_scalar
-
-    made = sql_scalar("SELECT count(*) FROM orders_workorder WHERE number NOT LIKE 'BENCH-%%'")
-    rows = dict(
-        (status, n)
-        for status, n in _rows(
-            "SELECT status, count(*) FROM orders_workorder WHERE number NOT LIKE 'BENCH-%%' "
-            "GROUP BY 1"
-        )
+def chain(first: int) -> str:
+    """How far the hour's orders got (counted before the clean-up): the orders above ``first``
+    that the hour's operators recorded, by status."""
+    rows = _rows(
+        "SELECT o.status, count(*) FROM orders_workorder o JOIN accounts_user u "
+        "ON u.id = o.created_by_id WHERE o.id > %s AND u.username LIKE 'busy-%%' GROUP BY 1",
+        [first],
     )
-    return f"{made - before:,} orders recorded by the operators, now " + ", ".join(
-        f"{n:,} {status}" for status, n in sorted(rows.items())
+    made = sum(n for _, n in rows)
+    return f"{made:,} orders recorded by the operators, now " + ", ".join(
+        f"{n:,} {status}" for status, n in sorted(rows)
     )
 
 
-def _rows(query: str) -> list:
+def _rows(query: str, params=None) -> list:
     from django.db import connection
 
     with connection.cursor() as cur:
-        cur.execute(query)
+        cur.execute(query, params)
         return cur.fetchall()
 
 
@@ -564,7 +561,6 @@ def main() -> int:
         raise SystemExit(f"{db} holds no loaded orders: load them first (bench/run.py --load-only)")
     print(f"[busy hour] {db}: {orders:,} loaded orders; {workers} app workers; "
           f"{args.rate:.0f} requests/s for {duration} s", flush=True)  # fmt: skip
-    setup.remove_run(setup.high_water_marks())  # a run that died before its clean-up
     marks = setup.high_water_marks()
     began = time.perf_counter()
     cast = setup.cast(operators=ROLES["operators"][0], dispatchers=ROLES["dispatchers"][0],
@@ -577,8 +573,7 @@ def main() -> int:
     call_command("collectstatic", interactive=False, verbosity=0)
     print(f"  personas and {codes:,} SMS codes ready in {time.perf_counter() - began:.1f} s",
           flush=True)  # fmt: skip
-    made_before = _rows("SELECT count(*) FROM orders_workorder WHERE number NOT LIKE 'BENCH-%%'")
-    made_before = made_before[0][0]
+    first_order = sql_scalar("SELECT coalesce(max(id), 0) FROM orders_workorder")
     connection.close()
 
     redis = Redis(VAR_DIR / "redis.log", wanted=not args.no_redis)
@@ -660,7 +655,7 @@ def main() -> int:
             app.stop()
         redis.stop()
     figures["load"] = (load_before, report.loadavg() or 0.0)
-    figures["chain"] = chain(url, made_before)
+    figures["chain"] = chain(first_order)
     print_figures(figures)
     setup.signed_out([*cast.sessions.values(), *listening.values()])
     if not args.keep:

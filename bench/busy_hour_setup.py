@@ -202,15 +202,16 @@ def high_water_marks() -> dict[str, int]:
 
 
 def remove_run(marks: dict[str, int]) -> dict[str, int]:
-    """Delete what the run added: its orders (``remove_service_orders``: every order not loaded,
-    and every row pointing at one), and the rows above ``marks`` in the other tables it wrote."""
+    """Delete what the run added: its orders (``remove_service_orders``: the orders the busy
+    hour's operators recorded, and every row pointing at one), and the rows above ``marks`` in
+    the other tables it wrote."""
     from django.db import transaction
 
     from bench.db import sql_exec
     from bench.load import remove_service_orders
     from minyi.calls.models import CtiToken
 
-    removed = {"orders": remove_service_orders()}
+    removed = {"orders": remove_service_orders(created_by_prefix=PREFIX)}
     with transaction.atomic():  # the foreign keys are checked at the commit, so any order works
         for table, mark in marks.items():
             removed[table] = sql_exec(f"DELETE FROM {table} WHERE id > %s", [mark])

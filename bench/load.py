@@ -179,17 +179,22 @@ def previous_load(n: int) -> dict | None:
 UNLINKED = frozenset({"calls_calllog", "mashang_message", "suggestions_suggestion"})
 
 
-def remove_service_orders() -> int:
+def remove_service_orders(created_by_prefix: str = "") -> int:
     """Delete the orders created through the services (figure 1, the busy hour), not the loaded
     ones, with every row that points at one of them or at one of their assignments (events,
     messages, ledger rows, replies, callbacks, the intake index …; the tables come from the
     schema's foreign keys, so a new one is never left behind), except the records that stand on
-    their own (``UNLINKED``), which only lose the link."""
+    their own (``UNLINKED``), which only lose the link. ``created_by_prefix``: only the orders
+    recorded by users whose names start with it (the busy hour's operators)."""
     from django.db import connection, transaction
 
     pattern = NUMBER_PREFIX + "%"
     with connection.cursor() as cur:
-        cur.execute("SELECT id FROM orders_workorder WHERE number NOT LIKE %s", [pattern])
+        cur.execute(
+            "SELECT o.id FROM orders_workorder o LEFT JOIN accounts_user u ON u.id = o.created_by_id "
+            "WHERE o.number NOT LIKE %s AND coalesce(u.username, '') LIKE %s",
+            [pattern, created_by_prefix.replace("%", r"\%").replace("_", r"\_") + "%"],
+        )
         orders = [r[0] for r in cur.fetchall()]
         cur.execute("SELECT id FROM orders_assignment WHERE order_id = ANY (%s)", [orders])
         assignments = [r[0] for r in cur.fetchall()]
