@@ -244,6 +244,7 @@ class Consoles:
     def __init__(self, port: int, sessions: list[str]):
         self.port = port
         self.seen: list[set[str]] = [set() for _ in sessions]
+        self.opened = 0  # streams opened: one per console, more when one had to reconnect
         self.stopping = threading.Event()
         self.threads = [
             threading.Thread(target=self._listen, args=(key, seen), daemon=True)
@@ -262,6 +263,7 @@ class Consoles:
                     headers={"Cookie": f"sessionid={session}", "Accept": "text/event-stream"},
                 )
                 response = conn.getresponse()
+                self.opened += 1
                 if response.status != 200:
                     time.sleep(1)
                     continue
@@ -409,8 +411,9 @@ def consoles_text(f: dict) -> str:
     seen, rings = f["consoles"], f["rings"]
     return (
         f"{len(seen)} operators' consoles open on the event stream saw {min(seen):,}–"
-        f"{max(seen):,} of the {rings:,} rings ({'every one' if min(seen) == rings else 'NOT all'}"
-        f"; {f['workers']} workers{', Redis fan-out' if f['redis'] else ', no Redis'})"
+        f"{max(seen):,} of the {rings:,} rings the app took ({'every one' if min(seen) == rings else 'NOT all'}"
+        f"; {f['workers']} workers{', Redis fan-out' if f['redis'] else ', no Redis'}; "
+        f"{f['streams'] - len(seen)} reconnections)"
     )
 
 
@@ -630,7 +633,7 @@ def main() -> int:
             run_locust(app.base, cast_file, args.rate, duration, prefix, on_ramp)
             watcher.join(timeout=30)
             rows, failures = read_stats(prefix)
-        time.sleep(2)  # the last rings' events on their way
+        time.sleep(10)  # the last rings' events on their way through a saturated event loop
         consoles.stop()
         if "after" not in marks_cpu:
             raise RuntimeError("the run ended before its measured part did")
@@ -654,8 +657,11 @@ def main() -> int:
             # (never imported here: it patches the whole process for gevent)
             "locust_version": version("locust"),
             "consoles": [len(seen) for seen in consoles.seen],
+            "streams": consoles.opened,
             "rings": sql_scalar(
-                "SELECT count(*) FROM calls_calllog WHERE id > %s AND call_id LIKE %s",
+                # the rings the app took (a ring answered 503 leaves its call to the answer)
+                "SELECT count(*) FROM calls_calllog "
+                "WHERE id > %s AND call_id LIKE %s AND rang_at IS NOT NULL",
                 [marks["calls_calllog"], "busy-%"],
             ),
         }

@@ -29,6 +29,7 @@ RUN_TABLES = (
     "notify_outboxmessage",
     "core_idempotencykey",
 )
+TASKS = "django_tasks_database_dbtaskresult"
 
 
 @dataclass
@@ -195,10 +196,12 @@ def issue_sms_codes(count: int, first: int = 0) -> list[tuple[str, str]]:
     return [(phone, sms_code_issue(phone=phone).code) for phone in phones]
 
 
-def high_water_marks() -> dict[str, int]:
+def high_water_marks() -> dict:
+    """The largest id of each of ``RUN_TABLES``, and the moment (the tasks' ids are UUIDs)."""
     from bench.db import sql_scalar
 
-    return {t: sql_scalar(f"SELECT coalesce(max(id), 0) FROM {t}") for t in RUN_TABLES}
+    marks = {t: sql_scalar(f"SELECT coalesce(max(id), 0) FROM {t}") for t in RUN_TABLES}
+    return {**marks, TASKS: sql_scalar("SELECT now()")}
 
 
 def remove_run(marks: dict[str, int]) -> dict[str, int]:
@@ -213,7 +216,9 @@ def remove_run(marks: dict[str, int]) -> dict[str, int]:
 
     removed = {"orders": remove_service_orders(created_by_prefix=PREFIX)}
     with transaction.atomic():  # the foreign keys are checked at the commit, so any order works
-        for table, mark in marks.items():
-            removed[table] = sql_exec(f"DELETE FROM {table} WHERE id > %s", [mark])
+        for table in RUN_TABLES:
+            removed[table] = sql_exec(f"DELETE FROM {table} WHERE id > %s", [marks[table]])
+        # the SMS tasks the hour queued (no worker runs during the bench)
+        removed[TASKS] = sql_exec(f"DELETE FROM {TASKS} WHERE enqueued_at >= %s", [marks[TASKS]])
         CtiToken.objects.filter(name=TOKEN_NAME).delete()
     return removed
