@@ -60,8 +60,7 @@ run: migrate
 ## docs/production.env (REDIS_URL with more than one worker); no demo settings, nothing migrated.
 ## (make run serves the demo in one process: SQLite and no Redis, so no fan-out is needed.)
 serve:
-	$(VENV)/bin/uvicorn minyi.asgi:application --host $(HOST) --port $(PORT) --workers $(WORKERS) \
-		--proxy-headers --no-server-header
+	$(VENV)/bin/uvicorn minyi.asgi:application --host $(HOST) --port $(PORT) --workers $(WORKERS) --proxy-headers --no-server-header
 
 ## make test: the whole suite (SQLite; PostgreSQL when DATABASE_URL is set)
 test: install
