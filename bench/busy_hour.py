@@ -256,7 +256,8 @@ class Consoles:
     def _listen(self, session: str, seen: set[str]) -> None:
         while not self.stopping.is_set():  # a stream that ends is opened again, as the page does
             try:
-                conn = http.client.HTTPConnection(HOST, self.port, timeout=10)
+                # as patient as a browser's EventSource: a saturated server may be silent a while
+                conn = http.client.HTTPConnection(HOST, self.port, timeout=120)
                 conn.request(
                     "GET",
                     "/console/events/",
@@ -277,9 +278,9 @@ class Consoles:
                 time.sleep(0.2)
 
     def stop(self) -> None:
-        self.stopping.set()
+        self.stopping.set()  # (a thread waiting on a silent stream ends with the process)
         for thread in self.threads:
-            thread.join(timeout=10)
+            thread.join(timeout=1)
 
 
 def server_env(url: str, redis_url: str, ttl: int) -> dict:
