@@ -4,10 +4,13 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+HOST ?= 127.0.0.1
+# app processes of `make serve`: one per CPU (README "Production deployment", step 4)
+WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: run test install migrate demo worker scheduler lint bench clean screenshots
+.PHONY: run serve test install migrate demo worker scheduler lint bench clean screenshots
 
 # DEBUG is off unless the environment says otherwise, the demo included: it runs the production
 # settings and turns on only what a laptop without HTTPS needs, explicitly (the environment wins):
@@ -51,6 +54,13 @@ run: migrate
 	$(PY) manage.py db_worker --interval 1 & worker=$$!; \
 	$(PY) manage.py scheduler & scheduler=$$!; \
 	$(PY) -m uvicorn minyi.asgi:application --host 127.0.0.1 --port $(PORT) --no-server-header
+
+## make serve: the production command (README "Production deployment", step 4): WORKERS uvicorn
+## processes (default: the CPUs) behind the TLS proxy, in the environment the caller set up from
+## docs/production.env (REDIS_URL with more than one worker); no demo settings, nothing migrated.
+## (make run serves the demo in one process: SQLite and no Redis, so no fan-out is needed.)
+serve:
+	$(VENV)/bin/uvicorn minyi.asgi:application --host $(HOST) --port $(PORT) --workers $(WORKERS) --proxy-headers --no-server-header
 
 ## make test: the whole suite (SQLite; PostgreSQL when DATABASE_URL is set)
 test: install

@@ -175,18 +175,47 @@ def previous_load(n: int) -> dict | None:
     return json.loads(raw) if raw else None
 
 
-def remove_service_orders() -> int:
-    """Delete the orders figure 1 created through the services (not the loaded ones)."""
-    from django.db import transaction
+# A call, a 码上找代表 message, a suggestion: records of their own that may name an order
+UNLINKED = frozenset({"calls_calllog", "mashang_message", "suggestions_suggestion"})
+
+
+def remove_service_orders(created_by_prefix: str = "") -> int:
+    """Delete the orders created through the services (figure 1, the busy hour), not the loaded
+    ones, with every row that points at one of them or at one of their assignments (events,
+    messages, ledger rows, replies, callbacks, the intake index …; the tables come from the
+    schema's foreign keys, so a new one is never left behind), except the records that stand on
+    their own (``UNLINKED``), which only lose the link. ``created_by_prefix``: only the orders
+    recorded by users whose names start with it (the busy hour's operators)."""
+    from django.db import connection, transaction
 
     pattern = NUMBER_PREFIX + "%"
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT o.id FROM orders_workorder o LEFT JOIN accounts_user u ON u.id = o.created_by_id "
+            "WHERE o.number NOT LIKE %s AND coalesce(u.username, '') LIKE %s",
+            [pattern, created_by_prefix.replace("%", r"\%").replace("_", r"\_") + "%"],
+        )
+        orders = [r[0] for r in cur.fetchall()]
+        cur.execute("SELECT id FROM orders_assignment WHERE order_id = ANY (%s)", [orders])
+        assignments = [r[0] for r in cur.fetchall()]
+        cur.execute(
+            "SELECT c.conrelid::regclass::text, a.attname, "
+            "c.confrelid = 'orders_assignment'::regclass "
+            "FROM pg_constraint c JOIN pg_attribute a "
+            "ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey) "
+            "WHERE c.contype = 'f' AND c.confrelid IN "
+            "('orders_workorder'::regclass, 'orders_assignment'::regclass) "
+            "AND c.conrelid <> 'orders_workorder'::regclass"
+        )
+        # the rows pointing at assignments first, the assignments themselves last
+        pointing = sorted(cur.fetchall(), key=lambda r: (not r[2], r[0] == "orders_assignment"))
+    # Django's foreign keys are checked at the commit, so rows pointing at each other may go in
+    # any order within the transaction
     with transaction.atomic():
-        ids = "SELECT id FROM orders_workorder WHERE number NOT LIKE %s"
-        # the messages and notices these orders caused (minyi/notify) go first: they point at them
-        sql_exec(f"DELETE FROM notify_outboxmessage WHERE order_id IN ({ids})", [pattern])
-        # and their ledger rows (minyi/ledger: one per order, written by the services)
-        sql_exec(f"DELETE FROM ledger_ledgerrow WHERE order_id IN ({ids})", [pattern])
-        sql_exec(f"DELETE FROM notify_notice WHERE order_id IN ({ids})", [pattern])
-        sql_exec(f"DELETE FROM orders_orderevent WHERE order_id IN ({ids})", [pattern])
-        sql_exec(f"DELETE FROM orders_assignment WHERE order_id IN ({ids})", [pattern])
-        return sql_exec("DELETE FROM orders_workorder WHERE number NOT LIKE %s", [pattern])
+        for table, column, at_assignment in pointing:
+            ids = assignments if at_assignment else orders
+            if table not in UNLINKED:
+                sql_exec(f"DELETE FROM {table} WHERE {column} = ANY (%s)", [ids])
+            else:
+                sql_exec(f"UPDATE {table} SET {column} = NULL WHERE {column} = ANY (%s)", [ids])
+        return sql_exec("DELETE FROM orders_workorder WHERE id = ANY (%s)", [orders])

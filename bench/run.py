@@ -17,7 +17,8 @@ rate (``bench/mashang.py``), the ledger, the statistics and the exports (``bench
 duplicate check while typing (``bench/dupcheck.py``), the routing hint (``bench/routing.py``), and
 the text engine's quality and grouping speed (``bench/text_quality.py``, ``bench/text_speed.py``),
 each in its own section and, from the callers on, in a process of its own, bounded in time
-(``bench/child.py``).
+(``bench/child.py``), and last the busy hour (``bench/busy_hour.py``: every role at once
+against the app served by the production command).
 
 Options: ``--orders N`` (default 1,000,000), ``--sample N`` (service orders, default 2,000),
 ``--workers N`` (default: number of CPUs), ``--reload`` (drop the loaded orders and load again),
@@ -63,6 +64,8 @@ SECTIONS = [
     ("routing hints (issue 12)", "routing.py", True),
     ("text engine quality (issue 12)", "text_quality.py", False),
     ("topic grouping speed (issue 12)", "text_speed.py", True),
+    # last: every role at once against the production command, on the orders loaded above
+    ("the busy hour (issue 13)", "busy_hour.py", True),
 ]
 # A wait on the database (a lock held by another session) ends with an error instead of hanging
 # the run; libpq reads this for every connection of the bench and of the processes it starts.

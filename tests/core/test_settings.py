@@ -3,6 +3,7 @@ naming the variable (minyi.env), and a misconfigured production start refuses to
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -170,3 +171,44 @@ def test_the_demo_keeps_the_console_sms_backend(tmp_path):
     )
 
     assert result.returncode == 0, result.stderr
+
+
+# -- several app processes: Redis -----------------------------------------------------------------
+
+
+def settings_seen(tmp_path, **overrides: str) -> dict:
+    """The settings a process started with this environment reads (in a fresh interpreter)."""
+    env = dict(os.environ)
+    env.pop("REDIS_URL", None)
+    env.update(MINYI_VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="minyi.settings", **overrides)
+    script = (
+        "import json; from django.conf import settings as s; print(json.dumps({"
+        "'eventstream': getattr(s, 'EVENTSTREAM_REDIS', None), "
+        "'cache': s.CACHES['default']['BACKEND'], "
+        "'location': s.CACHES['default'].get('LOCATION')}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_with_redis_url_the_consoles_events_fan_out_through_redis_and_the_cache_is_shared(tmp_path):
+    seen = settings_seen(tmp_path, REDIS_URL="redis://:s3cret@10.0.0.7:6380/2")
+
+    assert seen["eventstream"] == {"host": "10.0.0.7", "port": 6380, "db": 2, "password": "s3cret"}
+    assert seen["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert seen["location"] == "redis://:s3cret@10.0.0.7:6380/2"
+
+
+def test_without_redis_url_one_process_keeps_its_events_and_cache_to_itself(tmp_path):
+    seen = settings_seen(tmp_path)
+
+    assert seen["eventstream"] is None
+    assert seen["cache"] == "django.core.cache.backends.locmem.LocMemCache"
