@@ -6,17 +6,21 @@ from django.conf import settings
 from django.db import connection
 
 from minyi.core import timefmt
+from minyi.core.sql import column, table
 from minyi.orders.models import DailyCounter
 
 
 def _counter_sql() -> str:
-    q = connection.ops.quote_name
-    table, day, last = q(DailyCounter._meta.db_table), q("day"), q("last")
-    # The excluded row's table is named in SET: PostgreSQL and SQLite (>= 3.35, for RETURNING)
+    counter, key, value = (
+        table(DailyCounter),
+        column(DailyCounter, "day"),
+        column(DailyCounter, "last"),
+    )
+    # The existing row's table is named in SET: PostgreSQL and SQLite (>= 3.35, for RETURNING)
     # both accept this spelling.
     return (
-        f"INSERT INTO {table} ({day}, {last}) VALUES (%s, 1) "
-        f"ON CONFLICT ({day}) DO UPDATE SET {last} = {table}.{last} + 1 RETURNING {last}"
+        f"INSERT INTO {counter} ({key}, {value}) VALUES (%s, 1) "
+        f"ON CONFLICT ({key}) DO UPDATE SET {value} = {counter}.{value} + 1 RETURNING {value}"
     )
 
 
