@@ -156,6 +156,15 @@ def build_rows(services, workers, load_info, n, scan, deadlines) -> list[tuple[s
             verdict(services[1] >= TARGET_SERVICE_RATE),
         )
     ]
+    if services.get("statements"):
+        rows.append(
+            (
+                "1. statements per order (create+accept+dispatch)",
+                f"{services['statements']}",
+                "informational",
+                "",
+            )
+        )
     if workers > 1 and workers in services:
         rate = services[workers]
         rows.append(
