@@ -117,3 +117,36 @@ def test_the_statements_are_printed_for_the_bench_readme(departments, capsys):
     for number, query in enumerate(both.captured_queries, 1):
         print(f"{number:2} {query['sql'][:150]}")
     assert len(_statements(both)) == len(CREATE + DISPATCH)
+
+
+def test_only_the_first_service_after_the_creation_skips_the_lock(departments):
+    from minyi.orders.services.intake import order_reject
+    from tests.factories import scope_reason
+
+    with clock.frozen(MONDAY):
+        _warm(departments)
+        order = _record(1)
+        reason = scope_reason("duplicate")
+        with CaptureQueriesContext(connection) as first:
+            order_dispatch(order=order, lead=departments[0])
+        with CaptureQueriesContext(connection) as second:
+            with pytest.raises(Exception, match="不予受理"):
+                order_reject(order=order, reason=reason)
+
+    assert "SELECT orders_workorder" not in _statements(first)
+    assert _statements(second)[0] == "SELECT orders_workorder"  # locked and read again
+
+
+def test_the_ledger_row_written_with_the_events_is_the_row_folded_from_the_log(departments):
+    from minyi.ledger.facts import rows_rebuild
+    from minyi.ledger.models import LedgerRow
+
+    with clock.frozen(MONDAY):
+        _warm(departments)
+        order = _record(1)
+        order_dispatch(order=order, lead=departments[0], assisting=[departments[1]])
+    written = LedgerRow.objects.filter(order=order).values().get()
+
+    rows_rebuild([order.pk])
+
+    assert LedgerRow.objects.filter(order=order).values().get() == written
