@@ -23,7 +23,11 @@ RESULTS_HEAD = (
 )
 
 # Targets (see bench/README.md for where they come from).
-TARGET_SERVICE_RATE = 10.0  # orders/s: a large city hotline peaks well under 5 new orders/s
+# orders/s (issue 13): twice django-helpdesk's staff-form ticket create in one process (it does
+# about 60-68 tickets/s here), and over 300/s with 2 processes; a large city's hotline peaks at
+# well under 5 new orders/s, so these are about the cost of each order, not about capacity
+TARGET_SERVICE_RATE = 120.0
+TARGET_SERVICE_RATE_PROCESSES = 300.0
 TARGET_SCAN_SECONDS = 5.0
 TARGET_RESCAN_SECONDS = 1.0
 TARGET_DEADLINES = 50_000.0
@@ -202,6 +206,15 @@ def build_rows(services, workers, load_info, n, scan, deadlines) -> list[tuple[s
                 verdict(services[1] >= TARGET_SERVICE_RATE),
             )
         )
+    if services.get("statements"):
+        rows.append(
+            (
+                "1. statements per order (create+accept+dispatch)",
+                f"{services['statements']}",
+                "informational",
+                "",
+            )
+        )
     if workers > 1 and workers in services:
         rate = services[workers]
         rows.append(
@@ -210,8 +223,8 @@ def build_rows(services, workers, load_info, n, scan, deadlines) -> list[tuple[s
                 f"FAILED: {services.get('failed', '')}"
                 if rate is None
                 else f"{rate:,.0f} orders/s",
-                f"≥ {TARGET_SERVICE_RATE:.0f}/s",
-                FAILED if rate is None else verdict(rate >= TARGET_SERVICE_RATE),
+                f"≥ {TARGET_SERVICE_RATE_PROCESSES:.0f}/s",
+                FAILED if rate is None else verdict(rate >= TARGET_SERVICE_RATE_PROCESSES),
             )
         )
     if load_info["loaded"]:

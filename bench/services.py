@@ -37,30 +37,49 @@ def deadline_figures(count: int) -> dict:
 # -- figure 1: through the services --------------------------------------------------------------
 
 
-def _service_orders(count: int, seed: int) -> tuple[int, float]:
+def _service_orders(count: int, seed: int, fx=None) -> tuple[int, float]:
+    """``count`` orders recorded, accepted and dispatched, each in one transaction: the services
+    keep their own atomic blocks (savepoints inside this one), the order is numbered, inserted
+    accepted and dispatched with one commit, and the dispatch does not lock again the order the
+    same transaction created (minyi/orders/services/created.py)."""
+    from django.db import transaction
+
     from minyi.orders.services.dispatch import order_dispatch
     from minyi.orders.services.intake import order_create
 
-    fx = fixtures()
+    fx = fx or fixtures()
     rng = random.Random(seed)
     types = [fx.request_types[c] for c, _ in TYPE_WEIGHTS]
     weights = [w for _, w in TYPE_WEIGHTS]
     started = time.perf_counter()
     for _ in range(count):
         title = rng.choice(TITLES)
-        order = order_create(
-            channel="citizen_call",
-            request_type=rng.choices(types, weights)[0],
-            title=title,
-            content=f"{title}，请相关部门尽快处理。",
-            requester_name=rng.choice(NAMES),
-            requester_phone=f"+86138{rng.randrange(10**8):08d}",
-            address="基准市雁峰区某街道",
-            accept=True,
-        )
-        lead, assist = rng.sample(fx.departments, 2)
-        order_dispatch(order=order, lead=lead, assisting=[assist])
+        with transaction.atomic():
+            order = order_create(
+                channel="citizen_call",
+                request_type=rng.choices(types, weights)[0],
+                title=title,
+                content=f"{title}，请相关部门尽快处理。",
+                requester_name=rng.choice(NAMES),
+                requester_phone=f"+86138{rng.randrange(10**8):08d}",
+                address="基准市雁峰区某街道",
+                accept=True,
+            )
+            lead, assist = rng.sample(fx.departments, 2)
+            order_dispatch(order=order, lead=lead, assisting=[assist])
     return count, time.perf_counter() - started
+
+
+def statements_per_order() -> list[str]:
+    """The SQL of one warm order (after the warm-up: the reference data is in memory), the
+    commit's task included; BEGIN and COMMIT appear where the driver logs them."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    fx = fixtures()  # the bench's reference rows, read before
+    with CaptureQueriesContext(connection) as captured:
+        _service_orders(1, 3, fx)
+    return [query["sql"] for query in captured.captured_queries]
 
 
 BARRIER_TIMEOUT = 120  # seconds a process waits for the others to be ready
@@ -153,6 +172,11 @@ def _parallel(sample: int, workers: int) -> tuple[float | None, str]:
 def service_figures(sample: int, workers: int) -> dict:
     out = {}
     _service_orders(20, 1)  # warm up
+    statements = statements_per_order()
+    out["statements"] = len(statements)
+    print(f"  {len(statements)} statements per order:")
+    for number, sql in enumerate(statements, 1):
+        print(f"    {number:2} {sql[:100]}")
     done, seconds = _service_orders(sample, 2)
     out[1] = done / seconds
     print(f"  1 process:  {done:,} orders in {seconds:.2f} s = {out[1]:,.0f} orders/s")

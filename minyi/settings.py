@@ -327,6 +327,9 @@ if env_str("REDIS_URL"):
 MINYI = {
     # How often (seconds) a process re-checks the calendar revision for edits made elsewhere.
     "CALENDAR_RECHECK_SECONDS": env_int("MINYI_CALENDAR_RECHECK_SECONDS", 5),
+    # How often (seconds) a process re-checks the reference revision (time-limit rules, message
+    # templates kept in memory: minyi/reference/snapshots.py) for edits made elsewhere.
+    "REFERENCE_RECHECK_SECONDS": env_int("MINYI_REFERENCE_RECHECK_SECONDS", 5),
     # Order numbers look like 12345-20261122-000123.
     "ORDER_NUMBER_PREFIX": env_str("MINYI_ORDER_NUMBER_PREFIX") or "12345",
     # A PBX may send local landlines without the area code (湘潭: 0731).

@@ -65,12 +65,18 @@ def _reference_data_in_transactional_tests(request):
 @pytest.fixture(autouse=True)
 def _fresh_calendar_snapshot():
     """The calendar snapshot is process-wide and rechecked only every few seconds; a test that
-    edits the calendar is rolled back afterwards, so every test starts from the database."""
+    edits the calendar is rolled back afterwards, so every test starts from the database. The
+    same for the reference snapshots (time-limit rules, message templates)."""
+    from minyi.notify import services as outbox
+    from minyi.reference import snapshots
     from minyi.workdays import calendar
 
     calendar.invalidate()
+    snapshots.invalidate()
+    outbox.unsent_forget()  # ids written by an earlier test's transaction, never committed
     yield
     calendar.invalidate()
+    snapshots.invalidate()
 
 
 @pytest.fixture(autouse=True)

@@ -188,28 +188,37 @@ def _copied(order: WorkOrder) -> dict[str, object]:
 
 
 def row_apply(event: OrderEvent, order: WorkOrder) -> None:
-    """Bring the order's ledger row up to ``event`` (called by ``record_event``, inside the
-    service's transaction). An order whose row is missing (loaded in bulk, or older than the
-    ledger) gets it rebuilt from its whole log."""
-    if event.kind == EventKind.CREATED:
-        LedgerRow.objects.create(
-            order_id=order.pk,
-            **level_fields(deputy_levels([order.deputy_id]).get(order.deputy_id, ())),
-            last_event_id=event.pk,
-            **_copied(order),
-        )
+    """``rows_apply`` for one event."""
+    rows_apply([event], order)
+
+
+def rows_apply(events: list[OrderEvent], order: WorkOrder) -> None:
+    """Bring the order's ledger row up to ``events`` (written together by one action, oldest
+    first; called by ``record_events``, inside the service's transaction) in one statement: an
+    INSERT of the row folded from them when they open the log (``created``), else one UPDATE
+    whose every column composes the events' changes in order. An order whose row is missing
+    (loaded in bulk, or older than the ledger) gets it rebuilt from its whole log."""
+    if events[0].kind == EventKind.CREATED:
+        levels = deputy_levels([order.deputy_id]).get(order.deputy_id, ())
+        row_fold(order, events, lead_parts=set(), levels=levels).save(force_insert=True)
         return
-    lead = event.assignment is not None and event.assignment.role == AssignmentRole.LEAD
-    changes = event_changes(event.kind, event.at, event.data or {}, lead=lead)
-    update = {"last_event_id": event.pk}
-    for name, change in changes.items():
-        if change is ADD:
-            update[name] = F(name) + 1
-        elif isinstance(change, First):
-            update[name] = Coalesce(F(name), Value(change.value))
-        else:
-            update[name] = change
-    update.update(_copied(order))  # the order's own columns win over what the event implies
+    update: dict[str, object] = {}
+    for event in events:
+        lead = event.assignment is not None and event.assignment.role == AssignmentRole.LEAD
+        for name, change in event_changes(
+            event.kind, event.at, event.data or {}, lead=lead
+        ).items():
+            before = update.get(name, F(name))
+            if not hasattr(before, "resolve_expression"):  # set by an earlier event of the batch
+                before = Value(before)
+            if change is ADD:
+                update[name] = before + 1
+            elif isinstance(change, First):
+                update[name] = Coalesce(before, Value(change.value))
+            else:
+                update[name] = change
+    update["last_event_id"] = events[-1].pk
+    update.update(_copied(order))  # the order's own columns win over what the events imply
     if not LedgerRow.objects.filter(order_id=order.pk).update(**update):
         rows_rebuild([order.pk])
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 
 from minyi.core import timefmt
+from minyi.reference.snapshots import KeptQuerySet
 
 
 class MessageChannel(models.TextChoices):
@@ -34,6 +35,9 @@ class MessageTemplate(models.Model):
     )
     is_active = models.BooleanField("启用", default=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    # kept in memory by every process (reference.snapshots): its writes say so
+    objects = KeptQuerySet.as_manager()
 
     class Meta:
         verbose_name = "消息模板"

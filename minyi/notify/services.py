@@ -17,6 +17,7 @@ by the key delivers it once (tests/notify/test_worker_crash.py).
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from datetime import timedelta
 
@@ -26,6 +27,7 @@ from django.db.models import Exists, F, OuterRef, Q
 
 from minyi.core import clock
 from minyi.orders.models import EventKind, OrderEvent
+from minyi.reference.snapshots import snapshot
 
 from . import rules, texts
 from .backends import SendError, Sms, get_backend
@@ -53,6 +55,12 @@ def _config(name: str):
 # -- writing ------------------------------------------------------------------------------------
 
 
+def templates() -> dict[str, MessageTemplate]:
+    """Every message template by code, as this process keeps them (``reference.snapshots``:
+    read again after any template is saved or deleted, in any process)."""
+    return snapshot("message_templates", lambda: {t.code: t for t in MessageTemplate.objects.all()})
+
+
 def outbox_write_for_event(event: OrderEvent) -> list[int]:
     """Write the messages ``event`` causes (``rules.drafts_for``) and queue them for sending after
     commit. Safe to call twice for one event: the idempotency key (event, template, recipient)
@@ -62,27 +70,38 @@ def outbox_write_for_event(event: OrderEvent) -> list[int]:
     )
 
 
-def outbox_write(
+def outbox_write_for_events(events: list[OrderEvent]) -> list[int]:
+    """The messages of events an action has just written (``record_events``), in one INSERT,
+    queued for sending after commit. Nothing can hold their keys yet (the events are new and
+    uncommitted, out of every other transaction's sight: the warning collector's included), so
+    nothing is looked up first. Returns the ids of the rows written."""
+    rows = [
+        row
+        for event in events
+        for row in _rows(
+            rules.drafts_for(event), key=f"ev{event.pk}", order_id=event.order_id, event=event
+        )
+    ]
+    if not rows:
+        return []
+    OutboxMessage.objects.bulk_create(rows)
+    ids = [row.pk for row in rows]
+    send_after_commit(ids)
+    return ids
+
+
+def _rows(
     drafts: list[rules.Draft], *, key: str, order_id=None, event=None, mashang_message_id=None
-) -> list[int]:
-    """Write ``drafts`` to the outbox, each keyed ``<key>:<template>:<recipient>``, and queue them
-    for sending after commit: the messages of an order's event, and those that belong to no order
-    (an SMS code, a 码上找代表 message's texts, whose ``key`` names their own event, and whose
-    notices open the message: ``mashang_message_id``). A second call with the same key writes
-    nothing. Returns the ids of the rows this call wrote."""
+) -> list[OutboxMessage]:
+    """The outbox rows of ``drafts`` (those whose template is active and renders)."""
     if not drafts:
         return []
-    templates = {
-        t.code: t
-        for t in MessageTemplate.objects.filter(
-            code__in={d.template_code for d in drafts}, is_active=True
-        )
-    }
+    known = templates()
     now = clock.now()
     rows = []
     for draft in drafts:
-        template = templates.get(draft.template_code)
-        if template is None:  # switched off by an administrator
+        template = known.get(draft.template_code)
+        if template is None or not template.is_active:  # switched off by an administrator
             continue
         try:
             body = texts.render(template.body, draft.params)
@@ -105,6 +124,20 @@ def outbox_write(
                 next_attempt_at=now,
             )
         )
+    return rows
+
+
+def outbox_write(
+    drafts: list[rules.Draft], *, key: str, order_id=None, event=None, mashang_message_id=None
+) -> list[int]:
+    """Write ``drafts`` to the outbox, each keyed ``<key>:<template>:<recipient>``, and queue them
+    for sending after commit: the messages of an order's event, and those that belong to no order
+    (an SMS code, a 码上找代表 message's texts, whose ``key`` names their own event, and whose
+    notices open the message: ``mashang_message_id``). A second call with the same key writes
+    nothing. Returns the ids of the rows this call wrote."""
+    rows = _rows(
+        drafts, key=key, order_id=order_id, event=event, mashang_message_id=mashang_message_id
+    )
     if not rows:
         return []
     keys = [row.idempotency_key for row in rows]
@@ -122,16 +155,60 @@ def outbox_write(
             idempotency_key__in=[k for k in keys if k not in existing]
         ).values_list("id", flat=True)
     )
-    if ids:
-        transaction.on_commit(lambda: _enqueue(ids), robust=True)
+    send_after_commit(ids)
     return ids
 
 
-def _enqueue(ids: list[int]) -> None:
-    from .tasks import outbox_send_task
+# The messages written by the current transaction and not yet handed to a task, per connection
+# (Django's connections are per thread).
+_unsent = threading.local()
 
-    for pk in ids:
-        outbox_send_task.enqueue(pk)
+
+def send_after_commit(ids: list[int]) -> None:
+    """Queue ``ids`` to be sent once the transaction commits, by one task for all the messages
+    the transaction wrote (``outbox_send_batch_task``), not one task each.
+
+    Each call registers an ``on_commit`` hook, so the hooks of a savepoint rolled back are
+    dropped with it while the others stand; the first hook to run after commit takes every id
+    collected and queues one task, the others find nothing left. An id whose row was rolled back
+    with its savepoint is found missing by the task and skipped. Outside a transaction the hook
+    runs at once."""
+    if not ids:
+        return
+    pending = getattr(_unsent, "ids", None)
+    if pending is None:
+        pending = _unsent.ids = []
+    pending.extend(ids)
+    transaction.on_commit(_enqueue_collected, robust=True)
+
+
+def unsent_forget() -> None:
+    """Drop the ids collected and not yet queued (those of transactions rolled back whole: their
+    hooks never ran; left alone they would only be skipped by the next task)."""
+    _unsent.ids = []
+
+
+def _enqueue_collected() -> None:
+    ids, _unsent.ids = getattr(_unsent, "ids", None) or [], []
+    if ids:
+        _enqueue(ids)
+
+
+def _enqueue(ids: list[int]) -> None:
+    from .tasks import outbox_send_batch_task
+
+    outbox_send_batch_task.enqueue(list(dict.fromkeys(ids)))
+
+
+def outbox_send_batch(message_ids: list[int]) -> dict[str, int]:
+    """Send each of ``message_ids`` (``outbox_send``: a row that is not ours to send, or no
+    longer exists, is skipped). A message that fails waits for its retry as it would alone; it
+    does not hold up the others. Returns how many ended in each status."""
+    counts: dict[str, int] = {}
+    for pk in message_ids:
+        status = str(outbox_send(pk) or "missing")
+        counts[status] = counts.get(status, 0) + 1
+    return counts
 
 
 def warning_notices_collect(*, now=None) -> int:
@@ -214,7 +291,7 @@ def _deliver_sms(message: OutboxMessage) -> None:
     """The provider call and the record are two steps, outside any transaction (SQLite would
     hold its write lock across the network call); a crash between them is what the lease and
     the idempotency key are for."""
-    template = MessageTemplate.objects.filter(code=message.template_code).first()
+    template = templates().get(message.template_code)
     sms = Sms(
         key=message.idempotency_key,
         phone=message.recipient_phone,

@@ -2,12 +2,19 @@
 
 from django_tasks import task
 
-from .services import outbox_send, outbox_sweep, warning_notices_collect
+from .services import outbox_send, outbox_send_batch, outbox_sweep, warning_notices_collect
 
 
 @task()
 def outbox_send_task(message_id: int) -> str:
+    """One message (the tasks queued before messages were sent in batches)."""
     return str(outbox_send(message_id))
+
+
+@task()
+def outbox_send_batch_task(message_ids: list[int]) -> str:
+    """The messages one transaction wrote, in one task (``services.send_after_commit``)."""
+    return str(outbox_send_batch(message_ids))
 
 
 @task()

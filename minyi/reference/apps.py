@@ -5,3 +5,8 @@ class ReferenceConfig(AppConfig):
     name = "minyi.reference"
     label = "reference"
     verbose_name = "基础数据"
+
+    def ready(self) -> None:
+        from minyi.reference import snapshots
+
+        snapshots.connect()

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass
 
 from minyi.core.errors import ValidationFailed
 from minyi.reference.models import ClockStart, LimitStage, TimeLimitRule
+from minyi.reference.snapshots import snapshot
 
 
 @dataclass(frozen=True)
@@ -36,14 +37,21 @@ def _matches(
     )
 
 
+def policy() -> tuple[TimeLimitRule, ...]:
+    """Every time-limit rule, as this process keeps them (``snapshots``: read again after any
+    rule is saved or deleted, in any process)."""
+    return snapshot("time_limit_rules", lambda: tuple(TimeLimitRule.objects.order_by("id")))
+
+
 def limit_for(
     stage: str, *, request_type_id: int | None, urgency: str, complexity: str, rules=None
 ) -> Limit:
     """The matching rule with the highest priority; among equal priorities the most specific
-    (the one naming more of request type, urgency, complexity), then the oldest."""
+    (the one naming more of request type, urgency, complexity), then the oldest. ``rules``: the
+    policy in force (``policy()`` by default)."""
     candidates = [
         r
-        for r in (rules if rules is not None else TimeLimitRule.objects.filter(stage=stage))
+        for r in (rules if rules is not None else policy())
         if r.stage == stage
         and _matches(r, request_type_id=request_type_id, urgency=urgency, complexity=complexity)
     ]
@@ -70,7 +78,7 @@ def _key(order) -> dict:
 def limits_for_order(order, rules=None) -> dict[str, dict]:
     """Snapshot of the sign / return / handle limits for an order, stored on each assignment."""
     if rules is None:
-        rules = list(TimeLimitRule.objects.filter(stage__in=DEPARTMENT_STAGES))
+        rules = policy()
     return {
         str(stage): limit_for(stage, rules=rules, **_key(order)).as_dict()
         for stage in DEPARTMENT_STAGES

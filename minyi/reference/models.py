@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from minyi.reference.snapshots import KeptQuerySet
+
 
 class RegionLevel(models.TextChoices):
     PROVINCE = "province", "省"
@@ -207,6 +209,9 @@ class TimeLimitRule(models.Model):
     )
     note = models.CharField("依据", max_length=200, blank=True)
 
+    # kept in memory by every process (reference.snapshots): its writes say so
+    objects = KeptQuerySet.as_manager()
+
     class Meta:
         verbose_name = "办理时限规则"
         verbose_name_plural = "办理时限规则"
@@ -265,3 +270,19 @@ class ScopeReason(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ReferenceRevision(models.Model):
+    """One row, given a new random number whenever reference data that the write path keeps in
+    memory changes (time-limit rules, message templates: ``reference.snapshots``), so every
+    process (servers, worker, scheduler) knows when to read it again."""
+
+    number = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "基础数据版本"
+        verbose_name_plural = "基础数据版本"
+
+    def __str__(self) -> str:
+        return f"{self.number}"

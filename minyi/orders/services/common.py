@@ -15,6 +15,7 @@ from minyi.orders.models import (
     Status,
     WorkOrder,
 )
+from minyi.orders.services.created import created_take
 
 # The requests a department's part can leave waiting for the dispatcher, and their name in events.
 PENDING_REQUESTS = ((ExtensionRequest, "extension"), (ReturnRequest, "return"))
@@ -22,7 +23,11 @@ PENDING_REQUESTS = ((ExtensionRequest, "extension"), (ReturnRequest, "return"))
 
 def lock_order(order: WorkOrder | int) -> WorkOrder:
     """Re-read the order under a row lock; every service starts here so two actions on the same
-    order run one after the other (PostgreSQL; SQLite serialises writers anyway)."""
+    order run one after the other (PostgreSQL; SQLite serialises writers anyway). An order this
+    transaction has just created is already as locked as it can be (``created.py``): it is
+    returned as it is, without a statement."""
+    if isinstance(order, WorkOrder) and created_take(order):
+        return order
     pk = order.pk if isinstance(order, WorkOrder) else order
     return WorkOrder.objects.select_for_update().get(pk=pk)
 
@@ -106,7 +111,7 @@ def require_status(order: WorkOrder, allowed: Iterable[str], action: str) -> Non
         )
 
 
-def record_event(
+def event_new(
     order: WorkOrder,
     kind: EventKind,
     *,
@@ -118,7 +123,8 @@ def record_event(
     at=None,
     **data,
 ) -> OrderEvent:
-    event = OrderEvent.objects.create(
+    """An event row, not yet written (``record_events`` writes it)."""
+    return OrderEvent(
         order=order,
         assignment=assignment,
         kind=kind,
@@ -129,19 +135,31 @@ def record_event(
         note=note,
         data=data,
     )
+
+
+def record_events(order: WorkOrder, events: list[OrderEvent]) -> list[OrderEvent]:
+    """Write the events one action causes, in order, and what follows from them in the same
+    transaction: one INSERT for the events, one statement for the ledger row, one INSERT for the
+    messages they cause (none when they cause none)."""
+    OrderEvent.objects.bulk_create(events)
     # The ledger row follows the log in the same transaction (minyi/ledger/facts.py).
-    from minyi.ledger.facts import row_apply
+    from minyi.ledger.facts import rows_apply
 
-    row_apply(event, order)
-    # The messages this event causes join the same transaction (minyi/notify/rules.py).
+    rows_apply(events, order)
+    # The messages these events cause join the same transaction (minyi/notify/rules.py).
     # Imported here: notify depends on orders, not the other way round.
-    from minyi.notify.services import outbox_write_for_event
+    from minyi.notify.services import outbox_write_for_events
 
-    outbox_write_for_event(event)
-    return event
+    outbox_write_for_events(events)
+    return events
 
 
-def transition(
+def record_event(order: WorkOrder, kind: EventKind, **fields) -> OrderEvent:
+    """Write one event (``event_new``'s arguments) and what follows from it."""
+    return record_events(order, [event_new(order, kind, **fields)])[0]
+
+
+def transition_apply(
     order: WorkOrder,
     kind: EventKind,
     *,
@@ -149,12 +167,13 @@ def transition(
     actor=None,
     fields: Iterable[str] = (),
     assignment: Assignment | None = None,
+    assignments: Iterable[Assignment] | None = None,
     note: str = "",
     **data,
-) -> OrderEvent:
-    """Move the order to ``to`` (or keep its status), start the dispatch clock when it enters the
-    dispatch queue, bring its deadline columns in line with its assignments, save the named
-    fields with them, and write the event."""
+) -> tuple[list[str], list[OrderEvent]]:
+    """``transition`` in memory: move the order, start or stop its clocks, sync its deadlines
+    (against ``assignments``, its parts, when the caller knows them all; read otherwise) and
+    return the fields to save and the events to write (the warning's after the action's)."""
     from minyi.orders.services.deadlines import (
         iso,
         order_start_dispatch_clock,
@@ -169,29 +188,46 @@ def transition(
         # Into the dispatch queue (acceptance, or a lead's accepted return): 第一时间交办.
         fields = [*fields, *order_start_dispatch_clock(order, at=order.updated_at)]
         data["dispatch_due"] = iso(order.dispatch_due)
-    synced = order_sync_deadlines(order)
-    order.save(update_fields=list(dict.fromkeys(["status", "updated_at", *fields, *synced])))
-    event = record_event(
-        order,
-        kind,
-        actor=actor,
-        from_status=before,
-        to_status=order.status,
-        assignment=assignment,
-        note=note[:1000],
-        **data,
-    )
+    synced = order_sync_deadlines(order, assignments)
+    events = [
+        event_new(
+            order,
+            kind,
+            actor=actor,
+            from_status=before,
+            to_status=order.status,
+            assignment=assignment,
+            note=note[:1000],
+            **data,
+        )
+    ]
     if order.warning != warning_before:
         # The ledger counts warnings from these rows, whether time (sla_scan) or an action moved it.
-        record_event(
-            order,
-            EventKind.WARNING,
-            actor=actor,
-            from_status=order.status,
-            to_status=order.status,
-            **{"from": warning_before, "to": order.warning, "cause": str(kind)},
+        events.append(
+            event_new(
+                order,
+                EventKind.WARNING,
+                actor=actor,
+                from_status=order.status,
+                to_status=order.status,
+                **{"from": warning_before, "to": order.warning, "cause": str(kind)},
+            )
         )
-    return event
+    return list(dict.fromkeys(["status", "updated_at", *fields, *synced])), events
+
+
+def transition(
+    order: WorkOrder,
+    kind: EventKind,
+    **arguments,
+) -> OrderEvent:
+    """Move the order to ``to`` (or keep its status), start the dispatch clock when it enters the
+    dispatch queue, bring its deadline columns in line with its assignments, save the named
+    fields with them, and write the event (with the warning event when the warning moved, in
+    the same INSERT). ``transition_apply`` takes the arguments."""
+    fields, events = transition_apply(order, kind, **arguments)
+    order.save(update_fields=fields)
+    return record_events(order, events)[0]
 
 
 def messages_follow(order: WorkOrder, event: OrderEvent) -> None:

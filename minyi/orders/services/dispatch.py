@@ -88,6 +88,9 @@ def order_dispatch(
         EventKind.DISPATCHED,
         to=Status.DISPATCHED,
         actor=actor,
+        # An accepted order has no live part (acceptance gives none; a lead's accepted return
+        # ends them all): its parts are the ones just created, no need to read them back.
+        assignments=created,
         note=note,
         lead=lead.pk,
         assisting=[d.pk for d in assisting],

@@ -16,12 +16,15 @@ from minyi.core.errors import ValidationFailed
 from minyi.orders import text_limits as limits
 from minyi.orders.models import Channel, EventKind, Reply, ReplyMethod, Solved, Status, WorkOrder
 from minyi.orders.services.common import (
+    event_new,
     lock_order,
     messages_follow,
-    record_event,
+    record_events,
     require_status,
     transition,
+    transition_apply,
 )
+from minyi.orders.services.created import created_mark
 from minyi.orders.services.numbering import order_number_next
 from minyi.reference.models import Complexity, RequestType, ScopeReason, Urgency
 from minyi.workdays.calendar import SHANGHAI
@@ -46,7 +49,12 @@ def order_create(
     address: str = "",
     accept: bool = False,
 ) -> WorkOrder:
-    """Record a new order (draft), or record and accept it in one step (``accept=True``)."""
+    """Record a new order (draft), or record and accept it in one step (``accept=True``).
+
+    Accepted at once, the order is inserted in its accepted state and its two events
+    (``created``, ``accepted``) are written together (``record_events``): the order is not
+    locked and updated again right after it was inserted. The instance returned carries the mark
+    of this transaction (``created.py``), so the next service on it here does not lock it."""
     if channel not in Channel.values:
         raise ValidationFailed(f"未知的来源渠道：{channel}")
     if urgency not in Urgency.values or complexity not in Complexity.values:
@@ -69,7 +77,7 @@ def order_create(
     if not is_anonymous and not (requester_name.strip() or deputy):
         raise ValidationFailed("请填写诉求人姓名，或勾选匿名。")
     now = clock.now()
-    order = WorkOrder.objects.create(
+    order = WorkOrder(
         number=order_number_next(day=now.astimezone(SHANGHAI).date()),
         channel=channel,
         status=Status.DRAFT,
@@ -90,9 +98,14 @@ def order_create(
         created_at=now,
         updated_at=now,
     )
-    record_event(order, EventKind.CREATED, actor=actor, to_status=Status.DRAFT, channel=channel)
+    events = [
+        event_new(order, EventKind.CREATED, actor=actor, to_status=Status.DRAFT, channel=channel)
+    ]
     if accept:
-        order = order_accept(order=order, actor=actor)
+        events += _accepted(order, actor, assignments=[])[1]  # a new order has no parts
+    order.save(force_insert=True)
+    record_events(order, events)
+    created_mark(order)
     return order
 
 
@@ -138,16 +151,35 @@ def order_decide(
     order = lock_order(order)
     require_status(order, [Status.DRAFT], "作出受理决定")
     if decision == ACCEPT:
-        return order_accept(order=order, actor=actor)
-    return order_reject(order=order, reason=reason, basis=basis, actor=actor)
+        return _accept(order, actor)
+    return _reject(order, reason=reason, basis=basis, actor=actor)
 
 
 @transaction.atomic
 def order_accept(*, order: WorkOrder, actor=None) -> WorkOrder:
-    order = lock_order(order)
+    return _accept(lock_order(order), actor)
+
+
+def _accepted(order: WorkOrder, actor, assignments=None) -> tuple[list[str], list]:
+    """受理 in memory: the order moves and its dispatch clock starts; returns the fields to save
+    and the events to write (the caller saves the order and writes them)."""
     require_status(order, [Status.DRAFT], "受理")
     order.accepted_at = clock.now()
-    transition(order, EventKind.ACCEPTED, to=Status.ACCEPTED, actor=actor, fields=["accepted_at"])
+    return transition_apply(
+        order,
+        EventKind.ACCEPTED,
+        to=Status.ACCEPTED,
+        actor=actor,
+        fields=["accepted_at"],
+        assignments=assignments,
+    )
+
+
+def _accept(order: WorkOrder, actor) -> WorkOrder:
+    """受理 of a locked draft."""
+    fields, events = _accepted(order, actor)
+    order.save(update_fields=fields)
+    record_events(order, events)
     return order
 
 
@@ -158,7 +190,11 @@ def order_reject(
     """不予受理, with a reason code and the basis told to the deputy (DESIGN §5). At intake this
     is ``order_decide``'s; on an accepted order it is the dispatcher's later finding (a matter
     returned by every department that turns out to be nobody's)."""
-    order = lock_order(order)
+    return _reject(lock_order(order), reason=reason, basis=basis, actor=actor)
+
+
+def _reject(order: WorkOrder, *, reason: ScopeReason, basis: str, actor) -> WorkOrder:
+    """不予受理 of a locked order."""
     require_status(order, [Status.DRAFT, Status.ACCEPTED], "不予受理")
     if not reason.is_active:
         raise ValidationFailed("该不予受理理由已停用。")
