@@ -19,7 +19,8 @@ and grouping speed (``bench/text_quality.py``, ``bench/text_speed.py``), each in
 Options: ``--orders N`` (default 1,000,000), ``--sample N`` (service orders, default 2,000),
 ``--workers N`` (default: number of CPUs), ``--reload`` (drop the loaded orders and load again),
 ``--quick`` (50,000 orders, 400 service orders, in the database ``minyi_bench_quick``),
-``--load-only`` (load and stop), ``--share F`` (the scan case with only that share of the open
+``--load-only`` (load and stop), ``--only scan`` (load if needed, then figure 3 alone, printed and
+not written to RESULTS.md), ``--share F`` (the scan case with only that share of the open
 orders due for a change, default 0.03), ``--explain`` (print EXPLAIN ANALYZE of the scan's
 statements), ``--no-results`` (do not touch bench/RESULTS.md).
 
@@ -69,6 +70,9 @@ def main() -> int:
     parser.add_argument("--no-results", action="store_true", help="do not write RESULTS.md")
     parser.add_argument("--load-only", action="store_true", help="load the orders and stop")
     parser.add_argument(
+        "--only", choices=["scan"], help="run one figure alone (printed only): scan (figure 3)"
+    )
+    parser.add_argument(
         "--share", type=float, default=0.03, help="open orders due for a change, 2nd case (0.03)"
     )
     args = parser.parse_args()
@@ -102,6 +106,8 @@ def main() -> int:
 
     if args.load_only:
         return 0
+    if args.only == "scan":
+        return only_scan(args.explain, args.share)
 
     print(f"[4] deadline computations ({deadline_count:,} random starts in 2025–2027)", flush=True)
     deadlines = deadline_figures(deadline_count)
@@ -161,6 +167,17 @@ def main() -> int:
     ok = ok and ledger_rc == 0 and dupcheck_rc == 0 and routing_rc == 0
     ok = ok and text_quality_rc == 0 and text_speed_rc == 0
     return 0 if ok else 1
+
+
+def only_scan(explain: bool, share: float) -> int:
+    """Figure 3 alone (``--only scan``): its table rows, judged, and nothing written."""
+    before = report.loadavg()
+    print("[3] sla_scan", flush=True)
+    scan = scan_figures(explain, share)
+    rows = report.scan_rows(scan)
+    report.print_table(rows)
+    print(f"load average (1 min): {before} before, {report.loadavg()} after")
+    return 0 if all(r[3] != "FAIL" for r in rows) else 1
 
 
 if __name__ == "__main__":
