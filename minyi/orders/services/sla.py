@@ -102,7 +102,7 @@ def _mark(ids: list[int], condition: Q, level: str, now: datetime) -> int:
     for start in range(0, len(ids), SQLITE_PIECE):
         claim = WorkOrder.objects.filter(condition, id__in=ids[start : start + SQLITE_PIECE])
         if connection.features.has_select_for_update_skip_locked:
-            claim = claim.select_for_update(skip_locked=True)
+            claim = claim.select_for_update(skip_locked=True, no_key=True)
         rows += claim.values_list("id", "status", "warning")
     if not rows:
         return 0
@@ -136,7 +136,7 @@ def _mark_in_one_statement(ids: list[int], condition: Q, level: str, now: dateti
     reads is the one the row had."""
     claim = (
         WorkOrder.objects.filter(condition)
-        .select_for_update(skip_locked=True)
+        .select_for_update(skip_locked=True, no_key=True)
         .order_by()
         .values_list("id", "warning")
     )
@@ -163,7 +163,8 @@ def _mark_in_one_statement(ids: list[int], condition: Q, level: str, now: dateti
         f"RETURNING {table}.{pk}, {table}.{col(order, 'status')} AS status, "
         f"claimed.{warning} AS before), "
         f"reddened AS (UPDATE {ledger_table} SET {col(ledger, 'went_red')} = true "
-        f"FROM marked WHERE {ledger_table}.{ledger_order} = marked.{pk} AND %s = %s) "
+        f"FROM marked WHERE {ledger_table}.{ledger_order} = marked.{pk} "
+        f"AND NOT {ledger_table}.{col(ledger, 'went_red')} AND %s = %s) "
         f"INSERT INTO {q(event.db_table)} ({', '.join(col(event, f) for f in event_fields)}) "
         f"SELECT {pk}, %s, %s, status, status, '', "
         f"jsonb_build_object('from', before, 'to', %s::text) FROM marked"
