@@ -145,7 +145,8 @@ def _mark_in_one_statement(ids: list[int], condition: Q, level: str, now: dateti
         WorkOrder.objects.filter(condition)
         .select_for_update(skip_locked=True, no_key=True)
         .order_by()
-        .values_list("id", "warning")
+        .annotate(tid=RawSQL("ctid", ()))
+        .values_list("id", "warning", "tid")
     )
     claim_sql, claim_params = claim.query.sql_with_params()
     order, event = WorkOrder._meta, OrderEvent._meta
@@ -166,7 +167,9 @@ def _mark_in_one_statement(ids: list[int], condition: Q, level: str, now: dateti
     sql = (
         f"WITH claimed AS ({claim_sql}), "
         f"marked AS (UPDATE {table} SET {warning} = %s, {col(order, 'updated_at')} = %s "
-        f"FROM claimed WHERE {table}.{pk} = claimed.{pk} "
+        # the locked row version's own address (a TID scan, no second index descent): nothing
+        # can move the row between the lock and this update, which is the same statement
+        f"FROM claimed WHERE {table}.ctid = claimed.tid AND {table}.{pk} = claimed.{pk} "
         f"RETURNING {table}.{pk}, {table}.{col(order, 'status')} AS status, "
         f"claimed.{warning} AS before), "
         f"reddened AS (UPDATE {ledger_table} SET {col(ledger, 'went_red')} = true "
