@@ -28,8 +28,13 @@ RESULTS_HEAD = (
 # well under 5 new orders/s, so these are about the cost of each order, not about capacity
 TARGET_SERVICE_RATE = 120.0
 TARGET_SERVICE_RATE_PROCESSES = 300.0
-TARGET_SCAN_SECONDS = 5.0
-TARGET_RESCAN_SECONDS = 1.0
+# sla_scan at 1,000,000 open orders (issue 13): the midnight peak under 2 s on a quiet machine and
+# under 5 s with the machine busy (a 1-minute load average of 1.5 or more on it when the scan
+# figure starts); the second run, which marks nothing, under 0.5 s
+TARGET_SCAN_SECONDS = 2.0
+TARGET_SCAN_SECONDS_BUSY = 5.0
+BUSY_LOAD = 1.5
+TARGET_RESCAN_SECONDS = 0.5
 TARGET_DEADLINES = 50_000.0
 
 
@@ -183,16 +188,6 @@ def verdict(ok: bool) -> str:
 
 
 def build_rows(services, workers, load_info, n, scan, deadlines) -> list[tuple[str, str, str, str]]:
-    def scan_row(label, figures, expected, limit, note):
-        yellow, red, seconds = figures
-        ok = seconds < limit and (yellow, red) == tuple(expected)
-        return (
-            label,
-            f"{seconds:.{2 if seconds >= 0.1 else 3}f} s (yellow {yellow:,}, red {red:,})",
-            f"< {limit:g} s, {note}",
-            verdict(ok),
-        )
-
     rows = []
     if services is None:
         rows.append(failed_row("1. create+dispatch via services"))
@@ -249,7 +244,7 @@ def build_rows(services, workers, load_info, n, scan, deadlines) -> list[tuple[s
         )
     else:
         rows.append((f"2. load {n:,} orders", "already loaded (skipped)", "—", "info"))
-    rows += _scan_rows(scan, scan_row) if scan else [failed_row("3. sla_scan")]
+    rows += scan_rows(scan) if scan else [failed_row("3. sla_scan")]
     if deadlines is None:
         rows.append(failed_row("4. deadline computations"))
     for label, rate in (deadlines or {}).items():
@@ -264,7 +259,23 @@ def build_rows(services, workers, load_info, n, scan, deadlines) -> list[tuple[s
     return rows
 
 
-def _scan_rows(scan, scan_row) -> list[tuple[str, str, str, str]]:
+def scan_rows(scan) -> list[tuple[str, str, str, str]]:
+    """Figure 3's rows (also ``bench/run.py --only scan``)."""
+
+    def scan_row(label, figures, expected, limit, note):
+        yellow, red, seconds = figures
+        ok = seconds < limit and (yellow, red) == tuple(expected)
+        return (
+            label,
+            f"{seconds:.{2 if seconds >= 0.1 else 3}f} s (yellow {yellow:,}, red {red:,})",
+            f"< {limit:g} s, {note}",
+            verdict(ok),
+        )
+
+    load = scan.get("load")
+    busy = load is not None and load >= BUSY_LOAD
+    limit = TARGET_SCAN_SECONDS_BUSY if busy else TARGET_SCAN_SECONDS
+    quiet = f"machine {'busy' if busy else 'quiet'}: load {load if load is not None else '?'}"
     peak_share = sum(scan["expected"]) / max(scan["open"], 1)
     share_share = sum(scan["share_expected"]) / max(scan["open"], 1)
     return [
@@ -272,15 +283,15 @@ def _scan_rows(scan, scan_row) -> list[tuple[str, str, str, str]]:
             f"3. sla_scan, {share_share:.0%} of {scan['open']:,} open due (brief's case)",
             scan["share"],
             scan["share_expected"],
-            TARGET_SCAN_SECONDS,
-            "marks as expected",
+            limit,
+            f"marks as expected ({quiet})",
         ),
         scan_row(
             f"3. sla_scan, midnight peak: {peak_share:.1%} due",
             scan["peak"],
             scan["expected"],
-            TARGET_SCAN_SECONDS,
-            "marks as expected",
+            limit,
+            f"marks as expected ({quiet})",
         ),
         scan_row(
             "3. sla_scan, 2nd run (peak)",
@@ -298,8 +309,8 @@ def _scan_rows(scan, scan_row) -> list[tuple[str, str, str, str]]:
         (
             "3. manage.py sla_scan, peak (in-process)",
             f"{scan['command'][1]:.2f} s ({scan['command'][0].split('  ')[0]})",
-            f"< {TARGET_SCAN_SECONDS:g} s",
-            verdict(scan["command"][1] < TARGET_SCAN_SECONDS),
+            f"< {limit:g} s",
+            verdict(scan["command"][1] < limit),
         ),
     ]
 

@@ -23,7 +23,8 @@ against the app served by the production command).
 Options: ``--orders N`` (default 1,000,000), ``--sample N`` (service orders, default 2,000),
 ``--workers N`` (default: number of CPUs), ``--reload`` (drop the loaded orders and load again),
 ``--quick`` (50,000 orders, 400 service orders, in the database ``minyi_bench_quick``),
-``--load-only`` (load and stop), ``--share F`` (the scan case with only that share of the open
+``--load-only`` (load and stop), ``--only scan`` (load if needed, then figure 3 alone, printed and
+not written to RESULTS.md), ``--share F`` (the scan case with only that share of the open
 orders due for a change, default 0.03), ``--explain`` (print EXPLAIN ANALYZE of the scan's
 statements), ``--no-results`` (do not touch bench/RESULTS.md), ``--no-judge`` (a missed target
 does not fail the exit status), ``--no-peer`` (skip the peer).
@@ -88,6 +89,9 @@ def main() -> int:
     )
     parser.add_argument("--no-peer", action="store_true", help="do not run the helpdesk peer")
     parser.add_argument(
+        "--only", choices=["scan"], help="run one figure alone (printed only): scan (figure 3)"
+    )
+    parser.add_argument(
         "--share", type=float, default=0.03, help="open orders due for a change, 2nd case (0.03)"
     )
     args = parser.parse_args()
@@ -123,6 +127,8 @@ def main() -> int:
         )
     if args.load_only:
         return finish(outcomes, args, began)
+    if args.only == "scan":
+        return only_scan(args.explain, args.share)
     if load_info is not None:  # without its orders, figures 1–4, the lists and the peer are moot
         outcomes += on_the_orders(args, load_info, stamp, db, n, sample, workers)
 
@@ -198,6 +204,17 @@ def finish(outcomes: list[child.Outcome], args, began: float) -> int:
         print("a figure missed its target (exit 1)")
         return child.MISSED
     return child.OK
+
+
+def only_scan(explain: bool, share: float) -> int:
+    """Figure 3 alone (``--only scan``): its table rows, judged, and nothing written."""
+    before = report.loadavg()
+    print("[3] sla_scan", flush=True)
+    scan = scan_figures(explain, share)
+    rows = report.scan_rows(scan)
+    report.print_table(rows)
+    print(f"load average (1 min): {before} before, {report.loadavg()} after")
+    return 0 if all(r[3] != "FAIL" for r in rows) else 1
 
 
 if __name__ == "__main__":

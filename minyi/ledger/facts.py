@@ -225,11 +225,13 @@ def rows_apply(events: list[OrderEvent], order: WorkOrder) -> None:
 
 def rows_mark_red(order_ids: Iterable[int], *, piece: int = 500) -> int:
     """The SLA scan's bulk path (its ``warning`` events are written without record_event), in
-    pieces (SQLite's limit on parameters)."""
+    pieces (SQLite's limit on parameters). A row already 曾超期 is left alone (no new row
+    version); returns the number of rows that changed."""
     ids, marked = list(order_ids), 0
     for start in range(0, len(ids), piece):
         chunk = ids[start : start + piece]
-        marked += LedgerRow.objects.filter(order_id__in=chunk).update(went_red=True)
+        rows = LedgerRow.objects.filter(order_id__in=chunk, went_red=False)
+        marked += rows.update(went_red=True)
     return marked
 
 

@@ -8,7 +8,7 @@ import pytest
 from minyi.accounts.models import Role
 from minyi.core import clock
 from minyi.deputies.models import Level
-from minyi.ledger.facts import rows_missing, rows_rebuild
+from minyi.ledger.facts import rows_mark_red, rows_missing, rows_rebuild
 from minyi.ledger.models import LedgerRow
 from minyi.orders.models import Channel, Satisfaction, Status, WorkOrder
 from minyi.orders.services.closing import order_callback, order_redo
@@ -81,6 +81,14 @@ def test_the_sla_scan_marks_an_order_that_went_red():
 
     sla_scan(now=at(2026, 11, 20, 10))
 
+    assert LedgerRow.objects.get(order=order).went_red is True
+
+
+def test_a_ledger_row_already_marked_went_red_is_not_written_again():
+    order = make_order("dispatched", at=at(2026, 11, 2, 10))
+    sla_scan(now=at(2026, 11, 20, 10))
+
+    assert rows_mark_red([order.pk]) == 0
     assert LedgerRow.objects.get(order=order).went_red is True
 
 

@@ -292,3 +292,36 @@ def test_the_management_command_sweeps_everything_with_full(signed):
 
     assert out.getvalue().splitlines()[-1].startswith("yellow=0 red=1")
     assert warning_of(signed) == Warning.RED
+
+
+# -- what the scan writes per mark, at scale (issue 13) ------------------------------------------
+
+
+def test_the_events_carry_no_single_column_index_beside_the_composite_ones():
+    # each index is one more entry per event: the scan writes a tenth of the open orders' events
+    # at midnight, and event_order_at / event_actor_at already lead with these columns
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, OrderEvent._meta.db_table)
+    single = {tuple(c["columns"]) for c in found.values() if c["index"] and not c["unique"]}
+
+    assert ("order_id",) not in single and ("actor_id",) not in single
+    assert {("order_id", "at"), ("actor_id", "at")} <= {
+        tuple(c["columns"]) for c in found.values() if c["index"]
+    }
+
+
+def test_the_scan_claims_its_rows_without_blocking_a_new_event_of_theirs(signed):
+    # FOR NO KEY UPDATE: an action inserting an event (a foreign key's KEY SHARE lock) on an order
+    # being marked does not wait for the batch
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        sla_scan(now=at(2026, 3, 10, 9))
+
+    claims = [q["sql"] for q in queries if "SKIP LOCKED" in q["sql"]]
+    if connection.vendor == "postgresql":
+        assert claims and all("FOR NO KEY UPDATE SKIP LOCKED" in sql for sql in claims)
+    assert warning_of(signed) == Warning.RED
