@@ -131,9 +131,10 @@ def main() -> int:
 
     # Issue 4: list pages at this size (same database, same process).
     print("\n== list pages (bench/lists.py)")
-    figures = lists.list_figures(20 if args.quick else 60)
+    deep = 40 if args.quick else lists.DEEP_PAGES  # page 41 / page 401
+    figures = lists.list_figures(20, deep)
     if not args.no_results:
-        lists.write_results(lists.render(figures, n, 20 if args.quick else 60))
+        lists.write_results(lists.render(figures, n, 20, deep))
     # Issue 3: caller identification, in its own process and database.
     print("\n== caller identification (bench/callers.py)")
     callers_rc = callers.spawn(quick=args.quick, results=not args.no_results)
