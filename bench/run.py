@@ -173,12 +173,13 @@ def on_the_orders(args, load_info, stamp, db, n, sample, workers) -> list[child.
 
     # Issue 4: list pages at this size (same database, same process).
     print("\n== list pages (bench/lists.py)")
-    repeat = 20 if args.quick else 60
+    repeat = 20
+    deep = 40 if args.quick else lists.DEEP_PAGES  # page 41 / page 401
     stamp = report.Stamp()
-    figures, outcome = child.attempt("lists", lists.list_figures, repeat)
+    figures, outcome = child.attempt("lists", lists.list_figures, repeat, deep)
     outcomes.append(outcome if figures is None else lists.outcome_of(figures))
     if figures is not None and not args.no_results:
-        report.write_section("bench:lists", lists.render(figures, n, repeat, stamp))
+        report.write_section("bench:lists", lists.render(figures, n, repeat, stamp, deep))
 
     # The peer's list and escalate cases, then its section beside our figures.
     peer_run.run("list")

@@ -113,7 +113,8 @@ class LedgerRow(models.Model):
         verbose_name_plural = "台账行"
         ordering = ["-created_at", "-order_id"]
         indexes = [
-            models.Index(fields=["created_at"], name="ledger_created"),
+            # the page's keyset, (created_at, order) < (%s, %s): the tie-break in the index
+            models.Index(fields=["created_at", "order"], name="ledger_created_order"),
             models.Index(fields=["channel", "created_at"], name="ledger_channel_created"),
             models.Index(fields=["lead_department", "created_at"], name="ledger_lead_created"),
             models.Index(fields=["deputy", "created_at"], name="ledger_deputy_created"),

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from django.db.models import Q, QuerySet, prefetch_related_objects
 
 from minyi.accounts.models import role_of
-from minyi.core import clock
+from minyi.core import clock, rowvalues
 from minyi.ledger import stats
 from minyi.ledger.filters import channels_of
 from minyi.ledger.models import LedgerRow
@@ -119,9 +119,7 @@ def page(rows: QuerySet[LedgerRow], cursor: str | None, size: int = PAGE_SIZE) -
         after, pk = decode_cursor(cursor, CURSOR_KEY)
         if after is None:
             raise BadCursor(cursor)
-        rows = rows.filter(created_at__lte=after).filter(
-            Q(created_at__lt=after) | Q(order_id__lt=pk)
-        )
+        rows = rows.filter(rowvalues.before(("created_at", "order_id"), (after, pk)))
     found = list(ordered(rows)[: size + 1])
     if len(found) <= size:
         return Page(found)

@@ -198,16 +198,32 @@ class WorkOrder(models.Model):
         indexes = [
             models.Index(fields=["status", "-created_at"], name="order_status_created"),
             models.Index(fields=["-created_at", "-id"], name="order_created"),
-            models.Index(fields=["deputy", "-created_at"], name="order_deputy_created"),
+            # Keyset lists end every index with ``id``, the tie-break: a page starts with one
+            # row-value range ``(col, id) > (%s, %s)`` however deep it is (minyi.core.rowvalues)
+            models.Index(fields=["deputy", "-created_at", "-id"], name="order_deputy_created_id"),
             # the ledger's channel filter, newest first (a rare channel must not scan the table)
             models.Index(fields=["channel", "-created_at"], name="order_channel_created"),
             # No index holds ``warning``: the SLA scan rewrites it on a tenth of the open orders
             # at midnight, and an update that touches no indexed column can be HOT (heap-only,
             # no new index entries) when the page has room (fillfactor, migration 0003). The
             # scan finds its rows by time windows on these two (services/sla.py).
-            models.Index(fields=["next_due"], name="order_next_due"),
+            models.Index(
+                fields=["next_due", "id"],
+                name="order_next_due_id",
+                condition=models.Q(next_due__isnull=False),
+            ),
             models.Index(fields=["warn_at"], name="order_warn_at"),
-            models.Index(fields=["sign_due"], name="order_sign_due"),
+            models.Index(
+                fields=["sign_due", "id"],
+                name="order_sign_due_id",
+                condition=models.Q(sign_due__isnull=False),
+            ),
+            # the callback queues (待回访, 回访中): one state, the reply waiting longest first
+            models.Index(
+                fields=["status", "replied_at", "id"],
+                name="order_status_replied_id",
+                condition=models.Q(replied_at__isnull=False),
+            ),
             models.Index(fields=["return_due"], name="order_return_due"),
             models.Index(fields=["reply_due"], name="order_reply_due"),
         ]

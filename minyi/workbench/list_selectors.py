@@ -26,7 +26,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.dateparse import parse_datetime
 
 from minyi.accounts.models import Role
-from minyi.core import clock, timefmt
+from minyi.core import clock, rowvalues, timefmt
 from minyi.orders.models import (
     Assignment,
     AssignmentRole,
@@ -99,18 +99,15 @@ def page_by_due(
 ) -> Page:
     """Deadline first (``due`` ascending, orders without one last), then id.
 
-    Two keyset segments instead of one ``ORDER BY due NULLS LAST``: ``due >= d`` is a range on
-    the column's index, an ``OR due IS NULL`` would not be. The second query runs only on the
-    page where the dated orders run out."""
+    Two keyset segments instead of one ``ORDER BY due NULLS LAST``: ``(due, id) > (d, i)`` is
+    one range on the ``(due, id)`` index (minyi.core.rowvalues), an ``OR due IS NULL`` would
+    not be. The second query runs only on the page where the dated orders run out."""
     after = decode_cursor(cursor, due) if cursor else None
     rows: list = []
     if after is None or after[0] is not None:
         dated = orders.filter(**{f"{due}__isnull": False})
         if after is not None:
-            moment, pk = after
-            dated = dated.filter(**{f"{due}__gte": moment}).filter(
-                Q(**{f"{due}__gt": moment}) | Q(pk__gt=pk)
-            )
+            dated = dated.filter(rowvalues.after((due, "id"), after))
         rows = list(dated.order_by(due, "id")[: size + 1])
     if len(rows) <= size:
         undated = orders.filter(**{f"{due}__isnull": True})
@@ -136,10 +133,7 @@ def page_by_plan_due(orders: QuerySet, cursor: str | None, size: int = PAGE_SIZE
         moment, pk = decode_cursor(cursor, "plan_due")
         if moment is None:
             raise BadCursor(cursor)
-        day = moment.date()
-        orders = orders.filter(tracking__plan_due__gte=day).filter(
-            Q(tracking__plan_due__gt=day) | Q(pk__gt=pk)
-        )
+        orders = orders.filter(rowvalues.after(("tracking__plan_due", "id"), (moment.date(), pk)))
     rows = list(orders.order_by("tracking__plan_due", "id")[: size + 1])
     today = timefmt.local_date(clock.now())
     for order in rows:
@@ -168,10 +162,8 @@ def _page_newest(orders: QuerySet, cursor: str | None, size: int, *, column: str
         after, pk = decode_cursor(cursor, key)
         if after is None:
             raise BadCursor(cursor)
-        # The plain ``<=`` gives the planner an index range; the OR breaks the tie on id.
-        orders = orders.filter(**{f"{column}__lte": after}).filter(
-            Q(**{f"{column}__lt": after}) | Q(pk__lt=pk)
-        )
+        # one range on the (column, id) index, the tie broken inside it (minyi.core.rowvalues)
+        orders = orders.filter(rowvalues.before((column, "id"), (after, pk)))
     rows = list(orders.order_by(f"-{column}", "-id")[: size + 1])
     for order in rows:
         order.shown_due = order.next_due

@@ -113,3 +113,47 @@ def test_the_list_says_how_many_are_on_this_page_not_a_page_size_it_does_not_hav
     html = client.get("/work/dispatch/").content.decode()
 
     assert "本页 1 件" in html and "每页" not in html
+
+
+def test_a_deep_page_of_orders_sharing_one_deadline_starts_right_after_the_last_one_shown(
+    client, hana
+):
+    # Every working-day deadline ends at 23:59:59: 60 orders signed the same morning share one.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for i in range(60):
+        make_order("signed", handler=hana, at=MONDAY + timedelta(minutes=i % 3))
+    assert WorkOrder.objects.values("next_due").distinct().count() <= 3
+    client.force_login(hana)
+    first = client.get("/work/department/?tab=handling")
+    with CaptureQueriesContext(connection) as captured:
+        second = client.get("/work/department/?" + next_link(first))
+    walked = numbers(first) + numbers(second)
+    ids = dict(WorkOrder.objects.values_list("number", "id"))
+    due = dict(WorkOrder.objects.values_list("number", "next_due"))
+    assert len(walked) == len(set(walked)) == 60
+    assert [(due[n], ids[n]) for n in walked] == sorted((due[n], ids[n]) for n in walked)
+    # one row-value range on the (next_due, id) index, not a range on next_due and a filter
+    table = '"orders_workorder"'
+    row_value = f'({table}."next_due", {table}."id") >'
+    assert any(row_value in q["sql"] for q in captured.captured_queries)
+
+
+def test_the_tracked_orders_page_by_plan_date_and_id_without_gaps(client, hana, carl):
+    from minyi.orders.models import Tracking
+    from minyi.workbench import list_selectors
+
+    for _ in range(7):
+        make_order("tracking", handler=hana, agent=carl)
+    Tracking.objects.update(plan_due=MONDAY.date() + timedelta(days=10))  # one plan date
+    client.force_login(carl)
+    queue = list_selectors.tracking_queue(carl)
+    walked, cursor = [], None
+    while True:
+        page = list_selectors.page_by_plan_due(queue, cursor, size=3)
+        walked += [o.pk for o in page.rows]
+        cursor = page.next_cursor
+        if not cursor:
+            break
+    assert walked == sorted(walked) and len(walked) == 7
