@@ -29,6 +29,7 @@ from django.core.handlers.base import BaseHandler
 from django.test import override_settings
 
 from minyi.core.asgi import MinyiASGIHandler, get_asgi_application
+from tests.asgi_scope import http_get_scope
 
 PROJECT = Path(__file__).resolve().parents[2]
 CHECKED_AGAINST = "Django 5.2.19, asgiref 3.13.0"
@@ -135,20 +136,7 @@ def get_page(application, path: str) -> tuple[int, bytes]:
     """One GET through an ASGI application (asgiref's test communicator): status and body."""
 
     async def exchange():
-        scope = {
-            "type": "http",
-            "asgi": {"version": "3.0"},
-            "http_version": "1.1",
-            "method": "GET",
-            "scheme": "http",
-            "path": path,
-            "raw_path": path.encode(),
-            "query_string": b"",
-            "root_path": "",
-            "headers": [(b"host", b"testserver")],
-            "client": ("127.0.0.1", 50000),
-            "server": ("testserver", 80),
-        }
+        scope = http_get_scope(path)
         communicator = ApplicationCommunicator(application, scope)
         await communicator.send_input({"type": "http.request", "body": b"", "more_body": False})
         start = await communicator.receive_output(timeout=30)

@@ -11,25 +11,13 @@ import pytest
 from django.core.signals import request_started
 
 from minyi.asgi import application
+from tests.asgi_scope import http_get_scope
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def scope(path: str) -> dict:
-    return {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": b"",
-        "root_path": "",
-        "headers": [(b"host", b"testserver")],
-        "client": ("127.0.0.1", 50000),
-        "server": ("testserver", 80),
-    }
+    return http_get_scope(path)
 
 
 async def get(path: str) -> int:
