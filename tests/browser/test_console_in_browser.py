@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import time
 import urllib.request
 
 import pytest
@@ -46,16 +45,15 @@ def test_a_demo_deputy_rings_pops_up_and_the_call_becomes_an_accepted_order(
     page.goto(f"{asgi_server}/console/")
     page.wait_for_selector("#console[data-live='1']")  # the event stream is connected
 
-    started = time.monotonic()
+    # How fast the pop comes is the bench's (bench/callers.py, the webhook's p99; bench/busy_hour.py,
+    # every ring seen by every console): a wall-clock bound here would only measure the CI machine.
     _ring(asgi_server, pbx_token, "call-1", "0" + number.removeprefix("+86"))  # with a trunk 0
-    page.wait_for_selector("#banner.deputy", timeout=1000)
-    popped = time.monotonic() - started
+    page.wait_for_selector("#banner.deputy")
 
     assert page.inner_text("#banner-text") == card.banner
     assert page.inner_text("#greeting") == (
         f"欢迎您，{deputy.name}代表，这里是12345人大代表反映社情民意热线，请问有什么可以帮您？"
     )
-    assert popped < 1.0
 
     page.keyboard.press("F2")
     page.wait_for_selector("#intake-form")
@@ -86,7 +84,7 @@ def test_an_unknown_caller_shows_a_citizen_call(asgi_server, page, zhang, pbx_to
 
     _ring(asgi_server, pbx_token, "call-2", "13912345678")
 
-    page.wait_for_selector("#banner.citizen:has-text('群众来电')", timeout=1000)
+    page.wait_for_selector("#banner.citizen:has-text('群众来电')")
     assert "人大代表" not in page.inner_text("#caller")
 
 

