@@ -12,6 +12,11 @@ Four queries, each on an index, whatever the number of orders:
   indexes ``order_next_due_id`` and ``order_warn_at``. That is the warning the SLA scan gives at
   the moment of the scrape: between two scans it runs ahead of the marks on the orders by at most
   one scan interval (and it still rises when the scan has stopped).
+  Measured on PostgreSQL with 1,000,000 open orders (87,000 red, 131,000 past their warning
+  time) on the loaded 2-CPU machine: 24 + 56 ms as index-only scans. Right after a scan has
+  rewritten a tenth of the table, and until VACUUM sets the pages all-visible again, the same
+  counts read the table's pages (1.2–1.7 s): so on PostgreSQL they get ``ORDERS_TIMEOUT_MS``
+  and, past it, the scrape leaves the gauge out rather than hang (logged as a warning).
 - the outbox: the unsent rows through the index ``outbox_due`` (status first).
 - the heartbeats: one small row per process.
 
@@ -25,6 +30,7 @@ import logging
 import math
 
 from django.db import Error as DatabaseError
+from django.db import connection, transaction
 from django.utils import timezone
 from prometheus_client.core import GaugeMetricFamily
 
@@ -34,15 +40,41 @@ from minyi.core.reconnect import DATABASE_OUTAGE
 
 log = logging.getLogger(__name__)
 
+# PostgreSQL: the most the two order counts may take together (module docstring)
+ORDERS_TIMEOUT_MS = 250
 
-def orders_by_warning(now) -> dict[str, int]:
-    """Open orders in yellow and red at ``now`` (two index-only counts; module docstring)."""
+
+def orders_by_warning(now) -> dict[str, int] | None:
+    """Open orders in yellow and red at ``now`` (two index-only counts; module docstring), or
+    ``None`` when they took longer than ``ORDERS_TIMEOUT_MS``."""
+    try:
+        if connection.vendor != "postgresql":  # (SQLite's BEGIN would take its write lock)
+            return _counts(now)
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL statement_timeout = {ORDERS_TIMEOUT_MS}")
+            return _counts(now)
+    except DatabaseError as exc:
+        if not _cancelled(exc):
+            raise
+        log.warning("metrics: the orders' warning counts took over %s ms", ORDERS_TIMEOUT_MS)
+        return None
+
+
+def _counts(now) -> dict[str, int]:
     from minyi.orders.models import WorkOrder
 
     red = WorkOrder.objects.filter(next_due__lt=now).count()
     warned = WorkOrder.objects.filter(warn_at__lte=now).count()
     # two statements, two moments: an order turning red between them must not make yellow < 0
     return {"yellow": max(0, warned - red), "red": red}
+
+
+def _cancelled(exc: BaseException) -> bool:
+    """The statement timeout, not an outage (psycopg's QueryCanceled under Django's error)."""
+    from psycopg.errors import QueryCanceled
+
+    return isinstance(exc.__cause__, QueryCanceled)
 
 
 class StateCollector:
@@ -75,15 +107,16 @@ class StateCollector:
             "How long the oldest unsent message has waited (0 when none waits).",
             value=age_seconds(unsent["oldest"], now) or 0,
         )
-        orders = GaugeMetricFamily(
-            "minyi_open_orders_warning",
-            "Open orders with a running deadline in yellow (within the warning time) or red "
-            "(overdue), as the SLA rule says at the scrape.",
-            labels=["level"],
-        )
-        for level, count in warnings.items():
-            orders.add_metric([level], count)
-        yield orders
+        if warnings is not None:
+            orders = GaugeMetricFamily(
+                "minyi_open_orders_warning",
+                "Open orders with a running deadline in yellow (within the warning time) or red "
+                "(overdue), as the SLA rule says at the scrape.",
+                labels=["level"],
+            )
+            for level, count in warnings.items():
+                orders.add_metric([level], count)
+            yield orders
         ages = GaugeMetricFamily(
             "minyi_heartbeat_age_seconds",
             "Seconds since the newest heartbeat of each kind of background process "
