@@ -117,3 +117,25 @@ def test_plain_http_is_not_redirected_to_https(client, settings):
 
     assert client.get("/metrics").status_code == 200
     assert client.get("/no-such-page").status_code == 301  # the rest of the site is
+
+
+# -- the settings refuse what would silently not work -----------------------------------------
+
+
+def test_a_short_token_is_refused_when_the_app_starts(tmp_path):
+    from tests.core.test_settings import manage_check
+
+    result = manage_check(tmp_path, MINYI_METRICS_TOKEN="short")
+
+    assert result.returncode != 0
+    assert "MINYI_METRICS_TOKEN must be at least 32 characters" in result.stderr
+
+
+def test_a_missing_multiprocess_directory_is_refused_when_the_app_starts(tmp_path):
+    from tests.core.test_settings import manage_check
+
+    result = manage_check(tmp_path, PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "nowhere"))
+
+    assert result.returncode != 0
+    assert "PROMETHEUS_MULTIPROC_DIR=" in result.stderr
+    assert "must be an existing directory" in result.stderr
