@@ -31,11 +31,8 @@ SCAN_COUNT = "minyi_sla_scan_duration_seconds_count"
 WEBHOOK_COUNT = "minyi_cti_webhook_duration_seconds_count"
 
 
-class ProviderDown:
-    def send(self, sms):
-        from minyi.notify.backends import SendError
-
-        raise SendError("网关超时")
+# a provider that is down (tests/notify/test_sending.py)
+PROVIDER_DOWN = "tests.notify.test_sending.Flaky"
 
 
 def waiting(n: int, *, ago: timedelta, status: str = "pending", channel: str = "sms"):
@@ -140,7 +137,7 @@ def test_sms_sent_and_failed_are_counted_where_the_outbox_records_them(scrape, s
 
     assert outbox_send(sent.pk) == "sent"
     assert outbox_send(notice.pk) == "sent"  # a notice is no SMS
-    settings.MINYI_SMS = {**settings.MINYI_SMS, "BACKEND": f"{__name__}.ProviderDown"}
+    settings.MINYI_SMS = {**settings.MINYI_SMS, "BACKEND": PROVIDER_DOWN}
     assert outbox_send(retried.pk) == "pending"
     OutboxMessage.objects.filter(pk=given_up.pk).update(attempts=1)
     assert outbox_send(given_up.pk) == "failed"
