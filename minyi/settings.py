@@ -89,6 +89,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # outermost: each request's time through everything below (minyi/core/request_metrics.py)
+    "minyi.core.request_metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # 400 for a NUL byte, a lone surrogate or invalid UTF-8 before anything reads the request
     "minyi.core.request_guard.RequestGuardMiddleware",
@@ -354,6 +356,26 @@ MINYI = {
     # … or when an unsent message has waited in the outbox longer than this (seconds).
     "READY_OUTBOX_MAX_AGE": env_int("MINYI_READY_OUTBOX_MAX_AGE", 600),
 }
+# -- metrics at /metrics (minyi/core/metrics*.py, README "Metrics") ---------------------------
+# Besides this host's own loopback scraper, a client sending "Authorization: Bearer <token>";
+# unset: the loopback only.
+MINYI_METRICS_TOKEN = env_str("MINYI_METRICS_TOKEN") or ""
+if MINYI_METRICS_TOKEN and len(MINYI_METRICS_TOKEN) < 32:
+    raise ConfigError(
+        "MINYI_METRICS_TOKEN must be at least 32 characters "
+        "(python -c 'import secrets; print(secrets.token_urlsafe(32))')."
+    )
+# The directory the web, worker and scheduler processes of one host share, where
+# prometheus-client keeps each process's counts so that /metrics adds them up; read by
+# prometheus-client itself when it is imported. Unset: each process counts alone.
+PROMETHEUS_MULTIPROC_DIR = env_str("PROMETHEUS_MULTIPROC_DIR") or ""
+if PROMETHEUS_MULTIPROC_DIR and not (
+    os.path.isdir(PROMETHEUS_MULTIPROC_DIR) and os.access(PROMETHEUS_MULTIPROC_DIR, os.W_OK)
+):
+    raise ConfigError(
+        f"PROMETHEUS_MULTIPROC_DIR={PROMETHEUS_MULTIPROC_DIR!r} must be an existing directory "
+        "this process can write to."
+    )
 # The ledger's exports (minyi/ledger/exports): up to this many rows download at once; more are
 # written by the worker (an export job with a progress page), kept 7 days.
 MINYI_LEDGER_EXPORT_INLINE_ROWS = env_int("MINYI_LEDGER_EXPORT_INLINE_ROWS", 5000)
@@ -575,7 +597,7 @@ LOGGING = {
 # address (--forwarded-allow-ips), or name the header the proxy sets in SECURE_PROXY_SSL_HEADER.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 # The load balancer's health checks may come over plain HTTP, straight to the app.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 # Preloading is a promise to browsers (hstspreload.org): on only when the operator says so.

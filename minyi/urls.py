@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from minyi.core.api_docs import SchemaView, docs
+from minyi.core.metrics_view import metrics
 from minyi.core.views import healthz, readyz
 
 # Chinese pages, or the API's JSON error shape under /api/ (minyi/core/error_views.py)
@@ -13,6 +14,8 @@ handler500 = "minyi.core.error_views.server_error"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
+    # Prometheus: the loopback without proxy headers, or the token; a 404 to anyone else
+    path("metrics", metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("account/", include("minyi.accounts.urls")),
     path("api/orders/", include("minyi.workbench.api_urls")),

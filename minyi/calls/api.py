@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from minyi.calls.models import PBX_EVENTS, CallLog, CallStatus, CtiToken
 from minyi.calls.services import call_event_receive, cti_token_authenticate
-from minyi.core import api_fields, timefmt
+from minyi.core import api_fields, metrics, timefmt
 from minyi.core.errors import DomainError
 from minyi.core.json_input import JsonInputError, parse_json
 
@@ -155,6 +155,11 @@ class CtiEvents(APIView):
 
     def get_exception_handler(self):
         return self.handle_error
+
+    def dispatch(self, request, *args, **kwargs):
+        # the whole view, refusals included: minyi_cti_webhook_duration_seconds (/metrics)
+        with metrics.CTI_WEBHOOK_SECONDS.time():
+            return super().dispatch(request, *args, **kwargs)
 
     @staticmethod
     def handle_error(exc, context):

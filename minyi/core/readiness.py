@@ -15,7 +15,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import Error as DatabaseError
-from django.db.models import Max, Min
+from django.db.models import Count, Max, Min
 from django.utils import timezone
 
 from minyi.core.models import ProcessHeartbeat, ProcessKind
@@ -27,15 +27,33 @@ PROCESSES = {
 }
 
 
-def _age(then: datetime | None, now: datetime) -> float | None:
+def age_seconds(then: datetime | None, now: datetime) -> float | None:
     # a beat from a host whose clock runs ahead counts as just now
     return None if then is None else round(max(0.0, (now - then).total_seconds()), 1)
+
+
+def newest_beats() -> dict[str, datetime]:
+    """The newest heartbeat of each process kind (one query; /metrics reads it too)."""
+    return {
+        row["kind"]: row["last"]
+        for row in ProcessHeartbeat.objects.values("kind").annotate(last=Max("beat_at"))
+    }
+
+
+def outbox_unsent() -> dict:
+    """``{"oldest": created_at or None, "count": n}`` of the messages not sent yet: pending, or
+    taken by a worker that has not finished (one query; /metrics reads the count too)."""
+    from minyi.notify.models import OutboxMessage, OutboxStatus
+
+    return OutboxMessage.objects.filter(
+        status__in=[OutboxStatus.PENDING, OutboxStatus.SENDING]
+    ).aggregate(oldest=Min("created_at"), count=Count("id"))
 
 
 def _process_check(kind: str, last_beat: datetime | None, now: datetime, reasons: list) -> dict:
     _, label, command = PROCESSES[kind]
     limit = settings.MINYI["READY_HEARTBEAT_MAX_AGE"]
-    age = _age(last_beat, now)
+    age = age_seconds(last_beat, now)
     if age is None:
         reasons.append(f"从未收到{label}的心跳：请启动 {command}。")
         status = "missing"
@@ -49,7 +67,7 @@ def _process_check(kind: str, last_beat: datetime | None, now: datetime, reasons
 
 def _outbox_check(oldest: datetime | None, now: datetime, reasons: list) -> dict:
     limit = settings.MINYI["READY_OUTBOX_MAX_AGE"]
-    age = _age(oldest, now)
+    age = age_seconds(oldest, now)
     status = "ok"
     if age is not None and age > limit:
         reasons.append(
@@ -61,17 +79,10 @@ def _outbox_check(oldest: datetime | None, now: datetime, reasons: list) -> dict
 
 def readiness_report(*, now: datetime | None = None) -> tuple[bool, dict]:
     """Returns (ready, the JSON body)."""
-    from minyi.notify.models import OutboxMessage, OutboxStatus
-
     now = now or timezone.now()
     try:
-        beats = {
-            row["kind"]: row["last"]
-            for row in ProcessHeartbeat.objects.values("kind").annotate(last=Max("beat_at"))
-        }
-        oldest = OutboxMessage.objects.filter(
-            status__in=[OutboxStatus.PENDING, OutboxStatus.SENDING]
-        ).aggregate(oldest=Min("created_at"))["oldest"]
+        beats = newest_beats()
+        oldest = outbox_unsent()["oldest"]
     except (DatabaseError, *DATABASE_OUTAGE) as exc:
         if is_database_outage(exc):
             return False, _unavailable("unreachable", "数据库无法连接。")

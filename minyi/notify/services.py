@@ -25,7 +25,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 
-from minyi.core import clock
+from minyi.core import clock, metrics
 from minyi.orders.models import EventKind, OrderEvent
 from minyi.reference.snapshots import snapshot
 
@@ -305,14 +305,15 @@ def _deliver_sms(message: OutboxMessage) -> None:
     pause = _config("PAUSE_AFTER_SEND_MS")
     if pause:  # test hook: widen the gap a crash can fall into
         time.sleep(pause / 1000)
-    _finish(
+    if _finish(
         message,
         status=OutboxStatus.SENT,
         provider_message_id=str(provider_id)[:128],
         sent_at=clock.now(),
         last_error="",
         **_secret_blanked(message),
-    )
+    ):
+        metrics.SMS_SENT.inc()
 
 
 # A secret (``texts.SECRET_PARAMS``, an SMS code) is blanked from its row once the provider has
@@ -350,13 +351,20 @@ def outbox_send(message_id: int) -> str:
     except Exception as exc:  # any failure is retried; the row keeps the reason
         error = str(exc) if isinstance(exc, SendError) else f"{type(exc).__name__}: {exc}"
         log.warning("outbox message %s attempt %s failed: %s", message.pk, message.attempts, error)
+        sms = message.channel == MessageChannel.SMS
+        if sms:
+            metrics.SMS_SEND_ERRORS.inc()
         if message.attempts >= _config("MAX_ATTEMPTS"):
-            _finish(
-                message,
-                status=OutboxStatus.FAILED,
-                last_error=error[:2000],
-                **_secret_blanked(message),
-            )
+            if (
+                _finish(
+                    message,
+                    status=OutboxStatus.FAILED,
+                    last_error=error[:2000],
+                    **_secret_blanked(message),
+                )
+                and sms
+            ):
+                metrics.SMS_FAILED.inc()
             return OutboxStatus.FAILED
         _finish(
             message,
@@ -375,9 +383,11 @@ def outbox_sweep(*, limit: int = SWEEP_BATCH) -> dict[str, int]:
     given_up = OutboxMessage.objects.filter(expired, attempts__gte=_config("MAX_ATTEMPTS"))
     for message in given_up.filter(template_code__in=SECRET_PARAMS):
         OutboxMessage.objects.filter(pk=message.pk).update(**_secret_blanked(message))
-    failed = given_up.update(
-        status=OutboxStatus.FAILED, lease_until=None, last_error="发送中断次数过多"
-    )
+    gave_up = dict(status=OutboxStatus.FAILED, lease_until=None, last_error="发送中断次数过多")
+    # the SMS first, to count them (minyi_sms_failed_total); then what is left, the notices
+    failed_sms = given_up.filter(channel=MessageChannel.SMS).update(**gave_up)
+    metrics.SMS_FAILED.inc(failed_sms)
+    failed = failed_sms + given_up.update(**gave_up)
     due = (
         OutboxMessage.objects.filter(
             Q(status=OutboxStatus.PENDING, next_attempt_at__lte=now) | expired

@@ -39,6 +39,7 @@ deadline first, claim the rows, update them and insert the events.
 
 from __future__ import annotations
 
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -47,7 +48,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
-from minyi.core import clock
+from minyi.core import clock, metrics
 from minyi.orders.models import EventKind, OrderEvent, SlaScanState, Warning, WorkOrder
 
 # Rows per transaction: a user action on an order being marked waits for at most one batch
@@ -238,7 +239,9 @@ def _run_pass_in_thread(scan_pass: _Pass, now: datetime, batch: int) -> int:
 
 def sla_scan(*, now: datetime | None = None, batch: int = BATCH, full: bool = False) -> ScanResult:
     """Mark what crossed a warning threshold by ``now`` (default: the service clock). ``full``
-    checks every past deadline instead of the window since the previous scan."""
+    checks every past deadline instead of the window since the previous scan. A completed scan
+    is observed in ``minyi_sla_scan_duration_seconds`` and its marks counted (``/metrics``)."""
+    started = time.perf_counter()
     now = now or clock.now()
     since = _since(now, full)
     red, yellow = _passes(now, since)
@@ -252,4 +255,7 @@ def sla_scan(*, now: datetime | None = None, batch: int = BATCH, full: bool = Fa
         result = ScanResult(red=_run_pass(red, now, batch, own))
         result.yellow = _run_pass(yellow, now, batch, own)
     SlaScanState.objects.update_or_create(pk=STATE_ID, defaults={"last_scan_at": now})
+    metrics.SLA_SCAN_SECONDS.observe(time.perf_counter() - started)
+    metrics.SLA_SCAN_MARKS.labels("yellow").inc(result.yellow)
+    metrics.SLA_SCAN_MARKS.labels("red").inc(result.red)
     return result
