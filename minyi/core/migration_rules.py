@@ -110,7 +110,7 @@ def big(app_label: str, model_name: str | None) -> bool:
     return bool(model_name) and f"{app_label}.{model_name.lower()}" in BIG_TABLES
 
 
-def _model_of(op) -> str | None:
+def model_of(op) -> str | None:
     for attr in ("model_name", "name", "old_name"):
         value = getattr(op, attr, None)
         if isinstance(value, str) and not isinstance(op, (ops.RenameField, ops.RenameIndex)):
@@ -256,7 +256,7 @@ _CATALOG_ONLY = (
 )
 
 
-def _describe(op) -> str:
+def describe(op) -> str:
     if isinstance(op, ops.RunPython):
         return f"RunPython({getattr(op.code, '__name__', 'code')})"
     if isinstance(op, ops.RunSQL):
@@ -264,7 +264,7 @@ def _describe(op) -> str:
     return op.describe()
 
 
-def _runs_code(op) -> bool:
+def runs_code(op) -> bool:
     if isinstance(op, ops.RunPython):
         return op.code is not migrations.RunPython.noop
     if isinstance(op, ops.RunSQL):
@@ -272,10 +272,10 @@ def _runs_code(op) -> bool:
     return False
 
 
-def _database_operations(op):
+def database_operations(op):
     if isinstance(op, ops.SeparateDatabaseAndState):
         for inner in op.database_operations:
-            yield from _database_operations(inner)
+            yield from database_operations(inner)
     else:
         yield op
 
@@ -287,23 +287,23 @@ def migration_problems(migration, state) -> list[Problem]:
     found = []
     new_here = set()  # tables this migration creates: empty, nothing to lock for long
     for op in migration.operations:
-        for db_op in _database_operations(op):
+        for db_op in database_operations(op):
             why = None
             if isinstance(db_op, ops.CreateModel):
                 new_here.add(db_op.name_lower)
-            if _runs_code(db_op):
+            if runs_code(db_op):
                 if name not in REVIEWED_CODE:
                     why = (
                         "code run by a migration may lock or rewrite a big table",
                         "batches if it touches one; then an entry in "
                         "minyi/core/migration_rules.py's REVIEWED_CODE saying why it is short",
                     )
-            elif big(migration.app_label, _model_of(db_op)) and (
-                _model_of(db_op).lower() not in new_here
+            elif big(migration.app_label, model_of(db_op)) and (
+                model_of(db_op).lower() not in new_here
             ):
                 why = _operation(db_op, migration, state)
             if why:
-                found.append(Problem(name, _describe(db_op), *why))
+                found.append(Problem(name, describe(db_op), *why))
         op.state_forwards(migration.app_label, state)
     return found
 
@@ -311,9 +311,9 @@ def migration_problems(migration, state) -> list[Problem]:
 def touches_big_table(migration) -> bool:
     """Whether ``migration`` changes a big table's schema or runs code (which may touch one)."""
     return any(
-        _runs_code(db_op) or big(migration.app_label, _model_of(db_op))
+        runs_code(db_op) or big(migration.app_label, model_of(db_op))
         for op in migration.operations
-        for db_op in _database_operations(op)
+        for db_op in database_operations(op)
     )
 
 

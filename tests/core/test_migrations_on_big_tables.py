@@ -31,7 +31,7 @@ def test_every_reviewed_data_migration_exists_and_runs_code():
         for m in rules.plan()
         if rules.ours(m)
         for op in m.operations
-        if rules._runs_code(op)
+        if rules.runs_code(op)
     }
 
     assert sorted(rules.REVIEWED_CODE.keys() - runs_code) == []
