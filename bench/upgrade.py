@@ -272,12 +272,48 @@ def probe_tables(migrations) -> list[tuple[str, str, object]]:
     return found
 
 
+_migrating: dict[str, int] = {}  # "pid": the migrating connection's backend, while a step runs
+
+
 def backend_pid() -> int:
     from django.db import connection
 
     with connection.cursor() as cur:
         cur.execute("SELECT pg_backend_pid()")
         return cur.fetchone()[0]
+
+
+def invalid_indexes() -> set[str]:
+    """Indexes a ``CONCURRENTLY`` build left unfinished (interrupted or failed)."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT indexrelid::regclass::text FROM pg_index WHERE NOT indisvalid")
+        return {row[0] for row in cur.fetchall()}
+
+
+def abandon_step(invalid_before: set[str]) -> None:
+    """After a step stopped midway (SIGTERM, Ctrl-C, an error): end its statement on the server
+    (the connection may be mid-query), and drop the index a ``CONCURRENTLY`` build left invalid,
+    so that ``migrate`` can build it again."""
+    from django.db import connection
+
+    pid = _migrating.pop("pid", None)
+    try:
+        connection.close()
+    except Exception:  # noqa: BLE001, S110 - a connection mid-query: a new one follows
+        pass
+    with connection.cursor() as cur:
+        if pid is not None:
+            cur.execute("SELECT pg_terminate_backend(%s)", [pid])
+            for _ in range(300):
+                cur.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", [pid])
+                if not cur.fetchone():
+                    break
+                time.sleep(0.1)
+        for index in sorted(invalid_indexes() - invalid_before):
+            print(f"  dropping the index {index} left invalid by the interrupted step", flush=True)
+            cur.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {index}")
 
 
 def migrate_step(watch: Watch, label: str, direction: str, target) -> Step:
@@ -288,10 +324,12 @@ def migrate_step(watch: Watch, label: str, direction: str, target) -> Step:
     executor = MigrationExecutor(connection)
     plan = executor.migration_plan([target])
     migrations = [m for m, _ in plan]
-    with watch.step(probe_tables(migrations), backend_pid()) as seen:
+    _migrating["pid"] = backend_pid()
+    with watch.step(probe_tables(migrations), _migrating["pid"]) as seen:
         began = time.perf_counter()
         executor.migrate([target], plan=plan)
         seconds = time.perf_counter() - began
+    _migrating.pop("pid", None)
     step = Step(label, direction, [_label(m) for m in migrations], seconds, seen)
     print(
         f"  {direction:<7} {label:<48} {seconds:6.2f} s  probe waited {seen.wait * 1000:7.0f} ms "
@@ -313,6 +351,26 @@ def measure_app(watch: Watch, app: str, names: list[str]) -> list[Step]:
     for name in reversed(names):
         steps.append(migrate_step(watch, f"{app}.{name}", "forward", (app, name)))
     return steps
+
+
+def repair_indexes(before: dict[str, str]) -> None:
+    """Indexes as in the ``before`` snapshot again. A migration with ``atomic = False`` stopped
+    midway has built or dropped some of its indexes and is still recorded as it was (applied, or
+    not), so ``migrate`` alone would leave them so: drop the extra ones, build the missing ones
+    from their definitions, both concurrently."""
+    from django.db import connection
+
+    now = {k: v for k, v in snapshot().items() if k.startswith("index ")}
+    then = {k: v for k, v in before.items() if k.startswith("index ")}
+    with connection.cursor() as cur:
+        for key in sorted(now.keys() - then.keys()):
+            name = connection.ops.quote_name(key.split(".", 1)[1])
+            print(f"  dropping {name}, not there before the run", flush=True)
+            cur.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
+        for key in sorted(then.keys() - now.keys()):
+            definition = then[key].replace(" INDEX ", " INDEX CONCURRENTLY ", 1)
+            print(f"  building {key.split('.', 1)[1]} again, there before the run", flush=True)
+            cur.execute(definition)
 
 
 def restore() -> float:
@@ -429,6 +487,8 @@ def main(argv: list[str] | None = None) -> int:
     if not url.startswith(("postgres://", "postgresql://")):
         raise SystemExit(f"the upgrade bench needs PostgreSQL, not {url!r}")
     db = ensure_database(url)
+    # one plain connection: after an interruption it is closed and replaced, not pooled
+    os.environ["DB_POOL_MAX"] = "0"
     setup_django(url)
     stop_on_term()  # SIGTERM (bench/child.py's timeout) raises, so the restore below runs
 
@@ -450,12 +510,20 @@ def main(argv: list[str] | None = None) -> int:
     by_app: dict[str, list[str]] = {}
     for app, name in chosen:
         by_app.setdefault(app, []).append(name)
+    invalid_before = invalid_indexes()
     with Watch(url) as watch:
         for app, names in by_app.items():
             try:
                 steps += measure_app(watch, app, names)
-            finally:  # also when a step failed or the run was interrupted (SIGTERM, Ctrl-C)
-                restore_seconds += restore()
+            except BaseException:  # a step failed, or SIGTERM / Ctrl-C: the database first
+                abandon_step(invalid_before)
+                restore()
+                repair_indexes(before)
+                left = differences(before, snapshot())
+                if left:
+                    print("THE DATABASE CHANGED:\n  " + "\n  ".join(left), file=sys.stderr)
+                raise
+            restore_seconds += restore()  # the next app starts from the whole schema
     same = differences(before, snapshot())
     if same:
         print("THE DATABASE CHANGED:\n  " + "\n  ".join(same[:20]), file=sys.stderr)

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from bench import upgrade
 
@@ -56,8 +56,24 @@ def test_a_difference_in_the_schema_is_named():
     ]
 
 
+def copy_database(server: str, source: str, name: str) -> None:
+    """``name``, a copy of ``source`` through pg_dump (a copy by template would need nobody
+    else connected to ``source``, this test's own transaction included)."""
+    subprocess.run(["createdb", "--maintenance-db", f"{server}/postgres", name], check=True)
+    dump = subprocess.run(
+        ["pg_dump", "--no-owner", f"{server}/{source}"], capture_output=True, check=True
+    )
+    subprocess.run(
+        ["psql", "-q", "-v", "ON_ERROR_STOP=1", f"{server}/{name}"],
+        input=dump.stdout,
+        capture_output=True,
+        check=True,
+    )
+
+
 @pytest.mark.postgres
-def test_the_bench_undoes_and_redoes_migrations_on_a_copy_of_the_test_database(tmp_path):
+@pytest.mark.django_db
+def test_the_bench_undoes_and_redoes_a_migration_on_a_copy_of_the_test_database():
     import psycopg
     from psycopg import sql
 
@@ -65,16 +81,9 @@ def test_the_bench_undoes_and_redoes_migrations_on_a_copy_of_the_test_database(t
     name = f"minyi_upgrade_{secrets.token_hex(4)}"
     auth = settings["USER"] + (f":{settings['PASSWORD']}" if settings["PASSWORD"] else "")
     server = f"postgres://{auth}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}"
-    # a database is copied only while nobody is connected to it: this process's pool neither
-    connections.close_all()
-    connection.close_pool()
     with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-        admin.execute(
-            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-                sql.Identifier(name), sql.Identifier(settings["NAME"])
-            )
-        )
         try:
+            copy_database(server, settings["NAME"], name)
             done = subprocess.run(
                 [
                     sys.executable,
@@ -83,7 +92,6 @@ def test_the_bench_undoes_and_redoes_migrations_on_a_copy_of_the_test_database(t
                     f"{server}/{name}",
                     "--only",
                     "orders.0015_keyset_indexes",
-                    "ledger.0006_keyset_index",
                     "--no-results",
                 ],
                 cwd=ROOT,
@@ -100,5 +108,5 @@ def test_the_bench_undoes_and_redoes_migrations_on_a_copy_of_the_test_database(t
     out = done.stdout
     assert "| orders.0015_keyset_indexes | back |" in out
     assert "| orders.0015_keyset_indexes | forward |" in out
-    assert "| ledger.0006_keyset_index | forward |" in out
+    assert "orders_workorder ShareUpdateExclusive" in out or "none seen" in out
     assert "row counts were the same before and after" in out
