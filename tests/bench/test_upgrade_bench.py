@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from bench import upgrade
+from bench import upgrade, upgrade_undo
 
 ROOT = Path(upgrade.__file__).resolve().parent.parent
 
 
 @pytest.mark.django_db
 def test_the_bench_measures_the_newest_index_migrations_and_says_why_it_skips_the_others():
-    chosen, notes = upgrade.choose(2)
+    chosen, notes = upgrade_undo.choose(2)
 
     assert ("orders", "0015_keyset_indexes") in chosen
     assert ("ledger", "0006_keyset_index") in chosen
@@ -42,7 +42,7 @@ def test_a_column_holding_values_is_never_dropped_to_undo_a_migration(dept_a):
         migrations.AddField("department", "name", models.CharField(max_length=100, null=True))
     ]
 
-    assert upgrade.undo_loses(migration, state_after_all()) == (
+    assert upgrade_undo.undo_loses(migration, state_after_all()) == (
         "undoing it drops the column reference_department.name and its values"
     )
 
