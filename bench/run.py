@@ -16,6 +16,7 @@ pages), caller identification (``bench/callers.py``), 码上找代表's deputy p
 rate (``bench/mashang.py``), the ledger, the statistics and the exports (``bench/ledger.py``), the
 duplicate check while typing (``bench/dupcheck.py``), the routing hint (``bench/routing.py``), and
 the text engine's quality and grouping speed (``bench/text_quality.py``, ``bench/text_speed.py``),
+the newest migrations on big tables undone and applied again under a probe (``bench/upgrade.py``),
 each in its own section and, from the callers on, in a process of its own, bounded in time
 (``bench/child.py``), and last the busy hour (``bench/busy_hour.py``: every role at once
 against the app served by the production command).
@@ -65,6 +66,9 @@ SECTIONS = [
     ("routing hints (issue 12)", "routing.py", True),
     ("text engine quality (issue 12)", "text_quality.py", False),
     ("topic grouping speed (issue 12)", "text_speed.py", True),
+    # on the orders loaded above, before the busy hour writes its own (each migration undone and
+    # applied again, the database left as it was)
+    ("upgrades without long locks (issue 14)", "upgrade.py", True),
     # last: every role at once against the production command, on the orders loaded above
     ("the busy hour (issue 13)", "busy_hour.py", True),
 ]
