@@ -287,6 +287,15 @@ FILE_UPLOAD_HANDLERS = [
 DATA_UPLOAD_MAX_NUMBER_FILES = 5  # a form takes one file; a request never needs a hundred
 FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+# Django applies the two above to every file storage, collectstatic's too: the proxy that serves
+# var/static (nginx, another user: docs/deploy.md) got 403 for every file. Static files are public.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
+        "OPTIONS": {"file_permissions_mode": 0o644, "directory_permissions_mode": 0o755},
+    },
+}
 
 TASKS = {
     "default": {

@@ -214,3 +214,17 @@ def test_the_proxy_takes_an_upload_as_large_as_the_app_allows():
 
     # the file plus the form's other fields and the multipart framing
     assert proxy_mb == upload_mb + 1
+
+
+def test_collectstatic_writes_files_the_proxy_may_read_while_uploads_stay_private(tmp_path):
+    from django.conf import settings
+    from django.core.files.base import ContentFile
+    from django.utils.module_loading import import_string
+
+    static = settings.STORAGES["staticfiles"]
+    storage = import_string(static["BACKEND"])(location=tmp_path, **static["OPTIONS"])
+    storage.save("console/console.css", ContentFile(b"body {}"))
+
+    assert (tmp_path / "console" / "console.css").stat().st_mode & 0o777 == 0o644
+    assert (tmp_path / "console").stat().st_mode & 0o777 == 0o755
+    assert settings.FILE_UPLOAD_PERMISSIONS == 0o640  # uploads: the app's account only
