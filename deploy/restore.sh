@@ -3,6 +3,7 @@
 # writes into an existing one: point DATABASE_URL at the new database once it is checked.
 #
 #   deploy/restore.sh FILE.dump NEW_DATABASE [OWNER]
+#   sudo -u postgres deploy/restore.sh /dev/stdin NEW_DATABASE minyi < FILE.dump   (a dump postgres cannot read)
 #
 # Runs as a PostgreSQL role that may create databases (e.g. `sudo -u postgres`); the connection
 # comes from libpq's environment (PGHOST, PGPORT, PGUSER, PGPASSWORD) or its defaults. OWNER
