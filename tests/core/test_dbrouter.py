@@ -122,18 +122,18 @@ def test_without_a_replica_the_ledger_page_reads_the_primary_as_before(lena_read
 # -- the setting ----------------------------------------------------------------------------------
 
 
-def test_database_replica_url_adds_a_replica_the_test_runner_mirrors(tmp_path):
+def databases_seen(tmp_path, **overrides: str) -> dict:
+    """settings.DATABASES as a process started with this environment reads them."""
     env = {
         **os.environ,
         "MINYI_VAR_DIR": str(tmp_path),
         "DJANGO_SETTINGS_MODULE": "minyi.settings",
         "DATABASE_URL": "postgres://minyi@db1.example:5432/minyi",
-        "DATABASE_REPLICA_URL": "postgres://minyi_ro@db2.example:5432/minyi",
+        **overrides,
     }
     script = (
         "import json; from django.conf import settings as s; "
-        "r = s.DATABASES['replica']; "
-        "print(json.dumps([r['HOST'], r['USER'], r['TEST'], s.DATABASE_ROUTERS]))"
+        "print(json.dumps({'databases': s.DATABASES, 'routers': s.DATABASE_ROUTERS}, default=str))"
     )
     result = subprocess.run(
         [sys.executable, "-c", script],
@@ -143,11 +143,28 @@ def test_database_replica_url_adds_a_replica_the_test_runner_mirrors(tmp_path):
         text=True,
         timeout=60,
     )
-
     assert result.returncode == 0, result.stderr
-    host, user, test, routers = json.loads(result.stdout.strip().splitlines()[-1])
-    assert (host, user, test) == ("db2.example", "minyi_ro", {"MIRROR": "default"})
-    assert routers == ["minyi.core.dbrouter.ReplicaRouter"]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_database_replica_url_adds_a_replica_the_test_runner_mirrors(tmp_path):
+    seen = databases_seen(
+        tmp_path, DATABASE_REPLICA_URL="postgres://minyi_ro@db2.example:5432/minyi"
+    )
+
+    replica = seen["databases"]["replica"]
+    assert (replica["HOST"], replica["USER"]) == ("db2.example", "minyi_ro")
+    assert replica["TEST"] == {"MIRROR": "default"}
+    assert seen["routers"] == ["minyi.core.dbrouter.ReplicaRouter"]
+
+
+def test_server_side_cursors_stay_on_unless_pgbouncer_transaction_mode_turns_them_off(tmp_path):
+    default = databases_seen(tmp_path)["databases"]["default"]
+    behind_pgbouncer = databases_seen(tmp_path, DB_POOL_MAX="0", DB_SERVER_SIDE_CURSORS="0")
+
+    assert default["DISABLE_SERVER_SIDE_CURSORS"] is False
+    assert behind_pgbouncer["databases"]["default"]["DISABLE_SERVER_SIDE_CURSORS"] is True
+    assert "pool" not in behind_pgbouncer["databases"]["default"]["OPTIONS"]
 
 
 def test_a_replica_on_sqlite_is_refused_with_a_clear_message(tmp_path):
