@@ -14,8 +14,10 @@ import pytest
 from django.db import connections, transaction
 from django.test.utils import CaptureQueriesContext
 
+from minyi.accounts.models import User
 from minyi.core.dbrouter import REPLICA, reading_from_replica, replica_configured
-from minyi.ledger.models import LedgerRow
+from minyi.ledger.exports.services import export_job_create, export_job_run
+from minyi.ledger.models import ExportJob, ExportState, LedgerRow
 from minyi.orders.models import Channel
 from tests.core.test_settings import PROJECT, manage_check
 from tests.factories import DepartmentFactory, DeputyFactory, keyed, make_order
@@ -79,6 +81,15 @@ def test_the_ledger_page_its_export_and_the_statistics_read_from_the_replica(rep
         response, on_replica = queries_on(replica, lambda url=url: lena_reads.get(url))
         assert response.status_code == 200, url
         assert on_replica, url
+
+    # a long export, written by the worker: its rows from the replica, its job row on the primary
+    job = export_job_create(
+        user=User.objects.get(username="lena"), format="xlsx", params={}, rows_total=1
+    )
+    done, on_replica = queries_on(replica, lambda: export_job_run(job.pk))
+    assert (done.state, done.rows_done) == (ExportState.DONE, 1)
+    assert any(LEDGER_TABLE in sql for sql in on_replica)
+    assert not any(ExportJob._meta.db_table in sql for sql in on_replica)
 
 
 def test_inside_the_replica_context_writes_and_reads_in_a_transaction_stay_on_the_primary(
