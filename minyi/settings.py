@@ -149,12 +149,11 @@ if MINYI_ASGI_HANDLER not in ASGI_HANDLERS:
     )
 
 
-def _database() -> dict:
-    url = env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'minyi.sqlite3'}"
+def _database(url: str, name: str = "DATABASE_URL") -> dict:
     try:
         config = dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
     except Exception as exc:  # dj-database-url raises several types for a bad URL
-        raise ConfigError(f"DATABASE_URL={url!r} is not a usable database URL: {exc}") from None
+        raise ConfigError(f"{name}={url!r} is not a usable database URL: {exc}") from None
     engine = config["ENGINE"]
     if engine.endswith("sqlite3"):
         # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of one
@@ -172,6 +171,10 @@ def _database() -> dict:
         raise ConfigError(f"DATABASE_URL must be SQLite or PostgreSQL, not {engine}.")
     else:
         _postgresql_fail_fast(config)
+        # PgBouncer in transaction mode gives each transaction a server connection of its own,
+        # and a server-side cursor (the ledger's exports stream through .iterator()) outlives its
+        # transaction there: DB_SERVER_SIDE_CURSORS=0 fetches those results whole instead.
+        config["DISABLE_SERVER_SIDE_CURSORS"] = not env_bool("DB_SERVER_SIDE_CURSORS", True)
     return config
 
 
@@ -203,7 +206,20 @@ def _postgresql_fail_fast(config: dict) -> None:
         }
 
 
-DATABASES = {"default": _database()}
+DATABASES = {
+    "default": _database(env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'minyi.sqlite3'}")
+}
+# A PostgreSQL streaming replica for the read-heavy pages (ledger, its exports, statistics):
+# minyi/core/dbrouter.py sends their reads there, everything else stays on default.
+if env_str("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = _database(env_str("DATABASE_REPLICA_URL"), "DATABASE_REPLICA_URL")
+    if {DATABASES["default"]["ENGINE"], DATABASES["replica"]["ENGINE"]} != {
+        "django.db.backends.postgresql"
+    }:
+        raise ConfigError("DATABASE_REPLICA_URL: the primary and the replica must be PostgreSQL.")
+    # the test runner makes no database of its own for it: it reads the default test database
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["minyi.core.dbrouter.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 # Permissions are the duty table's (minyi/accounts/duties.py), never groups or superusers.
@@ -273,6 +289,15 @@ FILE_UPLOAD_HANDLERS = [
 DATA_UPLOAD_MAX_NUMBER_FILES = 5  # a form takes one file; a request never needs a hundred
 FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+# Django applies the two above to every file storage, collectstatic's too: the proxy that serves
+# var/static (nginx, another user: docs/deploy.md) got 403 for every file. Static files are public.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
+        "OPTIONS": {"file_permissions_mode": 0o644, "directory_permissions_mode": 0o755},
+    },
+}
 
 TASKS = {
     "default": {

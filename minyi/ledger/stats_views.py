@@ -18,6 +18,7 @@ from django.views.decorators.http import require_safe
 from minyi.accounts.models import Role
 from minyi.core import clock, timefmt
 from minyi.core.access import role_required
+from minyi.core.dbrouter import reads_from_replica
 from minyi.ledger import activity, dashboard, grading, stats, suggestion_stats
 from minyi.ledger.stats_forms import StatsFilterForm
 
@@ -45,6 +46,7 @@ def _sort_links(request: HttpRequest, keys, current: str) -> dict[str, str]:
 
 @role_required(*READERS)
 @require_safe
+@reads_from_replica
 def stats_dashboard(request: HttpRequest) -> HttpResponse:
     form, selection, chosen, error = _form(request)
     unit = request.GET.get("unit") if request.GET.get("unit") in stats.UNITS else "day"
@@ -76,6 +78,7 @@ def stats_dashboard(request: HttpRequest) -> HttpResponse:
 
 @role_required(*READERS)
 @require_safe
+@reads_from_replica
 def stats_departments(request: HttpRequest) -> HttpResponse:
     # every department is a row: no department filter here
     form, selection, chosen, error = _form(
@@ -129,6 +132,7 @@ def stats_departments(request: HttpRequest) -> HttpResponse:
 
 @role_required(*READERS)
 @require_safe
+@reads_from_replica
 def stats_deputies(request: HttpRequest) -> HttpResponse:
     form, selection, chosen, error = _form(
         request, fields=("month", "date_from", "date_to", "channel", "level")

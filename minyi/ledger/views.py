@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from minyi.accounts.models import Role
 from minyi.core import clock, idempotency
 from minyi.core.access import role_required
+from minyi.core.dbrouter import reads_from_replica
 from minyi.ledger import stats
 from minyi.ledger.exports import services
 from minyi.ledger.exports.columns import GROUPS
@@ -50,6 +51,7 @@ def _without(params: QueryDict, name: str) -> str:
 
 @role_required(Role.LIAISON)
 @require_GET
+@reads_from_replica
 def ledger_page(request: HttpRequest) -> HttpResponse:
     form = LedgerFilterForm(request.GET)
     params = _filter_params(request.GET)
@@ -94,6 +96,7 @@ def ledger_page(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.LIAISON)
 @require_GET
+@reads_from_replica
 def ledger_counts(request: HttpRequest) -> HttpResponse:
     """The total of the filter and its strip of counts (``stats.figures`` of the same rows, one
     aggregate), fetched by the page once the table is shown: a month's figures cost a few
@@ -122,6 +125,7 @@ def _respond(request: HttpRequest, context: dict, status: int = 200) -> HttpResp
 
 @role_required(Role.LIAISON)
 @require_POST
+@reads_from_replica
 def ledger_export(request: HttpRequest) -> HttpResponse:
     """导出 Excel / 导出 PDF: the filter in the query string, the format and the form's key in
     the body. Up to ``MINYI_LEDGER_EXPORT_INLINE_ROWS`` rows the file comes back at once; more

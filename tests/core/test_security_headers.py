@@ -226,7 +226,13 @@ def test_the_documented_production_environment_turns_debug_off_and_https_on():
 
 def test_every_documented_uvicorn_command_hides_the_server_header():
     commands = []
-    for name in ("Makefile", "README.md", "docs/security.md"):
+    for name in (
+        "Makefile",
+        "README.md",
+        "docs/security.md",
+        "docs/deploy.md",
+        "deploy/systemd/minyi-web.service",
+    ):
         text = (PROJECT / name).read_text(encoding="utf-8")
         commands += [
             line for line in text.splitlines() if re.search(r"uvicorn\S* minyi\.asgi", line)

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from minyi.core import clock, timefmt
+from minyi.core.dbrouter import reading_from_replica
 from minyi.ledger.exports.pdf import write_pdf
 from minyi.ledger.exports.summary import summary_of
 from minyi.ledger.exports.xlsx import write_xlsx
@@ -143,7 +144,9 @@ def export_job_run(job_id) -> ExportJob | None:
         def progress(done: int) -> None:
             ExportJob.objects.filter(pk=job.pk).update(rows_done=done)
 
-        with open(partial, "wb") as out:
+        # the rows from the replica when there is one (minyi/core/dbrouter.py); the job's own
+        # rows above and below are written to the primary
+        with open(partial, "wb") as out, reading_from_replica():
             written = export_write(
                 out,
                 user=job.user,
