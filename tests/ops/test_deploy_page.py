@@ -180,7 +180,9 @@ def test_each_unit_runs_its_process_restarted_and_confined_with_the_shared_envir
     assert service["User"] == "minyi"
     assert service["NoNewPrivileges"] == "yes"
     assert service["ProtectSystem"] == "strict"
-    assert service["ReadWritePaths"] == "/srv/minyi/var"
+    assert service["ReadWritePaths"] == "/srv/minyi/var /run/minyi-metrics"
+    # one metrics folder for every process, so /metrics adds up the worker's SMS and scans
+    assert service["Environment"] == "PROMETHEUS_MULTIPROC_DIR=/run/minyi-metrics"
     assert service["PrivateTmp"] == "yes"
 
 
