@@ -49,8 +49,11 @@ run: migrate
 	$(PY) manage.py demo --once
 	@echo "Serving on http://127.0.0.1:$(PORT)/ with the background worker and scheduler (Ctrl-C stops all three)"
 	@# The worker sends the SMS outbox and runs the SLA scan; both stop when the server stops.
+	@# /metrics adds up the three processes' counts from one folder, emptied at each start.
+	@rm -rf var/metrics && mkdir -p var/metrics
 	@trap 'kill $$worker $$scheduler 2>/dev/null; wait $$worker $$scheduler 2>/dev/null' EXIT; \
 	trap 'exit 130' INT TERM; \
+	export PROMETHEUS_MULTIPROC_DIR=$${PROMETHEUS_MULTIPROC_DIR:-$(CURDIR)/var/metrics}; \
 	$(PY) manage.py db_worker --interval 1 & worker=$$!; \
 	$(PY) manage.py scheduler & scheduler=$$!; \
 	$(PY) -m uvicorn minyi.asgi:application --host 127.0.0.1 --port $(PORT) --no-server-header
