@@ -4,6 +4,7 @@ DATABASE_URL   sqlite:///… (default: var/minyi.sqlite3) or postgres://user@hos
 SECRET_KEY     required when DEBUG is off; in DEBUG a key is generated once under var/
 DEBUG          1/0 (default 0: production behaviour unless asked; the demo runs with it off too)
 ALLOWED_HOSTS  comma-separated (default: 127.0.0.1,localhost when DEBUG)
+LOG_FORMAT     json or text (default: json, text when DEBUG)
 """
 
 from __future__ import annotations
@@ -89,6 +90,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # first, so every response carries X-Request-ID and every log line its request's id
+    "minyi.core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # 400 for a NUL byte, a lone surrogate or invalid UTF-8 before anything reads the request
     "minyi.core.request_guard.RequestGuardMiddleware",
@@ -542,20 +545,38 @@ if MINYI_SMS["BACKEND"] == "tencent" and not DEBUG:
 # Every handler carries ``personal_data`` (minyi/core/logfilters.py); the access log also drops
 # query-string values. Django's own handlers are replaced by these. uvicorn's loggers stay as
 # uvicorn set them up before importing the app (its --log-level and --no-access-log hold);
-# CoreConfig.ready puts the same filters on them (minyi/core/logfilters.guard_server_loggers).
+# CoreConfig.ready puts the same filters, and the same format, on them
+# (minyi/core/logfilters.guard_server_loggers). README "Logs".
+# LOG_FORMAT: json (one object per line with the request id: minyi/core/jsonlog.py) for the
+# log collector, or text (the message alone) for a developer's terminal.
+LOG_FORMATS = ("json", "text")
+LOG_FORMAT = (env_str("LOG_FORMAT") or ("text" if DEBUG else "json")).strip().lower()
+if LOG_FORMAT not in LOG_FORMATS:
+    raise ConfigError(f"LOG_FORMAT={LOG_FORMAT!r}: use one of {', '.join(LOG_FORMATS)}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "formatters": {
+        "json": {"()": "minyi.core.jsonlog.JsonFormatter"},
+        "text": {"format": "%(message)s"},
+    },
     "filters": {
+        # the request id (or the worker's task id) on every record: minyi/core/log_context.py
+        "log_context": {"()": "minyi.core.log_context.ContextFilter"},
         "personal_data": {"()": "minyi.core.logfilters.MaskPersonalData"},
         "no_query_values": {"()": "minyi.core.logfilters.DropQueryValues"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["personal_data"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["log_context", "personal_data"],
+        },
         "access": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
-            "filters": ["no_query_values", "personal_data"],
+            "formatter": LOG_FORMAT,
+            "filters": ["log_context", "no_query_values", "personal_data"],
         },
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL") or "INFO"},
