@@ -10,6 +10,7 @@ LOG_FORMAT     json or text (default: json, text when DEBUG)
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -313,18 +314,18 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Live screen pop over server-sent events. With more than one app process, every process must
-# hear every ring: set REDIS_URL and the events fan out through Redis pub/sub.
+# hear every ring: set REDIS_URL and the events fan out through Redis pub/sub
+# (minyi/core/fanout.py; not django-eventstream's EVENTSTREAM_REDIS, whose one fixed channel
+# every deployment on a Redis would share). Pub/sub ignores the database number, so each
+# deployment sharing a Redis needs its own MINYI_EVENTSTREAM_PREFIX (default "minyi").
 EVENTSTREAM_CHANNELMANAGER_CLASS = "minyi.console.events.OperatorChannels"
-if env_str("REDIS_URL"):
-    import urllib.parse
-
-    _redis = urllib.parse.urlparse(env_str("REDIS_URL"))
-    EVENTSTREAM_REDIS = {
-        "host": _redis.hostname or "127.0.0.1",
-        "port": _redis.port or 6379,
-        "db": int((_redis.path or "/0").lstrip("/") or 0),
-        "password": _redis.password,
-    }
+_EVENTSTREAM_PREFIX = (env_str("MINYI_EVENTSTREAM_PREFIX") or "minyi").strip()
+if not re.fullmatch(r"[A-Za-z0-9._-]{1,64}", _EVENTSTREAM_PREFIX):
+    raise ConfigError(
+        f"MINYI_EVENTSTREAM_PREFIX={_EVENTSTREAM_PREFIX!r}: use up to 64 letters, digits, '.', '_' "
+        "or '-'."
+    )
+MINYI_EVENTSTREAM = {"REDIS_URL": env_str("REDIS_URL") or "", "PREFIX": _EVENTSTREAM_PREFIX}
 
 # Business defaults an administrator can override in the environment.
 MINYI = {
