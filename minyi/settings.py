@@ -588,6 +588,9 @@ LOGGING = {
         # axes narrates every log-in at INFO; failures and lock-outs (WARNING) are enough here,
         # and every one of them is also an AccountEvent row
         "axes": {"level": "WARNING"},
+        # redis-py gives this logger a plain handler of its own (unmasked, not JSON) when its
+        # first pub/sub starts, unless the logger exists: declared here, it goes to the root's
+        "push_response": {"level": "INFO"},
     },
 }
 

@@ -47,23 +47,25 @@ def _config() -> tuple[str, str]:
     return config["REDIS_URL"], pubsub_channel(config["PREFIX"])
 
 
-_publisher: redis.Redis | None = None
+_publishers: dict[str, redis.Redis] = {}  # by URL: one connection pool per process
 
 
 def send_event(channel: str, event_type: str, data: dict) -> None:
     """``data`` as event ``event_type`` to the streams listening on ``channel``, in every app
     process of this deployment."""
-    global _publisher
     url, pubsub = _config()
     if not url:
         from django_eventstream import send_event as send_here
 
         send_here(channel, event_type, data)
         return
-    if _publisher is None:
-        _publisher = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+    publisher = _publishers.get(url)
+    if publisher is None:  # the webhook waits at most 2 s for an unreachable Redis
+        publisher = _publishers[url] = redis.Redis.from_url(
+            url, socket_timeout=2, socket_connect_timeout=2
+        )
     body = json.dumps(data, cls=DjangoJSONEncoder)
-    _publisher.publish(
+    publisher.publish(
         pubsub, json.dumps({"channel": channel, "event_type": event_type, "data": body})
     )
 
