@@ -1,5 +1,6 @@
 """No full phone number (nor an SMS code, nor an ID number) in any log: the masking filter on
-every handler, the SMS backends, and uvicorn's access log without query-string values."""
+every handler, the SMS backends, uvicorn's access log without query-string values, and every
+field of the JSON lines production writes (LOG_FORMAT=json)."""
 
 from __future__ import annotations
 
