@@ -23,9 +23,11 @@ def http_get_scope(path: str, raw_path: bytes | None = None) -> dict:
     }
 
 
-async def asgi_get(application, path: str, headers: dict[str, str] | None = None):
+async def asgi_get(
+    application, path: str, headers: dict[str, str] | None = None, raw_path: bytes | None = None
+):
     """GET ``path`` through ``application``: its status and headers (names in lower case)."""
-    scope = http_get_scope(path)
+    scope = http_get_scope(path, raw_path)
     scope["headers"] += [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
     messages, received = [], False
 

@@ -42,6 +42,15 @@ def test_a_sane_request_id_comes_back_and_names_the_requests_log_line(log_lines)
     assert not_found_lines(log_lines()) == {"/no-such-page/": "lb-7f3a.1_b"}
 
 
+def test_a_request_refused_before_any_view_still_answers_with_its_id():
+    status, headers = run(
+        asgi_get(application, "/x/\x00/", {"X-Request-ID": "bad-bytes-1"}, raw_path=b"/x/%00/")
+    )
+
+    assert status == 400  # the request guard's refusal
+    assert headers["x-request-id"] == "bad-bytes-1"
+
+
 @pytest.mark.parametrize(
     "given", ["", "x" * 65, "two words", "id\u00e9", "a;b", "../../etc/passwd\n"]
 )
