@@ -4,11 +4,13 @@ DATABASE_URL   sqlite:///… (default: var/minyi.sqlite3) or postgres://user@hos
 SECRET_KEY     required when DEBUG is off; in DEBUG a key is generated once under var/
 DEBUG          1/0 (default 0: production behaviour unless asked; the demo runs with it off too)
 ALLOWED_HOSTS  comma-separated (default: 127.0.0.1,localhost when DEBUG)
+LOG_FORMAT     json or text (default: json, text when DEBUG)
 """
 
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -91,6 +93,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # outermost: each request's time through everything below (minyi/core/request_metrics.py)
     "minyi.core.request_metrics.RequestMetricsMiddleware",
+    # then the request id, so every response carries X-Request-ID and every log line its request's id
+    "minyi.core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # 400 for a NUL byte, a lone surrogate or invalid UTF-8 before anything reads the request
     "minyi.core.request_guard.RequestGuardMiddleware",
@@ -337,18 +341,19 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Live screen pop over server-sent events. With more than one app process, every process must
-# hear every ring: set REDIS_URL and the events fan out through Redis pub/sub.
+# hear every ring: set REDIS_URL and the events fan out through Redis pub/sub
+# (minyi/core/fanout.py; not django-eventstream's EVENTSTREAM_REDIS, whose one fixed channel
+# every deployment on a Redis would share). Pub/sub ignores the database number, so each
+# deployment sharing a Redis needs its own MINYI_REDIS_PREFIX (default "minyi"); the cache's
+# keys (码上找代表's rate limits) start with it too.
 EVENTSTREAM_CHANNELMANAGER_CLASS = "minyi.console.events.OperatorChannels"
-if env_str("REDIS_URL"):
-    import urllib.parse
-
-    _redis = urllib.parse.urlparse(env_str("REDIS_URL"))
-    EVENTSTREAM_REDIS = {
-        "host": _redis.hostname or "127.0.0.1",
-        "port": _redis.port or 6379,
-        "db": int((_redis.path or "/0").lstrip("/") or 0),
-        "password": _redis.password,
-    }
+_REDIS_PREFIX = (env_str("MINYI_REDIS_PREFIX") or "minyi").strip()
+if not re.fullmatch(r"[A-Za-z0-9._-]{1,64}", _REDIS_PREFIX):
+    raise ConfigError(
+        f"MINYI_REDIS_PREFIX={_REDIS_PREFIX!r}: use up to 64 letters, digits, '.', '_' "
+        "or '-'."
+    )
+MINYI_EVENTSTREAM = {"REDIS_URL": env_str("REDIS_URL") or "", "PREFIX": _REDIS_PREFIX}
 
 # Business defaults an administrator can override in the environment.
 MINYI = {
@@ -515,6 +520,7 @@ if env_str("REDIS_URL"):
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": env_str("REDIS_URL"),
+            "KEY_PREFIX": _REDIS_PREFIX,
         }
     }
 
@@ -589,20 +595,38 @@ if MINYI_SMS["BACKEND"] == "tencent" and not DEBUG:
 # Every handler carries ``personal_data`` (minyi/core/logfilters.py); the access log also drops
 # query-string values. Django's own handlers are replaced by these. uvicorn's loggers stay as
 # uvicorn set them up before importing the app (its --log-level and --no-access-log hold);
-# CoreConfig.ready puts the same filters on them (minyi/core/logfilters.guard_server_loggers).
+# CoreConfig.ready puts the same filters, and the same format, on them
+# (minyi/core/logfilters.guard_server_loggers). README "Logs".
+# LOG_FORMAT: json (one object per line with the request id: minyi/core/jsonlog.py) for the
+# log collector, or text (the message alone) for a developer's terminal.
+LOG_FORMATS = ("json", "text")
+LOG_FORMAT = (env_str("LOG_FORMAT") or ("text" if DEBUG else "json")).strip().lower()
+if LOG_FORMAT not in LOG_FORMATS:
+    raise ConfigError(f"LOG_FORMAT={LOG_FORMAT!r}: use one of {', '.join(LOG_FORMATS)}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "formatters": {
+        "json": {"()": "minyi.core.jsonlog.JsonFormatter"},
+        "text": {"format": "%(message)s"},
+    },
     "filters": {
+        # the request id (or the worker's task id) on every record: minyi/core/log_context.py
+        "log_context": {"()": "minyi.core.log_context.ContextFilter"},
         "personal_data": {"()": "minyi.core.logfilters.MaskPersonalData"},
         "no_query_values": {"()": "minyi.core.logfilters.DropQueryValues"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["personal_data"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["log_context", "personal_data"],
+        },
         "access": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
-            "filters": ["no_query_values", "personal_data"],
+            "formatter": LOG_FORMAT,
+            "filters": ["log_context", "no_query_values", "personal_data"],
         },
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL") or "INFO"},
@@ -613,6 +637,9 @@ LOGGING = {
         # axes narrates every log-in at INFO; failures and lock-outs (WARNING) are enough here,
         # and every one of them is also an AccountEvent row
         "axes": {"level": "WARNING"},
+        # redis-py gives this logger a plain handler of its own (unmasked, not JSON) when its
+        # first pub/sub starts, unless the logger exists: declared here, it goes to the root's
+        "push_response": {"level": "INFO"},
     },
 }
 

@@ -255,3 +255,23 @@ def pbx(client, pbx_token):
         return client.post("/api/cti/events", data=data, content_type="application/json", **headers)
 
     return send
+
+
+@pytest.fixture
+def log_lines():
+    """What the app's own console handler (settings.LOGGING: its filters and format) writes
+    during the test, one parsed JSON object per line: ``log_lines()``."""
+    import io
+    import logging
+
+    from minyi.core.log_context import ContextFilter
+
+    console = next(
+        handler
+        for handler in logging.getLogger().handlers
+        if any(isinstance(f, ContextFilter) for f in handler.filters)
+    )
+    stream = io.StringIO()
+    before = console.setStream(stream)
+    yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
+    console.setStream(before)

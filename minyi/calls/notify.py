@@ -1,7 +1,7 @@
 """The one place a call reaches the operators' screens.
 
 ``publish_ring`` runs after the webhook's transaction commits. It sends a server-sent event
-through django-eventstream (the console subscribes over SSE under ASGI): to
+to every app process (``minyi.core.fanout``; the console subscribes over SSE under ASGI): to
 ``operator-<user id>`` when the PBX named the agent, else to ``operators``. It must never
 raise into the webhook: a console that misses a pop-up is better than a PBX that retries.
 """
@@ -42,7 +42,7 @@ def ring_payload(call_log: CallLog, deputy_card) -> dict:
 
 def publish_ring(call_log: CallLog, deputy_card) -> None:
     try:
-        from django_eventstream import send_event
+        from minyi.core.fanout import send_event
 
         send_event(channel_for(call_log), "ring", ring_payload(call_log, deputy_card))
     except Exception:  # the pop-up is best effort; the call log is already saved

@@ -20,7 +20,7 @@ from minyi.calls.models import CallLog
 from minyi.calls.services import missed_call_resolve
 from minyi.console import selectors, services
 from minyi.console.forms import IntakeForm
-from minyi.core import idempotency
+from minyi.core import fanout, idempotency
 from minyi.core.access import client_ip, role_required
 from minyi.core.errors import DomainError
 from minyi.core.masking import mask_phone
@@ -70,6 +70,7 @@ def events(request: HttpRequest, **kwargs) -> HttpResponse:
     checked the session is closed (back to the pool) before streaming starts: otherwise every
     open console would hold a pooled connection, and ten consoles would empty the default
     pool while the webhook waits for one."""
+    fanout.listen()  # this process hears the rings posted to any other first
     response = eventstream_views.events(request, **kwargs)
     for connection in connections.all(initialized_only=True):
         if not connection.in_atomic_block:

@@ -12,7 +12,9 @@ parameters, never their values — ``GET /console/intake/?call=…&tab=…``.
 The servers' own loggers are configured by the server before it imports the app (uvicorn's
 ``--log-level``, ``--no-access-log``, ``--log-config``): ``guard_server_loggers`` leaves that
 configuration as it is and only filters what they log — on the loggers themselves, so a record
-is masked before any handler sees it, the server's own or the root's after propagation.
+is masked before any handler sees it, the server's own or the root's after propagation — and,
+with ``LOG_FORMAT=json``, gives the server's handlers the app's JSON format, request id
+included (``minyi.core.jsonlog``, ``minyi.core.log_context``).
 
 This module imports nothing from Django, so a log configuration can name it before Django has
 started.
@@ -24,6 +26,8 @@ import logging
 import re
 import traceback
 
+from minyi.core.jsonlog import JsonFormatter
+from minyi.core.log_context import ContextFilter
 from minyi.core.masking import mask_numbers_in
 
 _QUERY = re.compile(r"\?([^\s\"']*)")
@@ -94,13 +98,17 @@ def _ensure(filterer: logging.Filterer, cls: type[logging.Filter]) -> None:
         filterer.addFilter(cls())
 
 
-def guard_server_loggers() -> None:
-    """Mask what the server's loggers log, whatever handlers the server gave them (run when
-    the app starts: ``CoreConfig.ready``). Idempotent."""
+def guard_server_loggers(*, json: bool = False) -> None:
+    """Mask what the server's loggers log, whatever handlers the server gave them, and write
+    it in the app's JSON format when ``json`` (run when the app starts: ``CoreConfig.ready``).
+    Idempotent."""
     for name in SERVER_LOGGERS:
         logger = logging.getLogger(name)
         if name in ACCESS_LOGGERS:
             _ensure(logger, DropQueryValues)  # before the masking: it sees the whole query
         _ensure(logger, MaskPersonalData)
         for handler in logger.handlers:  # what a child logger propagates to them
+            _ensure(handler, ContextFilter)
             _ensure(handler, MaskPersonalData)
+            if json and not isinstance(handler.formatter, JsonFormatter):
+                handler.setFormatter(JsonFormatter())

@@ -80,3 +80,8 @@ def compact_day(value: date) -> str:
 def month_text(value: date) -> str:
     """``2026-12``."""
     return local_date(value).strftime("%Y-%m")
+
+
+def log_time(timestamp: float) -> str:
+    """``2026-12-01T23:59:59.123+08:00``: a log line's moment (``time.time()``), to the millisecond."""
+    return datetime.fromtimestamp(timestamp, SHANGHAI).isoformat(timespec="milliseconds")

@@ -31,6 +31,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
+from minyi.core import log_context
 from minyi.core.heartbeats import Heartbeat
 from minyi.core.models import ProcessKind
 from minyi.core.reconnect import DATABASE_OUTAGE, Reconnect
@@ -106,7 +107,8 @@ class ResilientWorker(Worker):
             return Turn.EMPTY
 
         self._claimed = task_result
-        self.run_task(task_result)  # records success or failure itself, unless the db is gone
+        with log_context.task(task_result.id):  # the task's log lines name it
+            self.run_task(task_result)  # records success or failure itself, unless the db is gone
         self._claimed = None
         self.tasks_run += 1
         return Turn.RAN

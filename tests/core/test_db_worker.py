@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import signal
 
 import pytest
@@ -131,3 +132,18 @@ def test_max_tasks_and_the_queue_filter_behave_as_in_the_library():
 
     worker().run()
     assert status(first) == status(second) == "SUCCESSFUL"
+
+
+def test_the_lines_a_task_logs_name_the_task_and_no_request(log_lines, caplog):
+    # the library's lines of a task's start and end (a --verbosity 0 run above turns them off)
+    caplog.set_level(logging.INFO, logger="django_tasks")
+    caplog.set_level(logging.INFO, logger="django_tasks_db")
+    result = outbox_sweep_task.enqueue()
+
+    worker().run()
+
+    lines = log_lines()
+    started = [line for line in lines if "state=RUNNING" in line["message"]]
+    assert started and started[0]["task_id"] == str(result.id)
+    assert all(line["request_id"] is None for line in lines)
+    assert "task_id" not in next(line for line in lines if "Starting worker" in line["message"])

@@ -180,10 +180,12 @@ def settings_seen(tmp_path, **overrides: str) -> dict:
     """The settings a process started with this environment reads (in a fresh interpreter)."""
     env = dict(os.environ)
     env.pop("REDIS_URL", None)
+    env.pop("MINYI_REDIS_PREFIX", None)
     env.update(MINYI_VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="minyi.settings", **overrides)
     script = (
         "import json; from django.conf import settings as s; print(json.dumps({"
-        "'eventstream': getattr(s, 'EVENTSTREAM_REDIS', None), "
+        "'library_fanout': getattr(s, 'EVENTSTREAM_REDIS', None), "
+        "'eventstream': s.MINYI_EVENTSTREAM, "
         "'cache': s.CACHES['default']['BACKEND'], "
         "'location': s.CACHES['default'].get('LOCATION')}))"
     )
@@ -200,9 +202,16 @@ def settings_seen(tmp_path, **overrides: str) -> dict:
 
 
 def test_with_redis_url_the_consoles_events_fan_out_through_redis_and_the_cache_is_shared(tmp_path):
-    seen = settings_seen(tmp_path, REDIS_URL="redis://:s3cret@10.0.0.7:6380/2")
+    seen = settings_seen(
+        tmp_path, REDIS_URL="redis://:s3cret@10.0.0.7:6380/2", MINYI_REDIS_PREFIX="xiangtan"
+    )
 
-    assert seen["eventstream"] == {"host": "10.0.0.7", "port": 6380, "db": 2, "password": "s3cret"}
+    assert seen["eventstream"] == {
+        "REDIS_URL": "redis://:s3cret@10.0.0.7:6380/2",
+        "PREFIX": "xiangtan",
+    }
+    # ours (minyi/core/fanout.py), not django-eventstream's one channel for every deployment
+    assert seen["library_fanout"] is None
     assert seen["cache"] == "django.core.cache.backends.redis.RedisCache"
     assert seen["location"] == "redis://:s3cret@10.0.0.7:6380/2"
 
@@ -210,5 +219,13 @@ def test_with_redis_url_the_consoles_events_fan_out_through_redis_and_the_cache_
 def test_without_redis_url_one_process_keeps_its_events_and_cache_to_itself(tmp_path):
     seen = settings_seen(tmp_path)
 
-    assert seen["eventstream"] is None
+    assert seen["eventstream"] == {"REDIS_URL": "", "PREFIX": "minyi"}
+    assert seen["library_fanout"] is None
     assert seen["cache"] == "django.core.cache.backends.locmem.LocMemCache"
+
+
+def test_an_event_stream_prefix_that_is_no_plain_name_is_refused_by_name(tmp_path):
+    result = manage_check(tmp_path, MINYI_REDIS_PREFIX="city two")
+
+    assert result.returncode != 0
+    assert "MINYI_REDIS_PREFIX='city two': use up to 64 letters" in result.stderr

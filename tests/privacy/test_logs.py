@@ -1,5 +1,6 @@
 """No full phone number (nor an SMS code, nor an ID number) in any log: the masking filter on
-every handler, the SMS backends, and uvicorn's access log without query-string values."""
+every handler, the SMS backends, uvicorn's access log without query-string values, and every
+field of the JSON lines production writes (LOG_FORMAT=json)."""
 
 from __future__ import annotations
 
@@ -232,7 +233,7 @@ def production_logging():
     config["handlers"]["console"]["stream"] = err
     logging.config.dictConfig(uvicorns)
     logging.config.dictConfig(config)
-    guard_server_loggers()
+    guard_server_loggers(json=settings.LOG_FORMAT == "json")  # as CoreConfig.ready does
     yield lambda: out.getvalue() + err.getvalue()
     for name in SERVER_LOGGERS:
         logging.getLogger(name).handlers = []
@@ -241,7 +242,9 @@ def production_logging():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_uvicorns_access_log_has_no_query_values_and_no_numbers(production_logging, pbx_token):
+def test_uvicorns_access_log_is_json_with_the_request_id_and_no_query_values_or_numbers(
+    production_logging, pbx_token
+):
     import socket
     import threading
     import time
@@ -270,7 +273,11 @@ def test_uvicorns_access_log_has_no_query_values_and_no_numbers(production_loggi
         request = urllib.request.Request(
             f"{base}/api/cti/events",
             data=ring,
-            headers={"Authorization": f"Bearer {pbx_token}", "Content-Type": "application/json"},
+            headers={
+                "Authorization": f"Bearer {pbx_token}",
+                "Content-Type": "application/json",
+                "X-Request-ID": "pbx-ring-9",
+            },
         )
         urllib.request.urlopen(request, timeout=5).close()
     finally:
@@ -278,9 +285,18 @@ def test_uvicorns_access_log_has_no_query_values_and_no_numbers(production_loggi
         thread.join(timeout=10)
 
     logged = production_logging()
-    assert '"GET /healthz?phone=…&call=… HTTP/1.1" 200' in logged
-    assert '"GET /console/lookup/?phone=… HTTP/1.1"' in logged
-    assert '"POST /api/cti/events HTTP/1.1" 200' in logged
+    lines = [json.loads(line) for line in logged.splitlines()]  # every line is JSON
+    access = {
+        line["message"]: line["request_id"] for line in lines if line["logger"] == "uvicorn.access"
+    }
+    requests = "\n".join(access)
+    assert '"GET /healthz?phone=…&call=… HTTP/1.1" 200' in requests
+    assert '"GET /console/lookup/?phone=… HTTP/1.1"' in requests
+    ring = next(message for message in access if '"POST /api/cti/events HTTP/1.1" 200' in message)
+    assert access[ring] == "pbx-ring-9"  # the id the PBX sent; the others got new ones
+    assert all(
+        access[message] and len(access[message]) == 32 for message in access if message != ring
+    )
     assert NUMBER not in logged and "8000" not in logged.replace(f":{port}", "")
 
 
@@ -330,3 +346,91 @@ def test_the_demos_codes_on_the_console_are_refused_in_production(monkeypatch):
 
     assert result.returncode != 0
     assert "MINYI_SMS_CONSOLE_SHOWS_CODES=1" in result.stderr
+
+
+# -- JSON lines (LOG_FORMAT=json, the default in production) ----------------------------------
+
+
+class Refusing:
+    """A provider that refuses every message, quoting it back (number and text) in its error,
+    as real providers' error messages do; it keeps what it was asked to send."""
+
+    asked: list[Sms] = []
+
+    def send(self, sms):
+        from minyi.notify.backends import SendError
+
+        Refusing.asked.append(sms)
+        raise SendError(f"{sms.phone} 拒收：{sms.body}")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_citizens_sms_code_request_logs_json_lines_without_the_number_or_the_code(
+    client, settings, log_lines
+):
+    """The SMS is sent within the request (tasks run at once here), the provider refuses it
+    and the outbox logs why, number and code included; the JSON lines hold neither."""
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default"],
+        }
+    }
+    settings.MINYI_SMS = {**settings.MINYI_SMS, "BACKEND": f"{__name__}.Refusing"}
+    Refusing.asked = []
+
+    response = client.post(
+        "/api/public/sms-codes",
+        json.dumps({"phone": "139 0013 7777"}),
+        content_type="application/json",
+        headers={"X-Request-ID": "citizen-42"},
+    )
+
+    assert response.status_code == 202 and response["X-Request-ID"] == "citizen-42"
+    (sms,) = Refusing.asked
+    code = sms.params["code"]
+    lines = log_lines()
+    failed = [line for line in lines if line["logger"] == "minyi.notify.services"]
+    assert failed and failed[0]["request_id"] == "citizen-42"
+    assert "139****7777 拒收" in failed[0]["message"]
+    assert set(failed[0]) >= {"time", "level", "logger", "message", "request_id"}
+    assert failed[0]["time"].endswith("+08:00") and failed[0]["level"] == "WARNING"
+    written = json.dumps(lines, ensure_ascii=False)
+    assert "13900137777" not in written and "139 0013 7777" not in written
+    assert code not in written
+
+
+def test_extra_fields_arguments_and_the_traceback_are_masked_in_json_too(log_lines):
+    from minyi.core.log_context import REQUEST_ID
+
+    log = logging.getLogger("minyi.test")
+    token = REQUEST_ID.set("req-1")
+    try:
+        raise ValueError(f"Key (number)=({ZHANG_MOBILE}) already exists")
+    except ValueError:
+        log.exception(
+            "SMS to %s failed",
+            ZHANG_MOBILE,
+            extra={
+                "caller": 13800138000,
+                "code": "482913",
+                "sms_code": 482913,
+                "id_number": "43038219900101123X",
+                "numbers": {"home": ["0731-85309270", NUMBER]},
+            },
+        )
+    finally:
+        REQUEST_ID.reset(token)
+    log.info("outside any request")
+
+    inside, outside = log_lines()
+    assert inside["message"] == "SMS to 138****8000 failed" and inside["request_id"] == "req-1"
+    assert inside["exception"].startswith("Traceback") and "138****8000" in inside["exception"]
+    assert (inside["caller"], inside["code"], inside["sms_code"]) == (
+        "138****8000",
+        "******",
+        "******",
+    )
+    assert inside["id_number"] == "4303**********123X"
+    assert inside["numbers"] == {"home": ["073****9270", "138****8000"]}
+    assert outside["request_id"] is None and "exception" not in outside
