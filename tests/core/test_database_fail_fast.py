@@ -34,7 +34,7 @@ def pool_of(config: dict) -> ConnectionPool:
 
 
 def test_by_default_connecting_gives_up_after_3_s_and_a_request_waits_5_s_at_most(postgres):
-    config = minyi_settings._database()
+    config = minyi_settings._database(URL)
 
     assert config["OPTIONS"]["connect_timeout"] == 3
     assert config["OPTIONS"]["pool"]["timeout"] == 5
@@ -44,14 +44,14 @@ def test_by_default_connecting_gives_up_after_3_s_and_a_request_waits_5_s_at_mos
 
 
 def test_the_pool_checks_each_connection_it_hands_out(postgres):
-    pool = pool_of(minyi_settings._database())
+    pool = pool_of(minyi_settings._database(URL))
 
     # a connection that died with a database restart is replaced, not given to a request
     assert pool._check == ConnectionPool.check_connection
 
 
 def test_the_pool_retries_a_lost_database_at_least_every_10_s(postgres):
-    assert pool_of(minyi_settings._database()).reconnect_timeout == 10
+    assert pool_of(minyi_settings._database(URL)).reconnect_timeout == 10
 
 
 def test_the_timeouts_and_the_check_are_settings(postgres):
@@ -59,7 +59,7 @@ def test_the_timeouts_and_the_check_are_settings(postgres):
     postgres.setenv("DB_POOL_TIMEOUT", "2")
     postgres.setenv("DB_POOL_CHECK", "0")
 
-    config = minyi_settings._database()
+    config = minyi_settings._database(URL)
 
     assert config["OPTIONS"]["connect_timeout"] == 1
     assert pool_of(config).timeout == 2
@@ -69,7 +69,7 @@ def test_the_timeouts_and_the_check_are_settings(postgres):
 def test_without_the_pool_the_connect_timeout_and_the_check_still_hold(postgres):
     postgres.setenv("DB_POOL_MAX", "0")
 
-    config = minyi_settings._database()
+    config = minyi_settings._database(URL)
 
     assert "pool" not in config["OPTIONS"]
     assert config["OPTIONS"]["connect_timeout"] == 3
