@@ -5,11 +5,6 @@ streaming replica is a copy of the primary), so the tests see which connection r
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-
 import pytest
 from django.db import connections, transaction
 from django.test.utils import CaptureQueriesContext
@@ -19,7 +14,7 @@ from minyi.core.dbrouter import REPLICA, reading_from_replica, replica_configure
 from minyi.ledger.exports.services import export_job_create, export_job_run
 from minyi.ledger.models import ExportJob, ExportState, LedgerRow
 from minyi.orders.models import Channel
-from tests.core.test_settings import PROJECT, manage_check
+from tests.core.test_settings import manage_check, settings_in_a_fresh_process
 from tests.factories import DepartmentFactory, DeputyFactory, keyed, make_order
 from tests.workbench.lists_helpers import liaison_user, numbers
 
@@ -135,27 +130,11 @@ def test_without_a_replica_the_ledger_page_reads_the_primary_as_before(lena_read
 
 def databases_seen(tmp_path, **overrides: str) -> dict:
     """settings.DATABASES as a process started with this environment reads them."""
-    env = {
-        **os.environ,
-        "MINYI_VAR_DIR": str(tmp_path),
-        "DJANGO_SETTINGS_MODULE": "minyi.settings",
-        "DATABASE_URL": "postgres://minyi@db1.example:5432/minyi",
-        **overrides,
-    }
-    script = (
-        "import json; from django.conf import settings as s; "
-        "print(json.dumps({'databases': s.DATABASES, 'routers': s.DATABASE_ROUTERS}, default=str))"
+    return settings_in_a_fresh_process(
+        tmp_path,
+        {"databases": "s.DATABASES", "routers": "s.DATABASE_ROUTERS"},
+        **{"DATABASE_URL": "postgres://minyi@db1.example:5432/minyi", **overrides},
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=PROJECT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def test_database_replica_url_adds_a_replica_the_test_runner_mirrors(tmp_path):

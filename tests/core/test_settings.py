@@ -176,18 +176,18 @@ def test_the_demo_keeps_the_console_sms_backend(tmp_path):
 # -- several app processes: Redis -----------------------------------------------------------------
 
 
-def settings_seen(tmp_path, **overrides: str) -> dict:
-    """The settings a process started with this environment reads (in a fresh interpreter)."""
+def settings_in_a_fresh_process(tmp_path, values: dict[str, str], **overrides: str) -> dict:
+    """``values`` (a name -> an expression on the settings ``s``) as a process started with this
+    environment reads them, in a fresh interpreter; REDIS_URL and MINYI_REDIS_PREFIX unset unless
+    given."""
     env = dict(os.environ)
     env.pop("REDIS_URL", None)
     env.pop("MINYI_REDIS_PREFIX", None)
     env.update(MINYI_VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="minyi.settings", **overrides)
+    fields = ", ".join(f"{name!r}: {expression}" for name, expression in values.items())
     script = (
-        "import json; from django.conf import settings as s; print(json.dumps({"
-        "'library_fanout': getattr(s, 'EVENTSTREAM_REDIS', None), "
-        "'eventstream': s.MINYI_EVENTSTREAM, "
-        "'cache': s.CACHES['default']['BACKEND'], "
-        "'location': s.CACHES['default'].get('LOCATION')}))"
+        "import json; from django.conf import settings as s; "
+        f"print(json.dumps({{{fields}}}, default=str))"
     )
     result = subprocess.run(
         [sys.executable, "-c", script],
@@ -199,6 +199,21 @@ def settings_seen(tmp_path, **overrides: str) -> dict:
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def settings_seen(tmp_path, **overrides: str) -> dict:
+    """What the console's fan-out and the cache are, in a process with this environment."""
+    return settings_in_a_fresh_process(
+        tmp_path,
+        {
+            "library_fanout": "getattr(s, 'EVENTSTREAM_REDIS', None)",
+            "eventstream": "s.MINYI_EVENTSTREAM",
+            "cache": "s.CACHES['default']['BACKEND']",
+            "location": "s.CACHES['default'].get('LOCATION')",
+            "key_prefix": "s.CACHES['default'].get('KEY_PREFIX')",
+        },
+        **overrides,
+    )
 
 
 def test_with_redis_url_the_consoles_events_fan_out_through_redis_and_the_cache_is_shared(tmp_path):
@@ -214,6 +229,8 @@ def test_with_redis_url_the_consoles_events_fan_out_through_redis_and_the_cache_
     assert seen["library_fanout"] is None
     assert seen["cache"] == "django.core.cache.backends.redis.RedisCache"
     assert seen["location"] == "redis://:s3cret@10.0.0.7:6380/2"
+    # a second city on the same Redis keeps its own rate-limit counters
+    assert seen["key_prefix"] == "xiangtan"
 
 
 def test_without_redis_url_one_process_keeps_its_events_and_cache_to_itself(tmp_path):
@@ -224,7 +241,7 @@ def test_without_redis_url_one_process_keeps_its_events_and_cache_to_itself(tmp_
     assert seen["cache"] == "django.core.cache.backends.locmem.LocMemCache"
 
 
-def test_an_event_stream_prefix_that_is_no_plain_name_is_refused_by_name(tmp_path):
+def test_a_redis_prefix_that_is_no_plain_name_is_refused_by_name(tmp_path):
     result = manage_check(tmp_path, MINYI_REDIS_PREFIX="city two")
 
     assert result.returncode != 0
