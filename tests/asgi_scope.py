@@ -23,10 +23,10 @@ def http_get_scope(path: str, raw_path: bytes | None = None) -> dict:
     }
 
 
-async def asgi_get(
+async def asgi_call(
     application, path: str, headers: dict[str, str] | None = None, raw_path: bytes | None = None
-):
-    """GET ``path`` through ``application``: its status and headers (names in lower case)."""
+) -> tuple[int, dict[str, str], bytes]:
+    """GET ``path`` through ``application``: its status, headers (names in lower case) and body."""
     scope = http_get_scope(path, raw_path)
     scope["headers"] += [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
     messages, received = [], False
@@ -43,4 +43,17 @@ async def asgi_get(
 
     await application(scope, receive, send)
     start = messages[0]
-    return start["status"], {k.decode().lower(): v.decode() for k, v in start["headers"]}
+    body = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.response.body")
+    return (
+        start["status"],
+        {k.decode().lower(): v.decode() for k, v in start["headers"]},
+        body,
+    )
+
+
+async def asgi_get(
+    application, path: str, headers: dict[str, str] | None = None, raw_path: bytes | None = None
+):
+    """GET ``path`` through ``application``: its status and headers (names in lower case)."""
+    status, answered, _ = await asgi_call(application, path, headers, raw_path)
+    return status, answered

@@ -9,46 +9,16 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from minyi.asgi import application
-
-
-def scope(path: str, raw_path: bytes) -> dict:
-    return {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "http",
-        "path": path,
-        "raw_path": raw_path,
-        "query_string": b"",
-        "root_path": "",
-        "headers": [(b"host", b"testserver")],
-        "client": ("127.0.0.1", 50000),
-        "server": ("testserver", 80),
-    }
+from tests.asgi_scope import asgi_call
 
 
 def request(path: str, raw_path: bytes) -> tuple[int, bytes]:
-    async def call():
-        messages, received = [], False
-
-        async def receive():
-            nonlocal received
-            if not received:
-                received = True
-                return {"type": "http.request", "body": b"", "more_body": False}
-            await asyncio.Event().wait()  # the client never goes away
-
-        async def send(message):
-            messages.append(message)
-
-        await application(scope(path, raw_path), receive, send)
-        body = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.response.body")
-        return messages[0]["status"], body
-
     # A loop in a thread of its own: the browser tests leave an event loop in the main thread.
     with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, call()).result()
+        status, _, body = pool.submit(
+            asyncio.run, asgi_call(application, path, raw_path=raw_path)
+        ).result()
+    return status, body
 
 
 @pytest.mark.parametrize(
