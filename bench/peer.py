@@ -27,7 +27,11 @@ from bench.report import Stamp
 
 ROOT = Path(__file__).resolve().parent.parent
 MARK = "peer"
-DATABASE = "postgres://postgres@127.0.0.1:5432/helpdesk_bench"
+# MINYI_PEER_DATABASE_URL: another database, so that two bench runs on one PostgreSQL (CI's quick
+# one and a full one) do not drop each other's
+DATABASE = (
+    os.environ.get("MINYI_PEER_DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/helpdesk_bench"
+)
 # The cases' options (``bench.py run -h``): (full run, --quick).
 OPTIONS = {
     "create": (
