@@ -309,3 +309,24 @@ def test_a_phone_number_typed_into_a_title_is_masked_as_the_person_is(as_lena):
 
     assert "王芳138****5678来电反映路灯不亮" in page
     assert "13812345678" not in page
+
+
+def test_the_red_filter_pages_newest_first_across_pages(as_lena, hana, monkeypatch):
+    # A few orders in one warning are read by their ids and sorted without the date index
+    # (minyi/ledger/selectors._in_warning): the order and the cursor must stay the ledger's.
+    from minyi.ledger import selectors
+
+    monkeypatch.setattr(selectors.page, "__defaults__", (2,))  # two rows a page
+    week_ago = clock.now() - timedelta(days=7)
+    reds = [call("dispatched", handler=hana, at=week_ago + timedelta(hours=h)) for h in range(5)]
+    call("signed", handler=hana)  # on time: never listed
+    sla_scan()
+
+    first = as_lena.get("/work/ledger/?warning=red")
+    second = as_lena.get("/work/ledger/?" + next_link(first))
+    third = as_lena.get("/work/ledger/?" + next_link(second))
+
+    newest_first = [o.number for o in reversed(reds)]
+    assert [len(numbers(r)) for r in (first, second, third)] == [2, 2, 1]
+    assert numbers(first) + numbers(second) + numbers(third) == newest_first
+    assert next_link(third) is None
