@@ -197,7 +197,7 @@ class Peer:
         sizes = {case: " ".join(OPTIONS[case][self.quick]) for case in OPTIONS}
         lines += [
             "The peer's own harness (`../shared/peers/helpdesk/bench.py run`, its virtualenv "
-            f"`{self.venv}`) on the same PostgreSQL, database `helpdesk_bench`, in this run: "
+            f"`{self.venv}`) on the same PostgreSQL, database `{DATABASE.rsplit('/', 1)[-1]}`, in this run: "
             f"`create` ({sizes['create']}) right after our figure 1, `list` ({sizes['list']}) and "
             f"`escalate` ({sizes['escalate']}) after our list pages. Its figures are from one "
             "process with Django's test client in-process, as ours are.",
