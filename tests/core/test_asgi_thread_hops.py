@@ -11,33 +11,15 @@ import pytest
 from django.core.signals import request_started
 
 from minyi.asgi import application
-from tests.asgi_scope import http_get_scope
+from tests.asgi_scope import asgi_call
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def scope(path: str) -> dict:
-    return http_get_scope(path)
-
-
 async def get(path: str) -> int:
     """One request through ``minyi.asgi.application``; its status code."""
-    received = False
-
-    async def receive():
-        nonlocal received
-        if not received:
-            received = True
-            return {"type": "http.request", "body": b"", "more_body": False}
-        await asyncio.Event().wait()  # the client never goes away
-
-    messages = []
-
-    async def send(message):
-        messages.append(message)
-
-    await application(scope(path), receive, send)
-    return messages[0]["status"]
+    status, _, _ = await asgi_call(application, path)
+    return status
 
 
 def run(coroutine):
