@@ -27,6 +27,8 @@ $(DEMO_TARGETS): export SECURE_HSTS_SECONDS ?= 0
 $(DEMO_TARGETS): export SECURE_COOKIES ?= 0
 $(DEMO_TARGETS): export MINYI_SMS_ALLOW_TEST_BACKEND ?= 1
 $(DEMO_TARGETS): export MINYI_SMS_CONSOLE_SHOWS_CODES ?= 1
+# the demo's terminal is read by a person: the message alone, not the collector's JSON lines
+$(DEMO_TARGETS): export LOG_FORMAT ?= text
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required (set PYTHON=python3.11)")'
