@@ -355,15 +355,13 @@ def outbox_send(message_id: int) -> str:
         if sms:
             metrics.SMS_SEND_ERRORS.inc()
         if message.attempts >= _config("MAX_ATTEMPTS"):
-            if (
-                _finish(
-                    message,
-                    status=OutboxStatus.FAILED,
-                    last_error=error[:2000],
-                    **_secret_blanked(message),
-                )
-                and sms
-            ):
+            given_up = _finish(
+                message,
+                status=OutboxStatus.FAILED,
+                last_error=error[:2000],
+                **_secret_blanked(message),
+            )
+            if given_up and sms:
                 metrics.SMS_FAILED.inc()
             return OutboxStatus.FAILED
         _finish(
